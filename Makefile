@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh machine: `make play` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+
+# SDL's dummy drivers let the client run (and be tested) with no display or sound card.
+export SDL_VIDEODRIVER ?= dummy
+export SDL_AUDIODRIVER ?= dummy
+
+.PHONY: play test bench sim validate schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TESTSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
+	touch $(STAMP) $@
+
+play: $(STAMP)
+	SDL_VIDEODRIVER= $(BIN)/sandtable play
+
+test: $(TESTSTAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/sandtable bench
+
+sim: $(STAMP)
+	$(BIN)/sandtable validate scenarios/*.yaml
+
+validate: $(STAMP)
+	$(BIN)/sandtable validate scenarios/*.yaml
+
+schema: $(STAMP)
+	$(BIN)/sandtable schema -o scenarios/scenario.schema.json
+	$(BIN)/sandtable schema --reference -o scenarios/README.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,116 @@
+"""The `sandtable` command: one entry point for playing, checking and studying scenarios."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .scenario import ScenarioError, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = ROOT / "scenarios" / "tripoli_2019.yaml"
+SCHEMA_PATH = ROOT / "scenarios" / "scenario.schema.json"
+REFERENCE_PATH = ROOT / "scenarios" / "README.md"
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for: printed as one line, exit status 2."""
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a crash mid-write never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    status = 0
+    for name in args.files:
+        try:
+            loaded = load_scenario(name)
+        except ScenarioError as exc:
+            print(exc.render(), file=sys.stdout)
+            count = len(exc.problems)
+            print(f"{name}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"ok {loaded.id}")
+    return status
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .scenario.schema import reference_markdown, schema_text
+
+    text = reference_markdown() if args.reference else schema_text()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(Path(args.output), text)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.scenario)
+    spec = loaded.spec
+    # The window arrives with the client; until then say what would be opened.
+    print(f"Sandtable: {spec.meta.title} ({spec.meta.id})")
+    print(f"  {len(spec.map.places)} places, {len(spec.map.routes)} routes, "
+          f"{len(spec.factions)} factions, {len(spec.backers)} backers, {len(spec.events)} events")
+    print("  The game window is not built yet; `sandtable validate` checks scenarios meanwhile.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sandtable", description="Strategy simulation of proxy war.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="write the scenario JSON Schema (or the format reference)")
+    p.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
+    p.add_argument("--reference", action="store_true", help="write the Markdown format reference instead")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("play", help="play a scenario in a window")
+    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO))
+    p.set_defaults(func=cmd_play)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(f"sandtable: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sandtable: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Load a scenario: read YAML safely, resolve `extends:`, validate, then check meaning.
+
+Every stage collects all the problems it can before giving up, and each problem
+is reported at the file, line and column of the value (or key) at fault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Mark, Problem, ScenarioError, display_path
+from .locate import describe_error
+from .model import Scenario
+from .references import check_references
+from .semantic import check_semantics
+from .yamlio import Document, YamlProblems, load_document
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario and what is needed to cite it: its path and content hash.
+
+    The hash covers the validated content (after `extends` and overrides), so
+    reformatting or commenting a file keeps saves valid while any rule change does not.
+    """
+
+    spec: Scenario
+    path: Path
+    sha256: str
+    geojson: dict
+
+    @property
+    def id(self) -> str:
+        return self.spec.meta.id
+
+
+class _Merged:
+    """Data merged across an `extends:` chain, with each value's mark from the file that set it."""
+
+    def __init__(self) -> None:
+        self.value_marks: dict = {}
+        self.key_marks: dict = {}
+        self.lines: dict[str, list[str]] = {}
+
+
+def _deep_merge(base: Any, child: Any) -> Any:
+    # Mappings merge key by key; anything else in the child replaces the base value.
+    if isinstance(base, dict) and isinstance(child, dict):
+        out = dict(base)
+        for k, v in child.items():
+            out[k] = _deep_merge(base[k], v) if k in base else v
+        return out
+    return child
+
+
+def _drop_prefix(marks: dict, path: tuple) -> None:
+    for k in [k for k in marks if k[: len(path)] == path and len(k) > len(path)]:
+        del marks[k]
+
+
+def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None]]) -> Any:
+    """Read a file and everything it extends; later files override earlier ones."""
+    file = display_path(path)
+    resolved = path.resolve()
+    for i, (seen, _mark) in enumerate(stack):
+        if seen == resolved:
+            chain = [display_path(p) for p, _ in stack[i:]] + [file]
+            cycle = " -> ".join(chain)
+            # Report it at every `extends:` in the loop, so each file shows its part.
+            problems = [Problem(m, f"'extends' cycle: {cycle}") for _, m in stack[i:] if m]
+            raise ScenarioError(problems or [Problem(Mark(file, 1, 1), f"'extends' cycle: {cycle}")], merged.lines)
+    try:
+        doc = load_document(path, file)
+    except YamlProblems as exc:
+        merged.lines[file] = exc.lines
+        raise ScenarioError(exc.problems, merged.lines) from None
+    merged.lines[file] = doc.lines
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__ if doc.data is not None else "nothing"
+        kind = {"list": "a list", "str": "a single string"}.get(kind, kind)
+        raise ScenarioError(
+            [Problem(Mark(file, 1, 1), f"the top level must be a mapping (meta:, map:, factions:, ...), not {kind}")],
+            merged.lines,
+        )
+    data = doc.data
+    parent = data.pop("extends", None)
+    if parent is None:
+        merged.value_marks.update(doc.value_marks)
+        merged.key_marks.update(doc.key_marks)
+        return data
+    here = doc.value_marks.get(("extends",), Mark(file, 1, 1))
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError([Problem(here, "'extends' must be the path of another scenario file")], merged.lines)
+    base_path = (path.parent / parent).resolve() if not Path(parent).is_absolute() else Path(parent)
+    if not base_path.exists():
+        raise ScenarioError([Problem(here, f"'extends' names a file that does not exist: {parent}")], merged.lines)
+    base = _read_chain(base_path, merged, stack + [(resolved, here)])
+    # The child's marks win wherever the child sets a value.
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            _drop_prefix(merged.value_marks, (key,))
+            _drop_prefix(merged.key_marks, (key,))
+    merged.value_marks.update(doc.value_marks)
+    merged.key_marks.update(doc.key_marks)
+    return _deep_merge(base, data)
+
+
+def load_scenario(path: str | Path, overrides: dict | None = None) -> LoadedScenario:
+    """Load and fully check a scenario file; raise ScenarioError listing every problem.
+
+    `overrides` is a nested mapping merged over the file's data before validation
+    (the lab's `--set` uses it, so overridden values are checked like the file).
+    """
+    path = Path(path)
+    merged = _Merged()
+    data = _read_chain(path, merged, [])
+    if overrides:
+        data = _deep_merge(data, overrides)
+    file = display_path(path)
+    problems = check_references(data, merged, file)
+    try:
+        spec = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems += [describe_error(err, data, merged, file) for err in exc.errors()]
+        raise ScenarioError(problems, merged.lines) from None
+    if problems:
+        raise ScenarioError(problems, merged.lines)
+    problems, geojson = check_semantics(spec, path, merged, file)
+    if problems:
+        raise ScenarioError(problems, merged.lines)
+    return LoadedScenario(spec=spec, path=path, sha256=scenario_hash(spec), geojson=geojson)
+
+
+def scenario_hash(spec: Scenario) -> str:
+    """Hash of the validated content, independent of formatting and comments."""
+    blob = json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()

@@ -1,0 +1,672 @@
+"""The scenario schema: frozen pydantic models for everything a YAML scenario holds.
+
+These models are the single source of truth for the format: the loader validates
+against them, `sandtable schema` exports them as JSON Schema, and the reference in
+`scenarios/README.md` is generated from that export. Every field therefore carries
+a description written for scenario authors, not for programmers.
+
+Money is in millions of US dollars (`musd`), strength in fighters (or the
+fighting-power equivalent of that many fighters for machines), distances in km.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FORMAT_VERSION = 1
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]{0,47}$",
+        description="An identifier: lower-case letters, digits and underscores, starting with a letter.",
+    ),
+]
+SourceRef = Annotated[
+    Union[Id, list[Id], None],
+    Field(description="Id (or list of ids) of entries in `meta.sources` that back this value."),
+]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Percent = Annotated[float, Field(ge=0.0, le=100.0)]
+Money = Annotated[float, Field(ge=0.0, le=1_000_000.0, description="Millions of US dollars.")]
+Km = Annotated[float, Field(gt=0.0, le=5000.0, description="Kilometres.")]
+
+
+class Strict(BaseModel):
+    """Base for all scenario models: immutable, and unknown keys are errors (typos get caught)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- meta
+
+
+class Source(Strict):
+    title: str = Field(description="What the source is: article headline, report or dataset name.")
+    publisher: str | None = Field(None, description="Outlet or organisation.")
+    date: dt.date | None = Field(None, description="Publication date, if known.")
+    url: str | None = Field(None, description="Where to find it, if public.")
+    note: str | None = Field(None, description="What the scenario takes from it, in the project's own words.")
+
+
+class Bounds(Strict):
+    lat_min: float = Field(ge=-90, le=90, description="Southern edge of the map view, degrees.")
+    lat_max: float = Field(ge=-90, le=90, description="Northern edge of the map view, degrees.")
+    lon_min: float = Field(ge=-180, le=180, description="Western edge of the map view, degrees.")
+    lon_max: float = Field(ge=-180, le=180, description="Eastern edge of the map view, degrees.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Bounds":
+        if self.lat_min >= self.lat_max:
+            raise ValueError("lat_min must be less than lat_max")
+        if self.lon_min >= self.lon_max:
+            raise ValueError("lon_min must be less than lon_max")
+        return self
+
+
+class TimeoutRule(str, Enum):
+    points = "points"
+    draw = "draw"
+
+
+class Meta(Strict):
+    id: Id = Field(description="Unique scenario id; saves and lab results record it.")
+    title: str = Field(min_length=1, max_length=120, description="Title shown in the scenario picker.")
+    description: str = Field("", max_length=4000, description="A paragraph for the scenario picker.")
+    format_version: Literal[1] = Field(description="Version of this file format. Currently 1.")
+    start_date: dt.date = Field(description="Date of turn 1.")
+    days_per_turn: int = Field(7, ge=1, le=92, description="Days of war in one turn.")
+    last_turn: int = Field(ge=1, le=1000, description="The game ends after this turn if nobody has won.")
+    on_timeout: TimeoutRule = Field(
+        TimeoutRule.points,
+        description="Verdict when the last turn passes without a victory: `points` (most victory points "
+        "held wins, ties are a draw) or `draw`.",
+    )
+    bounds: Bounds = Field(description="Map view bounds.")
+    sources: dict[Id, Source] = Field(
+        default_factory=dict, description="Sources that `source:` fields anywhere in the file may cite."
+    )
+
+
+# --------------------------------------------------------------------------- map
+
+
+class PlaceKind(str, Enum):
+    city = "city"
+    town = "town"
+    suburb = "suburb"
+    airbase = "airbase"
+    oil_field = "oil_field"
+    terminal = "terminal"
+    port = "port"
+
+
+class Terrain(str, Enum):
+    open = "open"
+    urban = "urban"
+    mountain = "mountain"
+    desert = "desert"
+
+
+class Feature(str, Enum):
+    airbase = "airbase"
+    port = "port"
+    central_bank = "central_bank"
+    capital = "capital"
+    refinery = "refinery"
+    supply_hub = "supply_hub"
+
+
+class Place(Strict):
+    name: str = Field(min_length=1, max_length=60, description="Name shown on the map.")
+    lat: float = Field(ge=-90, le=90, description="Latitude, degrees north.")
+    lon: float = Field(ge=-180, le=180, description="Longitude, degrees east.")
+    kind: PlaceKind = Field(description="What sort of place this is; sets its map symbol.")
+    region: Id | None = Field(None, description="Region id, used by factions' `home_regions` for supply.")
+    population: int = Field(0, ge=0, le=50_000_000, description="Inhabitants; civilian harm scales with it.")
+    owner: Id | None = Field(None, description="Faction holding it at the start; omit for a neutral place.")
+    terrain: Terrain = Field(Terrain.open, description="Ground the defender fights on.")
+    features: list[Feature] = Field(default_factory=list, description="What holding the place gives.")
+    oil_bpd: int = Field(0, ge=0, le=5_000_000, description="Oil produced or exported here, barrels per day.")
+    local_defence: int = Field(
+        0, ge=0, le=100_000, description="Armed locals who defend a neutral place against anyone who enters."
+    )
+    allegiance_cost: Money = Field(
+        0.0, description="Price to buy a neutral place's allegiance; 0 means it cannot be bought."
+    )
+    victory_points: int = Field(0, ge=0, le=1000, description="Points for holding it (see `on_timeout`).")
+    note: str = Field("", max_length=1000, description="Why the place matters, shown in its tooltip.")
+    source: SourceRef = None
+
+
+class RouteKind(str, Enum):
+    highway = "highway"
+    road = "road"
+    track = "track"
+
+
+class Route(Strict):
+    a: Id = Field(description="Place at one end.")
+    b: Id = Field(description="Place at the other end.")
+    kind: RouteKind = Field(RouteKind.road, description="Road class; tracks are slower (see `rules`).")
+    km: Km = Field(description="Length by road.")
+    source: SourceRef = None
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "Route":
+        if self.a == self.b:
+            raise ValueError("a route must join two different places")
+        return self
+
+
+class MapSpec(Strict):
+    geojson: str = Field(
+        description="Path, relative to the scenario file, of a GeoJSON file with the country outline and "
+        "neighbours (features with a `role` of `country` or `neighbour`)."
+    )
+    places: dict[Id, Place] = Field(min_length=2, description="Places by id.")
+    routes: list[Route] = Field(min_length=1, description="Routes joining places; both ways.")
+
+
+# --------------------------------------------------------------------------- units
+
+
+class UnitCategory(str, Enum):
+    militia = "militia"
+    regular = "regular"
+    elite = "elite"
+    mercenary = "mercenary"
+    artillery = "artillery"
+    armour = "armour"
+    drone = "drone"
+    air_defence = "air_defence"
+    aircraft = "aircraft"
+
+
+class UnitType(Strict):
+    name: str = Field(min_length=1, max_length=60, description="Name shown on counters and lists.")
+    category: UnitCategory = Field(description="Which rules apply: ground, artillery, air or air defence.")
+    strength: int = Field(
+        ge=1, le=100_000, description="Strength of a freshly raised unit (fighters or equivalent)."
+    )
+    quality: float = Field(1.0, gt=0.0, le=5.0, description="Combat multiplier: training, kit and leadership.")
+    speed_km: float = Field(
+        0.0, ge=0.0, le=5000.0, description="Road km a unit can move in one turn (0 = cannot move by road)."
+    )
+    range_km: float = Field(
+        0.0,
+        ge=0.0,
+        le=5000.0,
+        description="Reach of drones, aircraft and artillery, or the coverage radius of air defence.",
+    )
+    strike: float = Field(
+        0.0, ge=0.0, le=10_000.0, description="Fighters' worth of damage one strike or bombardment does."
+    )
+    sorties: int = Field(0, ge=0, le=50, description="Strikes a drone or aircraft unit can fly per turn.")
+    intercept: Fraction = Field(
+        0.0, description="Air defence: chance to bring down each strike flown through its coverage."
+    )
+    upkeep: Money = Field(description="Cost per turn to keep one full-strength unit.")
+    cost: Money = Field(0.0, description="Cost to recruit one unit.")
+    manpower: int = Field(0, ge=0, le=100_000, description="Manpower spent to recruit one unit.")
+    source: SourceRef = None
+
+
+class Unit(Strict):
+    type: Id = Field(description="Unit type id.")
+    owner: Id = Field(description="Faction that fields it (and gives it orders unless `backer` commands it).")
+    place: Id = Field(description="Where it starts.")
+    count: int = Field(1, ge=1, le=100, description="How many identical units to place.")
+    strength: int | None = Field(None, ge=1, le=100_000, description="Starting strength; default: the type's.")
+    name: str | None = Field(None, max_length=60, description="Label, e.g. the brigade's name.")
+    militia: Id | None = Field(None, description="The owner's militia it belongs to, if any.")
+    backer: Id | None = Field(
+        None, description="A backer that still commands it (e.g. Wagner); the owner cannot give it orders."
+    )
+    source: SourceRef = None
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+class _Cond(Strict):
+    pass
+
+
+class OwnsCond(_Cond):
+    test: Literal["owns"] = Field(description="Which test this condition is.")
+    faction: Id | None = Field(description="Faction, or null for neutral.")
+    place: Id
+
+
+class TurnCond(_Cond):
+    test: Literal["turn_at_least"] = Field(description="Which test this condition is.")
+    turn: int = Field(ge=1, le=1000, description="First turn on which it holds.")
+
+
+class FlagCond(_Cond):
+    test: Literal["flag"] = Field(description="Which test this condition is.")
+    flag: Id = Field(description="A flag set by a `set_flag` effect.")
+
+
+class CommitmentCond(_Cond):
+    test: Literal["commitment_at_least"] = Field(description="Which test this condition is.")
+    backer: Id
+    value: Percent = Field(description="Commitment (0-100) the backer must have reached.")
+
+
+class StatCond(_Cond):
+    test: Literal["stat_below", "stat_above"] = Field(description="Which test this condition is.")
+    faction: Id
+    stat: Literal["treasury", "manpower", "legitimacy", "cohesion", "strength", "places"] = Field(description="Which figure of the faction to compare.")
+    value: float = Field(description="Threshold.")
+
+
+class NearCond(_Cond):
+    test: Literal["enemy_near"] = Field(description="Which test this condition is.")
+    faction: Id = Field(description="Whose enemies to look for.")
+    place: Id
+    km: Km = Field(description="Road distance within which an enemy-held place counts as near.")
+
+
+class AllCond(_Cond):
+    test: Literal["all"] = Field(description="Which test this condition is.")
+    of: list["Condition"] = Field(min_length=1, description="Conditions that must all hold.")
+
+
+class AnyCond(_Cond):
+    test: Literal["any"] = Field(description="Which test this condition is.")
+    of: list["Condition"] = Field(min_length=1, description="Conditions of which at least one must hold.")
+
+
+class NotCond(_Cond):
+    test: Literal["not"] = Field(description="Which test this condition is.")
+    of: "Condition" = Field(description="The condition that must not hold.")
+
+
+Condition = Annotated[
+    Union[OwnsCond, TurnCond, FlagCond, CommitmentCond, StatCond, NearCond, AllCond, AnyCond, NotCond],
+    Field(discriminator="test"),
+]
+
+
+# --------------------------------------------------------------------------- effects
+
+
+class _Effect(Strict):
+    pass
+
+
+class SetOwnerEffect(_Effect):
+    effect: Literal["set_owner"] = Field(description="Which effect this is.")
+    place: Id
+    faction: Id | None = Field(description="New owner, or null to make it neutral. Units there of others retreat.")
+
+
+class StatEffect(_Effect):
+    effect: Literal["treasury", "manpower", "legitimacy", "cohesion"] = Field(description="Which effect this is.")
+    faction: Id
+    delta: float = Field(ge=-1_000_000, le=1_000_000, description="Change to the figure (money in musd, manpower in fighters, others in points).")
+
+
+class CommitmentEffect(_Effect):
+    effect: Literal["commitment"] = Field(description="Which effect this is.")
+    backer: Id
+    delta: float = Field(ge=-100, le=100, description="Change in commitment, points.")
+
+
+class SpawnEffect(_Effect):
+    effect: Literal["spawn_units"] = Field(description="Which effect this is.")
+    faction: Id
+    place: Id
+    type: Id
+    count: int = Field(1, ge=1, le=100, description="How many units.")
+    strength: int | None = Field(None, ge=1, le=100_000, description="Strength of each; default: the type's.")
+    backer: Id | None = Field(None, description="Backer that commands them, if any.")
+
+
+class DisbandEffect(_Effect):
+    effect: Literal["disband"] = Field(description="Which effect this is.")
+    faction: Id
+    militia: Id | None = Field(None, description="Only this militia's units.")
+    backer: Id | None = Field(None, description="Only units this backer commands.")
+    fraction: Fraction = Field(1.0, description="Share of their strength that leaves.")
+
+
+class DefectEffect(_Effect):
+    effect: Literal["defect"] = Field(description="Which effect this is.")
+    faction: Id = Field(description="Faction the units leave.")
+    militia: Id
+    to: Id = Field(description="Faction they join; their home place goes with them.")
+
+
+class FlagEffect(_Effect):
+    effect: Literal["set_flag"] = Field(description="Which effect this is.")
+    flag: Id
+
+
+class BlockadeEffect(_Effect):
+    effect: Literal["blockade"] = Field(description="Which effect this is.")
+    faction: Id = Field(description="Faction imposing (or lifting) the oil blockade.")
+    on: bool = Field(description="True to impose the blockade, false to lift it.")
+
+
+class OilEffect(_Effect):
+    effect: Literal["oil_output"] = Field(description="Which effect this is.")
+    place: Id
+    bpd: int = Field(ge=0, le=5_000_000, description="New output in barrels per day.")
+
+
+class EmbargoEffect(_Effect):
+    effect: Literal["embargo"] = Field(description="Which effect this is.")
+    level: Fraction = Field(description="Chance each foreign delivery is interdicted.")
+
+
+class TruceEffect(_Effect):
+    effect: Literal["truce"] = Field(description="Which effect this is.")
+    turns: int = Field(ge=0, le=100, description="Turns without ground attacks; 0 ends a truce.")
+
+
+class UnlockEffect(_Effect):
+    effect: Literal["unlock_package"] = Field(description="Which effect this is.")
+    backer: Id
+    package: Id
+
+
+class MessageEffect(_Effect):
+    effect: Literal["message"] = Field(description="Which effect this is.")
+    text: str = Field(min_length=1, max_length=500, description="Text for the turn log.")
+
+
+Effect = Annotated[
+    Union[
+        SetOwnerEffect,
+        StatEffect,
+        CommitmentEffect,
+        SpawnEffect,
+        DisbandEffect,
+        DefectEffect,
+        FlagEffect,
+        BlockadeEffect,
+        OilEffect,
+        EmbargoEffect,
+        TruceEffect,
+        UnlockEffect,
+        MessageEffect,
+    ],
+    Field(discriminator="effect"),
+]
+
+
+# --------------------------------------------------------------------------- factions
+
+
+class Militia(Strict):
+    name: str = Field(min_length=1, max_length=60, description="Name of the group.")
+    home: Id | None = Field(None, description="Home place; it goes with the militia if it defects.")
+    loyalty: Fraction = Field(0.7, description="How firmly it sticks with the faction when cohesion falls.")
+    defects_to: Id | None = Field(None, description="Faction it would join rather than just go home.")
+    source: SourceRef = None
+
+
+class Income(Strict):
+    base: Money = Field(0.0, description="Income per turn regardless of what is held.")
+    per_100k_population: Money = Field(0.0, description="Income per turn for each 100,000 people held.")
+    oil_share: Fraction = Field(
+        0.0, description="Share of national oil revenue this faction gets even without the central bank."
+    )
+
+
+class Personality(Strict):
+    aggression: float = Field(1.0, ge=0.0, le=5.0, description="Weight on attacking and taking ground.")
+    caution: float = Field(1.0, ge=0.0, le=5.0, description="Weight on defending threatened places.")
+    economy: float = Field(1.0, ge=0.0, le=5.0, description="Weight on oil, money and the central bank.")
+    legitimacy: float = Field(1.0, ge=0.0, le=5.0, description="Weight on avoiding civilian harm.")
+    foreign_help: float = Field(1.0, ge=0.0, le=5.0, description="Eagerness to ask backers for support.")
+
+
+class VictoryKind(str, Enum):
+    capture = "capture"
+    collapse = "collapse"
+    survive = "survive"
+    points = "points"
+
+
+class Victory(Strict):
+    kind: VictoryKind = Field(
+        description="`capture`: hold all `places` for `hold_turns`; `collapse`: an enemy's cohesion or "
+        "strength falls to zero; `survive`: still hold all `places` after the last turn; `points`: reach "
+        "`points` victory points."
+    )
+    places: list[Id] = Field(default_factory=list, description="Places the condition is about (capture and survive).")
+    hold_turns: int = Field(1, ge=1, le=100, description="Turns all places must be held in a row (capture).")
+    points: int = Field(0, ge=0, description="Victory points needed (points).")
+    note: str = Field("", max_length=300, description="How the verdict reads when this condition is met.")
+
+
+class Faction(Strict):
+    name: str = Field(min_length=1, max_length=80, description="Full name.")
+    short: str = Field(min_length=1, max_length=12, description="Abbreviation for counters and tables.")
+    colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Map colour, #RRGGBB.")
+    leader: str = Field("", max_length=80, description="Leader's name, for panels.")
+    playable: bool = Field(True, description="Whether a player may take this side.")
+    enemies: list[Id] = Field(min_length=1, description="Factions it fights.")
+    treasury: Money = Field(description="Money at the start.")
+    manpower: int = Field(ge=0, le=10_000_000, description="Recruits available at the start.")
+    manpower_per_turn: int = Field(0, ge=0, le=1_000_000, description="Recruits gained each turn.")
+    legitimacy: Percent = Field(description="Standing at home and abroad, 0-100.")
+    cohesion: Percent = Field(description="How well its coalition holds together, 0-100.")
+    income: Income = Field(default_factory=Income, description="Money earned each turn besides oil.")
+    home_regions: list[Id] = Field(
+        default_factory=list, description="Regions whose held places always count as supply sources."
+    )
+    recruits: list[Id] = Field(default_factory=list, description="Unit types it may raise itself.")
+    militias: dict[Id, Militia] = Field(default_factory=dict, description="Groups in its coalition, by id; units may belong to one.")
+    personality: Personality = Field(default_factory=Personality, description="Weights the AI uses when playing this faction.")
+    victory: list[Victory] = Field(min_length=1, description="Ways this faction can win; any one suffices.")
+    source: SourceRef = None
+
+
+# --------------------------------------------------------------------------- backers
+
+
+class PackageKind(str, Enum):
+    money = "money"
+    materiel = "materiel"
+    drones = "drones"
+    air_defence = "air_defence"
+    volunteers = "volunteers"
+    expeditionary = "expeditionary"
+    advisers = "advisers"
+    jets = "jets"
+    diplomatic = "diplomatic"
+
+
+class Package(Strict):
+    name: str = Field(min_length=1, max_length=80, description="Name shown in the backer panel.")
+    kind: PackageKind = Field(
+        description="`volunteers` stay under the backer's command (e.g. Wagner); `expeditionary` fighters "
+        "are commanded by the client (e.g. Syrian recruits)."
+    )
+    cost: Money = Field(0.0, description="What one delivery costs the backer.")
+    client_cost: Money = Field(0.0, description="What the client pays per delivery (e.g. mercenary wages up front).")
+    delay: int = Field(1, ge=0, le=52, description="Turns between the decision and arrival.")
+    cap: int = Field(1, ge=0, le=1000, description="Deliveries possible over the whole game.")
+    min_commitment: Percent = Field(0.0, description="Backer commitment needed before it will send this.")
+    available_from: dt.date | None = Field(None, description="Not before this date.")
+    locked: bool = Field(False, description="Needs an `unlock_package` effect (e.g. a signed treaty) first.")
+    exposure: float = Field(
+        0.0, ge=0.0, le=100.0, description="International pressure (commitment points lost) per delivery."
+    )
+    escalation: float = Field(
+        0.0, ge=0.0, le=100.0, description="Commitment that rival backers gain per delivery."
+    )
+    deliver_to: Id | None = Field(None, description="Place it arrives at; default: the client's best port/airbase.")
+    units: list["PackageUnits"] = Field(default_factory=list, description="Units delivered.")
+    money: Money = Field(0.0, description="Money given to the client.")
+    legitimacy: float = Field(0.0, ge=-100, le=100, description="Client legitimacy change (e.g. UN cover).")
+    cohesion: float = Field(0.0, ge=-100, le=100, description="Client cohesion change.")
+    quality_bonus: float = Field(
+        0.0, ge=0.0, le=2.0, description="Advisers: added to the quality of the client's units for the game."
+    )
+    source: SourceRef = None
+
+
+class PackageUnits(Strict):
+    type: Id
+    count: int = Field(1, ge=1, le=100, description="How many units of the type.")
+    strength: int | None = Field(None, ge=1, le=100_000, description="Strength of each; default: the type's.")
+
+
+class RedLine(Strict):
+    when: Condition = Field(description="The condition that crosses the line.")
+    commitment: float = Field(0.0, ge=0, le=100, description="Commitment gained at once.")
+    effects: list[Effect] = Field(default_factory=list, description="What the intervention does.")
+    note: str = Field("", max_length=300, description="How the intervention reads in the log.")
+
+
+class Backer(Strict):
+    name: str = Field(min_length=1, max_length=80, description="Name shown in panels.")
+    colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Colour for its deliveries and panel, #RRGGBB.")
+    supports: Id = Field(description="Client faction.")
+    commitment: Percent = Field(description="Willingness to help at the start, 0-100.")
+    budget: Money = Field(description="Money it can spend on the war at the start.")
+    budget_per_turn: Money = Field(0.0, description="Money added to the budget each turn.")
+    interests: list[str] = Field(default_factory=list, description="What it wants; shown to players.")
+    rivals: list[Id] = Field(default_factory=list, description="Backers whose escalation it answers.")
+    responsiveness: Fraction = Field(0.5, description="How strongly commitment rises when the client is in danger.")
+    pressure_sensitivity: Fraction = Field(0.5, description="How strongly exposure and losses wear it down.")
+    risk_tolerance: Fraction = Field(0.5, description="How readily it sends escalatory packages.")
+    red_lines: list[RedLine] = Field(default_factory=list, description="Conditions that make it intervene at once.")
+    packages: dict[Id, Package] = Field(default_factory=dict, description="What it can send, by id.")
+    source: SourceRef = None
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Option(Strict):
+    label: str = Field(min_length=1, max_length=120, description="Text on the choice button.")
+    effects: list[Effect] = Field(default_factory=list, description="What choosing it does.")
+    note: str = Field("", max_length=500, description="Consequences spelled out for the player.")
+
+
+class Choice(Strict):
+    faction: Id = Field(description="Faction that decides.")
+    prompt: str = Field(min_length=1, max_length=500, description="The question put to the deciding faction.")
+    options: dict[Id, Option] = Field(min_length=2, description="The answers, by id.")
+    default: Id = Field(description="Option taken if the faction does not answer (and the AI's fallback).")
+
+
+class Event(Strict):
+    name: str = Field(min_length=1, max_length=120, description="Headline shown in the log.")
+    text: str = Field("", max_length=2000, description="What happened, in the project's words.")
+    date_from: dt.date | None = Field(None, description="Earliest date it can fire.")
+    date_to: dt.date | None = Field(None, description="Latest date it can fire.")
+    when: Condition | None = Field(None, description="State condition that must hold.")
+    probability: Fraction = Field(1.0, description="Chance per turn once the window and condition hold.")
+    repeat: bool = Field(False, description="Whether it can fire more than once.")
+    effects: list[Effect] = Field(default_factory=list, description="What happens when it fires (before any choice).")
+    choice: Choice | None = Field(None, description="A decision the event puts to a faction.")
+    historical: bool = Field(True, description="False for what-if events that did not happen.")
+    source: SourceRef = None
+
+    @model_validator(mode="after")
+    def _window(self) -> "Event":
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from is after date_to")
+        return self
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class CombatRules(Strict):
+    terrain_defence: dict[Terrain, float] = Field(
+        default_factory=lambda: {Terrain.open: 1.0, Terrain.urban: 2.2, Terrain.mountain: 1.7, Terrain.desert: 0.9},
+        description="Defender multiplier by terrain.",
+    )
+    loss_rate: float = Field(0.12, gt=0, le=1, description="Base share of strength lost per battle.")
+    rout_ratio: float = Field(3.0, ge=1, le=20, description="Power ratio beyond which the loser routs.")
+    out_of_supply: float = Field(0.6, gt=0, le=1, description="Combat multiplier when out of supply.")
+    artillery_support: float = Field(0.25, ge=0, le=5, description="Bonus per artillery unit's share of the fight.")
+    air_support: float = Field(0.3, ge=0, le=5, description="Bonus for unopposed air cover over the battle.")
+    noise: float = Field(0.25, ge=0, le=1, description="Spread of the random factor in battle.")
+
+
+class SupplyRules(Strict):
+    attrition: Fraction = Field(0.08, description="Share of strength lost per turn out of supply.")
+    max_km: float = Field(1200.0, gt=0, le=10000, description="Longest supply line from a source.")
+
+
+class MovementRules(Strict):
+    route_factor: dict[RouteKind, float] = Field(
+        default_factory=lambda: {RouteKind.highway: 1.0, RouteKind.road: 1.25, RouteKind.track: 1.8},
+        description="Effective km per km of road, by road class.",
+    )
+
+
+class EconomyRules(Strict):
+    oil_price_usd: float = Field(60.0, gt=0, le=1000, description="Dollars per barrel.")
+    state_share: Fraction = Field(0.5, description="Share of oil revenue that reaches the war chest.")
+    blockade_legitimacy: float = Field(2.0, ge=0, le=100, description="Legitimacy lost per turn of blockade.")
+
+
+class PoliticsRules(Strict):
+    harm_per_strike: float = Field(2.0, ge=0, le=1000, description="Civilians harmed per strike per 100k people.")
+    harm_legitimacy: float = Field(0.05, ge=0, le=100, description="Legitimacy lost per civilian harmed.")
+    cohesion_per_loss: float = Field(2.0, ge=0, le=100, description="Cohesion lost per lost place or rout.")
+    defection_below: Percent = Field(30.0, description="Cohesion under which militias start to leave.")
+
+
+class AirRules(Strict):
+    drone_loss_on_intercept: Fraction = Field(0.25, description="Share of a drone unit lost per interception.")
+    hunt_bonus: float = Field(1.5, ge=0, le=10, description="Strike multiplier against air defence.")
+
+
+class BackerRules(Strict):
+    danger_gain: float = Field(4.0, ge=0, le=100, description="Commitment gained per turn when the client is in danger.")
+    decay: float = Field(0.5, ge=0, le=100, description="Commitment lost per turn.")
+    request_gain: float = Field(3.0, ge=0, le=100, description="Commitment gained when the client asks.")
+
+
+class Rules(Strict):
+    combat: CombatRules = Field(default_factory=CombatRules, description="Ground combat constants.")
+    supply: SupplyRules = Field(default_factory=SupplyRules, description="Supply constants.")
+    movement: MovementRules = Field(default_factory=MovementRules, description="Movement constants.")
+    economy: EconomyRules = Field(default_factory=EconomyRules, description="Oil and money constants.")
+    politics: PoliticsRules = Field(default_factory=PoliticsRules, description="Legitimacy, cohesion and civilian-harm constants.")
+    air: AirRules = Field(default_factory=AirRules, description="Drone and air-defence constants.")
+    backers: BackerRules = Field(default_factory=BackerRules, description="How backers' commitment moves.")
+    embargo: Fraction = Field(0.0, description="Chance a foreign delivery is interdicted at the start.")
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(Strict):
+    """A whole scenario. `extends` is resolved by the loader before validation."""
+
+    meta: Meta = Field(description="Title, dates, turn length, map bounds and sources.")
+    map: MapSpec = Field(description="Places, routes and the outline map.")
+    factions: dict[Id, Faction] = Field(min_length=2, description="The sides that fight, by id.")
+    backers: dict[Id, Backer] = Field(default_factory=dict, description="Foreign states and groups that send support, by id.")
+    unit_types: dict[Id, UnitType] = Field(min_length=1, description="Kinds of unit, by id.")
+    units: list[Unit] = Field(default_factory=list, description="Forces on the map at the start.")
+    events: dict[Id, Event] = Field(default_factory=dict, description="Historical and conditional events, by id.")
+    rules: Rules = Field(default_factory=Rules, description="Rule constants; every one has a default.")
+
+    @field_validator("factions")
+    @classmethod
+    def _two_sides(cls, v: dict[str, Faction]) -> dict[str, Faction]:
+        if not any(f.playable for f in v.values()):
+            raise ValueError("at least one faction must be playable")
+        return v
+
+
+for _m in (AllCond, AnyCond, NotCond, Package, RedLine):
+    _m.model_rebuild()

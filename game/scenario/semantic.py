@@ -1,0 +1,131 @@
+"""Checks of meaning that a schema cannot express: ids that must exist, a map that
+must be connected, victories that must be reachable, backers that must have
+something to send, events that must be able to fire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import deque
+from pathlib import Path
+
+from .errors import Problem, did_you_mean
+from .locate import mark_for
+from .model import Scenario, VictoryKind
+
+
+class _Checker:
+    def __init__(self, spec: Scenario, merged, file: str):
+        self.spec = spec
+        self.merged = merged
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple, message: str, key: bool = False) -> None:
+        self.problems.append(Problem(mark_for(path, self.merged, self.file, prefer_key=key), message))
+
+    # -- specific checks ----------------------------------------------------------
+    def check_map(self) -> None:
+        places = self.spec.map.places
+        b = self.spec.meta.bounds
+        for pid, p in places.items():
+            if not (b.lat_min <= p.lat <= b.lat_max and b.lon_min <= p.lon <= b.lon_max):
+                self.error(("map", "places", pid, "lat"), f"place '{pid}' lies outside meta.bounds")
+        seen: dict[frozenset, int] = {}
+        adj: dict[str, set[str]] = {pid: set() for pid in places}
+        for i, r in enumerate(self.spec.map.routes):
+            pair = frozenset((r.a, r.b))
+            if pair in seen:
+                self.error(("map", "routes", i), f"route {r.a}-{r.b} is listed twice (also routes[{seen[pair]}])")
+            seen.setdefault(pair, i)
+            if r.a in adj and r.b in adj:
+                adj[r.a].add(r.b)
+                adj[r.b].add(r.a)
+        start = next(iter(places))
+        reached = {start}
+        queue = deque([start])
+        while queue:
+            for n in adj[queue.popleft()]:
+                if n not in reached:
+                    reached.add(n)
+                    queue.append(n)
+        for pid in places:
+            if pid not in reached:
+                self.error(("map", "places", pid), f"place '{pid}' cannot be reached by any route from '{start}'", key=True)
+
+    def check_factions(self) -> None:
+        total_points = sum(p.victory_points for p in self.spec.map.places.values())
+        for fid, f in self.spec.factions.items():
+            if fid in f.enemies:
+                self.error(("factions", fid, "enemies"), f"faction '{fid}' cannot be its own enemy")
+            for i, v in enumerate(f.victory):
+                at = ("factions", fid, "victory", i)
+                if v.kind in (VictoryKind.capture, VictoryKind.survive) and not v.places:
+                    self.error(at, f"{v.kind.value} victory for '{fid}' names no places, so it can never be met")
+                if v.kind == VictoryKind.points and v.points > total_points:
+                    self.error(at + ("points",), f"victory needs {v.points} points but the map only has {total_points}")
+                if v.kind == VictoryKind.points and v.points == 0:
+                    self.error(at, "points victory needs 'points' above 0")
+            for mid, m in f.militias.items():
+                if m.defects_to == fid:
+                    self.error(("factions", fid, "militias", mid, "defects_to"), "a militia cannot defect to its own faction")
+            has_units = any(u.owner == fid for u in self.spec.units)
+            has_places = any(p.owner == fid for p in self.spec.map.places.values())
+            if f.playable and not (has_units or has_places):
+                self.error(("factions", fid), f"playable faction '{fid}' starts with no units and no places", key=True)
+
+    def check_backers(self) -> None:
+        for bid, bk in self.spec.backers.items():
+            if not bk.packages:
+                self.error(("backers", bid), f"backer '{bid}' has nothing to send: give it at least one package", key=True)
+            if bid in bk.rivals:
+                self.error(("backers", bid, "rivals"), f"backer '{bid}' cannot be its own rival")
+            for pid, pk in bk.packages.items():
+                if not (pk.units or pk.money or pk.legitimacy or pk.cohesion or pk.quality_bonus):
+                    self.error(("backers", bid, "packages", pid), f"package '{pid}' delivers nothing (no units, money or effect)", key=True)
+
+    def check_events(self) -> None:
+        meta = self.spec.meta
+        end = meta.start_date + dt.timedelta(days=meta.days_per_turn * meta.last_turn)
+        for eid, ev in self.spec.events.items():
+            at = ("events", eid)
+            if ev.date_to and ev.date_to < meta.start_date:
+                self.error(at + ("date_to",), f"event '{eid}' ends before the scenario starts ({meta.start_date}), so it can never fire")
+            if ev.date_from and ev.date_from > end:
+                self.error(at + ("date_from",), f"event '{eid}' starts after the last turn ({end}), so it can never fire")
+            if ev.probability == 0:
+                self.error(at + ("probability",), f"event '{eid}' has probability 0, so it can never fire")
+            if ev.choice and ev.choice.default not in ev.choice.options:
+                hint = did_you_mean(ev.choice.default, ev.choice.options)
+                self.error(at + ("choice", "default"), f"default option '{ev.choice.default}' is not one of the options{hint}")
+            if not ev.effects and not ev.choice:
+                self.error(at, f"event '{eid}' has no effects and no choice", key=True)
+
+    def check_geojson(self, scenario_path: Path) -> dict:
+        at = ("map", "geojson")
+        target = (scenario_path.parent / self.spec.map.geojson)
+        try:
+            with open(target, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except FileNotFoundError:
+            self.error(at, f"map file not found: {self.spec.map.geojson} (looked for {target.resolve()})")
+            return {}
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self.error(at, f"map file {self.spec.map.geojson} is not readable GeoJSON: {exc}")
+            return {}
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+            self.error(at, f"map file {self.spec.map.geojson} must be a GeoJSON FeatureCollection")
+            return {}
+        return data
+
+
+def check_semantics(spec: Scenario, scenario_path: Path, merged, file: str) -> tuple[list[Problem], dict]:
+    """Checks that need a fully validated scenario (run after `check_references`)."""
+    checker = _Checker(spec, merged, file)
+    checker.check_map()
+    checker.check_factions()
+    checker.check_backers()
+    checker.check_events()
+    geojson = checker.check_geojson(scenario_path)
+    return checker.problems, geojson
