@@ -1,0 +1,46 @@
+"""The rules engine: pure Python and numpy, no pygame and nothing from ai, lab or client.
+
+    world = World(loaded.spec, loaded.sha256)
+    state = new_game(world, seed=7)
+    for action in legal_actions(state): ...
+    events = apply(state, action)          # or IllegalAction with a readable reason
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .actions import (
+    Action,
+    Attack,
+    BuyAllegiance,
+    ChooseOption,
+    DroneStrike,
+    EndTurn,
+    Move,
+    Recruit,
+    Relocate,
+    RequestSupport,
+    SetBlockade,
+    action_from_json,
+    action_to_json,
+)
+from .events import Event
+from .rules import IllegalAction, apply, legal_actions, why_illegal
+from .state import GameState
+from .turn import start_faction_turn
+from .world import World
+
+
+def new_game(world: World, seed: int | np.random.SeedSequence = 0) -> GameState:
+    """A fresh game on turn 1 with the first faction to move, its income already paid."""
+    state = GameState(world, seed)
+    state.opening_events = start_faction_turn(state)
+    return state
+
+
+__all__ = [
+    "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "Event", "GameState",
+    "IllegalAction", "Move", "Recruit", "Relocate", "RequestSupport", "SetBlockade", "World",
+    "action_from_json", "action_to_json", "apply", "legal_actions", "new_game", "why_illegal",
+]

@@ -1,0 +1,198 @@
+"""Foreign backers: commitment that rises when the client is in danger and falls
+under pressure, packages that cost money and exposure and arrive after a delay,
+rivals that answer each other's escalation, red lines, and embargo interdiction.
+
+The built-in policy here is how backers behave unless an AI takes them over; every
+number it uses comes from the scenario (backer parameters and `rules.backers`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .events import Event
+from .scripted import apply_effects, holds
+from .state import GameState
+from .supply import supplied
+
+
+def package_open(state: GameState, k: int) -> bool:
+    """Whether a package could be sent now, ignoring who pays."""
+    w = state.world
+    ref = w.packages[k]
+    pk = ref.spec
+    return bool(
+        state.unlocked[k]
+        and state.sent[k] < pk.cap
+        and state.commitment[ref.backer] >= pk.min_commitment
+        and state.budget[ref.backer] >= pk.cost
+        and (pk.available_from is None or state.date >= pk.available_from)
+    )
+
+
+def dispatch(state: GameState, k: int) -> Event:
+    """Commit a package: pay for it, queue it, and let rivals and the world react."""
+    w = state.world
+    ref = w.packages[k]
+    pk = ref.spec
+    b = ref.backer
+    backer = w.backers[b]
+    state.sent[k] += 1
+    state.sent_this_round[b] += 1
+    state.budget[b] -= pk.cost
+    state.deliveries.append([state.turn + pk.delay, k])
+    state.commitment[b] = max(0.0, state.commitment[b] - pk.exposure * backer.pressure_sensitivity)
+    for r, rival in enumerate(w.backers):
+        if w.backer_ids[b] in rival.rivals:
+            state.commitment[r] = min(100.0, state.commitment[r] + pk.escalation)
+    when = "this turn" if pk.delay == 0 else f"in {pk.delay} turn{'s' if pk.delay > 1 else ''}"
+    return Event("dispatch", f"{backer.name} sends {pk.name} (arrives {when})", state.turn,
+                 backer.supports, {"backer": w.backer_ids[b], "package": ref.id, "arrives": state.turn + pk.delay})
+
+
+def request(state: GameState, faction: int, k: int) -> list[Event]:
+    """A client asks. The backer agrees with a chance equal to its commitment; asking
+    again later is easier, because each refusal still raises its commitment."""
+    w = state.world
+    ref = w.packages[k]
+    b = ref.backer
+    state.requested.add(k)
+    if state.rng.random() * 100.0 < state.commitment[b] + 10.0:
+        state.treasury[faction] -= ref.spec.client_cost
+        return [dispatch(state, k)]
+    state.commitment[b] = min(100.0, state.commitment[b] + w.spec.rules.backers.request_gain)
+    return [Event("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
+                  w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
+
+
+def entry_point(state: GameState, faction: int, preferred: str | None) -> int | None:
+    """Where foreign help lands: the named place if held, else the best held port or
+    airbase in supply (the capital's first), else anywhere held."""
+    w = state.world
+    if preferred is not None and state.owner[w.pidx[preferred]] == faction:
+        return w.pidx[preferred]
+    mine = state.owner == faction
+    sup = supplied(state, faction)
+    for mask in (mine & sup & w.is_bank, mine & sup & (w.is_port | w.is_airbase), mine & sup, mine):
+        idx = np.nonzero(mask)[0]
+        if len(idx):
+            return int(idx[np.argmax(w.population[idx])])
+    return None
+
+
+def deliver(state: GameState, k: int) -> list[Event]:
+    w = state.world
+    ref = w.packages[k]
+    pk = ref.spec
+    b = ref.backer
+    client = int(w.backer_client[b])
+    name = w.backers[b].name
+    data = {"backer": w.backer_ids[b], "package": ref.id}
+    if state.embargo > 0 and state.rng.random() < state.embargo:
+        return [Event("interdicted", f"{pk.name} from {name} is stopped by embargo enforcement", state.turn,
+                      w.faction_ids[client], data)]
+    state.treasury[client] += pk.money
+    state.legitimacy[client] = min(100.0, max(0.0, state.legitimacy[client] + pk.legitimacy))
+    state.cohesion[client] = min(100.0, max(0.0, state.cohesion[client] + pk.cohesion))
+    state.quality_bonus[client] += pk.quality_bonus
+    if pk.units:
+        place = entry_point(state, client, pk.deliver_to)
+        if place is None:
+            return [Event("interdicted", f"{pk.name} from {name} has nowhere to land", state.turn, w.faction_ids[client], data)]
+        commander = b if pk.kind.value == "volunteers" else -1
+        for group in pk.units:
+            for _ in range(group.count):
+                state.add_unit(w.tidx[group.type], client, place, group.strength, backer=commander)
+        data["place"] = w.place_ids[place]
+    return [Event("delivery", f"{pk.name} from {name} arrives" + (f" at {w.place_name(place)}" if pk.units else ""),
+                  state.turn, w.faction_ids[client], data)]
+
+
+def in_danger(state: GameState, faction: int) -> bool:
+    """Lost ground this round, or enemies at the gates of a place worth points."""
+    w = state.world
+    if state.places_lost[faction] > 0:
+        return True
+    key = np.nonzero((state.owner == faction) & (w.vp >= np.max(w.vp) * 0.5))[0]
+    hostile = state.owner >= 0
+    hostile[hostile] = w.enemies[faction, state.owner[hostile]]
+    return any(hostile[n] for p in key for n in w.neighbours[p])
+
+
+def backers_phase(state: GameState) -> list[Event]:
+    w = state.world
+    rules = w.spec.rules.backers
+    out: list[Event] = []
+    for b, backer in enumerate(w.backers):
+        client = int(w.backer_client[b])
+        c = state.commitment[b]
+        if in_danger(state, client):
+            c += rules.danger_gain * backer.responsiveness
+        c -= rules.decay
+        if state.legitimacy[client] < 30.0:  # a discredited client is costly to stand by
+            c -= (30.0 - state.legitimacy[client]) / 30.0 * 2.0 * backer.pressure_sensitivity
+        state.commitment[b] = min(100.0, max(0.0, c))
+        for r, line in enumerate(backer.red_lines):
+            if (b, r) not in state.redlines_fired and holds(state, line.when):
+                state.redlines_fired.add((b, r))
+                state.commitment[b] = min(100.0, state.commitment[b] + line.commitment)
+                out.append(Event("red_line", line.note or f"{backer.name}: a red line is crossed", state.turn,
+                                 backer.supports, {"backer": w.backer_ids[b]}))
+                out += apply_effects(state, line.effects, w.backer_ids[b])
+        state.budget[b] += backer.budget_per_turn
+        # Send at most one package of its own accord per turn, likelier the more committed.
+        open_ = [k for k, ref in enumerate(w.packages) if ref.backer == b and package_open(state, k)]
+        if open_:
+            k = open_[int(state.rng.integers(len(open_)))]
+            pk = w.packages[k].spec
+            risky = pk.exposure > 0 or pk.escalation > 0
+            chance = state.commitment[b] / 100.0 * 0.4 * (backer.risk_tolerance if risky else 1.0)
+            if state.rng.random() < chance:
+                out.append(dispatch(state, k))
+    return out
+
+
+def deliveries_phase(state: GameState) -> list[Event]:
+    due = [d for d in state.deliveries if d[0] <= state.turn]
+    state.deliveries = [d for d in state.deliveries if d[0] > state.turn]
+    out: list[Event] = []
+    for _, k in due:
+        out += deliver(state, k)
+    return out
+
+
+def backer_units_act(state: GameState) -> list[Event]:
+    """Units a backer still commands: its air units strike the strongest enemy force
+    in reach; its ground units move up to the client's most threatened front place."""
+    from .air import strike
+    from .combat import defenders_at
+
+    w = state.world
+    out: list[Event] = []
+    n = state.n_units
+    for u in np.nonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0))[0]:
+        u = int(u)
+        if not state.u_alive[u]:
+            continue
+        f = int(state.u_owner[u])
+        t = state.u_type[u]
+        hostile = state.owner >= 0
+        hostile[hostile] = w.enemies[f, state.owner[hostile]]
+        if w.t_air[t]:
+            base = state.u_place[u]
+            in_reach = np.nonzero(hostile & (w.air_km[base] <= w.t_range[t]))[0]
+            while state.u_sorties[u] > 0 and state.u_alive[u] and len(in_reach):
+                power = [float(state.u_str[defenders_at(state, p)].sum()) for p in in_reach]
+                best = int(in_reach[int(np.argmax(power))])
+                if max(power) <= 0:
+                    break
+                out += strike(state, u, best, "units")
+        elif w.t_ground[t] and w.t_speed[t] > 0:
+            here = int(state.u_place[u])
+            d = state.paths(f)[here]
+            front = [p for p in np.nonzero((state.owner == f) & (d <= w.t_speed[t]))[0]
+                     if any(hostile[nb] for nb in w.neighbours[p])]
+            if front and here not in front:
+                dest = min(front, key=lambda p: (d[p], p))
+                state.u_place[u] = dest
+    return out

@@ -1,0 +1,72 @@
+"""Money and men: oil revenue to the holder of the central bank, other income,
+upkeep, and what happens to an army whose paymaster runs dry."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .events import Event
+from .state import GameState
+
+
+def oil_flowing(state: GameState) -> np.ndarray:
+    """Barrels per day actually produced at each place: a blockader's fields are shut."""
+    shut = np.zeros(state.world.P, dtype=bool)
+    held = state.owner >= 0
+    shut[held] = state.blockade[state.owner[held]]
+    return np.where(shut, 0.0, state.oil)
+
+
+def oil_revenue(state: GameState) -> float:
+    """National oil revenue reaching the war chests this turn, in millions of dollars."""
+    w = state.world
+    eco = w.spec.rules.economy
+    return float(oil_flowing(state).sum()) * w.days_per_turn * eco.oil_price_usd * eco.state_share / 1e6
+
+
+def revenue_share(state: GameState, faction: int) -> float:
+    """The central bank's holder gets what the others' fixed shares leave."""
+    w = state.world
+    shares = np.array([f.income.oil_share for f in w.factions])
+    bank_holders = set(int(o) for o in state.owner[w.is_bank] if o >= 0)
+    if faction in bank_holders:
+        others = sum(shares[i] for i in range(w.F) if i not in bank_holders)
+        return max(0.0, 1.0 - others) / len(bank_holders)
+    return float(shares[faction])
+
+
+def upkeep(state: GameState, faction: int) -> float:
+    """Upkeep of the units the faction pays for (its backers pay for those they command)."""
+    w = state.world
+    n = state.n_units
+    mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
+    t = state.u_type[:n][mask]
+    return float(np.sum(w.t_upkeep[t] * state.u_str[:n][mask] / w.t_strength[t]))
+
+
+def income(state: GameState, faction: int) -> float:
+    w = state.world
+    inc = w.factions[faction].income
+    people = float(w.population[state.owner == faction].sum())
+    return inc.base + inc.per_100k_population * people / 100_000.0 + oil_revenue(state) * revenue_share(state, faction)
+
+
+def income_phase(state: GameState, faction: int) -> list[Event]:
+    w = state.world
+    fid = w.faction_ids[faction]
+    earned = income(state, faction)
+    cost = upkeep(state, faction)
+    state.treasury[faction] += earned - cost
+    state.manpower[faction] += w.factions[faction].manpower_per_turn
+    events = []
+    if state.blockade[faction]:
+        state.legitimacy[faction] = max(0.0, state.legitimacy[faction] - w.spec.rules.economy.blockade_legitimacy)
+    if state.treasury[faction] < 0:
+        # Unpaid fighters drift away and the coalition frays.
+        n = state.n_units
+        mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
+        state.u_str[:n][mask] *= 0.95
+        state.cohesion[faction] = max(0.0, state.cohesion[faction] - 3.0)
+        events.append(Event("economy", f"{w.faction_short(faction)} cannot pay its fighters; some go home",
+                            state.turn, fid, {"treasury": round(float(state.treasury[faction]), 1)}))
+    return events

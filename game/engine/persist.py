@@ -1,0 +1,209 @@
+"""Saves, hashes and replays.
+
+A save is JSON: the format version, the scenario's id and content hash, and every
+field of the state (arrays as lists, the random generator's exact state). Loading
+checks all three, so a save never silently runs against a changed scenario.
+A replay is the seed plus the action log, with the state hash after every round
+so that re-running it verifies every turn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .actions import action_from_json, action_to_json
+from .state import GameState
+from .world import World
+
+SAVE_FORMAT = 1
+_SKIP = {"world", "rng", "_paths", "_supply", "opening_events"}
+
+
+class SaveError(Exception):
+    """A save or replay that cannot be used; the message says why."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, set):
+        return sorted(_encode(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    return value
+
+
+def state_to_json(state: GameState) -> dict:
+    fields = {}
+    for name, value in sorted(state.__dict__.items()):
+        if name in _SKIP:
+            continue
+        if isinstance(value, np.ndarray) and name.startswith("u_"):
+            value = value[: state.n_units]
+        fields[name] = _encode(value)
+    return {
+        "format": "sandtable-save",
+        "format_version": SAVE_FORMAT,
+        "scenario": state.world.spec.meta.id,
+        "scenario_sha256": state.world.hash,
+        "rng": state.rng.bit_generator.state,
+        "state": fields,
+    }
+
+
+def state_hash(state: GameState) -> str:
+    blob = json.dumps(state_to_json(state), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _check_header(data: Any, world: World, what: str) -> None:
+    if not isinstance(data, dict) or data.get("format") != f"sandtable-{what}":
+        raise SaveError(f"not a Sandtable {what} file")
+    if data.get("format_version") != SAVE_FORMAT:
+        raise SaveError(f"{what} format version {data.get('format_version')!r} is not supported (expected {SAVE_FORMAT})")
+    if data.get("scenario") != world.spec.meta.id:
+        raise SaveError(f"this {what} is for scenario '{data.get('scenario')}', not '{world.spec.meta.id}'")
+    if data.get("scenario_sha256") != world.hash:
+        raise SaveError(f"scenario '{world.spec.meta.id}' has changed since this {what} was made, so it cannot be resumed "
+                        "faithfully (its content hash differs)")
+
+
+def state_from_json(data: Any, world: World) -> GameState:
+    _check_header(data, world, "save")
+    fields = data.get("state")
+    if not isinstance(fields, dict):
+        raise SaveError("save has no game state")
+    state = GameState(world, 0)
+    try:
+        for name, template in list(state.__dict__.items()):
+            if name in _SKIP:
+                continue
+            if name not in fields:
+                raise SaveError(f"save is missing '{name}'")
+            raw = fields[name]
+            if isinstance(template, np.ndarray):
+                value = np.array(raw, dtype=template.dtype)
+                if not name.startswith("u_") and value.shape != template.shape:
+                    raise SaveError(f"save field '{name}' has the wrong shape")
+            elif isinstance(template, set):
+                value = {tuple(v) if isinstance(v, list) else v for v in raw}
+            elif name == "pending":
+                value = [tuple(v) for v in raw]
+            else:
+                value = raw
+            setattr(state, name, value)
+        unit_lengths = {len(getattr(state, n)) for n in state.__dict__ if n.startswith("u_")}
+        if unit_lengths != {state.n_units}:
+            raise SaveError("save's unit lists disagree in length")
+        state.rng.bit_generator.state = data["rng"]
+    except SaveError:
+        raise
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise SaveError(f"save is corrupt: {exc}") from None
+    state.invalidate()
+    return state
+
+
+def write_json_atomic(path: str | Path, data: Any) -> None:
+    """Write JSON to a temporary file beside the target, then rename: all or nothing."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, separators=(",", ":"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: str | Path, what: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise SaveError(f"{path}: no such {what} file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SaveError(f"{path}: {what} is corrupt or truncated ({exc})") from None
+
+
+def save_game(path: str | Path, state: GameState) -> None:
+    write_json_atomic(path, state_to_json(state))
+
+
+def load_game(path: str | Path, world: World) -> GameState:
+    return state_from_json(read_json(path, "save"), world)
+
+
+# -- replays ---------------------------------------------------------------------------
+
+
+class Recorder:
+    """Collects the actions of a game and the state hash at the end of every round."""
+
+    def __init__(self, state: GameState):
+        self.world = state.world
+        self.seed = dict(state.seed)
+        self.actions: list[dict] = []
+        self.hashes: list[str] = []
+        self._turn = state.turn
+
+    def record(self, action, state: GameState) -> None:
+        self.actions.append(action_to_json(action))
+        if state.turn != self._turn or state.over:
+            self._turn = state.turn
+            self.hashes.append(state_hash(state))
+
+    def to_json(self) -> dict:
+        return {
+            "format": "sandtable-replay",
+            "format_version": SAVE_FORMAT,
+            "scenario": self.world.spec.meta.id,
+            "scenario_sha256": self.world.hash,
+            "seed": self.seed,
+            "actions": self.actions,
+            "hashes": self.hashes,
+        }
+
+
+def replay(data: Any, world: World) -> GameState:
+    """Re-run a recorded game, checking the state hash after every round."""
+    from . import apply, new_game
+    from .rules import IllegalAction
+
+    _check_header(data, world, "replay")
+    try:
+        seed = np.random.SeedSequence(int(data["seed"]["entropy"]), spawn_key=tuple(int(k) for k in data["seed"]["spawn_key"]))
+        actions = [action_from_json(a) for a in data["actions"]]
+        hashes = list(data["hashes"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SaveError(f"replay is corrupt: {exc}") from None
+    state = new_game(world, seed)
+    turn, checked = state.turn, 0
+    for i, action in enumerate(actions):
+        try:
+            apply(state, action)
+        except IllegalAction as exc:
+            raise SaveError(f"replay diverges at action {i} ({action}): {exc}") from None
+        if state.turn != turn or state.over:
+            turn = state.turn
+            if checked >= len(hashes) or state_hash(state) != hashes[checked]:
+                raise SaveError(f"replay diverges after action {i}: state hash differs at round {checked + 1}")
+            checked += 1
+    if checked != len(hashes):
+        raise SaveError(f"replay ended after {checked} rounds but recorded {len(hashes)}")
+    return state

@@ -1,0 +1,67 @@
+"""Legitimacy and cohesion: a coalition that is losing frays, and when its cohesion
+falls below the scenario's threshold its least loyal militias go home or change
+sides, taking their home towns with them."""
+
+from __future__ import annotations
+
+from .events import Event
+from .state import GameState
+
+
+def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]:
+    w = state.world
+    m_id = w.militia_ids[faction][militia]
+    m = w.factions[faction].militias[m_id]
+    n = state.n_units
+    units = [i for i in range(n) if state.u_alive[i] and state.u_owner[i] == faction and state.u_militia[i] == militia]
+    target_militias = w.militia_ids[to]
+    new_militia = target_militias.index(m_id) if m_id in target_militias else -1
+    for u in units:
+        state.u_owner[u] = to
+        state.u_militia[u] = new_militia
+    if m.home and state.owner[w.pidx[m.home]] == faction:
+        from .combat import capture
+
+        capture(state, to, w.pidx[m.home])
+    state.invalidate()
+    return [Event("defection", f"{m.name} leaves the {w.faction_short(faction)} for the {w.faction_short(to)}",
+                  state.turn, w.faction_ids[faction], {"militia": m_id, "to": w.faction_ids[to], "units": len(units)})]
+
+
+def disband(state: GameState, faction: int, militia: int | None, backer: int | None, fraction: float) -> int:
+    n = state.n_units
+    count = 0
+    for u in range(n):
+        if not state.u_alive[u] or state.u_owner[u] != faction:
+            continue
+        if militia is not None and state.u_militia[u] != militia:
+            continue
+        if backer is not None and state.u_backer[u] != backer:
+            continue
+        state.u_str[u] *= 1.0 - fraction
+        if state.u_str[u] < 25.0:
+            state.kill(u)
+        count += 1
+    return count
+
+
+def cohesion_phase(state: GameState, faction: int) -> list[Event]:
+    w = state.world
+    rules = w.spec.rules.politics
+    f = w.factions[faction]
+    events: list[Event] = []
+    if state.cohesion[faction] < rules.defection_below:
+        pressure = (rules.defection_below - state.cohesion[faction]) / 100.0
+        for mi, m_id in enumerate(w.militia_ids[faction]):
+            m = f.militias[m_id]
+            if state.rng.random() >= pressure * (1.0 - m.loyalty):
+                continue
+            if m.defects_to and m.defects_to in w.fidx:
+                events += defect(state, faction, mi, w.fidx[m.defects_to])
+            elif disband(state, faction, mi, None, 0.5):
+                events.append(Event("defection", f"{m.name} fighters of the {f.short} head home", state.turn,
+                                    w.faction_ids[faction], {"militia": m_id}))
+    elif state.places_lost[faction] == 0:
+        # A quiet week lets the coalition mend a little, never past where it began.
+        state.cohesion[faction] = min(f.cohesion, state.cohesion[faction] + 0.5)
+    return events

@@ -1,0 +1,161 @@
+"""The scenario's own events: conditions on the state, and effects from the
+format's fixed vocabulary. Nothing here knows about any particular war."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from ..scenario import model as m
+from .events import Event
+from .state import GameState
+
+
+def faction_stat(state: GameState, faction: int, stat: str) -> float:
+    w = state.world
+    if stat == "strength":
+        n = state.n_units
+        mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & w.t_ground[state.u_type[:n]]
+        return float(state.u_str[:n][mask].sum())
+    if stat == "places":
+        return float(np.count_nonzero(state.owner == faction))
+    return float(getattr(state, stat)[faction])
+
+
+def holds(state: GameState, cond) -> bool:
+    w = state.world
+    if cond is None:
+        return True
+    if isinstance(cond, m.OwnsCond):
+        who = w.fidx[cond.faction] if cond.faction else -1
+        return bool(state.owner[w.pidx[cond.place]] == who)
+    if isinstance(cond, m.TurnCond):
+        return state.turn >= cond.turn
+    if isinstance(cond, m.FlagCond):
+        return cond.flag in state.flags
+    if isinstance(cond, m.CommitmentCond):
+        return bool(state.commitment[w.bidx[cond.backer]] >= cond.value)
+    if isinstance(cond, m.StatCond):
+        value = faction_stat(state, w.fidx[cond.faction], cond.stat)
+        return value < cond.value if cond.test == "stat_below" else value > cond.value
+    if isinstance(cond, m.NearCond):
+        f = w.fidx[cond.faction]
+        hostile = state.owner >= 0
+        hostile[hostile] = w.enemies[f, state.owner[hostile]]
+        return bool(np.any(hostile & (w.road_km[w.pidx[cond.place]] <= cond.km)))
+    if isinstance(cond, m.AllCond):
+        return all(holds(state, c) for c in cond.of)
+    if isinstance(cond, m.AnyCond):
+        return any(holds(state, c) for c in cond.of)
+    if isinstance(cond, m.NotCond):
+        return not holds(state, cond.of)
+    raise TypeError(f"unknown condition {cond!r}")
+
+
+def apply_effect(state: GameState, eff, source: str) -> list[Event]:
+    from . import politics
+    from .combat import capture
+
+    w = state.world
+    t = state.turn
+    if isinstance(eff, m.SetOwnerEffect):
+        place = w.pidx[eff.place]
+        who = w.fidx[eff.faction] if eff.faction else -1
+        if who >= 0:
+            capture(state, who, place)
+        else:
+            state.owner[place] = -1
+            state.invalidate()
+        return [Event("control", f"{w.place_name(place)} passes to {w.faction_short(who)}", t, eff.faction, {"place": eff.place})]
+    if isinstance(eff, m.StatEffect):
+        f = w.fidx[eff.faction]
+        arr = getattr(state, eff.effect)
+        arr[f] = arr[f] + eff.delta
+        if eff.effect in ("legitimacy", "cohesion"):
+            arr[f] = min(100.0, max(0.0, arr[f]))
+        elif eff.effect == "manpower":
+            arr[f] = max(0.0, arr[f])
+        return []
+    if isinstance(eff, m.CommitmentEffect):
+        b = w.bidx[eff.backer]
+        state.commitment[b] = min(100.0, max(0.0, state.commitment[b] + eff.delta))
+        return []
+    if isinstance(eff, m.SpawnEffect):
+        f, p, ty = w.fidx[eff.faction], w.pidx[eff.place], w.tidx[eff.type]
+        for _ in range(eff.count):
+            state.add_unit(ty, f, p, eff.strength, backer=w.bidx[eff.backer] if eff.backer else -1)
+        return [Event("reinforce", f"{eff.count} × {w.types[ty].name} appear at {w.place_name(p)}", t, eff.faction,
+                      {"place": eff.place, "type": eff.type, "count": eff.count})]
+    if isinstance(eff, m.DisbandEffect):
+        f = w.fidx[eff.faction]
+        mi = w.militia_ids[f].index(eff.militia) if eff.militia else None
+        bi = w.bidx[eff.backer] if eff.backer else None
+        politics.disband(state, f, mi, bi, eff.fraction)
+        return []
+    if isinstance(eff, m.DefectEffect):
+        f = w.fidx[eff.faction]
+        if eff.militia not in w.militia_ids[f]:
+            return []
+        return politics.defect(state, f, w.militia_ids[f].index(eff.militia), w.fidx[eff.to])
+    if isinstance(eff, m.FlagEffect):
+        state.flags.add(eff.flag)
+        return []
+    if isinstance(eff, m.BlockadeEffect):
+        state.blockade[w.fidx[eff.faction]] = eff.on
+        return []
+    if isinstance(eff, m.OilEffect):
+        state.oil[w.pidx[eff.place]] = eff.bpd
+        return []
+    if isinstance(eff, m.EmbargoEffect):
+        state.embargo = eff.level
+        return []
+    if isinstance(eff, m.TruceEffect):
+        state.truce = eff.turns
+        return []
+    if isinstance(eff, m.UnlockEffect):
+        state.unlocked[w.kidx[(eff.backer, eff.package)]] = True
+        return []
+    if isinstance(eff, m.MessageEffect):
+        return [Event("message", eff.text, t, None, {"source": source})]
+    raise TypeError(f"unknown effect {eff!r}")
+
+
+def apply_effects(state: GameState, effects, source: str) -> list[Event]:
+    out: list[Event] = []
+    for eff in effects:
+        out += apply_effect(state, eff, source)
+    return out
+
+
+def events_phase(state: GameState) -> list[Event]:
+    w = state.world
+    # A turn spans several days; an event whose window touches any of them may fire.
+    first = state.date
+    last = w.date_of(state.turn + 1) - dt.timedelta(days=1)
+    out: list[Event] = []
+    for i, ev in enumerate(w.events):
+        if i in state.fired and not ev.repeat:
+            continue
+        if (ev.date_from and last < ev.date_from) or (ev.date_to and first > ev.date_to):
+            continue
+        if not holds(state, ev.when):
+            continue
+        if ev.probability < 1.0 and state.rng.random() >= ev.probability:
+            continue
+        state.fired.add(i)
+        out.append(Event("scripted", ev.name, state.turn, None, {"event": w.event_ids[i], "text": ev.text}))
+        out += apply_effects(state, ev.effects, w.event_ids[i])
+        if ev.choice is not None:
+            state.pending.append((w.fidx[ev.choice.faction], i))
+    return out
+
+
+def choose(state: GameState, faction: int, event: int, option: str) -> list[Event]:
+    w = state.world
+    ev = w.events[event]
+    state.pending.remove((faction, event))
+    opt = ev.choice.options[option]
+    out = [Event("choice", f"{w.faction_short(faction)}: {opt.label}", state.turn, w.faction_ids[faction],
+                 {"event": w.event_ids[event], "option": option})]
+    return out + apply_effects(state, opt.effects, w.event_ids[event])

@@ -1,0 +1,161 @@
+"""The mutable game state: numpy arrays indexed by place, unit, faction and backer.
+
+Bulk numbers live in arrays so that `clone()` is a handful of array copies, cheap
+enough for an AI search to call thousands of times a turn.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from .world import World, shortest_paths
+
+UNIT_FIELDS = ("u_type", "u_owner", "u_place", "u_str", "u_ready", "u_sorties", "u_backer", "u_militia", "u_alive")
+
+
+class GameState:
+    def __init__(self, world: World, seed: int | np.random.SeedSequence = 0):
+        self.world = world
+        w = world
+        ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(int(seed))
+        # Enough to rebuild the exact seed sequence, spawned children included (for replays).
+        self.seed = {"entropy": int(ss.entropy), "spawn_key": [int(k) for k in ss.spawn_key]}
+        self.rng = np.random.Generator(np.random.PCG64(ss))
+        self.turn = 1
+        self.active = 0  # index into world.faction_ids of the faction giving orders
+        self.winner: int | None = None  # faction index, -1 for a draw, None while playing
+        self.reason = ""
+
+        spec = w.spec
+        self.owner = np.array([w.fidx[p.owner] if p.owner else -1 for p in spec.map.places.values()], dtype=np.int64)
+        self.local_defence = w.local_defence0.copy()
+        self.oil = w.oil0.copy()
+        self.harm = np.zeros(w.P)  # civilians harmed, per place
+        self.harm_by = np.zeros(w.F)  # ... and by whom
+        self.interdicted = np.zeros(w.P, dtype=bool)  # supply cut by strikes this turn
+
+        self.treasury = np.array([f.treasury for f in w.factions], dtype=np.float64)
+        self.manpower = np.array([f.manpower for f in w.factions], dtype=np.float64)
+        self.legitimacy = np.array([f.legitimacy for f in w.factions], dtype=np.float64)
+        self.cohesion = np.array([f.cohesion for f in w.factions], dtype=np.float64)
+        self.quality_bonus = np.zeros(w.F)
+        self.blockade = np.zeros(w.F, dtype=bool)
+        self.hold = np.zeros((w.F, max(len(f.victory) for f in w.factions)), dtype=np.int64)
+        self.places_lost = np.zeros(w.F, dtype=np.int64)  # this round, for backers' sense of danger
+
+        self.commitment = np.array([b.commitment for b in w.backers], dtype=np.float64)
+        self.budget = np.array([b.budget for b in w.backers], dtype=np.float64)
+        self.sent = np.zeros(len(w.packages), dtype=np.int64)
+        self.unlocked = np.array([not p.spec.locked for p in w.packages], dtype=bool)
+        self.sent_this_round = np.zeros(w.B, dtype=np.int64)
+        self.deliveries: list[list[int]] = []  # [arrival turn, package index]
+        self.redlines_fired: set[tuple[int, int]] = set()
+        self.embargo = float(spec.rules.embargo)
+        self.truce = 0
+        self.flags: set[str] = set()
+        self.fired: set[int] = set()
+        self.pending: list[tuple[int, int]] = []  # (faction, event) choices awaiting an answer
+        self.requested: set[int] = set()  # packages asked for this turn
+        self.action_count = 0
+
+        self.u_names: list[str | None] = []
+        n = sum(u.count for u in spec.units)
+        for name in UNIT_FIELDS:
+            dtype = np.float64 if name == "u_str" else (bool if name in ("u_ready", "u_alive") else np.int64)
+            setattr(self, name, np.zeros(n, dtype=dtype))
+        self.n_units = 0
+        for u in spec.units:
+            for _ in range(u.count):
+                self.add_unit(
+                    w.tidx[u.type], w.fidx[u.owner], w.pidx[u.place], u.strength,
+                    backer=w.bidx[u.backer] if u.backer else -1,
+                    militia=w.militia_ids[w.fidx[u.owner]].index(u.militia) if u.militia else -1,
+                    name=u.name,
+                )
+        self.u_ready[:] = True
+        self._paths: dict[int, np.ndarray] = {}
+        self._supply: dict[int, np.ndarray] = {}
+
+    # -- units ----------------------------------------------------------------------
+    def add_unit(self, t: int, owner: int, place: int, strength: float | None = None, *,
+                 backer: int = -1, militia: int = -1, name: str | None = None) -> int:
+        if self.n_units == len(self.u_type):
+            grow = max(8, len(self.u_type))
+            for f in UNIT_FIELDS:
+                arr = getattr(self, f)
+                setattr(self, f, np.concatenate([arr, np.zeros(grow, dtype=arr.dtype)]))
+        i = self.n_units
+        self.n_units += 1
+        w = self.world
+        self.u_type[i] = t
+        self.u_owner[i] = owner
+        self.u_place[i] = place
+        self.u_str[i] = float(strength if strength is not None else w.t_strength[t])
+        self.u_ready[i] = False
+        self.u_sorties[i] = w.t_sorties[t]
+        self.u_backer[i] = backer
+        self.u_militia[i] = militia
+        self.u_alive[i] = True
+        self.u_names.append(name)
+        return i
+
+    def units_at(self, place: int, faction: int | None = None) -> np.ndarray:
+        n = self.n_units
+        mask = self.u_alive[:n] & (self.u_place[:n] == place)
+        if faction is not None:
+            mask &= self.u_owner[:n] == faction
+        return np.nonzero(mask)[0]
+
+    def kill(self, i: int) -> None:
+        self.u_alive[i] = False
+        self.u_str[i] = 0.0
+
+    # -- derived, cached ----------------------------------------------------------------
+    def invalidate(self) -> None:
+        """Ownership changed: movement paths and supply must be traced again."""
+        self._paths.clear()
+        self._supply.clear()
+
+    def paths(self, faction: int) -> np.ndarray:
+        """Road km between places, travelling only through places the faction holds."""
+        d = self._paths.get(faction)
+        if d is None:
+            w = self.world
+            mine = self.owner == faction
+            weights = np.where(mine[:, None] & mine[None, :], w.route_km, np.inf)
+            d = shortest_paths(weights)
+            self._paths[faction] = d
+        return d
+
+    @property
+    def date(self):
+        return self.world.date_of(self.turn)
+
+    @property
+    def active_id(self) -> str:
+        return self.world.faction_ids[self.active]
+
+    @property
+    def over(self) -> bool:
+        return self.winner is not None
+
+    def clone(self) -> "GameState":
+        new = copy.copy(self)
+        for name, value in self.__dict__.items():
+            if isinstance(value, np.ndarray):
+                setattr(new, name, value.copy())
+        new.rng = np.random.Generator(np.random.PCG64())
+        new.rng.bit_generator.state = self.rng.bit_generator.state
+        new.u_names = list(self.u_names)
+        new.deliveries = [list(d) for d in self.deliveries]
+        new.redlines_fired = set(self.redlines_fired)
+        new.flags = set(self.flags)
+        new.fired = set(self.fired)
+        new.pending = list(self.pending)
+        new.requested = set(self.requested)
+        # Caches hold arrays that are never modified in place, so they can be shared.
+        new._paths = dict(self._paths)
+        new._supply = dict(self._supply)
+        return new

@@ -1,0 +1,58 @@
+"""Supply: a place is supplied if a road through the faction's own places joins it,
+within the scenario's `supply.max_km`, to a source — a held port or airbase, a
+held place in a home region, or a held supply hub that itself links back to one.
+Places struck on their supply routes this turn carry no supply through them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .state import GameState
+from .world import shortest_paths
+
+
+def supplied(state: GameState, faction: int) -> np.ndarray:
+    """Boolean mask over places: which of the faction's places are in supply."""
+    cached = state._supply.get(faction)
+    if cached is not None:
+        return cached
+    w = state.world
+    mine = (state.owner == faction) & ~state.interdicted
+    weights = np.where(mine[:, None] & mine[None, :], w.route_km, np.inf)
+    d = shortest_paths(weights)
+    primary = mine & (w.is_port | w.is_airbase | w.home_region_mask[faction])
+    if primary.any():
+        # A hub counts once any road through held places reaches a primary source.
+        hubs = mine & w.is_hub & np.isfinite(d[primary]).any(axis=0)
+        sources = primary | hubs
+        result = mine & (d[sources].min(axis=0) <= w.spec.rules.supply.max_km)
+    else:
+        result = np.zeros(w.P, dtype=bool)
+    state._supply[faction] = result
+    return result
+
+
+def unit_supplied(state: GameState, unit: int) -> bool:
+    return bool(supplied(state, int(state.u_owner[unit]))[state.u_place[unit]])
+
+
+def attrition(state: GameState, faction: int) -> list:
+    """Ground units cut off from supply lose strength each turn they stay cut off."""
+    from .events import Event
+
+    w = state.world
+    n = state.n_units
+    sup = supplied(state, faction)
+    mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & ~sup[state.u_place[:n]]
+    idx = np.nonzero(mask)[0]
+    idx = idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
+    if len(idx) == 0:
+        return []
+    rate = w.spec.rules.supply.attrition
+    lost = float(np.sum(state.u_str[idx])) * rate
+    state.u_str[idx] *= 1.0 - rate
+    for u in idx[state.u_str[idx] < 25.0]:
+        state.kill(int(u))
+    places = sorted({w.place_name(int(p)) for p in state.u_place[idx]})
+    return [Event("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
+                  state.turn, w.faction_ids[faction], {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]

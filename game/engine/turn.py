@@ -1,0 +1,61 @@
+"""The order of a round: each faction in turn has income, gives orders and then
+suffers its attrition and defections; then backers decide, their units act,
+deliveries land, the scenario's events fire and victory is checked."""
+
+from __future__ import annotations
+
+from .backers import backer_units_act, backers_phase, deliveries_phase
+from .economy import income_phase
+from .events import Event
+from .politics import cohesion_phase
+from .scripted import events_phase
+from .state import GameState
+from .supply import attrition
+from .victory import check_victory
+
+
+def start_faction_turn(state: GameState) -> list[Event]:
+    f = state.active
+    n = state.n_units
+    mine = state.u_owner[:n] == f
+    state.u_ready[:n][mine] = True
+    state.u_sorties[:n][mine] = state.world.t_sorties[state.u_type[:n][mine]]
+    state.requested.clear()
+    state.action_count = 0
+    return income_phase(state, f)
+
+
+def end_faction_turn(state: GameState) -> list[Event]:
+    f = state.active
+    return attrition(state, f) + cohesion_phase(state, f)
+
+
+def end_round(state: GameState) -> list[Event]:
+    out = backers_phase(state)
+    out += backer_units_act(state)
+    out += deliveries_phase(state)
+    out += events_phase(state)
+    out += check_victory(state)
+    state.places_lost[:] = 0
+    state.sent_this_round[:] = 0
+    if state.interdicted.any():
+        state.interdicted[:] = False
+        state.invalidate()
+    if state.truce > 0:
+        state.truce -= 1
+    return out
+
+
+def advance(state: GameState) -> list[Event]:
+    """Finish the active faction's turn and start the next one (maybe a new round)."""
+    out = end_faction_turn(state)
+    state.active += 1
+    if state.active >= state.world.F:
+        out += end_round(state)
+        if state.over:
+            return out
+        state.turn += 1
+        state.active = 0
+        out.append(Event("turn", f"Turn {state.turn}: {state.date.isoformat()}", state.turn))
+    out += start_faction_turn(state)
+    return out
