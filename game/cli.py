@@ -74,6 +74,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run
+
+    if args.games < 1:
+        raise UserError("--games must be at least 1")
+    return run(Path(args.scenario), args.games, args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sandtable", description="Strategy simulation of proxy war.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -87,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
     p.add_argument("--reference", action="store_true", help="write the Markdown format reference instead")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("bench", help="measure load time and engine speed")
+    p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario to measure (default: tripoli_2019)")
+    p.add_argument("--games", type=int, default=30, help="games to time (default: 30)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("play", help="play a scenario in a window")
     p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO))

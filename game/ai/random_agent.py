@@ -1,15 +1,18 @@
-"""The baseline: a uniformly random choice among legal orders, seeded."""
+"""The baseline: uniformly random legal orders, seeded."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..engine import EndTurn, GameState, legal_actions
+from ..engine import EndTurn, GameState, legal_actions, why_illegal
 
 
 class RandomAgent:
-    """Picks uniformly among the legal orders; ends its turn after `max_orders` so a
-    game always moves on (a uniform pick among hundreds of orders rarely ends a turn)."""
+    """At the start of each of its turns, lists the legal orders and shuffles them;
+    then gives them in that order, skipping any that an earlier order made illegal,
+    until it has given `max_orders` (a uniform pick among hundreds of orders would
+    rarely end a turn). Listing once a turn keeps whole games cheap enough to run
+    by the thousand."""
 
     name = "random"
 
@@ -17,12 +20,27 @@ class RandomAgent:
         self.rng = np.random.default_rng(seed)
         self.max_orders = max_orders
         self.why = ""
+        self._key: tuple | None = None
+        self._plan: list = []
+        self._given = 0
 
     def act(self, state: GameState):
-        if state.action_count >= self.max_orders and not any(f == state.active for f, _ in state.pending):
-            self.why = "enough orders for this turn"
-            return EndTurn()
-        options = legal_actions(state)
-        action = options[int(self.rng.integers(len(options)))]
-        self.why = "random pick"
-        return action
+        if any(f == state.active for f, _ in state.pending):
+            options = legal_actions(state)
+            self.why = "random answer"
+            return options[int(self.rng.integers(len(options)))]
+        key = (state.turn, state.active)
+        if key != self._key:
+            self._key = key
+            self._options = legal_actions(state)
+            # EndTurn is always last; leave it out of the shuffle.
+            self._plan = self.rng.permutation(len(self._options) - 1).tolist()
+            self._given = 0
+        while self._plan and self._given < self.max_orders:
+            action = self._options[self._plan.pop()]
+            if why_illegal(state, action) is None:
+                self._given += 1
+                self.why = "random pick"
+                return action
+        self.why = "enough orders for this turn"
+        return EndTurn()

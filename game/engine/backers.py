@@ -100,9 +100,10 @@ def deliver(state: GameState, k: int) -> list[Event]:
         if place is None:
             return [Event("interdicted", f"{pk.name} from {name} has nowhere to land", state.turn, w.faction_ids[client], data)]
         commander = b if pk.kind.value == "volunteers" else -1
+        expires = state.turn + pk.duration if pk.duration else 0
         for group in pk.units:
             for _ in range(group.count):
-                state.add_unit(w.tidx[group.type], client, place, group.strength, backer=commander)
+                state.add_unit(w.tidx[group.type], client, place, group.strength, backer=commander, expires=expires)
         data["place"] = w.place_ids[place]
     return [Event("delivery", f"{pk.name} from {name} arrives" + (f" at {w.place_name(place)}" if pk.units else ""),
                   state.turn, w.faction_ids[client], data)]
@@ -196,3 +197,17 @@ def backer_units_act(state: GameState) -> list[Event]:
                 dest = min(front, key=lambda p: (d[p], p))
                 state.u_place[u] = dest
     return out
+
+
+def withdrawals(state: GameState) -> list[Event]:
+    """Units sent for a limited time (a strike package, a rotation) go home when it ends."""
+    n = state.n_units
+    due = np.flatnonzero(state.u_alive[:n] & (state.u_expires[:n] > 0) & (state.u_expires[:n] <= state.turn))
+    if len(due) == 0:
+        return []
+    w = state.world
+    names = sorted({w.types[int(state.u_type[u])].name for u in due})
+    for u in due.tolist():
+        state.kill(u)
+    return [Event("withdrawal", f"{', '.join(names)} leave{'s' if len(due) == 1 else ''} the theatre", state.turn,
+                  None, {"units": due.tolist()})]

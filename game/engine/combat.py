@@ -113,9 +113,8 @@ def capture(state: GameState, faction: int, place: int) -> None:
     """Change a place's owner; whoever else is left there falls back or is lost."""
     w = state.world
     old = int(state.owner[place])
-    state.owner[place] = faction
+    state.set_owner(place, faction)
     state.local_defence[place] = 0.0
-    state.invalidate()
     if old >= 0:
         state.places_lost[old] += 1
         state.cohesion[old] = max(0.0, state.cohesion[old] - w.spec.rules.politics.cohesion_per_loss)

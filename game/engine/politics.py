@@ -23,7 +23,6 @@ def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]
         from .combat import capture
 
         capture(state, to, w.pidx[m.home])
-    state.invalidate()
     return [Event("defection", f"{m.name} leaves the {w.faction_short(faction)} for the {w.faction_short(to)}",
                   state.turn, w.faction_ids[faction], {"militia": m_id, "to": w.faction_ids[to], "units": len(units)})]
 

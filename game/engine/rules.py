@@ -7,6 +7,9 @@ anything else with an IllegalAction whose message a player can read.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
+
 import numpy as np
 
 from . import actions as A
@@ -215,17 +218,90 @@ def why_illegal(state: GameState, action) -> str | None:
     return f"unknown order {action!r}"
 
 
-def legal_actions(state: GameState) -> list:
+class _MoveMaker:
+    """Builds a Move only when it is looked at: a turn can offer hundreds of moves and
+    most callers (the random agent, rollouts) look at a handful."""
+
+    __slots__ = ("units", "places", "pids")
+
+    def __init__(self, units: np.ndarray, places: np.ndarray, pids: list[str]):
+        self.units, self.places, self.pids = units, places, pids
+
+    def __call__(self, i: int) -> A.Move:
+        return A.Move(int(self.units[i]), self.pids[int(self.places[i])])
+
+
+class ActionList(Sequence):
+    """A read-only list of orders whose bulk part is built on demand."""
+
+    def __init__(self) -> None:
+        self._parts: list = []  # lists of actions, or (count, maker) pairs
+        self._ends: list[int] = []
+        self._tail: list = []
+
+    def _close_tail(self) -> None:
+        if self._tail:
+            self._parts.append(self._tail)
+            self._ends.append((self._ends[-1] if self._ends else 0) + len(self._tail))
+            self._tail = []
+
+    def append(self, action) -> None:
+        self._tail.append(action)
+
+    def extend(self, actions) -> None:
+        self._tail.extend(actions)
+
+    def add_lazy(self, count: int, maker) -> None:
+        if count:
+            self._close_tail()
+            self._parts.append((count, maker))
+            self._ends.append((self._ends[-1] if self._ends else 0) + count)
+
+    def __len__(self) -> int:
+        return (self._ends[-1] if self._ends else 0) + len(self._tail)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("action index out of range")
+        k = bisect.bisect_right(self._ends, i)
+        if k == len(self._parts):
+            return self._tail[i - (self._ends[-1] if self._ends else 0)]
+        start = self._ends[k - 1] if k else 0
+        part = self._parts[k]
+        return part[1](i - start) if isinstance(part, tuple) else part[i - start]
+
+    def __iter__(self):
+        for part in self._parts:
+            if isinstance(part, tuple):
+                count, maker = part
+                for j in range(count):
+                    yield maker(j)
+            else:
+                yield from part
+        yield from self._tail
+
+    def __repr__(self) -> str:
+        return f"ActionList({len(self)} orders)"
+
+
+def legal_actions(state: GameState) -> ActionList:
     """Every order the active faction may give now, EndTurn last."""
     w = state.world
     f = state.active
     if state.over:
-        return []
+        return ActionList()
     pending = [e for (pf, e) in state.pending if pf == f]
     if pending:
         e = pending[0]
-        return [A.ChooseOption(w.event_ids[e], o) for o in w.events[e].choice.options]
-    out: list = []
+        out = ActionList()
+        out.extend(A.ChooseOption(w.event_ids[e], o) for o in w.events[e].choice.options)
+        return out
+    out = ActionList()
     n = state.n_units
     P = w.P
     alive = state.u_alive[:n]
@@ -251,7 +327,7 @@ def legal_actions(state: GameState) -> list:
         reach = (paths[where[movers]] <= w.t_speed[types[movers]][:, None]) & held[None, :]
         reach[np.arange(len(movers)), where[movers]] = False
         ui, pi = np.nonzero(reach)
-        out.extend([A.Move(u, pids[p]) for u, p in zip(movers[ui].tolist(), pi.tolist())])
+        out.add_lazy(len(ui), _MoveMaker(movers[ui], pi, pids))
     for u in mine[air].tolist():
         t = int(types[u])
         here = int(where[u])
@@ -328,9 +404,8 @@ def apply(state: GameState, action) -> list[Event]:
     if isinstance(action, A.BuyAllegiance):
         p = w.pidx[action.place]
         state.treasury[f] -= w.allegiance_cost[p]
-        state.owner[p] = f
+        state.set_owner(p, f)
         state.local_defence[p] = 0.0
-        state.invalidate()
         return [Event("control", f"{w.place_name(p)} sides with the {w.faction_short(f)}", state.turn, fid, {"place": action.place})]
     if isinstance(action, A.SetBlockade):
         state.blockade[f] = action.on

@@ -65,8 +65,7 @@ def apply_effect(state: GameState, eff, source: str) -> list[Event]:
         if who >= 0:
             capture(state, who, place)
         else:
-            state.owner[place] = -1
-            state.invalidate()
+            state.set_owner(place, -1)
         return [Event("control", f"{w.place_name(place)} passes to {w.faction_short(who)}", t, eff.faction, {"place": eff.place})]
     if isinstance(eff, m.StatEffect):
         f = w.fidx[eff.faction]

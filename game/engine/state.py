@@ -12,7 +12,21 @@ import numpy as np
 
 from .world import World, shortest_paths
 
-UNIT_FIELDS = ("u_type", "u_owner", "u_place", "u_str", "u_ready", "u_sorties", "u_backer", "u_militia", "u_alive")
+UNIT_FIELDS = (
+    "u_type", "u_owner", "u_place", "u_str", "u_ready", "u_sorties", "u_backer", "u_militia", "u_alive", "u_expires",
+)
+
+
+def _add_place(d: np.ndarray, route_km: np.ndarray, mine: np.ndarray, p: int) -> np.ndarray:
+    """Shortest paths after one more place joins the passable set (one Floyd step)."""
+    edges = np.where(mine, route_km[p], np.inf)
+    edges[p] = 0.0
+    row = np.min(edges[:, None] + d, axis=0)  # p to everywhere, via a neighbour
+    row[p] = 0.0
+    new = d.copy()  # cached arrays may be shared with clones: never modify in place
+    new[p, :] = row
+    new[:, p] = row
+    return np.minimum(new, row[:, None] + row[None, :])
 
 
 class GameState:
@@ -80,7 +94,7 @@ class GameState:
 
     # -- units ----------------------------------------------------------------------
     def add_unit(self, t: int, owner: int, place: int, strength: float | None = None, *,
-                 backer: int = -1, militia: int = -1, name: str | None = None) -> int:
+                 backer: int = -1, militia: int = -1, name: str | None = None, expires: int = 0) -> int:
         if self.n_units == len(self.u_type):
             grow = max(8, len(self.u_type))
             for f in UNIT_FIELDS:
@@ -98,6 +112,7 @@ class GameState:
         self.u_backer[i] = backer
         self.u_militia[i] = militia
         self.u_alive[i] = True
+        self.u_expires[i] = expires  # last turn it serves; 0 for good
         self.u_names.append(name)
         return i
 
@@ -114,9 +129,22 @@ class GameState:
 
     # -- derived, cached ----------------------------------------------------------------
     def invalidate(self) -> None:
-        """Ownership changed: movement paths and supply must be traced again."""
+        """Forget traced paths and supply (after loading, or any wholesale change)."""
         self._paths.clear()
         self._supply.clear()
+
+    def set_owner(self, place: int, faction: int) -> None:
+        """Change who holds a place, keeping the traced paths cheap to maintain: the
+        loser's are traced again when next needed, the winner's gain one place."""
+        old = int(self.owner[place])
+        if old == faction:
+            return
+        self.owner[place] = faction
+        self._supply.clear()
+        self._paths.pop(old, None)
+        d = self._paths.get(faction)
+        if d is not None:
+            self._paths[faction] = _add_place(d, self.world.route_km, self.owner == faction, place)
 
     def paths(self, faction: int) -> np.ndarray:
         """Road km between places, travelling only through places the faction holds."""
@@ -125,7 +153,7 @@ class GameState:
             w = self.world
             mine = self.owner == faction
             weights = np.where(mine[:, None] & mine[None, :], w.route_km, np.inf)
-            d = shortest_paths(weights)
+            d = shortest_paths(weights, mine)
             self._paths[faction] = d
         return d
 

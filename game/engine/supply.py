@@ -18,8 +18,11 @@ def supplied(state: GameState, faction: int) -> np.ndarray:
         return cached
     w = state.world
     mine = (state.owner == faction) & ~state.interdicted
-    weights = np.where(mine[:, None] & mine[None, :], w.route_km, np.inf)
-    d = shortest_paths(weights)
+    if state.interdicted.any():
+        weights = np.where(mine[:, None] & mine[None, :], w.route_km, np.inf)
+        d = shortest_paths(weights, mine)
+    else:
+        d = state.paths(faction)
     primary = mine & (w.is_port | w.is_airbase | w.home_region_mask[faction])
     if primary.any():
         # A hub counts once any road through held places reaches a primary source.

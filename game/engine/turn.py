@@ -4,7 +4,7 @@ deliveries land, the scenario's events fire and victory is checked."""
 
 from __future__ import annotations
 
-from .backers import backer_units_act, backers_phase, deliveries_phase
+from .backers import backer_units_act, backers_phase, deliveries_phase, withdrawals
 from .economy import income_phase
 from .events import Event
 from .politics import cohesion_phase
@@ -33,6 +33,7 @@ def end_faction_turn(state: GameState) -> list[Event]:
 def end_round(state: GameState) -> list[Event]:
     out = backers_phase(state)
     out += backer_units_act(state)
+    out += withdrawals(state)
     out += deliveries_phase(state)
     out += events_phase(state)
     out += check_victory(state)
@@ -40,7 +41,7 @@ def end_round(state: GameState) -> list[Event]:
     state.sent_this_round[:] = 0
     if state.interdicted.any():
         state.interdicted[:] = False
-        state.invalidate()
+        state._supply.clear()
     if state.truce > 0:
         state.truce -= 1
     return out

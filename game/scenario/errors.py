@@ -16,6 +16,9 @@ class Mark:
     col: int
 
 
+_WIDTH = 160  # characters of a source line shown under a problem
+
+
 @dataclass(frozen=True)
 class Problem:
     mark: Mark
@@ -28,7 +31,15 @@ class Problem:
         text = source_lines[self.mark.line - 1].rstrip("\r\n")
         # Tabs would shift the caret; show them as single spaces so it lines up.
         shown = text.replace("\t", " ")
-        caret = " " * max(self.mark.col - 1, 0) + "^"
+        col = max(self.mark.col - 1, 0)
+        # A file written as one long flow line (or a hostile one) would be echoed whole
+        # for every problem; show a window around the column instead.
+        if len(shown) > _WIDTH:
+            start = min(max(col - _WIDTH // 2, 0), len(shown) - _WIDTH)
+            end = start + _WIDTH
+            shown = ("..." if start else "") + shown[start:end] + ("..." if end < len(shown) else "")
+            col = col - start + (3 if start else 0)
+        caret = " " * col + "^"
         return f"{head}\n    {shown}\n    {caret}"
 
 

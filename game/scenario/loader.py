@@ -83,7 +83,8 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
     merged.lines[file] = doc.lines
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__ if doc.data is not None else "nothing"
-        kind = {"list": "a list", "str": "a single string"}.get(kind, kind)
+        kind = {"list": "a list", "str": "a single string", "int": "a number", "float": "a number",
+                "bool": "true or false", "date": "a date", "datetime": "a date"}.get(kind, kind)
         raise ScenarioError(
             [Problem(Mark(file, 1, 1), f"the top level must be a mapping (meta:, map:, factions:, ...), not {kind}")],
             merged.lines,
@@ -95,7 +96,7 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
         merged.key_marks.update(doc.key_marks)
         return data
     here = doc.value_marks.get(("extends",), Mark(file, 1, 1))
-    if not isinstance(parent, str) or not parent.strip():
+    if not isinstance(parent, str) or not parent.strip() or "\0" in parent:  # NUL: the OS would raise
         raise ScenarioError([Problem(here, "'extends' must be the path of another scenario file")], merged.lines)
     base_path = (path.parent / parent).resolve() if not Path(parent).is_absolute() else Path(parent)
     if not base_path.exists():

@@ -107,6 +107,12 @@ def _fields_of(parent_type: Any) -> list[str]:
 def describe_error(err: dict, data: Any, merged, file: str) -> Problem:
     loc = tuple(err.get("loc", ()))
     kind = err.get("type", "")
+    if loc and loc[-1] == "[key]":
+        # Pydantic appends "[key]" when a mapping's key (an id) is invalid; the key is
+        # at fault, so point at it rather than at the value it introduces.
+        path, _ = walk(loc[:-1], data)
+        where = dotted(path[:-1])
+        return Problem(mark_for(path, merged, file, prefer_key=True), f"{where}: bad id '{path[-1]}': {err.get('msg', 'invalid')}")
     path, expected = walk(loc, data)
     where = dotted(path)
     msg = err.get("msg", "invalid value")

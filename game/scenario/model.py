@@ -505,6 +505,9 @@ class Package(Strict):
     escalation: float = Field(
         0.0, ge=0.0, le=100.0, description="Commitment that rival backers gain per delivery."
     )
+    duration: int = Field(
+        0, ge=0, le=1000, description="Turns the delivered units stay before going home (0: they stay for good)."
+    )
     deliver_to: Id | None = Field(None, description="Place it arrives at; default: the client's best port/airbase.")
     units: list["PackageUnits"] = Field(default_factory=list, description="Units delivered.")
     money: Money = Field(0.0, description="Money given to the client.")

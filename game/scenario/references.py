@@ -32,10 +32,13 @@ REF_KEYS = {
 }
 
 
-def _keys(data: Any, *path: str) -> set[str]:
+def _keys(data: Any, *path: str) -> set[str] | None:
+    """Ids defined at `path`; None when something there is not a mapping, so ids are unknowable."""
     for p in path:
-        data = data.get(p) if isinstance(data, dict) else None
-    return {k for k in data} if isinstance(data, dict) else set()
+        if not isinstance(data, dict):
+            return None
+        data = data.get(p, {})
+    return set(data) if isinstance(data, dict) else None
 
 
 class _RefWalker:
@@ -44,13 +47,17 @@ class _RefWalker:
         self.merged = merged
         self.file = file
         self.problems: list[Problem] = []
-        places = data.get("map", {}).get("places") if isinstance(data.get("map"), dict) else None
+        places = data.get("map", {}).get("places") if isinstance(data.get("map"), dict) else {}
+        regions = None
+        if isinstance(places, dict):
+            # Only string regions count: any other value is a type error, and may be unhashable.
+            regions = {p["region"] for p in places.values() if isinstance(p, dict) and isinstance(p.get("region"), str)}
         self.ids = {
             "faction": _keys(data, "factions"),
             "place": _keys(data, "map", "places"),
             "backer": _keys(data, "backers"),
             "unit type": _keys(data, "unit_types"),
-            "region": {p.get("region") for p in (places or {}).values() if isinstance(p, dict) and p.get("region")},
+            "region": regions,
             "source": _keys(data, "meta", "sources"),
         }
         self.flags_set: set[str] = set()
@@ -74,6 +81,10 @@ class _RefWalker:
     def check(self, key: str, value: Any, path: tuple) -> None:
         kind = REF_KEYS[key]
         known = self.ids[kind]
+        if known is None:
+            # The definitions themselves are malformed (the schema pass says so); checking
+            # citations against them would report every use of every id as unknown.
+            return
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for i, v in items:
             # Non-strings are type errors, reported by the schema pass.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections import deque
 from pathlib import Path
 
@@ -87,7 +88,12 @@ class _Checker:
 
     def check_events(self) -> None:
         meta = self.spec.meta
-        end = meta.start_date + dt.timedelta(days=meta.days_per_turn * meta.last_turn)
+        try:
+            end = meta.start_date + dt.timedelta(days=meta.days_per_turn * meta.last_turn)
+        except OverflowError:
+            # Every turn has a date; a game whose calendar runs out cannot be played.
+            self.error(("meta", "start_date"), f"the last turn would fall after the year {dt.MAXYEAR}")
+            end = dt.date.max
         for eid, ev in self.spec.events.items():
             at = ("events", eid)
             if ev.date_to and ev.date_to < meta.start_date:
@@ -105,13 +111,15 @@ class _Checker:
     def check_geojson(self, scenario_path: Path) -> dict:
         at = ("map", "geojson")
         target = (scenario_path.parent / self.spec.map.geojson)
+        # is_file() also turns away directories, devices that never end (/dev/zero) and
+        # paths with a NUL byte, which open() would raise ValueError for.
+        if not target.is_file():
+            self.error(at, f"map file not found: {self.spec.map.geojson} (looked for {os.path.abspath(target)})")
+            return {}
         try:
             with open(target, encoding="utf-8") as fh:
                 data = json.load(fh)
-        except FileNotFoundError:
-            self.error(at, f"map file not found: {self.spec.map.geojson} (looked for {target.resolve()})")
-            return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError covers bad UTF-8 and bad JSON
             self.error(at, f"map file {self.spec.map.geojson} is not readable GeoJSON: {exc}")
             return {}
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):

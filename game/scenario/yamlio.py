@@ -12,6 +12,7 @@ column marks); turning nodes into Python values is done here so that we can
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,23 +71,35 @@ def _mark(file: str, m: yaml.Mark | None) -> Mark:
 def read_text(path: Path, file: str) -> tuple[str, list[str]]:
     """Read a scenario file as UTF-8, refusing ones too big to be a scenario."""
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except FileNotFoundError:
         raise YamlProblems([Problem(Mark(file, 1, 1), "file not found")], []) from None
     except OSError as exc:
         raise YamlProblems([Problem(Mark(file, 1, 1), f"cannot read file: {exc.strerror}")], []) from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise YamlProblems([Problem(Mark(file, 1, 1), "is a directory, not a scenario file")], [])
-    if size > MAX_FILE_BYTES:
-        msg = f"file is too large ({size / 1e6:.1f} MB); a scenario may be at most {MAX_FILE_BYTES // (1024 * 1024)} MB"
+    # Devices and pipes report no size and may never end (/dev/zero, a FIFO nobody writes to).
+    if not stat.S_ISREG(st.st_mode):
+        raise YamlProblems([Problem(Mark(file, 1, 1), "is not a regular file")], [])
+    too_large = f"a scenario may be at most {MAX_FILE_BYTES // (1024 * 1024)} MB"
+    if st.st_size > MAX_FILE_BYTES:
+        msg = f"file is too large ({st.st_size / 1e6:.1f} MB); {too_large}"
         raise YamlProblems([Problem(Mark(file, 1, 1), msg)], [])
-    raw = path.read_bytes()
+    try:
+        with open(path, "rb") as fh:
+            # Bounded even here: the file may have grown since it was measured.
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblems([Problem(Mark(file, 1, 1), f"cannot read file: {exc.strerror}")], []) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblems([Problem(Mark(file, 1, 1), f"file is too large; {too_large}")], [])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as editors (and YAML marks) do, not bytes.
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         msg = f"file is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
         lines = before.decode("utf-8", "replace").splitlines() + [""]
         raise YamlProblems([Problem(Mark(file, line, col), msg)], lines) from None
@@ -103,6 +116,11 @@ def load_document(path: Path, file: str) -> Document:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
+        except RecursionError:
+            # PyYAML composes recursively, so `[[[[...` thousands deep exhausts the stack
+            # long before the builder's depth limit is reached.
+            mark = _mark(file, loader.get_mark())
+            raise YamlProblems([Problem(mark, f"nesting deeper than {MAX_DEPTH} levels")], lines) from None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -119,7 +137,8 @@ def load_document(path: Path, file: str) -> Document:
         mark = Mark(file, before.count("\n") + 1, pos - (before.rfind("\n") + 1) + 1)
         reason = getattr(exc, "reason", None) or "unreadable character"
         raise YamlProblems([Problem(mark, f"YAML syntax: {reason}")], lines) from None
-    if node is None:
+    # A lone `---` composes to an empty null scalar rather than to no document at all.
+    if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
         raise YamlProblems([Problem(Mark(file, 1, 1), "file is empty; a scenario needs meta, map, factions, ...")], lines)
     doc = Document(data=None, file=file, lines=lines)
     builder = _Builder(doc)
@@ -180,12 +199,9 @@ class _Builder:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 self._fail(key_node, "mapping keys must be plain scalars")
                 continue
-            key = self.constructor.construct_object(key_node)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                key = str(key)
-            if isinstance(key, bool) or not isinstance(key, str):
-                # `yes:`/`1:` become bools/ints in YAML; scenario keys are ids, so keep the text.
-                key = key_node.value
+            # Scenario keys are ids, so keep the text as written: constructing it would turn
+            # `yes:`/`1:`/`~:` into a bool, int or None, and fail outright on `2020-13-45:`.
+            key = key_node.value
             if key in explicit:
                 first = self.doc.key_marks.get(path + (key,))
                 where = f" (first defined at line {first.line})" if first else ""
@@ -201,7 +217,9 @@ class _Builder:
                 if not isinstance(src, MappingNode):
                     self._fail(src, "'<<' merges need a mapping or a list of mappings")
                     continue
-                extra = self._mapping(src, mpath, depth + 1)
-                for k, v in extra.items():
+                # Through build(), so merges count against the expansion and depth limits:
+                # merging empty mappings creates no values, and `&a {<<: *a}` merges itself.
+                extra = self.build(src, mpath, depth + 1)
+                for k, v in (extra or {}).items():
                     out.setdefault(k, v)
         return out

@@ -1,0 +1,72 @@
+"""`sandtable bench`: the project's one measure of speed.
+
+Figures are wall-clock on this machine, so they belong in notes and the README,
+never in test assertions.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .scenario import load_scenario
+
+
+def bench_load(path: Path, repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        load_scenario(path)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000.0
+
+
+def bench_engine(path: Path, games: int, seed: int = 0) -> dict:
+    from .ai.runner import run_game
+    from .engine import World
+
+    loaded = load_scenario(path)
+    world = World(loaded.spec, loaded.sha256)
+    seeds = np.random.SeedSequence(seed).spawn(games)
+    run_game(world, seeds[0])  # warm caches and imports outside the timing
+    turns = []
+    t0 = time.perf_counter()
+    for s in seeds:
+        turns.append(run_game(world, s).turn)
+    elapsed = time.perf_counter() - t0
+    return {"games_per_second": games / elapsed, "mean_turns": statistics.fmean(turns)}
+
+
+def run(scenario: Path, games: int, as_json: bool) -> int:
+    results: dict = {
+        "scenario": scenario.stem,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    results["load_ms"] = round(bench_load(scenario), 2)
+    eng = bench_engine(scenario, games)
+    results["engine_games_per_second"] = round(eng["games_per_second"], 2)
+    results["engine_mean_turns"] = round(eng["mean_turns"], 1)
+    if as_json:
+        json.dump(results, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Sandtable bench — {scenario.name}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_column("what it is")
+    table.add_row("load_ms", f"{results['load_ms']:.1f}", "load and validate the scenario (median of 5)")
+    table.add_row("engine_games_per_second", f"{results['engine_games_per_second']:.1f}",
+                  f"whole random-vs-random games, one process ({games} games)")
+    table.add_row("engine_mean_turns", f"{results['engine_mean_turns']:.1f}", "average game length in turns")
+    Console().print(table)
+    return 0
