@@ -124,10 +124,11 @@ def backers_phase(state: GameState) -> list[Event]:
     w = state.world
     rules = w.spec.rules.backers
     out: list[Event] = []
+    danger = [in_danger(state, f) for f in range(w.F)]
     for b, backer in enumerate(w.backers):
         client = int(w.backer_client[b])
         c = state.commitment[b]
-        if in_danger(state, client):
+        if danger[client]:
             c += rules.danger_gain * backer.responsiveness
         c -= rules.decay
         if state.legitimacy[client] < 30.0:  # a discredited client is costly to stand by
@@ -142,7 +143,7 @@ def backers_phase(state: GameState) -> list[Event]:
                 out += apply_effects(state, line.effects, w.backer_ids[b])
         state.budget[b] += backer.budget_per_turn
         # Send at most one package of its own accord per turn, likelier the more committed.
-        open_ = [k for k, ref in enumerate(w.packages) if ref.backer == b and package_open(state, k)]
+        open_ = [k for k in w.packages_of_backer[b] if package_open(state, k)]
         if open_:
             k = open_[int(state.rng.integers(len(open_)))]
             pk = w.packages[k].spec
@@ -162,17 +163,24 @@ def deliveries_phase(state: GameState) -> list[Event]:
     return out
 
 
+def _enemy_ground(state: GameState, faction: int) -> np.ndarray:
+    """Strength of the faction's enemies' ground units, per place."""
+    w = state.world
+    n = state.n_units
+    t = state.u_type[:n]
+    mask = state.u_alive[:n] & w.enemies[faction, state.u_owner[:n]] & w.t_ground[t]
+    return np.bincount(state.u_place[:n][mask], weights=state.u_str[:n][mask], minlength=w.P)
+
+
 def backer_units_act(state: GameState) -> list[Event]:
     """Units a backer still commands: its air units strike the strongest enemy force
     in reach; its ground units move up to the client's most threatened front place."""
     from .air import strike
-    from .combat import defenders_at
 
     w = state.world
     out: list[Event] = []
     n = state.n_units
-    for u in np.nonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0))[0]:
-        u = int(u)
+    for u in np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0)).tolist():
         if not state.u_alive[u]:
             continue
         f = int(state.u_owner[u])
@@ -181,21 +189,19 @@ def backer_units_act(state: GameState) -> list[Event]:
         hostile[hostile] = w.enemies[f, state.owner[hostile]]
         if w.t_air[t]:
             base = state.u_place[u]
-            in_reach = np.nonzero(hostile & (w.air_km[base] <= w.t_range[t]))[0]
-            while state.u_sorties[u] > 0 and state.u_alive[u] and len(in_reach):
-                power = [float(state.u_str[defenders_at(state, p)].sum()) for p in in_reach]
-                best = int(in_reach[int(np.argmax(power))])
-                if max(power) <= 0:
+            in_reach = hostile & (w.air_km[base] <= w.t_range[t])
+            while state.u_sorties[u] > 0 and state.u_alive[u]:
+                power = _enemy_ground(state, f) * in_reach
+                if power.max() <= 0:
                     break
-                out += strike(state, u, best, "units")
+                out += strike(state, u, int(np.argmax(power)), "units")
         elif w.t_ground[t] and w.t_speed[t] > 0:
             here = int(state.u_place[u])
             d = state.paths(f)[here]
-            front = [p for p in np.nonzero((state.owner == f) & (d <= w.t_speed[t]))[0]
+            front = [p for p in np.flatnonzero((state.owner == f) & (d <= w.t_speed[t])).tolist()
                      if any(hostile[nb] for nb in w.neighbours[p])]
             if front and here not in front:
-                dest = min(front, key=lambda p: (d[p], p))
-                state.u_place[u] = dest
+                state.u_place[u] = min(front, key=lambda p: (d[p], p))
     return out
 
 

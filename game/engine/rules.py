@@ -348,9 +348,9 @@ def legal_actions(state: GameState) -> ActionList:
         ut = w.types[t]
         if state.treasury[f] >= ut.cost and state.manpower[f] >= ut.manpower:
             out.extend([A.Recruit(w.type_ids[t], pids[p]) for p in towns])
-    for k, ref in enumerate(w.packages):
-        if w.backer_client[ref.backer] == f and k not in state.requested and package_open(state, k) \
-                and state.treasury[f] >= ref.spec.client_cost:
+    for k in w.packages_of_client[f]:
+        ref = w.packages[k]
+        if k not in state.requested and package_open(state, k) and state.treasury[f] >= ref.spec.client_cost:
             out.append(A.RequestSupport(w.backer_ids[ref.backer], ref.id))
     for p in np.nonzero((state.owner < 0) & (w.allegiance_cost > 0) & (w.allegiance_cost <= state.treasury[f]))[0]:
         if any(held[nb] for nb in w.neighbours[p]):

@@ -130,6 +130,10 @@ class World:
                 self.kidx[(self.backer_ids[bi], pid)] = len(self.packages)
                 self.packages.append(PackageRef(bi, pid, pk))
 
+        self.packages_of_backer = [[k for k, p in enumerate(self.packages) if p.backer == b] for b in range(self.B)]
+        self.packages_of_client = [[k for k, p in enumerate(self.packages) if self.backer_client[p.backer] == f]
+                                   for f in range(self.F)]
+
         # Scenario events
         self.event_ids = list(spec.events)
         self.eidx = {e: i for i, e in enumerate(self.event_ids)}
