@@ -65,15 +65,17 @@ def request(state: GameState, faction: int, k: int) -> list[Event]:
                   w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
 
 
-def entry_point(state: GameState, faction: int, preferred: str | None) -> int | None:
-    """Where foreign help lands: the named place if held, else the best held port or
-    airbase in supply (the capital's first), else anywhere held."""
+def entry_point(state: GameState, faction: int, preferred: str | None, air: bool = False) -> int | None:
+    """Where foreign help lands: the named place if held; else, for drones and
+    aircraft, the biggest held airbase in supply; else the capital, a port or an
+    airbase in supply; else anywhere held."""
     w = state.world
     if preferred is not None and state.owner[w.pidx[preferred]] == faction:
         return w.pidx[preferred]
     mine = state.owner == faction
     sup = supplied(state, faction)
-    for mask in (mine & sup & w.is_bank, mine & sup & (w.is_port | w.is_airbase), mine & sup, mine):
+    masks = [mine & sup & w.is_airbase] if air else []
+    for mask in masks + [mine & sup & w.is_bank, mine & sup & (w.is_port | w.is_airbase), mine & sup, mine]:
         idx = np.nonzero(mask)[0]
         if len(idx):
             return int(idx[np.argmax(w.population[idx])])
@@ -96,7 +98,8 @@ def deliver(state: GameState, k: int) -> list[Event]:
     state.cohesion[client] = min(100.0, max(0.0, state.cohesion[client] + pk.cohesion))
     state.quality_bonus[client] += pk.quality_bonus
     if pk.units:
-        place = entry_point(state, client, pk.deliver_to)
+        air = any(w.t_air[w.tidx[g.type]] for g in pk.units)
+        place = entry_point(state, client, pk.deliver_to, air)
         if place is None:
             return [Event("interdicted", f"{pk.name} from {name} has nowhere to land", state.turn, w.faction_ids[client], data)]
         commander = b if pk.kind.value == "volunteers" else -1

@@ -110,7 +110,8 @@ def retreat_destination(state: GameState, faction: int, place: int) -> int | Non
 
 
 def capture(state: GameState, faction: int, place: int) -> None:
-    """Change a place's owner; whoever else is left there falls back or is lost."""
+    """Change a place's owner (-1: it turns neutral); whoever else is left there falls
+    back to a neighbour their side holds, or is lost."""
     w = state.world
     old = int(state.owner[place])
     state.set_owner(place, faction)

@@ -4,6 +4,8 @@ sides, taking their home towns with them."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .events import Event
 from .state import GameState
 
@@ -16,13 +18,23 @@ def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]
     units = [i for i in range(n) if state.u_alive[i] and state.u_owner[i] == faction and state.u_militia[i] == militia]
     target_militias = w.militia_ids[to]
     new_militia = target_militias.index(m_id) if m_id in target_militias else -1
+    from .combat import capture
+
     for u in units:
         state.u_owner[u] = to
         state.u_militia[u] = new_militia
     if m.home and state.owner[w.pidx[m.home]] == faction:
-        from .combat import capture
-
         capture(state, to, w.pidx[m.home])
+    # Turncoats standing on their old side's ground walk to the nearest place of their new one.
+    held = np.flatnonzero(state.owner == to)
+    for u in units:
+        here = int(state.u_place[u])
+        if state.owner[here] == to:
+            continue
+        if len(held) == 0:
+            state.kill(u)
+        else:
+            state.u_place[u] = int(held[np.argmin(w.road_km[here, held])])
     return [Event("defection", f"{m.name} leaves the {w.faction_short(faction)} for the {w.faction_short(to)}",
                   state.turn, w.faction_ids[faction], {"militia": m_id, "to": w.faction_ids[to], "units": len(units)})]
 

@@ -218,17 +218,18 @@ def why_illegal(state: GameState, action) -> str | None:
     return f"unknown order {action!r}"
 
 
-class _MoveMaker:
-    """Builds a Move only when it is looked at: a turn can offer hundreds of moves and
-    most callers (the random agent, rollouts) look at a handful."""
+class _Maker:
+    """Builds a unit-and-place order only when it is looked at: a turn can offer
+    hundreds of moves and strikes, and most callers (the random agent, rollouts)
+    look at a handful."""
 
-    __slots__ = ("units", "places", "pids")
+    __slots__ = ("cls", "units", "places", "pids", "extra")
 
-    def __init__(self, units: np.ndarray, places: np.ndarray, pids: list[str]):
-        self.units, self.places, self.pids = units, places, pids
+    def __init__(self, cls, units: np.ndarray, places: np.ndarray, pids: list[str], *extra):
+        self.cls, self.units, self.places, self.pids, self.extra = cls, units, places, pids, extra
 
-    def __call__(self, i: int) -> A.Move:
-        return A.Move(int(self.units[i]), self.pids[int(self.places[i])])
+    def __call__(self, i: int):
+        return self.cls(int(self.units[i]), self.pids[int(self.places[i])], *self.extra)
 
 
 class ActionList(Sequence):
@@ -327,16 +328,21 @@ def legal_actions(state: GameState) -> ActionList:
         reach = (paths[where[movers]] <= w.t_speed[types[movers]][:, None]) & held[None, :]
         reach[np.arange(len(movers)), where[movers]] = False
         ui, pi = np.nonzero(reach)
-        out.add_lazy(len(ui), _MoveMaker(movers[ui], pi, pids))
-    for u in mine[air].tolist():
-        t = int(types[u])
-        here = int(where[u])
-        if sorties[u] > 0 and held[here] and w.t_strike[t] > 0 and not truce:
-            reach = w.air_km[here] <= w.t_range[t]
-            for kind, mask in (("units", enemy_ground), ("air_defence", enemy_ad), ("supply", enemy_held)):
-                out.extend([A.DroneStrike(u, pids[p], kind) for p in np.flatnonzero(reach & mask).tolist()])
-        if ready_u[u] and sorties[u] == w.t_sorties[t]:
-            out.extend([A.Relocate(u, pids[to]) for to in np.flatnonzero(held & w.is_airbase).tolist() if to != here])
+        out.add_lazy(len(ui), _Maker(A.Move, movers[ui], pi, pids))
+    flyers = mine[air]
+    if len(flyers):
+        bases = where[flyers]
+        ft = types[flyers]
+        can_strike = (sorties[flyers] > 0) & held[bases] & (w.t_strike[ft] > 0) & (not truce)
+        reach = (w.air_km[bases] <= w.t_range[ft][:, None]) & can_strike[:, None]
+        for kind, mask in (("units", enemy_ground), ("air_defence", enemy_ad), ("supply", enemy_held)):
+            ui, pi = np.nonzero(reach & mask[None, :])
+            out.add_lazy(len(ui), _Maker(A.DroneStrike, flyers[ui], pi, pids, kind))
+        rested = ready_u[flyers] & (sorties[flyers] == w.t_sorties[ft])
+        can_go = rested[:, None] & (held & w.is_airbase)[None, :]
+        can_go[np.arange(len(flyers)), bases] = False
+        ui, pi = np.nonzero(can_go)
+        out.add_lazy(len(ui), _Maker(A.Relocate, flyers[ui], pi, pids))
     if not truce:
         ready = alive & state.u_ready[:n] & (owners == f) & (state.u_backer[:n] < 0) & w.t_ground[types]
         has_attackers = np.bincount(where[ready], minlength=P) > 0
@@ -344,10 +350,11 @@ def legal_actions(state: GameState) -> ActionList:
             out.extend([A.Attack(pids[origin], pids[nb]) for nb in w.neighbours[origin] if hostile_place[nb]])
     sup = supplied(state, f)
     towns = np.flatnonzero(held & sup & (w.population >= MIN_RECRUIT_POPULATION)).tolist()
-    for t in w.recruits[f]:
-        ut = w.types[t]
-        if state.treasury[f] >= ut.cost and state.manpower[f] >= ut.manpower:
-            out.extend([A.Recruit(w.type_ids[t], pids[p]) for p in towns])
+    affordable = [w.type_ids[t] for t in w.recruits[f]
+                  if state.treasury[f] >= w.types[t].cost and state.manpower[f] >= w.types[t].manpower]
+    if affordable and towns:
+        out.add_lazy(len(affordable) * len(towns),
+                     lambda i: A.Recruit(affordable[i // len(towns)], pids[towns[i % len(towns)]]))
     for k in w.packages_of_client[f]:
         ref = w.packages[k]
         if k not in state.requested and package_open(state, k) and state.treasury[f] >= ref.spec.client_cost:

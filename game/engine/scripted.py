@@ -62,10 +62,7 @@ def apply_effect(state: GameState, eff, source: str) -> list[Event]:
     if isinstance(eff, m.SetOwnerEffect):
         place = w.pidx[eff.place]
         who = w.fidx[eff.faction] if eff.faction else -1
-        if who >= 0:
-            capture(state, who, place)
-        else:
-            state.set_owner(place, -1)
+        capture(state, who, place)
         return [Event("control", f"{w.place_name(place)} passes to {w.faction_short(who)}", t, eff.faction, {"place": eff.place})]
     if isinstance(eff, m.StatEffect):
         f = w.fidx[eff.faction]
