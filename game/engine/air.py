@@ -107,8 +107,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
         share = min(0.5, power / max(total, 1.0))  # one strike never wipes out more than half
         damage = total * share
         state.u_str[targets] *= 1.0 - share
-        for u in targets[state.u_str[targets] <= 0.05 * w.t_strength[state.u_type[targets]]]:
-            state.kill(int(u))
+        state.prune(targets)
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else 0.3)
     data.update(damage=round(damage, 1), harm=round(harm, 1))
     return [Event("strike", f"{fshort} {tname} strike on {pname}: {damage:.0f} lost", state.turn, w.faction_ids[faction], data)]

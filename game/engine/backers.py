@@ -191,6 +191,8 @@ def backer_units_act(state: GameState) -> list[Event]:
         hostile = state.owner >= 0
         hostile[hostile] = w.enemies[f, state.owner[hostile]]
         if w.t_air[t]:
+            if state.truce > 0:
+                continue
             base = state.u_place[u]
             in_reach = hostile & (w.air_km[base] <= w.t_range[t])
             while state.u_sorties[u] > 0 and state.u_alive[u]:

@@ -34,8 +34,12 @@ def attackers_at(state: GameState, faction: int, place: int) -> np.ndarray:
 
 
 def defenders_at(state: GameState, place: int) -> np.ndarray:
+    """The holder's ground and air-defence units at a place (none at a neutral one)."""
     w = state.world
-    idx = state.units_at(place)
+    owner = int(state.owner[place])
+    if owner < 0:
+        return np.zeros(0, dtype=np.int64)
+    idx = state.units_at(place, owner)
     return idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
 
 
@@ -94,8 +98,7 @@ def win_chance(state: GameState, faction: int, origin: int, target: int) -> floa
 def _take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
     lost = float(np.sum(state.u_str[units])) * frac
     state.u_str[units] *= 1.0 - frac
-    for u in units[state.u_str[units] < 25.0]:
-        state.kill(int(u))
+    state.prune(units)
     return lost
 
 
@@ -180,7 +183,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
                       state.turn, w.faction_ids[faction], data)]
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
-        _take_losses(state, state.units_at(target, owner), 0.3)
+        _take_losses(state, dfd[state.u_alive[dfd]], 0.3)
         state.cohesion[owner] = max(0.0, state.cohesion[owner] - w.spec.rules.politics.cohesion_per_loss)
     capture(state, faction, target)
     alive = atk[state.u_alive[atk]]

@@ -107,12 +107,42 @@ def state_from_json(data: Any, world: World) -> GameState:
         if unit_lengths != {state.n_units}:
             raise SaveError("save's unit lists disagree in length")
         state.rng.bit_generator.state = data["rng"]
+        _check_values(state)
     except SaveError:
         raise
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise SaveError(f"save is corrupt: {exc}") from None
     state.invalidate()
     return state
+
+
+def _check_values(state: GameState) -> None:
+    """Refuse a save whose values no game could reach, before they crash the rules."""
+    w = state.world
+    n = state.n_units
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise SaveError(f"save is corrupt: {what}")
+
+    for name in ("turn", "active", "n_units", "truce", "action_count"):
+        need(type(getattr(state, name)) is int, f"'{name}' is not a whole number")
+    need(1 <= state.turn <= w.last_turn + 1, "turn is out of range")
+    need(0 <= state.active < w.F, "active faction is out of range")
+    need(state.winner is None or (type(state.winner) is int and -1 <= state.winner < w.F), "winner is out of range")
+    need(bool(np.all((state.owner >= -1) & (state.owner < w.F))), "a place has an unknown owner")
+    need(bool(np.all((state.u_place[:n] >= 0) & (state.u_place[:n] < w.P))), "a unit stands on an unknown place")
+    need(bool(np.all((state.u_type[:n] >= 0) & (state.u_type[:n] < len(w.types)))), "a unit has an unknown type")
+    need(bool(np.all((state.u_owner[:n] >= 0) & (state.u_owner[:n] < w.F))), "a unit has an unknown owner")
+    need(bool(np.all((state.u_backer[:n] >= -1) & (state.u_backer[:n] < w.B))), "a unit has an unknown backer")
+    for name, value in state.__dict__.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            need(bool(np.all(np.isfinite(value))), f"'{name}' holds a value that is not a finite number")
+    need(all(isinstance(p, tuple) and len(p) == 2 and 0 <= p[0] < w.F and 0 <= p[1] < len(w.events)
+             and w.events[p[1]].choice is not None for p in state.pending), "a pending question refers to nothing")
+    need(all(isinstance(d, list) and len(d) == 2 and 0 <= d[1] < len(w.packages) for d in state.deliveries),
+         "a delivery refers to nothing")
+    need(all(isinstance(e, int) and 0 <= e < len(w.events) for e in state.fired), "a fired event refers to nothing")
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:
@@ -139,6 +169,8 @@ def read_json(path: str | Path, what: str) -> Any:
         raise SaveError(f"{path}: no such {what} file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SaveError(f"{path}: {what} is corrupt or truncated ({exc})") from None
+    except RecursionError:
+        raise SaveError(f"{path}: {what} is nested too deeply to be a Sandtable file") from None
 
 
 def save_game(path: str | Path, state: GameState) -> None:

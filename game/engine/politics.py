@@ -50,8 +50,7 @@ def disband(state: GameState, faction: int, militia: int | None, backer: int | N
         if backer is not None and state.u_backer[u] != backer:
             continue
         state.u_str[u] *= 1.0 - fraction
-        if state.u_str[u] < 25.0:
-            state.kill(u)
+        state.prune(np.array([u]))
         count += 1
     return count
 

@@ -210,7 +210,7 @@ def why_illegal(state: GameState, action) -> str | None:
         return None
     if isinstance(action, A.ChooseOption):
         e = w.eidx.get(action.event)
-        if e is None or (f, e) not in state.pending:
+        if e is None or not pending or e != pending[0]:
             return "there is no such question waiting for you"
         if action.option not in w.events[e].choice.options:
             return f"'{action.option}' is not one of the options"

@@ -79,10 +79,16 @@ def apply_effect(state: GameState, eff, source: str) -> list[Event]:
         return []
     if isinstance(eff, m.SpawnEffect):
         f, p, ty = w.fidx[eff.faction], w.pidx[eff.place], w.tidx[eff.type]
+        if state.owner[p] != f:
+            # The place changed hands: they gather at the nearest place their side holds.
+            held = np.flatnonzero(state.owner == f)
+            if len(held) == 0:
+                return []
+            p = int(held[np.argmin(w.road_km[p, held])])
         for _ in range(eff.count):
             state.add_unit(ty, f, p, eff.strength, backer=w.bidx[eff.backer] if eff.backer else -1)
         return [Event("reinforce", f"{eff.count} × {w.types[ty].name} appear at {w.place_name(p)}", t, eff.faction,
-                      {"place": eff.place, "type": eff.type, "count": eff.count})]
+                      {"place": w.place_ids[p], "type": eff.type, "count": eff.count})]
     if isinstance(eff, m.DisbandEffect):
         f = w.fidx[eff.faction]
         mi = w.militia_ids[f].index(eff.militia) if eff.militia else None

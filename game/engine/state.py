@@ -48,7 +48,7 @@ class GameState:
         self.oil = w.oil0.copy()
         self.harm = np.zeros(w.P)  # civilians harmed, per place
         self.harm_by = np.zeros(w.F)  # ... and by whom
-        self.interdicted = np.zeros(w.P, dtype=bool)  # supply cut by strikes this turn
+        self.interdicted = np.zeros(w.P, dtype=bool)  # supply cut by strikes, until the holder's turn ends
 
         self.treasury = np.array([f.treasury for f in w.factions], dtype=np.float64)
         self.manpower = np.array([f.manpower for f in w.factions], dtype=np.float64)
@@ -126,6 +126,12 @@ class GameState:
     def kill(self, i: int) -> None:
         self.u_alive[i] = False
         self.u_str[i] = 0.0
+
+    def prune(self, units: np.ndarray) -> None:
+        """Units worn below a twentieth of full strength stop counting as units."""
+        t = self.u_type[units]
+        for u in units[self.u_str[units] < 0.05 * self.world.t_strength[t]].tolist():
+            self.kill(u)
 
     # -- derived, cached ----------------------------------------------------------------
     def invalidate(self) -> None:

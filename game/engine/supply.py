@@ -54,8 +54,7 @@ def attrition(state: GameState, faction: int) -> list:
     rate = w.spec.rules.supply.attrition
     lost = float(np.sum(state.u_str[idx])) * rate
     state.u_str[idx] *= 1.0 - rate
-    for u in idx[state.u_str[idx] < 25.0]:
-        state.kill(int(u))
+    state.prune(idx)
     places = sorted({w.place_name(int(p)) for p in state.u_place[idx]})
     return [Event("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
                   state.turn, w.faction_ids[faction], {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]

@@ -27,10 +27,19 @@ def start_faction_turn(state: GameState) -> list[Event]:
 
 def end_faction_turn(state: GameState) -> list[Event]:
     f = state.active
-    return attrition(state, f) + cohesion_phase(state, f)
+    out = attrition(state, f) + cohesion_phase(state, f)
+    # Roads cut by strikes stay cut until the side that holds them has felt it once.
+    cut = state.interdicted & (state.owner == f)
+    if cut.any():
+        state.interdicted[cut] = False
+        state._supply.clear()
+    return out
 
 
 def end_round(state: GameState) -> list[Event]:
+    # Count down first, so a truce an event sets now lasts the turns it names.
+    if state.truce > 0:
+        state.truce -= 1
     out = backers_phase(state)
     out += backer_units_act(state)
     out += withdrawals(state)
@@ -39,11 +48,6 @@ def end_round(state: GameState) -> list[Event]:
     out += check_victory(state)
     state.places_lost[:] = 0
     state.sent_this_round[:] = 0
-    if state.interdicted.any():
-        state.interdicted[:] = False
-        state._supply.clear()
-    if state.truce > 0:
-        state.truce -= 1
     return out
 
 
@@ -54,6 +58,7 @@ def advance(state: GameState) -> list[Event]:
     if state.active >= state.world.F:
         out += end_round(state)
         if state.over:
+            state.active = 0  # nobody moves any more, but the index stays valid
             return out
         state.turn += 1
         state.active = 0
