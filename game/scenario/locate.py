@@ -28,7 +28,8 @@ def _unwrap(tp: Any) -> Any:
 def _union_members(tp: Any) -> list[Any]:
     origin = typing.get_origin(tp)
     if origin is typing.Union or origin is types.UnionType:
-        return [_unwrap(a) for a in typing.get_args(tp)]
+        # Flattened: `Condition | None` is a union holding an Annotated union.
+        return [m for a in typing.get_args(tp) for m in _union_members(_unwrap(a))]
     return [tp]
 
 

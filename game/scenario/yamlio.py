@@ -68,6 +68,14 @@ def _mark(file: str, m: yaml.Mark | None) -> Mark:
     return Mark(file, m.line + 1, m.column + 1)
 
 
+def _position(file: str, before: str) -> Mark:
+    """The mark just after `before`. Lines break as str.splitlines() breaks them (a lone
+    CR too, as YAML does), so the mark agrees with the source line shown under it; columns
+    count characters, not bytes, as editors count them."""
+    lines = (before + "^").splitlines()
+    return Mark(file, len(lines), len(lines[-1]))
+
+
 def read_text(path: Path, file: str) -> tuple[str, list[str]]:
     """Read a scenario file as UTF-8, refusing ones too big to be a scenario."""
     try:
@@ -96,13 +104,10 @@ def read_text(path: Path, file: str) -> tuple[str, list[str]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        # Columns count characters, as editors (and YAML marks) do, not bytes.
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        before = raw[: exc.start].decode("utf-8", "replace").removeprefix("\ufeff")
         msg = f"file is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
-        lines = before.decode("utf-8", "replace").splitlines() + [""]
-        raise YamlProblems([Problem(Mark(file, line, col), msg)], lines) from None
+        lines = before.splitlines() + [""]
+        raise YamlProblems([Problem(_position(file, before), msg)], lines) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, text.splitlines()
@@ -133,8 +138,7 @@ def load_document(path: Path, file: str) -> Document:
         raise YamlProblems([Problem(mark, f"YAML syntax: {what}")], lines) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         pos = getattr(exc, "position", 0) or 0
-        before = text[:pos]
-        mark = Mark(file, before.count("\n") + 1, pos - (before.rfind("\n") + 1) + 1)
+        mark = _position(file, text[:pos])
         reason = getattr(exc, "reason", None) or "unreadable character"
         raise YamlProblems([Problem(mark, f"YAML syntax: {reason}")], lines) from None
     # A lone `---` composes to an empty null scalar rather than to no document at all.

@@ -1,0 +1,120 @@
+"""The shipped JSON Schema and format reference are generated, current and complete."""
+
+import datetime as dt
+import json
+
+import pytest
+import yaml
+
+from conftest import MINI, SCENARIOS, mini_text
+from game.scenario.schema import json_schema, reference_markdown, schema_text
+from game.scenario.yamlio import load_document
+
+STALE = "is out of date with game/scenario/model.py; run `make schema` and commit the result"
+
+
+def test_shipped_schema_is_current():
+    shipped = (SCENARIOS / "scenario.schema.json").read_text(encoding="utf-8")
+    assert shipped == schema_text(), f"scenarios/scenario.schema.json {STALE}"
+
+
+def test_shipped_reference_is_current():
+    shipped = (SCENARIOS / "README.md").read_text(encoding="utf-8")
+    assert shipped == reference_markdown(), f"scenarios/README.md {STALE}"
+
+
+def test_schema_text_is_deterministic_json():
+    assert schema_text() == schema_text()
+    assert json.loads(schema_text()) == json_schema()
+
+
+def _properties(node, where="#"):
+    """Every (location, name, property) under any `properties` in the schema."""
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            yield f"{where}/properties/{name}", name, prop
+        for key, value in node.items():
+            yield from _properties(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _properties(value, f"{where}/{i}")
+
+
+def test_every_property_has_a_description():
+    props = list(_properties(json_schema()))
+    assert len(props) > 100, "the walk found too few properties to be looking at the real schema"
+    missing = [where for where, _, prop in props if not (isinstance(prop, dict) and str(prop.get("description", "")).strip())]
+    assert not missing, "properties without a description (add one in model.py):\n" + "\n".join(missing)
+
+
+def test_schema_knows_extends():
+    assert json_schema()["properties"]["extends"]["type"] == "string"
+
+
+def test_reference_lists_every_top_level_key():
+    text = reference_markdown()
+    for name in json_schema()["properties"]:
+        assert f"| `{name}` |" in text
+
+
+def _jsonable(value):
+    """YAML gives dates; JSON Schema validators see the strings a JSON document would hold."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _read(path):
+    # The game's own reader: plain PyYAML would read a key like `on:` as True (YAML 1.1).
+    return _jsonable(load_document(path, path.name).data)
+
+
+def _validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(schema_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def test_schema_accepts_mini():
+    validator = _validator()
+    data = json.loads(json.dumps(_read(MINI)))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("  days_per_turn: 7", "  days_per_trun: 7"),  # unknown key
+        ("population: 1000000", "population: -5"),  # below minimum
+        ("kind: oil_field", "kind: oilfield"),  # not in the enum
+        ("{effect: treasury,", "{effect: treasure,"),  # unknown effect
+        ("colour: \"#2060c0\"", "colour: blue"),  # pattern
+    ],
+)
+def test_schema_rejects_what_the_loader_rejects(old, new):
+    validator = _validator()
+    text = mini_text()
+    assert text.count(old) == 1
+    data = _jsonable(yaml.safe_load(text.replace(old, new)))
+    assert list(validator.iter_errors(data)), f"the schema accepted {new!r}"
+
+
+SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_schema_accepts_shipped_scenarios(path):
+    # What editors check against the schema must agree with what the game loads.
+    validator = _validator()
+    data = _read(path)
+    if "extends" in data:
+        pytest.skip("the schema sees one file; its base is checked on its own")
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:20])
