@@ -65,8 +65,7 @@ def _fly(state: GameState, unit: int, target: int) -> bool:
     if state.rng.random() < intercept_chance(state, faction, target):
         t = state.u_type[unit]
         state.u_str[unit] -= w.spec.rules.air.drone_loss_on_intercept * w.t_strength[t]
-        if state.u_str[unit] <= 0.05 * w.t_strength[t]:
-            state.kill(unit)
+        state.prune(np.array([unit]))
         return False
     return True
 
@@ -104,10 +103,10 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     damage = 0.0
     if len(targets):
         total = float(np.sum(state.u_str[targets]))
-        share = min(0.5, power / max(total, 1.0))  # one strike never wipes out more than half
+        share = min(w.spec.rules.air.max_strike_share, power / max(total, 1.0))
         damage = total * share
         state.u_str[targets] *= 1.0 - share
         state.prune(targets)
-    harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else 0.3)
+    harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
     data.update(damage=round(damage, 1), harm=round(harm, 1))
     return [Event("strike", f"{fshort} {tname} strike on {pname}: {damage:.0f} lost", state.turn, w.faction_ids[faction], data)]

@@ -57,7 +57,7 @@ def request(state: GameState, faction: int, k: int) -> list[Event]:
     ref = w.packages[k]
     b = ref.backer
     state.requested.add(k)
-    if state.rng.random() * 100.0 < state.commitment[b] + 10.0:
+    if state.rng.random() * 100.0 < state.commitment[b] + w.spec.rules.backers.request_bonus:
         state.treasury[faction] -= ref.spec.client_cost
         return [dispatch(state, k)]
     state.commitment[b] = min(100.0, state.commitment[b] + w.spec.rules.backers.request_gain)
@@ -117,7 +117,8 @@ def in_danger(state: GameState, faction: int) -> bool:
     w = state.world
     if state.places_lost[faction] > 0:
         return True
-    key = np.nonzero((state.owner == faction) & (w.vp >= np.max(w.vp) * 0.5))[0]
+    share = w.spec.rules.backers.danger_points_share
+    key = np.nonzero((state.owner == faction) & (w.vp > 0) & (w.vp >= np.max(w.vp) * share))[0]
     hostile = state.owner >= 0
     hostile[hostile] = w.enemies[faction, state.owner[hostile]]
     return any(hostile[n] for p in key for n in w.neighbours[p])
@@ -134,8 +135,9 @@ def backers_phase(state: GameState) -> list[Event]:
         if danger[client]:
             c += rules.danger_gain * backer.responsiveness
         c -= rules.decay
-        if state.legitimacy[client] < 30.0:  # a discredited client is costly to stand by
-            c -= (30.0 - state.legitimacy[client]) / 30.0 * 2.0 * backer.pressure_sensitivity
+        floor = rules.pressure_legitimacy
+        if state.legitimacy[client] < floor:  # a discredited client is costly to stand by
+            c -= (floor - state.legitimacy[client]) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity
         state.commitment[b] = min(100.0, max(0.0, c))
         for r, line in enumerate(backer.red_lines):
             if (b, r) not in state.redlines_fired and holds(state, line.when):
@@ -151,7 +153,7 @@ def backers_phase(state: GameState) -> list[Event]:
             k = open_[int(state.rng.integers(len(open_)))]
             pk = w.packages[k].spec
             risky = pk.exposure > 0 or pk.escalation > 0
-            chance = state.commitment[b] / 100.0 * 0.4 * (backer.risk_tolerance if risky else 1.0)
+            chance = state.commitment[b] / 100.0 * rules.send_chance * (backer.risk_tolerance if risky else 1.0)
             if state.rng.random() < chance:
                 out.append(dispatch(state, k))
     return out

@@ -19,7 +19,8 @@ from .supply import supplied
 
 
 def morale(state: GameState, faction: int) -> float:
-    return 0.6 + 0.4 * state.cohesion[faction] / 100.0
+    floor = state.world.spec.rules.combat.morale_floor
+    return floor + (1.0 - floor) * state.cohesion[faction] / 100.0
 
 
 def attackers_at(state: GameState, faction: int, place: int) -> np.ndarray:
@@ -53,7 +54,7 @@ def _power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) -
     art_share = float(np.sum(strength[w.t_artillery[t]])) / max(float(np.sum(strength)), 1.0)
     rules = w.spec.rules.combat
     mult = morale(state, faction) * (1.0 if in_supply else rules.out_of_supply)
-    mult *= 1.0 + rules.artillery_support * min(1.0, 3.0 * art_share)
+    mult *= 1.0 + rules.artillery_support * min(1.0, art_share / rules.artillery_full_share)
     return base * mult, art_share
 
 
@@ -164,8 +165,8 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
         return [Event("capture", f"{fshort} takes {name} unopposed", state.turn, w.faction_ids[faction],
                       {"place": w.place_ids[target], "from": w.place_ids[origin]})]
     ratio = a_power / d_power * math.exp(rules.noise * float(state.rng.standard_normal()))
-    a_frac = min(0.9, rules.loss_rate * float(np.clip(1.0 / ratio, 0.25, 3.0)))
-    d_frac = min(0.9, rules.loss_rate * float(np.clip(ratio, 0.25, 3.0)))
+    a_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(1.0 / ratio, 0.25, 3.0)))
+    d_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(ratio, 0.25, 3.0)))
     a_lost = _take_losses(state, atk, a_frac)
     if owner >= 0:
         d_lost = _take_losses(state, dfd, d_frac)
@@ -173,7 +174,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
         d_lost = float(state.local_defence[target]) * d_frac
         state.local_defence[target] -= d_lost
     art = float(np.sum(state.u_str[atk][w.t_artillery[state.u_type[atk]]])) > 0
-    harm = civilian_harm(state, faction, target, 0.5 * (1.5 if art else 1.0))
+    harm = civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if art else 1.0))
     won = ratio >= 1.0
     data = {"origin": w.place_ids[origin], "place": w.place_ids[target], "ratio": round(ratio, 3),
             "attacker_lost": round(a_lost), "defender_lost": round(d_lost), "won": won, "harm": round(harm, 1),
@@ -183,7 +184,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
                       state.turn, w.faction_ids[faction], data)]
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
-        _take_losses(state, dfd[state.u_alive[dfd]], 0.3)
+        _take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
         state.cohesion[owner] = max(0.0, state.cohesion[owner] - w.spec.rules.politics.cohesion_per_loss)
     capture(state, faction, target)
     alive = atk[state.u_alive[atk]]

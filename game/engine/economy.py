@@ -65,8 +65,9 @@ def income_phase(state: GameState, faction: int) -> list[Event]:
         # Unpaid fighters drift away and the coalition frays.
         n = state.n_units
         mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
-        state.u_str[:n][mask] *= 0.95
-        state.cohesion[faction] = max(0.0, state.cohesion[faction] - 3.0)
+        eco = w.spec.rules.economy
+        state.u_str[:n][mask] *= 1.0 - eco.unpaid_desertion
+        state.cohesion[faction] = max(0.0, state.cohesion[faction] - eco.unpaid_cohesion)
         events.append(Event("economy", f"{w.faction_short(faction)} cannot pay its fighters; some go home",
                             state.turn, fid, {"treasury": round(float(state.treasury[faction]), 1)}))
     return events

@@ -73,5 +73,5 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
                                     w.faction_ids[faction], {"militia": m_id}))
     elif state.places_lost[faction] == 0:
         # A quiet week lets the coalition mend a little, never past where it began.
-        state.cohesion[faction] = min(f.cohesion, state.cohesion[faction] + 0.5)
+        state.cohesion[faction] = min(f.cohesion, state.cohesion[faction] + rules.cohesion_recovery)
     return events

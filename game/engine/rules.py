@@ -22,8 +22,6 @@ from .state import GameState
 from .supply import supplied
 from .turn import advance
 
-MIN_RECRUIT_POPULATION = 20_000  # a place must be a real town to raise a unit in it
-
 
 class IllegalAction(Exception):
     """An order the rules forbid; the message says why in a player's words."""
@@ -155,7 +153,7 @@ def why_illegal(state: GameState, action) -> str | None:
             return f"the {w.factions[f].short} cannot raise {w.types[t].name}"
         if state.owner[p] != f:
             return f"you do not hold {w.place_name(p)}"
-        if w.population[p] < MIN_RECRUIT_POPULATION:
+        if w.population[p] < w.spec.rules.economy.min_recruit_population:
             return f"{w.place_name(p)} is too small to raise fighters in"
         if not supplied(state, f)[p]:
             return f"{w.place_name(p)} is cut off from supply"
@@ -349,7 +347,7 @@ def legal_actions(state: GameState) -> ActionList:
         for origin in np.flatnonzero(held & has_attackers).tolist():
             out.extend([A.Attack(pids[origin], pids[nb]) for nb in w.neighbours[origin] if hostile_place[nb]])
     sup = supplied(state, f)
-    towns = np.flatnonzero(held & sup & (w.population >= MIN_RECRUIT_POPULATION)).tolist()
+    towns = np.flatnonzero(held & sup & (w.population >= w.spec.rules.economy.min_recruit_population)).tolist()
     affordable = [w.type_ids[t] for t in w.recruits[f]
                   if state.treasury[f] >= w.types[t].cost and state.manpower[f] >= w.types[t].manpower]
     if affordable and towns:

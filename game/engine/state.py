@@ -128,9 +128,10 @@ class GameState:
         self.u_str[i] = 0.0
 
     def prune(self, units: np.ndarray) -> None:
-        """Units worn below a twentieth of full strength stop counting as units."""
+        """Units worn below the scenario's floor share of full strength are lost."""
         t = self.u_type[units]
-        for u in units[self.u_str[units] < 0.05 * self.world.t_strength[t]].tolist():
+        floor = self.world.spec.rules.supply.unit_floor
+        for u in units[self.u_str[units] < floor * self.world.t_strength[t]].tolist():
             self.kill(u)
 
     # -- derived, cached ----------------------------------------------------------------

@@ -599,11 +599,26 @@ class CombatRules(Strict):
     artillery_support: float = Field(0.25, ge=0, le=5, description="Bonus per artillery unit's share of the fight.")
     air_support: float = Field(0.3, ge=0, le=5, description="Bonus for unopposed air cover over the battle.")
     noise: float = Field(0.25, ge=0, le=1, description="Spread of the random factor in battle.")
+    morale_floor: Fraction = Field(
+        0.6, description="Combat multiplier of a side at zero cohesion; full cohesion gives 1."
+    )
+    artillery_full_share: float = Field(
+        0.33, gt=0, le=1, description="Share of a force in artillery that earns the whole artillery bonus."
+    )
+    max_loss: Fraction = Field(0.9, description="Most of its strength a side can lose in one battle.")
+    rout_loss: Fraction = Field(0.3, description="Extra share of strength a routed defender loses.")
+    battle_harm: float = Field(
+        0.5, ge=0, le=100, description="Civilian harm of a battle in a populated place, relative to one strike."
+    )
+    artillery_harm: float = Field(1.5, ge=1, le=10, description="Harm multiplier when the attacker brings artillery.")
 
 
 class SupplyRules(Strict):
     attrition: Fraction = Field(0.08, description="Share of strength lost per turn out of supply.")
     max_km: float = Field(1200.0, gt=0, le=10000, description="Longest supply line from a source.")
+    unit_floor: Fraction = Field(
+        0.05, description="A unit worn below this share of full strength is lost (by any cause)."
+    )
 
 
 class MovementRules(Strict):
@@ -617,6 +632,11 @@ class EconomyRules(Strict):
     oil_price_usd: float = Field(60.0, gt=0, le=1000, description="Dollars per barrel.")
     state_share: Fraction = Field(0.5, description="Share of oil revenue that reaches the war chest.")
     blockade_legitimacy: float = Field(2.0, ge=0, le=100, description="Legitimacy lost per turn of blockade.")
+    unpaid_desertion: Fraction = Field(0.05, description="Share of strength that leaves each turn the treasury is empty.")
+    unpaid_cohesion: float = Field(3.0, ge=0, le=100, description="Cohesion lost each turn the treasury is empty.")
+    min_recruit_population: int = Field(
+        20_000, ge=0, le=10_000_000, description="Smallest population a place needs to raise units in."
+    )
 
 
 class PoliticsRules(Strict):
@@ -624,17 +644,40 @@ class PoliticsRules(Strict):
     harm_legitimacy: float = Field(0.05, ge=0, le=100, description="Legitimacy lost per civilian harmed.")
     cohesion_per_loss: float = Field(2.0, ge=0, le=100, description="Cohesion lost per lost place or rout.")
     defection_below: Percent = Field(30.0, description="Cohesion under which militias start to leave.")
+    cohesion_recovery: float = Field(
+        0.5, ge=0, le=100, description="Cohesion regained in a turn without losses, up to the starting value."
+    )
 
 
 class AirRules(Strict):
     drone_loss_on_intercept: Fraction = Field(0.25, description="Share of a drone unit lost per interception.")
     hunt_bonus: float = Field(1.5, ge=0, le=10, description="Strike multiplier against air defence.")
+    max_strike_share: Fraction = Field(0.5, description="Most of the forces at a place one strike can destroy.")
+    strike_harm: float = Field(
+        0.3, ge=0, le=10, description="Civilian harm of a strike on air defence or roads, relative to one on troops."
+    )
 
 
 class BackerRules(Strict):
     danger_gain: float = Field(4.0, ge=0, le=100, description="Commitment gained per turn when the client is in danger.")
     decay: float = Field(0.5, ge=0, le=100, description="Commitment lost per turn.")
-    request_gain: float = Field(3.0, ge=0, le=100, description="Commitment gained when the client asks.")
+    request_gain: float = Field(3.0, ge=0, le=100, description="Commitment gained when the client asks and is refused.")
+    request_bonus: float = Field(
+        10.0, ge=0, le=100,
+        description="A request is granted with a chance of (commitment + this) percent.",
+    )
+    send_chance: Fraction = Field(
+        0.4, description="Chance per turn, at full commitment, that a backer sends a package unasked."
+    )
+    pressure_legitimacy: Percent = Field(
+        30.0, description="Client legitimacy below which standing by it costs the backer commitment."
+    )
+    pressure_rate: float = Field(
+        2.0, ge=0, le=100, description="Commitment lost per turn at zero client legitimacy (scaled by sensitivity)."
+    )
+    danger_points_share: Fraction = Field(
+        0.5, description="A client is in danger when enemies border a place worth this share of the best place's points."
+    )
 
 
 class Rules(Strict):
