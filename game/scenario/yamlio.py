@@ -23,6 +23,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Mark, Problem
 
+# libyaml's parser composes the same node graph, marks included, several times faster;
+# the pure-Python one is the fallback where PyYAML was built without it.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A real scenario has a few thousand values; this leaves ample room for
 # anchors and aliases while stopping exponential blow-up early.
@@ -118,6 +122,34 @@ def load_document(path: Path, file: str) -> Document:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
         raise YamlProblems([Problem(Mark(file, 1, 1), "file is empty; a scenario needs meta, map, factions, ...")], lines)
     try:
+        node = _compose_fast(text)
+    except (yaml.YAMLError, RecursionError):
+        node = _compose_exact(text, file, lines)
+    # A lone `---` composes to an empty null scalar rather than to no document at all.
+    if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
+        raise YamlProblems([Problem(Mark(file, 1, 1), "file is empty; a scenario needs meta, map, factions, ...")], lines)
+    doc = Document(data=None, file=file, lines=lines)
+    builder = _Builder(doc)
+    doc.data = builder.build(node, ())
+    if builder.problems:
+        raise YamlProblems(builder.problems, lines)
+    return doc
+
+
+def _compose_fast(text: str):
+    if _Loader is yaml.SafeLoader:
+        raise yaml.YAMLError("no libyaml")  # go straight to the exact parser
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _compose_exact(text: str, file: str, lines: list[str]):
+    """Compose with the pure-Python parser, whose error messages and marks are the
+    ones we report; used whenever libyaml is missing or finds a problem."""
+    try:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
@@ -141,15 +173,7 @@ def load_document(path: Path, file: str) -> Document:
         mark = _position(file, text[:pos])
         reason = getattr(exc, "reason", None) or "unreadable character"
         raise YamlProblems([Problem(mark, f"YAML syntax: {reason}")], lines) from None
-    # A lone `---` composes to an empty null scalar rather than to no document at all.
-    if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
-        raise YamlProblems([Problem(Mark(file, 1, 1), "file is empty; a scenario needs meta, map, factions, ...")], lines)
-    doc = Document(data=None, file=file, lines=lines)
-    builder = _Builder(doc)
-    doc.data = builder.build(node, ())
-    if builder.problems:
-        raise YamlProblems(builder.problems, lines)
-    return doc
+    return node
 
 
 class _Builder:
