@@ -91,7 +91,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     data["intercepted"] = False
     if kind == "supply":
         state.interdicted[target] = True
-        state._supply.clear()
+        state._supply.pop(int(state.owner[target]), None)
         return [Event("strike", f"{fshort} {tname} cuts the roads through {pname}", state.turn, w.faction_ids[faction], data)]
     targets = state.units_at(target)
     targets = targets[w.enemies[faction, state.u_owner[targets]]]

@@ -344,8 +344,9 @@ def legal_actions(state: GameState) -> ActionList:
     if not truce:
         ready = alive & state.u_ready[:n] & (owners == f) & (state.u_backer[:n] < 0) & w.t_ground[types]
         has_attackers = np.bincount(where[ready], minlength=P) > 0
+        hostile_list = hostile_place.tolist()
         for origin in np.flatnonzero(held & has_attackers).tolist():
-            out.extend([A.Attack(pids[origin], pids[nb]) for nb in w.neighbours[origin] if hostile_place[nb]])
+            out.extend([A.Attack(pids[origin], pids[nb]) for nb in w.neighbours[origin] if hostile_list[nb]])
     sup = supplied(state, f)
     towns = np.flatnonzero(held & sup & (w.population >= w.spec.rules.economy.min_recruit_population)).tolist()
     affordable = [w.type_ids[t] for t in w.recruits[f]

@@ -29,6 +29,21 @@ def _add_place(d: np.ndarray, route_km: np.ndarray, mine: np.ndarray, p: int) ->
     return np.minimum(new, row[:, None] + row[None, :])
 
 
+def _drop_place(d: np.ndarray, p: int) -> np.ndarray | None:
+    """Shortest paths after a place leaves the passable set, when no shortest path
+    ran through it (usual for a place on the front line); None when one did and
+    everything must be traced again."""
+    through = d[:, p, None] + d[None, p, :] <= d + 1e-9
+    through[p, :] = False
+    through[:, p] = False
+    if through.any():
+        return None
+    new = d.copy()
+    new[p, :] = np.inf
+    new[:, p] = np.inf
+    return new
+
+
 class GameState:
     def __init__(self, world: World, seed: int | np.random.SeedSequence = 0):
         self.world = world
@@ -147,8 +162,13 @@ class GameState:
         if old == faction:
             return
         self.owner[place] = faction
-        self._supply.clear()
-        self._paths.pop(old, None)
+        self._supply.pop(old, None)  # only the two sides' supply lines change
+        self._supply.pop(faction, None)
+        lost = self._paths.pop(old, None)
+        if lost is not None:
+            kept = _drop_place(lost, place)
+            if kept is not None:
+                self._paths[old] = kept
         d = self._paths.get(faction)
         if d is not None:
             self._paths[faction] = _add_place(d, self.world.route_km, self.owner == faction, place)

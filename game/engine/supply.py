@@ -5,10 +5,11 @@ Places struck on their supply routes this turn carry no supply through them."""
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 
 from .state import GameState
-from .world import shortest_paths
 
 
 def supplied(state: GameState, faction: int) -> np.ndarray:
@@ -17,22 +18,36 @@ def supplied(state: GameState, faction: int) -> np.ndarray:
     if cached is not None:
         return cached
     w = state.world
-    mine = (state.owner == faction) & ~state.interdicted
-    if state.interdicted.any():
-        weights = np.where(mine[:, None] & mine[None, :], w.route_km, np.inf)
-        d = shortest_paths(weights, mine)
-    else:
-        d = state.paths(faction)
-    primary = mine & (w.is_port | w.is_airbase | w.home_region_mask[faction])
-    if primary.any():
+    passable = ((state.owner == faction) & ~state.interdicted).tolist()
+    primary = [p for p in range(w.P) if passable[p] and (w.is_port[p] or w.is_airbase[p] or w.home_region_mask[faction, p])]
+    result = np.zeros(w.P, dtype=bool)
+    if primary:
         # A hub counts once any road through held places reaches a primary source.
-        hubs = mine & w.is_hub & np.isfinite(d[primary]).any(axis=0)
-        sources = primary | hubs
-        result = mine & (d[sources].min(axis=0) <= w.spec.rules.supply.max_km)
-    else:
-        result = np.zeros(w.P, dtype=bool)
+        hubs = [p for p in range(w.P) if passable[p] and w.is_hub[p]]
+        if hubs:
+            reached = _within(w.adjacency, passable, primary, float("inf"))
+            hubs = [p for p in hubs if p in reached]
+        for p in _within(w.adjacency, passable, primary + hubs, w.spec.rules.supply.max_km):
+            result[p] = True
     state._supply[faction] = result
     return result
+
+
+def _within(adjacency: list, passable: list, sources: list, limit: float) -> dict:
+    """Multi-source Dijkstra through passable places: place -> km, for those within `limit`."""
+    dist = {s: 0.0 for s in sources}
+    heap = [(0.0, s) for s in sources]
+    heapq.heapify(heap)
+    while heap:
+        d, p = heapq.heappop(heap)
+        if d > dist.get(p, float("inf")):
+            continue
+        for n, km in adjacency[p]:
+            nd = d + km
+            if passable[n] and nd <= limit and nd < dist.get(n, float("inf")):
+                dist[n] = nd
+                heapq.heappush(heap, (nd, n))
+    return dist
 
 
 def unit_supplied(state: GameState, unit: int) -> bool:

@@ -32,7 +32,7 @@ def end_faction_turn(state: GameState) -> list[Event]:
     cut = state.interdicted & (state.owner == f)
     if cut.any():
         state.interdicted[cut] = False
-        state._supply.clear()
+        state._supply.pop(f, None)
     return out
 
 

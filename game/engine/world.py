@@ -79,6 +79,8 @@ class World:
             if b not in self.neighbours[a]:
                 self.neighbours[a].append(b)
                 self.neighbours[b].append(a)
+        # The same roads as Python lists of (neighbour, effective km), for Dijkstra.
+        self.adjacency = [[(n, float(self.route_km[p, n])) for n in self.neighbours[p]] for p in range(P)]
         self.air_km = _great_circle(self.lat, self.lon)
         self.road_km = shortest_paths(self.route_km)  # ignoring who holds what
 
