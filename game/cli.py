@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from .atomic import write_text_atomic
 from .scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,26 +17,6 @@ REFERENCE_PATH = ROOT / "scenarios" / "README.md"
 
 class UserError(Exception):
     """A mistake in what the user asked for: printed as one line, exit status 2."""
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a crash mid-write never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -62,7 +41,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        write_atomic(Path(args.output), text)
+        write_text_atomic(Path(args.output), text)
         print(f"wrote {args.output}")
     return 0
 

@@ -41,6 +41,16 @@ def _unit_ok(state: GameState, u: int) -> str | None:
     return None
 
 
+def _unit_and_place(state: GameState, unit: int, pid: str) -> tuple[int, str | None]:
+    """Checks shared by orders that send one of your units somewhere."""
+    if (r := _unit_ok(state, unit)) is not None:
+        return -1, r
+    to = _place(state, pid)
+    if to is None:
+        return -1, f"there is no place '{pid}'"
+    return to, None
+
+
 def _hostile(state: GameState, faction: int, place: int) -> bool:
     o = state.owner[place]
     return o < 0 or bool(state.world.enemies[faction, o])
@@ -63,11 +73,9 @@ def why_illegal(state: GameState, action) -> str | None:
     if isinstance(action, A.EndTurn):
         return None
     if isinstance(action, A.Move):
-        if (r := _unit_ok(state, action.unit)) is not None:
+        to, r = _unit_and_place(state, action.unit, action.to)
+        if r is not None:
             return r
-        to = _place(state, action.to)
-        if to is None:
-            return f"there is no place '{action.to}'"
         t = state.u_type[action.unit]
         if w.t_air[t]:
             return "drones and aircraft relocate between airbases instead of moving by road"
@@ -129,11 +137,9 @@ def why_illegal(state: GameState, action) -> str | None:
             return f"{w.place_name(target)} is not held by an enemy"
         return None
     if isinstance(action, A.Relocate):
-        if (r := _unit_ok(state, action.unit)) is not None:
+        to, r = _unit_and_place(state, action.unit, action.to)
+        if r is not None:
             return r
-        to = _place(state, action.to)
-        if to is None:
-            return f"there is no place '{action.to}'"
         t = state.u_type[action.unit]
         if not w.t_air[t]:
             return "only drones and aircraft relocate; move ground units by road"

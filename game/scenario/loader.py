@@ -19,7 +19,7 @@ from .locate import describe_error
 from .model import Scenario
 from .references import check_references
 from .semantic import check_semantics
-from .yamlio import Document, YamlProblems, load_document
+from .yamlio import YamlProblems, load_document
 
 
 @dataclass(frozen=True)
