@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .combat import civilian_harm
 from .events import Event
+from .politics import civilian_harm
 from .state import GameState
 
 STRIKE_KINDS = ("units", "air_defence", "supply")

@@ -13,7 +13,9 @@ import math
 
 import numpy as np
 
+from .air import air_units_in_range, intercept_chance, spend_support_sortie
 from .events import Event
+from .politics import civilian_harm
 from .state import GameState
 from .supply import supplied
 
@@ -44,10 +46,10 @@ def defenders_at(state: GameState, place: int) -> np.ndarray:
     return idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
 
 
-def _power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) -> tuple[float, float]:
+def _power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) -> float:
     w = state.world
     if len(units) == 0:
-        return 0.0, 0.0
+        return 0.0
     t = state.u_type[units]
     strength = state.u_str[units]
     base = float(np.sum(strength * (w.t_quality[t] + state.quality_bonus[faction])))
@@ -55,13 +57,11 @@ def _power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) -
     rules = w.spec.rules.combat
     mult = morale(state, faction) * (1.0 if in_supply else rules.out_of_supply)
     mult *= 1.0 + rules.artillery_support * min(1.0, art_share / rules.artillery_full_share)
-    return base * mult, art_share
+    return base * mult
 
 
 def air_cover(state: GameState, faction: int, place: int) -> float:
     """Expected share of air support a faction can bring over a place (0..1)."""
-    from .air import air_units_in_range, intercept_chance
-
     if len(air_units_in_range(state, faction, place)) == 0:
         return 0.0
     return 1.0 - intercept_chance(state, faction, place)
@@ -72,14 +72,14 @@ def battle_power(state: GameState, faction: int, origin: int, target: int) -> tu
     w = state.world
     rules = w.spec.rules.combat
     atk = attackers_at(state, faction, origin)
-    a_power, _ = _power(state, atk, faction, bool(supplied(state, faction)[origin]))
+    a_power = _power(state, atk, faction, bool(supplied(state, faction)[origin]))
     a_power *= 1.0 + rules.air_support * air_cover(state, faction, target)
     owner = int(state.owner[target])
     if owner < 0:
         d_power = float(state.local_defence[target])
     else:
         dfd = defenders_at(state, target)
-        d_power, _ = _power(state, dfd, owner, bool(supplied(state, owner)[target]))
+        d_power = _power(state, dfd, owner, bool(supplied(state, owner)[target]))
         d_power *= 1.0 + rules.air_support * air_cover(state, owner, target)
     return a_power, d_power * w.terrain_defence[target]
 
@@ -134,16 +134,6 @@ def capture(state: GameState, faction: int, place: int) -> None:
             state.u_place[u] = dest
 
 
-def civilian_harm(state: GameState, faction: int, place: int, intensity: float) -> float:
-    w = state.world
-    harm = w.population[place] / 100_000.0 * w.spec.rules.politics.harm_per_strike * intensity
-    if harm > 0:
-        state.harm[place] += harm
-        state.harm_by[faction] += harm
-        state.legitimacy[faction] = max(0.0, state.legitimacy[faction] - harm * w.spec.rules.politics.harm_legitimacy)
-    return harm
-
-
 def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> list[Event]:
     w = state.world
     rules = w.spec.rules.combat
@@ -153,8 +143,6 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     dfd = defenders_at(state, target) if owner >= 0 else np.zeros(0, dtype=np.int64)
     a_power, d_power = battle_power(state, faction, origin, target)
     # Spend one sortie of air support on each side that had it counted.
-    from .air import spend_support_sortie
-
     spend_support_sortie(state, faction, target)
     if owner >= 0:
         spend_support_sortie(state, owner, target)

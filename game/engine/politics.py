@@ -1,6 +1,7 @@
 """Legitimacy and cohesion: a coalition that is losing frays, and when its cohesion
 falls below the scenario's threshold its least loyal militias go home or change
-sides, taking their home towns with them."""
+sides, taking their home towns with them. Civilian harm, counted per place and per
+faction, costs the one who caused it legitimacy."""
 
 from __future__ import annotations
 
@@ -75,3 +76,13 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
         # A quiet week lets the coalition mend a little, never past where it began.
         state.cohesion[faction] = min(f.cohesion, state.cohesion[faction] + rules.cohesion_recovery)
     return events
+
+
+def civilian_harm(state: GameState, faction: int, place: int, intensity: float) -> float:
+    w = state.world
+    harm = w.population[place] / 100_000.0 * w.spec.rules.politics.harm_per_strike * intensity
+    if harm > 0:
+        state.harm[place] += harm
+        state.harm_by[faction] += harm
+        state.legitimacy[faction] = max(0.0, state.legitimacy[faction] - harm * w.spec.rules.politics.harm_legitimacy)
+    return harm

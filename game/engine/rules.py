@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import actions as A
-from .air import STRIKE_KINDS, air_units_in_range, strike
+from .air import STRIKE_KINDS, strike
 from .backers import package_open, request
 from .combat import attackers_at, resolve_attack
 from .events import Event
@@ -427,7 +427,3 @@ def apply(state: GameState, action) -> list[Event]:
         return choose(state, f, w.eidx[action.event], action.option)
     raise IllegalAction(f"unknown order {action!r}")  # unreachable: why_illegal refuses it first
 
-
-def in_range_air(state: GameState, place: str) -> np.ndarray:
-    """The active faction's drones and aircraft that could fly over `place` now."""
-    return air_units_in_range(state, state.active, state.world.pidx[place], commanded_only=True)

@@ -50,10 +50,6 @@ def _within(adjacency: list, passable: list, sources: list, limit: float) -> dic
     return dist
 
 
-def unit_supplied(state: GameState, unit: int) -> bool:
-    return bool(supplied(state, int(state.u_owner[unit]))[state.u_place[unit]])
-
-
 def attrition(state: GameState, faction: int) -> list:
     """Ground units cut off from supply lose strength each turn they stay cut off."""
     from .events import Event

@@ -7,7 +7,6 @@ and every clone of it; everything that changes during a game lives in GameState.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,6 +162,3 @@ def shortest_paths(weights: np.ndarray, through: np.ndarray | None = None) -> np
         np.minimum(d, d[:, k, None] + d[None, k, :], out=d)
     return d
 
-
-def finite(x: float) -> bool:
-    return not math.isinf(x)
