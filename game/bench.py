@@ -43,6 +43,29 @@ def bench_engine(path: Path, games: int, seed: int = 0) -> dict:
     return {"games_per_second": games / elapsed, "mean_turns": statistics.fmean(turns)}
 
 
+def bench_ai(path: Path, level: str, games: int, seed: int = 1) -> dict:
+    """Milliseconds per faction turn for an AI level playing itself (orders and their
+    resolution both count: this is how long a player waits for the AI)."""
+    from .ai.runner import AGENTS
+    from .engine import World, apply, new_game
+
+    loaded = load_scenario(path)
+    world = World(loaded.spec, loaded.sha256)
+    times: list[float] = []
+    for ss in np.random.SeedSequence(seed).spawn(games):
+        game_seed, agent_seed = ss.spawn(2)
+        state = new_game(world, game_seed)
+        agents = [AGENTS[level](s) for s in agent_seed.spawn(world.F)]
+        while not state.over:
+            who, turn = state.active, state.turn
+            t0 = time.perf_counter()
+            while not state.over and state.active == who and state.turn == turn:
+                apply(state, agents[who].act(state))
+            times.append((time.perf_counter() - t0) * 1000.0)
+    return {"p50": round(float(np.percentile(times, 50)), 2), "p95": round(float(np.percentile(times, 95)), 2),
+            "turns": len(times)}
+
+
 def run(scenario: Path, games: int, as_json: bool) -> int:
     results: dict = {
         "scenario": scenario.stem,
@@ -53,6 +76,7 @@ def run(scenario: Path, games: int, as_json: bool) -> int:
     eng = bench_engine(scenario, games)
     results["engine_games_per_second"] = round(eng["games_per_second"], 2)
     results["engine_mean_turns"] = round(eng["mean_turns"], 1)
+    results["ai_turn_ms"] = {"normal": bench_ai(scenario, "normal", games=6), "hard": bench_ai(scenario, "hard", games=2)}
     if as_json:
         json.dump(results, sys.stdout)
         sys.stdout.write("\n")
@@ -68,5 +92,8 @@ def run(scenario: Path, games: int, as_json: bool) -> int:
     table.add_row("engine_games_per_second", f"{results['engine_games_per_second']:.1f}",
                   f"whole random-vs-random games, one process ({games} games)")
     table.add_row("engine_mean_turns", f"{results['engine_mean_turns']:.1f}", "average game length in turns")
+    for level, t in results["ai_turn_ms"].items():
+        table.add_row(f"ai_turn_ms.{level}", f"{t['p50']:.1f} / {t['p95']:.1f}",
+                      f"ms per faction turn, p50 / p95 ({t['turns']} turns, {level} vs {level})")
     Console().print(table)
     return 0

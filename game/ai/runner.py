@@ -6,8 +6,10 @@ import numpy as np
 
 from ..engine import GameState, World, apply, new_game
 from .random_agent import RandomAgent
+from .search import SearchAgent
+from .utility import EasyAgent, NormalAgent
 
-AGENTS = {"random": RandomAgent}
+AGENTS = {"random": RandomAgent, "easy": EasyAgent, "normal": NormalAgent, "hard": SearchAgent}
 
 
 def make_agents(world: World, seed: np.random.SeedSequence, levels: dict[str, str] | None = None) -> list:
