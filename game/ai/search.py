@@ -13,8 +13,9 @@ import numpy as np
 from ..engine import EndTurn, GameState, apply
 from .utility import UtilityAgent, ground_power, place_values
 
-# (odds shift, boldness): the judgements compared each turn, the plain one first.
-VARIANTS = ((0.0, 1.0), (-0.10, 1.5), (0.10, 0.7), (-0.05, 2.5))
+# (odds shift, boldness, focus on the victory places): the judgements compared each
+# turn, the plain one first.
+VARIANTS = ((0.0, 1.0, 1.0), (-0.10, 1.5, 1.0), (0.10, 0.7, 1.0), (-0.05, 2.0, 3.0), (0.0, 1.0, 4.0))
 
 
 def evaluate(state: GameState, f: int) -> float:
@@ -42,7 +43,7 @@ def evaluate(state: GameState, f: int) -> float:
 class SearchAgent:
     name = "hard"
 
-    def __init__(self, seed=0, think_ms: float = 1000.0, horizon: int = 3, rollouts: int = 3):
+    def __init__(self, seed=0, think_ms: float = 1000.0, horizon: int = 3, rollouts: int = 2):
         self.rng = np.random.default_rng(seed)
         # A fixed number of rollouts keeps the agent deterministic for a given seed; the
         # time budget only cuts a search short on a machine too slow for it.
@@ -77,10 +78,10 @@ class SearchAgent:
             counts[v] += 1
         means = totals / np.maximum(counts, 1)
         best = int(np.argmax(means))
-        shift, bold = VARIANTS[best]
+        shift, bold, focus = VARIANTS[best]
         seed = int(self.rng.integers(2**32))
         summary = f"search: {int(counts.sum())} rollouts, best variation {best} scores {means[best]:+.1f}"
-        return UtilityAgent(seed, "normal", odds_shift=shift, boldness=bold), summary
+        return UtilityAgent(seed, "normal", odds_shift=shift, boldness=bold, focus=focus), summary
 
     def _rollout(self, state: GameState, f: int, variant) -> float:
         sim = state.clone()

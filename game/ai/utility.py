@@ -70,12 +70,14 @@ def ground_power(state: GameState) -> np.ndarray:
 class UtilityAgent:
     """Scores candidate orders and gives the best one, turn after turn."""
 
-    def __init__(self, seed=0, level: str = "normal", odds_shift: float = 0.0, boldness: float = 1.0):
+    def __init__(self, seed=0, level: str = "normal", odds_shift: float = 0.0, boldness: float = 1.0,
+                 focus: float = 1.0):
         self.level = LEVELS[level]
         self.name = level
         # Variations of the same judgement, which the search level compares.
         self.odds_shift = odds_shift
         self.boldness = boldness
+        self.focus = focus  # extra weight on the places the faction's victory names
         self.rng = np.random.default_rng(seed)
         self.why = ""
         self._key: tuple | None = None
@@ -97,6 +99,8 @@ class UtilityAgent:
             return self._end("order budget for the turn used")
         pers = w.factions[f].personality
         values = place_values(state)
+        if self.focus != 1.0:
+            values = values * self._goal_weights(state, f)
         power = ground_power(state)
         hostile = self._hostile(state, f)
         threat = self._threat(state, f, power, hostile)
@@ -110,6 +114,17 @@ class UtilityAgent:
                 self._given += 1
                 return choice
         return self._end("nothing worth doing")
+
+    def _goal_weights(self, state: GameState, f: int) -> np.ndarray:
+        w = state.world
+        weights = np.ones(w.P)
+        for v in w.factions[f].victory:
+            for pid in v.places:
+                p = w.pidx[pid]
+                weights[p] = self.focus
+                for n in w.neighbours[p]:
+                    weights[n] = max(weights[n], (1.0 + self.focus) / 2.0)
+        return weights
 
     def _end(self, why: str):
         self.why = f"end turn: {why}"
