@@ -76,6 +76,9 @@ def run(scenario: Path, games: int, as_json: bool) -> int:
     eng = bench_engine(scenario, games)
     results["engine_games_per_second"] = round(eng["games_per_second"], 2)
     results["engine_mean_turns"] = round(eng["mean_turns"], 1)
+    from .lab.bench import bench_lab
+
+    results.update(bench_lab(scenario))
     results["ai_turn_ms"] = {"normal": bench_ai(scenario, "normal", games=6), "hard": bench_ai(scenario, "hard", games=2)}
     if as_json:
         json.dump(results, sys.stdout)
@@ -92,6 +95,8 @@ def run(scenario: Path, games: int, as_json: bool) -> int:
     table.add_row("engine_games_per_second", f"{results['engine_games_per_second']:.1f}",
                   f"whole random-vs-random games, one process ({games} games)")
     table.add_row("engine_mean_turns", f"{results['engine_mean_turns']:.1f}", "average game length in turns")
+    table.add_row("lab_games_per_second", f"{results['lab_games_per_second']:.1f}",
+                  "sandtable simulate, local executor, 2 jobs, normal agents")
     for level, t in results["ai_turn_ms"].items():
         table.add_row(f"ai_turn_ms.{level}", f"{t['p50']:.1f} / {t['p95']:.1f}",
                       f"ms per faction turn, p50 / p95 ({t['turns']} turns, {level} vs {level})")

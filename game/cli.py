@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=cmd_bench)
 
+    from .lab.commands import add_commands as add_lab_commands
+
+    add_lab_commands(sub)
+
     p = sub.add_parser("play", help="play a scenario in a window")
     p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO))
     p.set_defaults(func=cmd_play)

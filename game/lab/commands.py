@@ -1,0 +1,297 @@
+"""The lab's commands for `sandtable`: simulate, sweep, tournament and replay.
+
+`add_commands(subparsers)` adds them to the main parser; each sets `func(args) -> int`
+(the exit status). Mistakes in a request are printed one line each as
+`sandtable: error: ...` with status 2; a scenario file with problems is raised as a
+ScenarioError for the main command to print with its located lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import textwrap
+from pathlib import Path
+
+from .errors import LabError
+from .executors import EXECUTORS, default_jobs
+
+EPILOG_SEEDS = ("Game i is seeded by SeedSequence(SEED).spawn(GAMES)[i]: results do not depend on --jobs, "
+                "--executor or chunking.")
+
+
+def _user_errors(exc: LabError) -> int:
+    for p in exc.problems:
+        print(f"sandtable: error: {p}", file=sys.stderr)
+    return 2
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def _default_out(args, command: str) -> Path:
+    return Path(args.out) if args.out else Path("out") / f"{Path(args.scenario).stem}-{command}"
+
+
+def _command_line(args, command: str, extra: list[str] | None = None) -> str:
+    """The command that reproduces the results (what changes games, not how they are run)."""
+    parts = ["sandtable", command, args.scenario, "--games", str(args.games), "--seed", str(args.seed)]
+    for a in getattr(args, "ai", None) or []:
+        parts += ["--ai", a]
+    for s in args.set or []:
+        parts += ["--set", s]
+    for b in _split(args.without):
+        parts += ["--without", b]
+    parts += extra or []
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def _options(args):
+    from .simulate import RunOptions
+
+    return RunOptions(games=args.games, seed=args.seed, jobs=args.jobs or default_jobs(), executor=args.executor,
+                      scheduler=args.scheduler, resume=args.resume, overwrite=args.overwrite)
+
+
+def _progress(args, label: str):
+    from .progress import make_progress
+
+    return make_progress(label, None if args.progress is None else args.progress)
+
+
+def _interrupted(out: Path) -> int:
+    print(f"sandtable: interrupted; finished games are kept in {out}. "
+          "Run the same command with --resume to play only the missing ones.", file=sys.stderr)
+    return 130
+
+
+def _finish(summary: dict, out: Path, tty: bool) -> int:
+    from .outputs import one_line
+
+    if tty:
+        from rich.console import Console
+
+        c = Console(highlight=False)
+        c.print(f"[bold]{summary['scenario']}[/]: {summary['completed']} games"
+                + (f", [bold red]{summary['failed']} failed[/]" if summary["failed"] else "")
+                + (f" at {summary['games_per_second']:.1f} games/s" if summary.get("games_per_second") else ""))
+        for k, o in summary["outcomes"].items():
+            if o["rate"] is not None:
+                c.print(f"  {k:>8}: {100 * o['rate']:5.1f}%  (95% CI {100 * o['ci95'][0]:.1f}–{100 * o['ci95'][1]:.1f}%)")
+        c.print(f"  report: {out / 'report.md'}")
+    else:
+        print(one_line(summary, out))
+    if summary["failed"]:
+        for f in summary["failures"][:10]:
+            print(f"sandtable: game {f['index']} (seed {f['entropy']}, spawn key {f['spawn_key']}) failed: {f['error']}",
+                  file=sys.stderr)
+        more = summary["failed"] - 10
+        if more > 0:
+            print(f"sandtable: ... and {more} more failed games (see {out / 'summary.json'})", file=sys.stderr)
+        return 1
+    return 0
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from .runner import parse_ai
+    from .simulate import simulate
+    from .variant import Variant
+
+    out = _default_out(args, "simulate")
+    progress = _progress(args, "simulate")
+    try:
+        variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without)))
+        _run, summary = simulate(variant, out, _options(args), parse_ai(_split(args.ai)), args.save_replays,
+                                 progress=progress, command=_command_line(args, "simulate"))
+    except LabError as exc:
+        return _user_errors(exc)
+    except KeyboardInterrupt:
+        return _interrupted(out)
+    return _finish(summary, out, progress is not None)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .runner import parse_ai
+    from .sweep import sweep
+
+    out = _default_out(args, "sweep")
+    progress = _progress(args, "sweep")
+    extra = ["--sample", str(args.sample)] if args.sample is not None else []
+    for f in args.fix or []:
+        extra += ["--fix", f]
+    try:
+        runs, rows = sweep(args.scenario, list(args.fix or []), _split(args.without), list(args.set or []), out,
+                           _options(args), parse_ai(_split(args.ai)), args.sample, progress=progress,
+                           command=_command_line(args, "sweep", extra), focus=_split(args.focus) or None)
+    except LabError as exc:
+        return _user_errors(exc)
+    except KeyboardInterrupt:
+        return _interrupted(out)
+    failed = sum(r["summary"]["failed"] for r in rows)
+    if progress is not None:
+        from rich.console import Console
+        from rich.table import Table
+
+        spec = runs[0].prepared.spec
+        outcomes = list(spec.factions) + ["draw"]
+        t = Table(title=f"Sweep on {spec.meta.id} ({args.games} games per point)")
+        t.add_column("point", justify="right")
+        for p in rows[0]["values"]:
+            t.add_column(p)
+        for o in outcomes:
+            t.add_column(f"{o} (95% CI)", justify="right")
+        for r in rows:
+            cells = []
+            for o in outcomes:
+                oc = r["summary"]["outcomes"][o]
+                cells.append("–" if oc["rate"] is None else
+                             f"{100 * oc['rate']:.0f}% ({100 * oc['ci95'][0]:.0f}–{100 * oc['ci95'][1]:.0f})")
+            t.add_row(str(r["point"]), *r["values"].values(), *cells)
+        Console().print(t)
+        Console().print(f"  report: {out / 'report.md'}")
+    else:
+        print(f"points={len(rows)} games_per_point={args.games} failed={failed} out={out}")
+    if failed:
+        print(f"sandtable: {failed} game(s) failed; see the points' summary.json files", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_tournament(args: argparse.Namespace) -> int:
+    from .tournament import print_table, tournament
+    from .variant import Variant
+
+    out = _default_out(args, "tournament")
+    progress = _progress(args, "tournament")
+    agents = _split([args.agents])
+    try:
+        variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without)))
+        run, st = tournament(variant, agents, out, _options(args), progress=progress,
+                             command=_command_line(args, "tournament", ["--agents", ",".join(agents)]))
+    except LabError as exc:
+        return _user_errors(exc)
+    except KeyboardInterrupt:
+        return _interrupted(out)
+    from rich.console import Console
+
+    # A table is the point of a tournament: print it even when not on a terminal (rich drops the colours).
+    print_table(st, run.prepared.spec, Console())
+    summary_failed = sum(1 for r in run.results() if r["status"] != "ok")
+    if progress is None:
+        ratings = " ".join(f"{a}={r:+.1f}" for a, r in zip(st.agents, st.ratings))
+        print(f"games={len(run.jobs)} failed={summary_failed} ratings: {ratings} out={out}")
+    if summary_failed:
+        print(f"sandtable: {summary_failed} game(s) failed; see {out / 'summary.json'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from ..engine.persist import SaveError
+    from .replays import verify
+
+    try:
+        ok, notes = verify(args.file, args.scenario)
+    except LabError as exc:
+        return _user_errors(exc)
+    except SaveError as exc:
+        msg = str(exc)
+        print(f"sandtable: error: {msg if msg.startswith(str(args.file)) else f'{args.file}: {msg}'}", file=sys.stderr)
+        return 1
+    print(ok)
+    for n in notes:
+        print(f"  {n}")
+    return 0
+
+
+# -- wiring -----------------------------------------------------------------------------------------
+
+
+def _run_options(p: argparse.ArgumentParser, games: int, what: str = "games") -> None:
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    p.add_argument("--games", type=int, default=games, metavar="N", help=f"{what} (default: {games})")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="root seed (default: 0)")
+    p.add_argument("--without", action="append", metavar="BACKER",
+                   help="leave a backer out entirely, with everything that refers to it (repeatable; or a,b)")
+    p.add_argument("--jobs", type=int, default=None, metavar="J",
+                   help=f"worker processes (default: the CPUs available, here {default_jobs()})")
+    p.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="serial (in this process), local (process pool; default) or dask")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --executor dask: join the cluster at ADDRESS (default: a local cluster on 127.0.0.1)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<scenario>-<command>)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted run in DIR: play only missing games")
+    p.add_argument("--overwrite", action="store_true", help="discard the results already in DIR and start again")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="live progress bar (default: only when standard error is a terminal)")
+
+
+def _para(text: str) -> str:
+    return textwrap.fill(text, 79)
+
+
+def add_commands(subparsers) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    p = subparsers.add_parser(
+        "simulate", help="play many seeded AI-vs-AI games and report win rates", formatter_class=fmt,
+        description=_para("Play GAMES seeded AI-vs-AI games of a scenario and write DIR/summary.json, games.csv, "
+                          "turns.csv and report.md with charts."),
+        epilog=_para(EPILOG_SEEDS) + "\n\nexamples:\n"
+               "  sandtable simulate SCENARIO --games 500 --ai FACTION=normal\n"
+               "  sandtable simulate SCENARIO --without BACKER --out out/without-backer\n"
+               "  sandtable simulate SCENARIO --set backers.BACKER.packages.PACKAGE.cap=10")
+    _run_options(p, 100)
+    p.add_argument("--ai", action="append", metavar="FACTION=LEVEL",
+                   help="agent level for a faction (repeatable; default: random for every faction)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="change a scenario value by dotted path, e.g. backers.BACKER.commitment=60 (repeatable)")
+    p.add_argument("--save-replays", type=int, default=0, metavar="K",
+                   help="keep the first K games' replays in DIR/replays/ (check them with `sandtable replay`)")
+    p.set_defaults(func=cmd_simulate)
+
+    p = subparsers.add_parser(
+        "sweep", help="simulate over a grid (or Latin hypercube) of scenario values", formatter_class=fmt,
+        description=_para("Play the same seeded games at every point of a grid of scenario values and chart the "
+                          "effect: DIR/sweep.csv, report.md, charts/sweep.png and one run per point in DIR/points/."),
+        epilog="Every point plays the same seeds, so differences come from the setting.\n\nexamples:\n"
+               "  sandtable sweep SCENARIO --set backers.BACKER.commitment=0,25,50,75,100 --games 200\n"
+               "  sandtable sweep SCENARIO --sample 30 --set backers.BACKER.commitment=0..100 \\\n"
+               "      --set backers.OTHER.commitment=0..100 --games 100")
+    _run_options(p, 100, "games per point")
+    p.add_argument("--set", action="append", metavar="PATH=V1,V2,...",
+                   help="a value to sweep: listed values (a grid axis), LOW..HIGH with --sample, or one value")
+    p.add_argument("--sample", type=int, metavar="K",
+                   help="instead of the full grid, K points of a Latin hypercube (seeded by --seed)")
+    p.add_argument("--fix", action="append", metavar="PATH=VALUE",
+                   help="a value changed at every point, like simulate's --set (repeatable)")
+    p.add_argument("--ai", action="append", metavar="FACTION=LEVEL", help="agent level for a faction (repeatable)")
+    p.add_argument("--focus", action="append", metavar="OUTCOME",
+                   help="outcome(s) to chart: a faction id or 'draw' (default: every outcome seen on a grid; "
+                        "the one that varies most in a sample)")
+    p.set_defaults(func=cmd_sweep)
+
+    p = subparsers.add_parser(
+        "tournament", help="round-robin of agent levels, sides swapped, with ratings", formatter_class=fmt,
+        description=_para("Every pair of agents plays GAMES seeds twice, swapping sides on the same seed; prints a "
+                          "table with 95% intervals and Bradley-Terry ratings; writes tournament.csv, ratings.csv, "
+                          "tournament.json and report.md in DIR."),
+        epilog="example:\n  sandtable tournament SCENARIO --agents random,easy,normal --games 50")
+    _run_options(p, 50, "seeds per pairing (each played once per side)")
+    p.add_argument("--agents", required=True, metavar="A,B,...", help="agent levels to compare")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="change a scenario value (repeatable)")
+    p.set_defaults(func=cmd_tournament)
+
+    p = subparsers.add_parser(
+        "replay", help="re-run a recorded lab game and verify it",
+        description="Re-run a replay saved by `simulate --save-replays`: rebuild its scenario (with its --set "
+                    "and --without), replay every action checking the state hash after every round, and compare "
+                    "the verdict. Prints `ok` with the verdict, or the first divergence and exits 1.")
+    p.add_argument("file", metavar="FILE", help="a replay file (DIR/replays/game-NNNNN.json)")
+    p.add_argument("--scenario", metavar="PATH", help="the scenario file, if it has moved since the recording")
+    p.set_defaults(func=cmd_replay)

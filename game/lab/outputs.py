@@ -1,0 +1,179 @@
+"""A run's files: summary.json, games.csv and turns.csv.
+
+Everything here is computed from the stored results sorted by game, with fixed
+number formats, so the files are byte-identical whatever executor, job count or
+chunking played the games, and whether or not the run was interrupted and resumed.
+Only `summary.json` holds timings (`games_per_second`, `seconds`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from .. import __version__
+from ..atomic import write_atomic, write_text_atomic
+from .stats import rate, spread
+
+TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes")
+
+
+def key_places(spec) -> list[str]:
+    """Places worth victory points or named in a victory condition, in map order."""
+    named = {p for f in spec.factions.values() for v in f.victory for p in v.places}
+    return [pid for pid, p in spec.map.places.items() if p.victory_points > 0 or pid in named]
+
+
+def _num(x: float, digits: int) -> str:
+    s = f"{x:.{digits}f}"
+    return "0" + s[2:] if s.startswith("-0") and float(s) == 0 else s  # no "-0.00"
+
+
+def _csv(header: list[str], rows) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_csv(path: Path, header: list[str], rows) -> None:
+    """Write a CSV atomically, streaming the rows (an iterable) rather than holding them."""
+    def write(fh) -> None:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+    write_atomic(path, write)
+
+
+def games_table(spec, entropy: int, results: list[dict]) -> tuple[list[str], list[list]]:
+    factions = list(spec.factions)
+    places = list(spec.map.places)
+    keys = key_places(spec)
+    kidx = [places.index(p) for p in keys]
+    backers = list(spec.backers)
+    header = (["index", "entropy", "spawn_key"] + [f"agent_{f}" for f in factions]
+              + ["status", "winner", "reason", "turns"] + [f"owner_{p}" for p in keys]
+              + ["harm"] + [f"harm_{f}" for f in factions] + [f"deliveries_{b}" for b in backers] + ["error"])
+    rows = []
+    for r in results:
+        ok = r["status"] == "ok"
+        row = [r["index"], entropy, ".".join(str(k) for k in r["spawn_key"])]
+        row += [r["levels"].get(f, "") for f in factions]
+        row += [r["status"], r["winner"] or "", r["reason"], r["turns"]]
+        if ok:
+            row += [r["owners"][i] or "neutral" for i in kidx]
+            row += [_num(r["harm"], 2)] + [_num(h, 2) for h in r["harm_by"]] + list(r["deliveries"])
+        else:
+            row += [""] * (len(keys) + 1 + len(factions) + len(backers))
+        row.append(r.get("error", ""))
+        rows.append(row)
+    return header, rows
+
+
+def turns_table(spec, results: list[dict], turn_rows) -> tuple[list[str], object]:
+    """The header and a generator of rows; `turn_rows(index)` gives a game's per-turn rows."""
+    factions = list(spec.factions)
+    backers = list(spec.backers)
+    header = ["game", "turn"]
+    for f in factions:
+        header += [f"{s}_{f}" for s in TURN_STATS]
+    header += [f"deliveries_{b}" for b in backers]
+    F = len(factions)
+
+    def rows():
+        for r in results:
+            if r["status"] != "ok":
+                continue
+            for t in turn_rows(r["index"]):
+                row = [r["index"], t[0]]
+                for f in range(F):
+                    places, strength, funds, legit, coh, strikes = t[1 + 6 * f: 7 + 6 * f]
+                    row += [places, _num(strength, 1), _num(funds, 2), _num(legit, 2), _num(coh, 2), strikes]
+                row += t[1 + 6 * F:]
+                yield row
+
+    return header, rows()
+
+
+def outcome_counts(spec, results: list[dict]) -> dict:
+    ok = [r for r in results if r["status"] == "ok"]
+    n = len(ok)
+    out = {}
+    for f in list(spec.factions) + ["draw"]:
+        out[f] = rate(sum(r["winner"] == f for r in ok), n)
+    return out
+
+
+def reasons(results: list[dict]) -> list[dict]:
+    """How games ended, counted by winner and reason. A trailing figure in brackets
+    ("most victory points at the end (112)") is left out so that such games count together."""
+    counts: dict[tuple[str, str], int] = {}
+    for r in results:
+        if r["status"] == "ok":
+            k = (r["winner"], re.sub(r"\s*\(\d+(\.\d+)?\)$", "", r["reason"]))
+            counts[k] = counts.get(k, 0) + 1
+    return [{"winner": w, "reason": why, "count": c}
+            for (w, why), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def summarise(run) -> dict:
+    spec = run.prepared.spec
+    results = run.results()
+    ok = [r for r in results if r["status"] == "ok"]
+    failed = [r for r in results if r["status"] != "ok"]
+    v = run.prepared.variant
+    return {
+        "scenario": spec.meta.id,
+        "scenario_file": v.path,
+        "scenario_sha256": run.prepared.sha256,
+        "version": __version__,
+        "games": run.games,
+        "completed": len(ok),
+        "failed": len(failed),
+        "seed": run.seed,
+        "agents": run.levels,
+        "sets": list(v.sets),
+        "without": list(v.without),
+        "counterfactual": run.prepared.notes,
+        "outcomes": outcome_counts(spec, results),
+        "reasons": reasons(results),
+        "turns": spread([r["turns"] for r in ok]),
+        "failures": [{"index": r["index"], "entropy": run.seed, "spawn_key": r["spawn_key"], "error": r["error"]}
+                     for r in failed],
+        # Wall clock of the whole session (start-up included), over every game it played.
+        "games_per_second": round(run.session_games / run.elapsed, 3) if run.elapsed > 0 and run.session_games else None,
+        "seconds": round(run.elapsed, 3),
+        "games_run_now": run.ran,
+    }
+
+
+def write_tables(run) -> None:
+    spec = run.prepared.spec
+    results = run.results()
+    write_csv(run.out / "games.csv", *games_table(spec, run.seed, results))
+    write_csv(run.out / "turns.csv", *turns_table(spec, results, run.turn_rows))
+
+
+def write_summary(run, summary: dict) -> None:
+    # Indented: a summary is read by people as well as scripts.
+    write_text_atomic(Path(run.out) / "summary.json", json.dumps(summary, indent=2) + "\n")
+
+
+def one_line(summary: dict, out: Path) -> str:
+    """The machine-readable last line of a run: key=value pairs."""
+    parts = [f"scenario={summary['scenario']}", f"games={summary['games']}", f"completed={summary['completed']}",
+             f"failed={summary['failed']}"]
+    for k, o in summary["outcomes"].items():
+        if o["rate"] is not None:
+            parts.append(f"{k}={o['rate']:.3f}[{o['ci95'][0]:.3f},{o['ci95'][1]:.3f}]")
+    if summary["turns"]["mean"] is not None:
+        parts.append(f"turns_mean={summary['turns']['mean']:.1f}")
+    if summary.get("games_per_second"):
+        parts.append(f"games_per_second={summary['games_per_second']:.1f}")
+    parts.append(f"out={out}")
+    return " ".join(parts)

@@ -1,0 +1,161 @@
+"""Playing lab games: what a worker process does with a chunk of games.
+
+A chunk carries the validated scenario as JSON (so a worker on another machine needs
+no file), its hash, and the games to play; each game is named by its seed (root
+entropy and spawn key) and the agent level of every faction. A worker builds each
+scenario's World once and keeps it for later chunks.
+
+A game is seeded exactly as `game.ai.runner.run_game` seeds it: the game's seed
+spawns two children, one for the rules and one for the agents. So a lab game can be
+re-run alone from its row in games.csv:
+
+    run_game(world, SeedSequence(entropy, spawn_key=key), levels)
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import __version__
+from ..engine import World, new_game
+from ..engine.persist import Recorder
+from ..scenario.loader import scenario_hash
+from ..scenario.model import Scenario
+
+_WORLDS: dict[str, World] = {}
+_MAX_WORLDS = 16  # a sweep visits many variants; keep the recent ones
+
+
+@dataclass(frozen=True)
+class GameJob:
+    index: int
+    spawn_key: tuple[int, ...]
+    levels: tuple[tuple[str, str], ...]  # (faction id, agent level) for every faction
+    replay: bool = False
+
+
+@dataclass(frozen=True)
+class Chunk:
+    run: int  # which run of a session the games belong to (sweeps run many at once)
+    spec_json: str
+    sha256: str
+    entropy: int
+    games: tuple[GameJob, ...]
+    version: str = __version__  # a worker on another machine must run the same Sandtable
+
+
+def world_for(spec_json: str, sha256: str) -> World:
+    world = _WORLDS.get(sha256)
+    if world is None:
+        spec = Scenario.model_validate_json(spec_json)
+        if scenario_hash(spec) != sha256:
+            raise RuntimeError("the scenario sent to this worker does not match its hash")
+        world = World(spec, sha256)
+        if len(_WORLDS) >= _MAX_WORLDS:
+            _WORLDS.pop(next(iter(_WORLDS)))
+        _WORLDS[sha256] = world
+    return world
+
+
+class TurnTracker:
+    """Per-turn figures for turns.csv: at turn 0 (the start) and at the end of every
+    round, each faction's places, ground strength, funds, legitimacy and cohesion, its
+    drone strikes in the round, and each backer's deliveries (packages sent) in it."""
+
+    def __init__(self, world: World, state):
+        self.world = world
+        self.turn = state.turn
+        self.strikes = np.zeros(world.F, dtype=np.int64)
+        self.sent = np.zeros(world.B)
+        self.rows: list[list] = [self.snapshot(state, 0)]
+
+    def snapshot(self, state, turn: int) -> list:
+        w = self.world
+        n = state.n_units
+        alive = state.u_alive[:n] & w.t_ground[state.u_type[:n]]
+        strength = np.bincount(state.u_owner[:n][alive], weights=state.u_str[:n][alive], minlength=w.F)
+        places = np.bincount(state.owner[state.owner >= 0], minlength=w.F)
+        per_backer = _sent_by_backer(w, state)
+        row: list = [turn]
+        for f in range(w.F):
+            row += [int(places[f]), float(strength[f]), float(state.treasury[f]), float(state.legitimacy[f]),
+                    float(state.cohesion[f]), int(self.strikes[f])]
+        row += [int(round(x)) for x in (per_backer - self.sent)]
+        self.sent = per_backer
+        self.strikes[:] = 0
+        return row
+
+    def see(self, events, state) -> None:
+        fidx = self.world.fidx
+        for e in events:
+            if e.kind == "strike" and e.faction in fidx:
+                self.strikes[fidx[e.faction]] += 1
+        if state.turn != self.turn or state.over:
+            self.rows.append(self.snapshot(state, self.turn))
+            self.turn = state.turn
+
+
+def _sent_by_backer(world: World, state) -> np.ndarray:
+    owners = np.array([p.backer for p in world.packages], dtype=np.int64)
+    return np.bincount(owners, weights=state.sent.astype(float), minlength=world.B)
+
+
+def _final(world: World, state) -> dict:
+    w = world
+    per_backer = _sent_by_backer(w, state)
+    return {
+        "winner": (w.faction_ids[state.winner] if state.winner >= 0 else "draw") if state.over else None,
+        "reason": state.reason,
+        "turns": int(state.turn),
+        "owners": [w.faction_ids[o] if o >= 0 else "" for o in state.owner.tolist()],
+        "harm": float(state.harm.sum()),
+        "harm_by": [float(x) for x in state.harm_by],
+        "deliveries": [int(round(x)) for x in per_backer],
+    }
+
+
+def play_game(world: World, entropy: int, job: GameJob) -> dict:
+    """One game, never raising: a failure comes back as a row with its error."""
+    from ..ai.runner import make_agents, play_out  # agents are looked up when the game starts
+
+    result: dict = {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels)}
+    state = None
+    try:
+        ss = np.random.SeedSequence(entropy, spawn_key=job.spawn_key)
+        game_seed, agent_seed = ss.spawn(2)
+        state = new_game(world, game_seed)
+        agents = make_agents(world, agent_seed, dict(job.levels))
+        tracker = TurnTracker(world, state)
+        recorder = Recorder(state) if job.replay else None
+
+        def on_action(action, events, st) -> None:
+            if recorder is not None:
+                recorder.record(action, st)
+            tracker.see(events, st)
+
+        play_out(state, agents, on_action=on_action)
+        result.update(status="ok", error="", **_final(world, state), turn_rows=tracker.rows)
+        if recorder is not None:
+            result["replay"] = recorder.to_json()
+    except Exception as exc:  # a game that raises is data, not the end of the run
+        return failed_result(job, exc, traceback.format_exc(limit=20), int(state.turn) if state is not None else 0)
+    return result
+
+
+def failed_result(job: GameJob, exc: BaseException, trace: str = "", turns: int = 0) -> dict:
+    """The record of a game that raised (or whose whole chunk did): its seed and the error."""
+    return {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels), "status": "failed",
+            "error": f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500], "traceback": trace,
+            "winner": None, "reason": "", "turns": turns, "owners": [], "harm": 0.0, "harm_by": [],
+            "deliveries": [], "turn_rows": []}
+
+
+def run_chunk(chunk: Chunk) -> tuple[int, list[dict]]:
+    """The function workers run: play every game of the chunk, in order."""
+    if chunk.version != __version__:
+        raise RuntimeError(f"this worker runs Sandtable {__version__}, the run needs {chunk.version}")
+    world = world_for(chunk.spec_json, chunk.sha256)
+    return chunk.run, [play_game(world, chunk.entropy, job) for job in chunk.games]

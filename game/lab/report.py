@@ -1,0 +1,226 @@
+"""A run's report: DIR/report.md with PNG charts in DIR/charts/."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..atomic import write_text_atomic
+from . import charts
+from .outputs import TURN_STATS, key_places
+
+
+class Timelines:
+    """Per-turn figures of every finished game as games × turns arrays, read in one pass:
+    places held and ground strength per faction, packages sent per backer per turn, and
+    the share of games still running. A finished game keeps its last value (deliveries
+    stop), so late turns show how games ended."""
+
+    def __init__(self, spec, results: list[dict], turn_rows):
+        ok = [r for r in results if r["status"] == "ok"]
+        F, B = len(spec.factions), len(spec.backers)
+        length = max((r["turns"] for r in ok), default=0) + 1
+        G = len(ok)
+        self.places = np.zeros((F, G, length), dtype=np.float32)
+        self.strength = np.zeros((F, G, length), dtype=np.float32)
+        self.sent = np.zeros((B, G, length), dtype=np.float32)
+        ends = np.zeros(G, dtype=np.int64)
+        c_places, c_strength = TURN_STATS.index("places"), TURN_STATS.index("strength")
+        for g, r in enumerate(ok):
+            rows = turn_rows(r["index"])
+            if not rows:
+                continue
+            a = np.asarray(rows, dtype=np.float64)
+            turns = a[:, 0].astype(np.int64)
+            end = int(turns[-1])
+            ends[g] = end
+            for f in range(F):
+                for arr, col in ((self.places, c_places), (self.strength, c_strength)):
+                    arr[f, g, turns] = a[:, 1 + 6 * f + col]
+                    arr[f, g, end:] = a[-1, 1 + 6 * f + col]
+            for b in range(B):
+                self.sent[b, g, turns] = a[:, 1 + 6 * F + b]
+        self.running = np.array([(ends >= t).mean() for t in range(length)]) if G else np.zeros(0)
+        self.factions = list(spec.factions)
+        self.backers = list(spec.backers)
+
+    def by_faction(self, stat: str) -> dict[str, np.ndarray]:
+        arr = {"places": self.places, "strength": self.strength}[stat]
+        return {f: arr[i] for i, f in enumerate(self.factions)}
+
+    def cumulative_sent(self) -> dict[str, np.ndarray]:
+        return {b: np.cumsum(self.sent[i], axis=1) for i, b in enumerate(self.backers)}
+
+
+def _fmt_rate(o: dict) -> tuple[str, str]:
+    if o["rate"] is None:
+        return "–", "–"
+    return f"{100 * o['rate']:.1f}%", f"{100 * o['ci95'][0]:.1f}% – {100 * o['ci95'][1]:.1f}%"
+
+
+def write_report(run, summary: dict, command: str = "") -> None:
+    spec = run.prepared.spec
+    meta = spec.meta
+    results = run.results()
+    out = run.out
+    fids = list(spec.factions)
+    colours = {f: spec.factions[f].colour for f in fids} | {"draw": charts.DRAW_COLOUR}
+    names = {f: spec.factions[f].short for f in fids} | {"draw": "draw"}
+    n_ok = summary["completed"]
+    sub = _subtitle(summary)
+
+    # Outcomes
+    keys = fids + ["draw"]
+    oc = summary["outcomes"]
+    fig = charts.outcomes_chart(
+        [f"{spec.factions[f].short} wins" for f in fids] + ["draw"],
+        [oc[k]["rate"] or 0.0 for k in keys], [tuple(oc[k]["ci95"]) for k in keys],
+        [oc[k]["count"] for k in keys], [colours[k] for k in keys], n_ok,
+        f"{meta.title}: who wins ({n_ok} games{sub})")
+    charts.save_png(fig, out / "charts" / "outcomes.png")
+
+    # Game length
+    by = {k: [r["turns"] for r in results if r["status"] == "ok" and r["winner"] == k] for k in keys}
+    fig = charts.turns_chart(by, colours, names, meta.last_turn, meta.start_date, meta.days_per_turn,
+                             f"How long games last ({n_ok} games)")
+    charts.save_png(fig, out / "charts" / "turns.png")
+
+    # Territory and strength
+    note = "a finished game keeps its final value, so late turns show how games ended"
+    tl = Timelines(spec, results, run.turn_rows)
+    fig = charts.band_chart(tl.by_faction("places"), colours, names, "places held",
+                            f"Territory over time ({len(spec.map.places)} places)",
+                            meta.start_date, meta.days_per_turn, tl.running, note)
+    charts.save_png(fig, out / "charts" / "territory.png")
+    fig = charts.band_chart(tl.by_faction("strength"), colours, names, "ground strength (fighters)",
+                            "Ground strength over time", meta.start_date, meta.days_per_turn, tl.running, note)
+    charts.save_png(fig, out / "charts" / "strength.png")
+    has_backers = bool(spec.backers)
+    if has_backers:
+        bcol = {b: spec.backers[b].colour for b in spec.backers}
+        bname = {b: spec.backers[b].name for b in spec.backers}
+        fig = charts.deliveries_chart(tl.cumulative_sent(), bcol, bname, "Foreign support: packages sent by each backer",
+                                      meta.start_date, meta.days_per_turn)
+        charts.save_png(fig, out / "charts" / "deliveries.png")
+
+    write_text_atomic(out / "report.md", _markdown(run, summary, results, command, has_backers))
+
+
+def _subtitle(summary: dict) -> str:
+    bits = []
+    if summary["without"]:
+        bits.append("without " + ", ".join(summary["without"]))
+    if summary["sets"]:
+        bits.append(", ".join(summary["sets"]))
+    return "; " + "; ".join(bits) if bits else ""
+
+
+def _markdown(run, summary: dict, results: list[dict], command: str, has_backers: bool) -> str:
+    spec = run.prepared.spec
+    meta = spec.meta
+    fids = list(spec.factions)
+    L: list[str] = []
+    L.append(f"# Lab report: {meta.title}")
+    L.append("")
+    agents = ", ".join(f"{spec.factions[f].short} = {lv}" for f, lv in summary["agents"].items()) or "per game"
+    L.append(f"- Scenario: `{summary['scenario_file']}` (`{meta.id}`, content hash `{summary['scenario_sha256'][:12]}`), "
+             f"Sandtable {summary['version']}")
+    L.append(f"- Games: {summary['games']} ({summary['completed']} completed, {summary['failed']} failed); "
+             f"seed {summary['seed']} (game *i* is seeded by `SeedSequence({summary['seed']}).spawn({summary['games']})[i]`)")
+    L.append(f"- Agents: {agents}")
+    if summary["sets"]:
+        L.append("- Changed values: " + ", ".join(f"`{s}`" for s in summary["sets"]))
+    if summary["without"]:
+        L.append("- Counterfactual: without " + ", ".join(f"`{b}`" for b in summary["without"]))
+    if command:
+        L.append(f"- Command: `{command}`")
+    L.append("")
+    if summary["counterfactual"]:
+        L.append("## What the counterfactual changed")
+        L.append("")
+        L += [f"- {n}" for n in summary["counterfactual"]]
+        L.append("")
+    L.append("## Who wins")
+    L.append("")
+    L.append("| outcome | games | rate | 95% interval (Wilson) |")
+    L.append("|---|---:|---:|---|")
+    for k in fids + ["draw"]:
+        o = summary["outcomes"][k]
+        r, ci = _fmt_rate(o)
+        label = f"{spec.factions[k].name} wins" if k != "draw" else "draw"
+        L.append(f"| {label} | {o['count']} | {r} | {ci} |")
+    L.append("")
+    L.append("![Win rates with 95% intervals](charts/outcomes.png)")
+    L.append("")
+    if summary["reasons"]:
+        L.append("### How games end")
+        L.append("")
+        L.append("| winner | reason | games |")
+        L.append("|---|---|---:|")
+        for r in summary["reasons"]:
+            who = spec.factions[r["winner"]].short if r["winner"] in spec.factions else r["winner"]
+            reason = r["reason"].replace("|", "\\|")
+            L.append(f"| {who} | {reason} | {r['count']} |")
+        L.append("")
+    t = summary["turns"]
+    L.append("## Game length")
+    L.append("")
+    if t["mean"] is not None:
+        L.append(f"Mean {t['mean']:.1f} turns, median {t['median']:g}, 10th–90th percentile {t['p10']:g}–{t['p90']:g} "
+                 f"(the scenario's last turn is {meta.last_turn}; a turn is {meta.days_per_turn} days).")
+        L.append("")
+    L.append("![Game length by winner](charts/turns.png)")
+    L.append("")
+    L.append("## The war over time")
+    L.append("")
+    L.append("Median over games, with the band from the 10th to the 90th percentile; the dotted line is the share of "
+             "games still being played. A finished game keeps its final value.")
+    L.append("")
+    L.append("![Places held by turn](charts/territory.png)")
+    L.append("")
+    L.append("![Ground strength by turn](charts/strength.png)")
+    L.append("")
+    keys = key_places(spec)
+    ok = [r for r in results if r["status"] == "ok"]
+    if keys and ok:
+        pidx = {p: i for i, p in enumerate(spec.map.places)}
+        L.append("### Who holds the key places at the end")
+        L.append("")
+        L.append("| place | VP | " + " | ".join(spec.factions[f].short for f in fids) + " | neutral |")
+        L.append("|---|---:|" + "---:|" * (len(fids) + 1))
+        for p in keys:
+            owners = [r["owners"][pidx[p]] for r in ok]
+            cells = [f"{100 * owners.count(f) / len(ok):.0f}%" for f in fids] + [f"{100 * owners.count('') / len(ok):.0f}%"]
+            L.append(f"| {spec.map.places[p].name} | {spec.map.places[p].victory_points} | " + " | ".join(cells) + " |")
+        L.append("")
+    if has_backers and ok:
+        L.append("## Foreign support")
+        L.append("")
+        L.append("![Packages sent by backer](charts/deliveries.png)")
+        L.append("")
+        L.append("| backer | supports | packages sent per game (mean) | games with any |")
+        L.append("|---|---|---:|---:|")
+        for bi, b in enumerate(spec.backers):
+            sent = [r["deliveries"][bi] for r in ok]
+            L.append(f"| {spec.backers[b].name} | {spec.factions[spec.backers[b].supports].short} | "
+                     f"{np.mean(sent):.2f} | {100 * np.mean([s > 0 for s in sent]):.0f}% |")
+        L.append("")
+        harm = [r["harm"] for r in ok]
+        L.append(f"Civilian harm per game: mean {np.mean(harm):.0f}, median {np.median(harm):.0f}; caused by "
+                 + ", ".join(f"{spec.factions[f].short} {np.mean([r['harm_by'][i] for r in ok]):.0f}"
+                             for i, f in enumerate(fids)) + " on average.")
+        L.append("")
+    if summary["failures"]:
+        L.append("## Failed games")
+        L.append("")
+        L.append("| game | spawn key | error |")
+        L.append("|---:|---|---|")
+        for f in summary["failures"]:
+            error = f["error"].replace("|", "\\|")
+            L.append(f"| {f['index']} | {'.'.join(map(str, f['spawn_key']))} | {error} |")
+        L.append("")
+    L.append("## Files")
+    L.append("")
+    L.append("`summary.json` (figures above), `games.csv` (one row per game), `turns.csv` (one row per game and turn), "
+             "`results.jsonl` (the raw record, used by `--resume`).")
+    L.append("")
+    return "\n".join(L)

@@ -1,0 +1,67 @@
+"""`simulate`: many seeded games of one scenario variant, with a report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LabError
+from .executors import EXECUTORS, default_jobs
+from .outputs import summarise, write_summary, write_tables
+from .report import write_report
+from .runner import Run, check_levels, execute, simple_jobs
+from .variant import Variant, prepare
+
+
+@dataclass
+class RunOptions:
+    """How to run games (shared by simulate, sweep and tournament)."""
+
+    games: int = 100
+    seed: int = 0
+    jobs: int = field(default_factory=default_jobs)
+    executor: str = "local"
+    scheduler: str | None = None
+    resume: bool = False
+    overwrite: bool = False
+    chunk: int | None = None  # games per chunk; None: chosen from games and jobs
+
+    def check(self) -> None:
+        problems = []
+        if self.games < 1:
+            problems.append("--games must be at least 1")
+        if self.seed < 0:
+            problems.append("--seed must be 0 or more")
+        if self.jobs < 1:
+            problems.append("--jobs must be at least 1")
+        if self.resume and self.overwrite:
+            problems.append("--resume and --overwrite contradict each other")
+        if self.executor not in EXECUTORS:
+            problems.append(f"--executor {self.executor}: unknown executor (choose from {', '.join(EXECUTORS)})")
+        if self.scheduler and self.executor != "dask":
+            problems.append("--scheduler only applies to --executor dask")
+        if problems:
+            raise LabError(problems)
+
+
+def simulate(variant: Variant, out: str | Path, options: RunOptions, levels: dict[str, str] | None = None,
+             save_replays: int = 0, progress=None, on_chunk=None, command: str = "",
+             report: bool = True) -> tuple[Run, dict]:
+    """Play the games (only the missing ones with `resume`) and write DIR's files.
+
+    Returns the run and its summary; failed games are in the summary, not raised."""
+    options.check()
+    if save_replays < 0:
+        raise LabError("--save-replays must be 0 or more")
+    prepared = prepare(variant)
+    levels = check_levels(prepared.spec, levels or {})
+    run = Run("simulate", prepared, Path(out), options.seed,
+              simple_jobs(options.games, levels, min(save_replays, options.games)), levels)
+    run.open(options.resume, options.overwrite)
+    execute([run], options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
+    summary = summarise(run)
+    write_tables(run)
+    write_summary(run, summary)
+    if report:
+        write_report(run, summary, command)
+    return run, summary

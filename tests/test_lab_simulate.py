@@ -1,0 +1,296 @@
+"""`simulate`: seeded games whose results do not depend on how they are run, counted
+honestly (failures kept), resumable, with the files a report needs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from lab_helpers import DUEL, TIMING_KEYS, TRIPOLI, failing_agent, run_cli
+
+from game.ai import runner as ai_runner
+from game.ai.runner import run_game
+from game.engine import World
+from game.lab import runner as lab_runner
+from game.lab.errors import LabError
+from game.lab.simulate import RunOptions, simulate
+from game.lab.variant import Variant
+from game.scenario import load_scenario
+
+
+@pytest.fixture
+def lab_cli(capsys):
+    return lambda *argv: run_cli(capsys, *argv)
+
+
+def _run(out, variant=None, games=24, **kw):
+    levels = kw.pop("levels", None)
+    replays = kw.pop("save_replays", 0)
+    on_chunk = kw.pop("on_chunk", None)
+    report = kw.pop("report", False)
+    opts = RunOptions(games=games, seed=kw.pop("seed", 5), **{"executor": "serial", "jobs": 1, **kw})
+    return simulate(variant or Variant(str(DUEL)), out, opts, levels, replays, on_chunk=on_chunk, report=report)
+
+
+def _rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text())))
+
+
+def _strip(summary: dict) -> dict:
+    return {k: v for k, v in summary.items() if k not in TIMING_KEYS}
+
+
+# -- the same games whatever runs them ---------------------------------------------------------------
+
+
+def test_games_identical_for_serial_and_local_with_1_or_2_jobs(tmp_path):
+    _run(tmp_path / "serial")
+    _run(tmp_path / "local1", executor="local", jobs=1)
+    _run(tmp_path / "local2", executor="local", jobs=2, chunk=5)
+    reference = (tmp_path / "serial" / "games.csv").read_bytes()
+    turns = (tmp_path / "serial" / "turns.csv").read_bytes()
+    for other in ("local1", "local2"):
+        assert (tmp_path / other / "games.csv").read_bytes() == reference
+        assert (tmp_path / other / "turns.csv").read_bytes() == turns
+    assert len(_rows(tmp_path / "serial" / "games.csv")) == 24
+
+
+def test_tripoli_games_identical_serial_and_two_local_jobs(tmp_path):
+    v = Variant(str(TRIPOLI))
+    _run(tmp_path / "a", v, games=6)
+    _run(tmp_path / "b", v, games=6, executor="local", jobs=2, chunk=1)
+    assert (tmp_path / "a" / "games.csv").read_bytes() == (tmp_path / "b" / "games.csv").read_bytes()
+    assert (tmp_path / "a" / "turns.csv").read_bytes() == (tmp_path / "b" / "turns.csv").read_bytes()
+
+
+def test_games_identical_on_a_dask_local_cluster(tmp_path):
+    pytest.importorskip("dask.distributed")
+    _run(tmp_path / "serial", games=12)
+    _run(tmp_path / "dask", games=12, executor="dask", jobs=2, chunk=3)
+    assert (tmp_path / "dask" / "games.csv").read_bytes() == (tmp_path / "serial" / "games.csv").read_bytes()
+    assert (tmp_path / "dask" / "turns.csv").read_bytes() == (tmp_path / "serial" / "turns.csv").read_bytes()
+
+
+def test_each_game_is_seeded_by_spawn_and_can_be_rerun_alone(tmp_path):
+    _run(tmp_path / "r", games=10, seed=11)
+    rows = _rows(tmp_path / "r" / "games.csv")
+    loaded = load_scenario(DUEL)
+    world = World(loaded.spec, loaded.sha256)
+    seeds = np.random.SeedSequence(11).spawn(10)
+    for row, ss in zip(rows, seeds):
+        assert (int(row["entropy"]), (int(row["spawn_key"]),)) == (ss.entropy, ss.spawn_key)
+        # From the row alone:
+        alone = run_game(world, np.random.SeedSequence(int(row["entropy"]), spawn_key=(int(row["spawn_key"]),)))
+        assert row["winner"] == world.faction_ids[alone.winner] and int(row["turns"]) == alone.turn
+
+
+# -- the files -------------------------------------------------------------------------------------------
+
+
+def test_outputs(tmp_path):
+    run, summary = _run(tmp_path / "o", games=20, report=True)
+    out = tmp_path / "o"
+    s = json.loads((out / "summary.json").read_text())
+    assert s == json.loads(json.dumps(summary))
+    for key in ("scenario", "scenario_sha256", "version", "games", "seed", "agents", "outcomes", "turns",
+                "games_per_second"):
+        assert key in s
+    assert s["scenario"] == "lab_duel" and s["games"] == 20 and s["agents"] == {"blue": "random", "red": "random"}
+    assert set(s["outcomes"]) == {"blue", "red", "draw"}
+    assert sum(o["count"] for o in s["outcomes"].values()) == 20
+    for o in s["outcomes"].values():
+        assert o["ci95"][0] <= o["rate"] <= o["ci95"][1]
+    assert set(s["turns"]) == {"mean", "median", "p10", "p90"}
+    games = _rows(out / "games.csv")
+    header = list(games[0])
+    assert header[:3] == ["index", "entropy", "spawn_key"]
+    assert {"winner", "reason", "turns", "owner_capital", "owner_hub", "owner_redbase", "harm", "harm_blue",
+            "deliveries_patron", "deliveries_rival", "error"} <= set(header)
+    assert "owner_village" not in header  # no points and in no victory condition
+    assert not any("second" in h or "time" in h for h in header)  # no timings
+    assert [int(g["index"]) for g in games] == list(range(20))
+    turns = _rows(out / "turns.csv")
+    assert {"places_blue", "strength_red", "funds_blue", "legitimacy_red", "cohesion_blue", "strikes_red",
+            "deliveries_patron"} <= set(turns[0])
+    first = [t for t in turns if t["game"] == "0"]
+    assert [int(t["turn"]) for t in first] == list(range(len(first)))
+    assert int(first[-1]["turn"]) == int(games[0]["turns"])
+    # The patron's guard shows up in the per-turn deliveries and the per-game totals alike.
+    assert sum(int(t["deliveries_patron"]) for t in first) == int(games[0]["deliveries_patron"])
+    report = (out / "report.md").read_text()
+    for png in ("outcomes", "turns", "territory", "strength", "deliveries"):
+        assert f"charts/{png}.png" in report
+        assert (out / "charts" / f"{png}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_quiet_one_line_when_not_a_terminal(lab_cli, tmp_path):
+    r = lab_cli("simulate", DUEL, "--games", "8", "--executor", "serial", "--out", tmp_path / "q")
+    assert r.code == 0
+    (line,) = r.out.strip().splitlines()
+    fields = dict(f.split("=", 1) for f in line.split())
+    assert fields["games"] == "8" and fields["failed"] == "0" and fields["out"] == str(tmp_path / "q")
+    assert "blue" in fields and "games_per_second" in fields
+    assert r.err == ""
+
+
+def test_progress_bar_on_a_terminal():
+    from rich.console import Console
+
+    from game.lab.progress import LiveProgress
+
+    buf = io.StringIO()
+    bar = LiveProgress("simulate", Console(file=buf, force_terminal=True, width=120))
+    bar.start(10, 2)
+    bar.advance(4, 1)
+    bar.stop()
+    text = buf.getvalue()
+    assert "simulate" in text and "6/10" in text and "games/s" in text and "1 failed" in text and "ETA" in text
+
+
+# -- what --set and --without do to the outcome ----------------------------------------------------------
+
+
+def _blue_rate(tmp_path, name, sets=(), without=()):
+    _run_out = tmp_path / name
+    _, s = _run(_run_out, Variant(str(DUEL), tuple(sets), tuple(without)), games=40, seed=2)
+    return s["outcomes"]["blue"]
+
+
+def test_the_patron_decides_the_duel(tmp_path):
+    base = _blue_rate(tmp_path, "base")
+    cold = _blue_rate(tmp_path, "cold", sets=["backers.patron.commitment=0"])
+    half = _blue_rate(tmp_path, "half", sets=["backers.patron.commitment=40"])
+    gone = _blue_rate(tmp_path, "gone", without=["patron"])
+    # Intervals that do not overlap: the effect is far larger than the noise of 40 games.
+    assert cold["ci95"][1] < base["ci95"][0]
+    assert gone["ci95"][1] < base["ci95"][0]
+    assert cold["rate"] <= half["rate"] <= base["rate"]
+    assert base["rate"] > 0.75 and gone["rate"] < 0.15
+
+
+def test_counterfactual_notes_are_in_the_summary(tmp_path):
+    _, s = _run(tmp_path / "w", Variant(str(DUEL), without=("patron",)), games=4, report=True)
+    assert s["without"] == ["patron"] and any("backers.patron: removed" in n for n in s["counterfactual"])
+    assert "What the counterfactual changed" in (tmp_path / "w" / "report.md").read_text()
+    assert "deliveries_patron" not in (tmp_path / "w" / "games.csv").read_text()
+
+
+# -- failures ------------------------------------------------------------------------------------------------
+
+
+def test_a_failing_game_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setitem(ai_runner.AGENTS, "flaky", failing_agent(3))
+    run, s = _run(tmp_path / "f", games=8, levels={"red": "flaky"})
+    assert s["failed"] == 1 and s["completed"] == 7
+    (failure,) = s["failures"]
+    assert failure["index"] == 3 and failure["spawn_key"] == [3] and "agent breaks down in game 3" in failure["error"]
+    rows = _rows(tmp_path / "f" / "games.csv")
+    assert len(rows) == 8
+    assert rows[3]["status"] == "failed" and rows[3]["winner"] == "" and "ValueError" in rows[3]["error"]
+    assert rows[3]["entropy"] == "5" and rows[3]["spawn_key"] == "3"
+    assert all(r["status"] == "ok" for i, r in enumerate(rows) if i != 3)
+    assert sum(o["count"] for o in s["outcomes"].values()) == 7
+    stored = run.store.results[3]
+    assert "Traceback" in stored["traceback"]
+
+
+def test_cli_exits_nonzero_after_a_failed_game(lab_cli, tmp_path, monkeypatch):
+    monkeypatch.setitem(ai_runner.AGENTS, "flaky", failing_agent(1))
+    r = lab_cli("simulate", DUEL, "--games", "4", "--ai", "blue=flaky", "--executor", "serial", "--out", tmp_path / "f")
+    assert r.code == 1
+    assert "failed=1" in r.out and "completed=3" in r.out
+    assert "game 1 (seed 0, spawn key [1]) failed: ValueError: agent breaks down in game 1" in r.err
+
+
+def test_a_chunk_that_dies_is_recorded_as_failed_games(tmp_path, monkeypatch):
+    real = lab_runner.run_chunk
+
+    def dies_on_second(chunk):
+        if chunk.games[0].index == 3:
+            raise MemoryError("worker ran out of memory")
+        return real(chunk)
+
+    monkeypatch.setattr(lab_runner, "run_chunk", dies_on_second)
+    _, s = _run(tmp_path / "d", games=9, chunk=3)
+    assert [f["index"] for f in s["failures"]] == [3, 4, 5]
+    assert all("MemoryError: worker ran out of memory" in f["error"] for f in s["failures"])
+
+
+def test_unknown_agent_level_lists_the_known_ones(lab_cli):
+    r = lab_cli("simulate", DUEL, "--ai", "blue=rnadom", "--games", "2", "--executor", "serial")
+    assert r.code == 2
+    assert "unknown agent level 'rnadom' (did you mean 'random'?); known levels: " in r.err
+    assert ", ".join(ai_runner.AGENTS) in r.err
+
+
+# -- resume -------------------------------------------------------------------------------------------------------
+
+
+class Stop(Exception):
+    pass
+
+
+def test_resume_plays_only_the_missing_games(tmp_path):
+    _run(tmp_path / "whole", games=20, chunk=4, report=True)
+
+    played: list[int] = []
+
+    def stop_after_8(run, results):
+        played.extend(r["index"] for r in results)
+        if len(played) >= 8:
+            raise Stop
+
+    with pytest.raises(Stop):
+        _run(tmp_path / "cut", games=20, chunk=4, on_chunk=stop_after_8)
+    kept = set(played)
+    assert len(kept) == 8
+    # A torn write at the moment of the interruption is dropped, not trusted.
+    with open(tmp_path / "cut" / "results.jsonl", "a") as fh:
+        fh.write('{"index": 19, "status": "ok", "winn')
+    with pytest.raises(LabError, match="already holds a run"):
+        _run(tmp_path / "cut", games=20, chunk=4)
+
+    again: list[int] = []
+    run, summary = _run(tmp_path / "cut", games=20, chunk=4, resume=True, report=True,
+                        on_chunk=lambda run, results: again.extend(r["index"] for r in results))
+    assert sorted(again) == sorted(set(range(20)) - kept)
+    assert run.ran == 12
+    for name in ("games.csv", "turns.csv", "report.md", "charts/outcomes.png", "charts/territory.png"):
+        assert (tmp_path / "cut" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    whole = json.loads((tmp_path / "whole" / "summary.json").read_text())
+    assert _strip(summary) == _strip(whole)
+
+
+def test_resume_refuses_another_runs_results(tmp_path):
+    _run(tmp_path / "r", games=4)
+    with pytest.raises(LabError, match="different run.*seed"):
+        _run(tmp_path / "r", games=4, seed=99, resume=True)
+    with pytest.raises(LabError, match="no run to resume"):
+        _run(tmp_path / "empty", games=4, resume=True)
+    # More games on resume extends the run: the first four are kept.
+    extended: list[int] = []
+    _run(tmp_path / "r", games=6, resume=True, on_chunk=lambda run, res: extended.extend(r["index"] for r in res))
+    assert extended == [4, 5]
+
+
+def test_resume_retries_failed_games(tmp_path, monkeypatch):
+    monkeypatch.setitem(ai_runner.AGENTS, "flaky", failing_agent(2))
+    _, s = _run(tmp_path / "r", games=4, levels={"red": "flaky"})
+    assert s["failed"] == 1
+    monkeypatch.setitem(ai_runner.AGENTS, "flaky", ai_runner.AGENTS["random"])  # "fixed"
+    run, s = _run(tmp_path / "r", games=4, levels={"red": "flaky"}, resume=True)
+    assert s["failed"] == 0 and run.ran == 1
+
+
+def test_dask_missing_is_a_clear_error(tmp_path, monkeypatch, lab_cli):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if the extra were not installed
+    r = lab_cli("simulate", DUEL, "--games", "2", "--executor", "dask", "--out", tmp_path / "d")
+    assert r.code == 2
+    assert "the dask executor needs the optional 'cluster' extra" in r.err
+    r = lab_cli("simulate", DUEL, "--games", "2", "--scheduler", "tcp://127.0.0.1:1", "--out", tmp_path / "e")
+    assert r.code == 2 and "--scheduler only applies to --executor dask" in r.err
