@@ -79,6 +79,9 @@ def run(scenario: Path, games: int, as_json: bool) -> int:
     from .lab.bench import bench_lab
 
     results.update(bench_lab(scenario))
+    from .client.bench import bench_frames
+
+    results.update(bench_frames(scenario))
     results["ai_turn_ms"] = {"normal": bench_ai(scenario, "normal", games=6), "hard": bench_ai(scenario, "hard", games=2)}
     if as_json:
         json.dump(results, sys.stdout)
@@ -97,6 +100,8 @@ def run(scenario: Path, games: int, as_json: bool) -> int:
     table.add_row("engine_mean_turns", f"{results['engine_mean_turns']:.1f}", "average game length in turns")
     table.add_row("lab_games_per_second", f"{results['lab_games_per_second']:.1f}",
                   "sandtable simulate, local executor, 2 jobs, normal agents")
+    fm = results["frame_ms"]
+    table.add_row("frame_ms", f"{fm['p50']:.1f} / {fm['p95']:.1f}", "map screen at 1600×900, p50 / p95 (dummy video driver)")
     for level, t in results["ai_turn_ms"].items():
         table.add_row(f"ai_turn_ms.{level}", f"{t['p50']:.1f} / {t['p95']:.1f}",
                       f"ms per faction turn, p50 / p95 ({t['turns']} turns, {level} vs {level})")

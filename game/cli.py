@@ -46,17 +46,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_play(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario)
-    spec = loaded.spec
-    # The window arrives with the client; until then say what would be opened.
-    print(f"Sandtable: {spec.meta.title} ({spec.meta.id})")
-    print(f"  {len(spec.map.places)} places, {len(spec.map.routes)} routes, "
-          f"{len(spec.factions)} factions, {len(spec.backers)} backers, {len(spec.events)} events")
-    print("  The game window is not built yet; `sandtable validate` checks scenarios meanwhile.")
-    return 0
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run
 
@@ -89,9 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_lab_commands(sub)
 
-    p = sub.add_parser("play", help="play a scenario in a window")
-    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO))
-    p.set_defaults(func=cmd_play)
+    from .client.commands import add_commands as add_client_commands
+
+    add_client_commands(sub)
     return parser
 
 

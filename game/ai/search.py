@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from ..engine import EndTurn, GameState, apply
+from ..engine import GameState, apply
 from .utility import UtilityAgent, ground_power, place_values
 
 # (odds shift, boldness, focus on the victory places): the judgements compared each

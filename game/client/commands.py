@@ -1,0 +1,144 @@
+"""`sandtable play`: the command that opens the game window.
+
+    sandtable play [SCENARIO] [--as FACTION|spectate] [--ai LEVEL] [--seed S]
+                   [--load SAVE] [--screenshot PATH] [--autoplay TURNS] [--size WxH]
+
+Without --as or --load it opens the main menu. --screenshot renders one picture
+(after --autoplay turns played by the AI on every side) and exits; it works with
+SDL's dummy video driver, so it needs no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from ..engine.persist import SaveError
+from ..scenario import ScenarioError, load_scenario
+from .paths import DEFAULT_SCENARIO, default_save_dir
+
+
+def add_commands(subparsers) -> None:
+    p = subparsers.add_parser("play", help="play a scenario in a window (or watch the AI play it)",
+                              description="Open the game window: the main menu, or straight into a game with --as "
+                                          "or --load.")
+    p.add_argument("scenario", nargs="?", default=None, help="scenario file (default: scenarios/tripoli_2019.yaml)")
+    p.add_argument("--as", dest="side", metavar="FACTION|spectate",
+                   help="play this faction (its id in the scenario), or watch the AI play every side")
+    p.add_argument("--ai", dest="level", metavar="LEVEL", help="AI level for the other sides (default: normal)")
+    p.add_argument("--seed", type=int, default=None, help="game seed (default: random)")
+    p.add_argument("--load", metavar="SAVE", help="resume a saved game")
+    p.add_argument("--screenshot", metavar="PATH", help="save a PNG of the first screen (after --autoplay) and exit")
+    p.add_argument("--autoplay", type=int, default=0, metavar="TURNS",
+                   help="let the AI play every side for TURNS turns first (stops at a question for your side)")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x900")
+    p.add_argument("--fullscreen", action="store_true", help="open full screen")
+    p.add_argument("--save-dir", metavar="DIR", help="where saves, autosaves and options live "
+                                                     "(default: ~/.local/share/sandtable)")
+    p.add_argument("--frames", type=int, default=None, help=argparse.SUPPRESS)  # run this many frames, then exit
+    p.set_defaults(func=cmd_play)
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(f"--size must look like 1600x900, not {text!r}")
+    w, h = int(parts[0]), int(parts[1])
+    if not (640 <= w <= 7680 and 480 <= h <= 4320):
+        raise ValueError(f"--size {w}x{h} is outside 640x480 .. 7680x4320")
+    return (w, h)
+
+
+def _err(msg: str, code: int) -> int:
+    print(f"sandtable: error: {msg}", file=sys.stderr)
+    return code
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    if args.screenshot:  # pictures need no display (unless a driver is named explicitly)
+        for var in ("SDL_VIDEODRIVER", "SDL_AUDIODRIVER"):
+            if not os.environ.get(var):
+                os.environ[var] = "dummy"
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from .session import GameSession, autoplay, available_levels, default_level
+
+    try:
+        size = parse_size(args.size)
+    except ValueError as exc:
+        return _err(str(exc), 2)
+    level = args.level or default_level()
+    if level not in available_levels():
+        return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())})", 2)
+    if args.autoplay < 0:
+        return _err("--autoplay must be 0 or more turns", 2)
+    save_dir = Path(args.save_dir) if args.save_dir else default_save_dir()
+    scenario = Path(args.scenario) if args.scenario else None
+    seed = args.seed if args.seed is not None else secrets.randbelow(100_000)
+    headless = bool(args.screenshot)
+    session = None
+    if args.load:
+        try:
+            session = GameSession.load(args.load, save_dir, scenario=scenario, autosave=not headless)
+        except SaveError as exc:
+            return _err(f"cannot load {args.load}: {exc}", 1)
+        except ScenarioError as exc:
+            print(exc.render(), file=sys.stderr)
+            return 1
+        if args.side:
+            if args.side == "spectate":
+                session.human = None
+            elif args.side in session.world.fidx:
+                session.human = session.world.fidx[args.side]
+            else:
+                return _err(f"no faction '{args.side}' in this scenario (choose from: "
+                            f"{', '.join(session.world.faction_ids)}, spectate)", 2)
+        if args.level:
+            session.level = level
+    elif scenario is not None or args.side or args.autoplay:
+        path = scenario or DEFAULT_SCENARIO
+        try:
+            loaded = load_scenario(path)
+        except ScenarioError as exc:
+            print(exc.render(), file=sys.stderr)
+            return 1
+        except OSError as exc:
+            return _err(f"cannot read {path}: {exc}", 1)
+        if args.side or args.autoplay:
+            side = args.side or "spectate"
+            factions = list(loaded.spec.factions)
+            if side == "spectate":
+                human = None
+            elif side in factions:
+                human = factions.index(side)
+            else:
+                return _err(f"no faction '{side}' in {loaded.id} (choose from: {', '.join(factions)}, spectate)", 2)
+            session = GameSession.new(loaded, human, level, seed, save_dir, autosave=not headless)
+    if session is not None and args.autoplay:
+        autoplay(session, args.autoplay)
+
+    from .app import App
+
+    app = App(size, save_dir=save_dir, threaded=not headless, fullscreen=True if args.fullscreen else None,
+              quiet=headless, extra_scenarios=[scenario] if scenario else None)
+    if headless:
+        app.options.speed = "instant"
+    try:
+        if session is None:
+            app.show_menu(preselect=scenario)
+        else:
+            app.start_game(session)
+        if args.screenshot:
+            for _ in range(6):
+                app.step(1 / 60)
+            out = app.screenshot(args.screenshot)
+            print(f"wrote {out}")
+            return 0
+        return app.run(max_frames=args.frames)
+    finally:
+        if app.executor is not None or app.screen is not None:
+            app.close()

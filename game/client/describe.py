@@ -1,0 +1,345 @@
+"""Words for the player: places, units, orders, scenario effects and backers' offers.
+
+Plain functions over the engine's state arrays and the scenario spec, returning
+text or the small HTML subset pygame_gui's text boxes understand. No pygame here.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from ..engine import actions as A
+from ..scenario import model as m
+
+KIND_NAMES = {
+    "city": "city", "town": "town", "suburb": "district", "airbase": "airbase",
+    "oil_field": "oil field", "terminal": "oil terminal", "port": "port",
+}
+FEATURE_NAMES = {
+    "airbase": "airbase", "port": "port", "central_bank": "central bank", "capital": "capital",
+    "refinery": "refinery", "supply_hub": "supply hub",
+}
+CATEGORY_NAMES = {
+    "militia": "militia", "regular": "regulars", "elite": "elite", "mercenary": "mercenaries",
+    "artillery": "artillery", "armour": "armour", "drone": "drones", "air_defence": "air defence",
+    "aircraft": "aircraft",
+}
+MUTED = "#9aa4ad"
+GOOD = "#7fd17f"
+BAD = "#ff7b6b"
+GOLD = "#f0c75e"
+
+
+def plain(text) -> str:
+    """Engine text with the few symbols the bundled font lacks spelt out."""
+    return str(text).replace(" → ", " to ").replace("→", " to ")
+
+
+def esc(text) -> str:
+    return html.escape(plain(text), quote=False)
+
+
+def colour_of(world, f: int | None) -> str:
+    if f is None or f < 0:
+        return "#b0b0b0"
+    return world.factions[f].colour
+
+
+def lighten(hex_colour: str, amount: float = 0.45) -> str:
+    """A lighter version of a faction colour, readable on the dark panels."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(c + (255 - c) * amount) for c in (r, g, b))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def fac(world, f: int | None, short: bool = True) -> str:
+    """A faction's name in its (lightened) colour."""
+    if f is None or f < 0:
+        return f"<font color='{MUTED}'>neutral</font>"
+    name = world.factions[f].short if short else world.factions[f].name
+    return f"<font color='{lighten(world.factions[f].colour)}'><b>{esc(name)}</b></font>"
+
+
+def money(x: float) -> str:
+    sign = "−" if x < 0 else ""
+    x = abs(x)
+    return f"{sign}${x:,.1f}M" if x < 100 else f"{sign}${x:,.0f}M"
+
+
+def people(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def short_strength(x: float) -> str:
+    if x >= 9950:
+        return f"{x / 1000:.0f}k"
+    if x >= 1000:
+        return f"{x / 1000:.1f}k"
+    return f"{x:.0f}"
+
+
+def ground_strength(state, f: int) -> float:
+    w = state.world
+    n = state.n_units
+    mask = state.u_alive[:n] & (state.u_owner[:n] == f) & w.t_ground[state.u_type[:n]]
+    return float(state.u_str[:n][mask].sum())
+
+
+def objectives(world) -> dict[int, list[str]]:
+    """Places named in any faction's victory conditions: place index -> notes."""
+    out: dict[int, list[str]] = {}
+    for f, fc in enumerate(world.factions):
+        for v in fc.victory:
+            for p in v.places:
+                if p in world.pidx:
+                    out.setdefault(world.pidx[p], []).append(f"{fc.short}: {v.kind.value}")
+    return out
+
+
+def sources_line(spec, source) -> str:
+    if not source:
+        return ""
+    ids = [source] if isinstance(source, str) else list(source)
+    titles = [spec.meta.sources[s].title for s in ids if s in spec.meta.sources]
+    if not titles:
+        return ""
+    return "<br><font color='#8d99a6'><i>Sources: " + esc("; ".join(titles)) + "</i></font>"
+
+
+# -- places and units ---------------------------------------------------------------------
+
+
+def unit_name(state, u: int) -> str:
+    w = state.world
+    t = w.types[int(state.u_type[u])]
+    own = state.u_names[u] if u < len(state.u_names) else None
+    return f"{own} ({t.name})" if own and own != t.name else t.name
+
+
+def unit_status(state, u: int) -> str:
+    w = state.world
+    t = int(state.u_type[u])
+    if state.u_backer[u] >= 0:
+        return f"commanded by {w.backers[int(state.u_backer[u])].name}"
+    if w.t_air[t]:
+        return f"{int(state.u_sorties[u])}/{int(w.t_sorties[t])} sorties left"
+    if w.t_ad[t]:
+        return "guarding the sky"
+    return "ready" if state.u_ready[u] else "has moved"
+
+
+def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> str:
+    w = state.world
+    spec = w.spec
+    pid = w.place_ids[p]
+    pl = spec.map.places[pid]
+    owner = int(state.owner[p])
+    lines = [f"<b>{esc(pl.name)}</b> <font color='{MUTED}'>{KIND_NAMES.get(pl.kind.value, pl.kind.value)}"
+             f", {pl.terrain.value} ground</font>"]
+    lines.append(f"Held by {fac(w, owner, short=False)}")
+    facts = []
+    if pl.population:
+        facts.append(f"population {people(pl.population)}")
+    if state.oil[p] > 0:
+        flowing = not (owner >= 0 and state.blockade[owner])
+        facts.append(f"oil {state.oil[p]:,.0f} bpd" + ("" if flowing else " (shut by blockade)"))
+    feats = [FEATURE_NAMES.get(f.value, f.value) for f in pl.features]
+    if feats:
+        facts.append(", ".join(feats))
+    if w.vp[p]:
+        facts.append(f"<font color='{GOLD}'>{int(w.vp[p])} victory points</font>")
+    if facts:
+        lines.append(" · ".join(facts))
+    obj = objectives(w).get(p)
+    if obj:
+        lines.append(f"<font color='{GOLD}'>Objective ({esc(', '.join(obj))})</font>")
+    if owner < 0:
+        extra = []
+        if state.local_defence[p] > 0:
+            extra.append(f"{state.local_defence[p]:,.0f} armed locals defend it")
+        if w.allegiance_cost[p] > 0:
+            extra.append(f"allegiance can be bought for {money(w.allegiance_cost[p])}")
+        if extra:
+            lines.append(esc("; ".join(extra)))
+    elif supplied is not None and owner in supplied:
+        ok = bool(supplied[owner][p])
+        lines.append(f"<font color='{GOOD if ok else BAD}'>{'In supply' if ok else 'Cut off from supply'}</font>")
+    if state.interdicted[p]:
+        lines.append(f"<font color='{BAD}'>Roads cut by air strikes this turn</font>")
+    units = state.units_at(p)
+    if len(units):
+        by_owner: dict[int, list[int]] = {}
+        for u in units.tolist():
+            by_owner.setdefault(int(state.u_owner[u]), []).append(u)
+        for o, us in by_owner.items():
+            ground = sum(float(state.u_str[u]) for u in us if w.t_ground[state.u_type[u]])
+            names: dict[str, int] = {}
+            for u in us:
+                names[w.types[int(state.u_type[u])].name] = names.get(w.types[int(state.u_type[u])].name, 0) + 1
+            kinds = ", ".join(f"{c} × {esc(n)}" if c > 1 else esc(n) for n, c in names.items())
+            lines.append(f"Garrison {fac(w, o)}: {people(ground)} fighters — {kinds}")
+    if state.harm[p] > 0:
+        lines.append(f"<font color='{BAD}'>Civilians harmed here: {state.harm[p]:,.0f}</font>")
+    if pl.note:
+        lines.append(f"<i>{esc(pl.note)}</i>")
+    return "<br>".join(lines) + sources_line(spec, pl.source)
+
+
+def unit_html(state, u: int, supplied: dict[int, np.ndarray] | None = None) -> str:
+    w = state.world
+    t = int(state.u_type[u])
+    ut = w.types[t]
+    f = int(state.u_owner[u])
+    p = int(state.u_place[u])
+    lines = [f"<b>{esc(unit_name(state, u))}</b> {fac(w, f)}",
+             f"{CATEGORY_NAMES.get(ut.category.value, ut.category.value)} at {esc(w.place_name(p))}"]
+    what = "airframes" if w.t_air[t] else ("equivalent fighters" if w.t_ad[t] or w.t_artillery[t] else "fighters")
+    lines.append(f"Strength {people(state.u_str[u])} / {people(w.t_strength[t])} {what} · quality {w.t_quality[t]:.2f}")
+    if w.t_air[t]:
+        lines.append(f"Strike range {w.t_range[t]:.0f} km · {int(state.u_sorties[u])}/{int(w.t_sorties[t])} sorties left")
+    elif w.t_ad[t]:
+        lines.append(f"Covers {w.t_range[t]:.0f} km · intercepts {w.t_intercept[t]:.0%} of strikes at full strength")
+    else:
+        lines.append(f"Moves {w.t_speed[t]:.0f} km a turn by road · {'ready' if state.u_ready[u] else 'has moved or fought'}")
+    if supplied is not None and f in supplied and (w.t_ground[t] or w.t_ad[t]):
+        ok = bool(supplied[f][p])
+        lines.append(f"<font color='{GOOD if ok else BAD}'>{'In supply' if ok else 'Out of supply: losing strength'}</font>")
+    if state.u_backer[u] >= 0:
+        b = w.backers[int(state.u_backer[u])]
+        lines.append(f"<font color='{lighten(b.colour)}'>Commanded by {esc(b.name)}</font> — it fights beside you "
+                     "but takes no orders")
+    if state.u_expires[u] > 0:
+        lines.append(f"Leaves after turn {int(state.u_expires[u])}")
+    lines.append(f"<font color='{MUTED}'>Upkeep {money(w.t_upkeep[t])} a turn at full strength</font>")
+    return "<br>".join(lines) + sources_line(w.spec, ut.source)
+
+
+# -- orders -------------------------------------------------------------------------------
+
+
+def action_text(world, state, action) -> str:
+    pn = lambda pid: world.spec.map.places[pid].name if pid in world.pidx else pid  # noqa: E731
+    if isinstance(action, A.Move):
+        return f"move {unit_name(state, action.unit)} to {pn(action.to)}"
+    if isinstance(action, A.Attack):
+        return f"attack {pn(action.target)} from {pn(action.origin)}"
+    if isinstance(action, A.DroneStrike):
+        what = {"units": "forces at", "air_defence": "air defence at", "supply": "supply roads through"}.get(action.kind, "")
+        return f"strike {what} {pn(action.target)} with {unit_name(state, action.unit)}"
+    if isinstance(action, A.Relocate):
+        return f"fly {unit_name(state, action.unit)} to {pn(action.to)}"
+    if isinstance(action, A.Recruit):
+        t = world.spec.unit_types.get(action.unit_type)
+        return f"raise {t.name if t else action.unit_type} at {pn(action.place)}"
+    if isinstance(action, A.RequestSupport):
+        b = world.spec.backers.get(action.backer)
+        pk = b.packages.get(action.package) if b else None
+        return f"ask {b.name if b else action.backer} for {pk.name if pk else action.package}"
+    if isinstance(action, A.BuyAllegiance):
+        return f"buy the allegiance of {pn(action.place)}"
+    if isinstance(action, A.SetBlockade):
+        return "shut the oil fields and terminals" if action.on else "lift the oil blockade"
+    if isinstance(action, A.ChooseOption):
+        return f"answer: {action.option}"
+    if isinstance(action, A.EndTurn):
+        return "end the turn"
+    return str(action)
+
+
+# -- scenario effects ----------------------------------------------------------------------
+
+
+def _signed(x: float, unit: str = "") -> str:
+    return f"{'+' if x >= 0 else '−'}{abs(x):g}{unit}"
+
+
+def effect_text(world, eff) -> str | None:
+    """One line saying what an effect does; None for bookkeeping a player need not see."""
+    spec = world.spec
+    fname = lambda f: spec.factions[f].short if f and f in spec.factions else "neutral"  # noqa: E731
+    pname = lambda p: spec.map.places[p].name if p in spec.map.places else p  # noqa: E731
+    bname = lambda b: spec.backers[b].name if b in spec.backers else b  # noqa: E731
+    if isinstance(eff, m.SetOwnerEffect):
+        return f"{pname(eff.place)} passes to {fname(eff.faction)}"
+    if isinstance(eff, m.StatEffect):
+        unit = "M" if eff.effect == "treasury" else ""
+        what = {"treasury": "funds", "manpower": "manpower"}.get(eff.effect, eff.effect)
+        return f"{fname(eff.faction)} {what} {_signed(eff.delta, unit)}"
+    if isinstance(eff, m.CommitmentEffect):
+        return f"{bname(eff.backer)} commitment {_signed(eff.delta)}"
+    if isinstance(eff, m.SpawnEffect):
+        t = spec.unit_types[eff.type].name if eff.type in spec.unit_types else eff.type
+        by = f" under {bname(eff.backer)}'s command" if eff.backer else ""
+        return f"{eff.count} × {t} join the {fname(eff.faction)} at {pname(eff.place)}{by}"
+    if isinstance(eff, m.DisbandEffect):
+        who = ""
+        if eff.militia:
+            mil = spec.factions[eff.faction].militias.get(eff.militia) if eff.faction in spec.factions else None
+            who = f" ({mil.name if mil else eff.militia})"
+        if eff.backer:
+            who = f" ({bname(eff.backer)}'s units)"
+        return f"{fname(eff.faction)} forces{who} lose {eff.fraction:.0%} of their strength"
+    if isinstance(eff, m.DefectEffect):
+        mil = spec.factions[eff.faction].militias.get(eff.militia) if eff.faction in spec.factions else None
+        return f"{mil.name if mil else eff.militia} leave the {fname(eff.faction)} for the {fname(eff.to)}"
+    if isinstance(eff, m.FlagEffect):
+        return None
+    if isinstance(eff, m.BlockadeEffect):
+        return f"{fname(eff.faction)} {'shuts' if eff.on else 'reopens'} the oil fields and terminals it holds"
+    if isinstance(eff, m.OilEffect):
+        return f"{pname(eff.place)} output becomes {eff.bpd:,} bpd"
+    if isinstance(eff, m.EmbargoEffect):
+        return f"embargo enforcement: {eff.level:.0%} of deliveries stopped"
+    if isinstance(eff, m.TruceEffect):
+        return f"truce for {eff.turns} turn(s): no ground attacks or strikes" if eff.turns else "the truce ends"
+    if isinstance(eff, m.UnlockEffect):
+        b = spec.backers.get(eff.backer)
+        pk = b.packages.get(eff.package) if b else None
+        return f"{bname(eff.backer)} can now send {pk.name if pk else eff.package}"
+    if isinstance(eff, m.MessageEffect):
+        return None
+    return None
+
+
+def effects_html(world, effects) -> str:
+    items = [t for t in (effect_text(world, e) for e in effects) if t]
+    if not items:
+        return ""
+    return "<br>".join(f"• {esc(t)}" for t in items)
+
+
+# -- backers -------------------------------------------------------------------------------
+
+
+def package_terms(pk, spec=None) -> str:
+    bits = [f"{pk.kind.value.replace('_', ' ')}"]
+    if pk.client_cost:
+        bits.append(f"costs you {money(pk.client_cost)}")
+    bits.append(f"backer pays {money(pk.cost)}")
+    bits.append("arrives at once" if pk.delay == 0 else f"arrives in {pk.delay} turn{'s' if pk.delay > 1 else ''}")
+    if pk.units:
+        name = lambda t: spec.unit_types[t].name if spec is not None and t in spec.unit_types else t  # noqa: E731
+        bits.append(", ".join(f"{u.count} × {name(u.type)}" if u.count > 1 else name(u.type) for u in pk.units))
+    if pk.money:
+        bits.append(f"+{money(pk.money)}")
+    if pk.legitimacy:
+        bits.append(f"legitimacy {_signed(pk.legitimacy)}")
+    if pk.quality_bonus:
+        bits.append(f"quality +{pk.quality_bonus:g}")
+    return " · ".join(bits)
+
+
+def package_block_reason(state, faction: int, k: int) -> str | None:
+    """Why the faction cannot ask for package k now (None if it can), in the engine's
+    words when it is the faction's turn."""
+    from ..engine import why_illegal
+
+    w = state.world
+    ref = w.packages[k]
+    action = A.RequestSupport(w.backer_ids[ref.backer], ref.id)
+    if state.active == faction and not state.over:
+        return why_illegal(state, action)
+    return "only on your turn"

@@ -1,0 +1,379 @@
+"""Windows that ask or tell: event choices, attack and strike orders, recruiting,
+the backers' offers, combat reports, news and help. All are pygame_gui windows;
+button callbacks are deferred to the end of the frame's event handling (the app's
+`defer`), so a callback may safely close its own window or change screens."""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox, UIWindow
+
+from ..engine import actions as A
+from ..engine import why_illegal
+from ..engine.air import intercept_chance
+from . import describe as D
+from .gfx import later
+
+TITLE_H = 34  # window title bar and borders, roughly, in the theme
+
+
+class Dialog(UIWindow):
+    """A window with a vertical layout helper and keyboard handling."""
+
+    def __init__(self, screen, title: str, width: int, height: int = 200, *, blocking: bool = True,
+                 closable: bool = True, object_id: str = "#dialog"):
+        size = screen.app.size
+        rect = pygame.Rect(0, 0, width, height)
+        rect.center = (size[0] // 2, size[1] // 2)
+        super().__init__(rect, screen.app.manager, window_display_title=title, object_id=object_id, draggable=True)
+        self.screen = screen
+        self.defer = screen.app.defer
+        self.closable = closable
+        self.y = 8
+        self.inner_w = width - 36
+        self.default = None  # Enter
+        self.numbered: list = []  # 1..9
+        self.closed_callback = None
+        self.closed = False
+        if blocking:
+            self.set_blocking(True)
+        if not closable and getattr(self, "close_window_button", None) is not None:
+            self.close_window_button.hide()
+
+    # layout
+    def text(self, html: str, height: int | None = None, x: int = 8, width: int | None = None,
+             object_id: str | None = None) -> UITextBox:
+        w = width if width is not None else self.inner_w
+        tb = UITextBox(html, pygame.Rect(x, self.y, w, height if height is not None else -1), self.ui_manager,
+                       container=self, object_id=object_id)
+        self.y += tb.rect.height + 6
+        return tb
+
+    def button(self, label: str, callback, x: int = 8, width: int | None = None, height: int = 34,
+               tooltip: str | None = None, advance: bool = True, object_id: str | None = None) -> UIButton:
+        w = width if width is not None else self.inner_w
+        b = UIButton(pygame.Rect(x, self.y, w, height), label, self.ui_manager, container=self,
+                     tool_tip_text=tooltip, object_id=object_id,
+                     command=lambda: self.defer(callback))
+        if advance:
+            self.y += height + 6
+        return b
+
+    def fit(self, max_h: int | None = None) -> None:
+        size = self.screen.app.size
+        h = min(self.y + TITLE_H + 24, max_h or size[1] - 40)
+        self.set_dimensions((self.rect.width, h))
+        self.set_position(((size[0] - self.rect.width) // 2, max(20, (size[1] - h) // 2)))
+
+    # closing
+    def on_close_window_button_pressed(self):
+        if self.closable:
+            self.close()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.kill()
+        if self.closed_callback is not None:
+            self.closed_callback(self)
+
+    def key(self, key: int) -> bool:
+        """Handle a key press while this window is on top; True if it was used."""
+        if key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.default is not None:
+            self.defer(self.default)
+            return True
+        if key == pygame.K_ESCAPE:
+            if self.closable:
+                self.close()
+            return True
+        if pygame.K_1 <= key <= pygame.K_9 and key - pygame.K_1 < len(self.numbered):
+            self.defer(self.numbered[key - pygame.K_1])
+            return True
+        return False
+
+
+class MessageDialog(Dialog):
+    def __init__(self, screen, title: str, html: str, width: int = 520, button: str = "OK"):
+        super().__init__(screen, title, width)
+        self.text(html)
+        self.button(f"{button}  [Enter]", self.close)
+        self.default = self.close
+        self.fit()
+
+
+class EventDialog(Dialog):
+    """A scenario event's question, each answer with its note and what it does."""
+
+    def __init__(self, screen, event_index: int, on_choose):
+        session = screen.session
+        w = session.world
+        ev = w.events[event_index]
+        fid = w.faction_ids[session.state.active]
+        super().__init__(screen, f"Decision — {ev.name}", 660, closable=True, object_id="#event_dialog")
+        self.event_id = w.event_ids[event_index]
+        body = f"<b>{D.esc(ev.name)}</b>"
+        if ev.text:
+            body += f"<br><i>{D.esc(ev.text)}</i>"
+        body += f"<br><br><font color='{D.GOLD}'><b>{D.esc(ev.choice.prompt)}</b></font>"
+        self.text(body)
+        self.options: dict[str, UIButton] = {}
+        for i, (oid, opt) in enumerate(ev.choice.options.items()):
+            action = A.ChooseOption(self.event_id, oid)
+            cb = (lambda a=action: on_choose(a))
+            marker = " (default)" if oid == ev.choice.default else ""
+            self.options[oid] = self.button(f"{i + 1}.  {opt.label}{marker}", cb, object_id="#choice_button")
+            self.numbered.append(cb)
+            details = []
+            if opt.note:
+                details.append(f"<i>{D.esc(opt.note)}</i>")
+            eff = D.effects_html(w, opt.effects)
+            if eff:
+                details.append(f"<font color='{D.MUTED}'>{eff}</font>")
+            if details:
+                self.text("<br>".join(details), x=24, width=self.inner_w - 16)
+        self.text(f"<font color='{D.MUTED}'>You answer for the {D.esc(w.factions[w.fidx[fid]].short)}. "
+                  "Press 1–9 to choose; Esc hides this window to look at the map (Enter brings it back).</font>")
+        self.fit()
+
+
+class AttackDialog(Dialog):
+    def __init__(self, screen, origin: int, target: int, on_confirm):
+        orders = screen.orders
+        w = screen.session.world
+        info = orders.attack_summary(origin, target)
+        chance = info["chance"]
+        super().__init__(screen, f"Attack {w.place_name(target)}?", 520)
+        col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
+        att = len(info["attackers"])
+        lines = [
+            f"<b>From {D.esc(w.place_name(origin))}:</b> {att} unit{'s' if att != 1 else ''}, "
+            f"{D.people(info['attack_strength'])} fighters attack together.",
+        ]
+        if info["owner"] >= 0:
+            lines.append(f"<b>Defending {D.esc(w.place_name(target))}:</b> {D.fac(w, info['owner'])} with "
+                         f"{len(info['defenders'])} unit(s), {D.people(info['defence_strength'])} fighters; "
+                         f"{info['terrain']} ground multiplies their strength ×{info['terrain_factor']:.1f}.")
+        else:
+            lines.append(f"<b>{D.esc(w.place_name(target))}</b> is neutral: "
+                         f"{D.people(info['defence_strength'])} armed locals defend it.")
+        lines.append(f"<br><font color='{col}' size=5><b>Chance to take it: {chance:.0%}</b></font>")
+        if chance < 0.25:
+            lines.append(f"<font color='#ffb347'>Too weak: bring more units to {D.esc(w.place_name(origin))} first, "
+                         "or wear the defenders down with drones and artillery.</font>")
+        lines.append(f"<font color='{D.MUTED}'>Both sides lose strength either way; the worse the odds, the more "
+                     "you lose. Air cover and supply are counted in the odds.</font>")
+        self.text("<br>".join(lines))
+        self.confirm = self.button("Attack  [Enter]", on_confirm, width=self.inner_w // 2 - 4, advance=False,
+                                   object_id="#danger_button")
+        self.button("Cancel  [Esc]", self.close, x=8 + self.inner_w // 2 + 4, width=self.inner_w // 2 - 4)
+        self.default = on_confirm
+        self.fit()
+
+
+class StrikeDialog(Dialog):
+    def __init__(self, screen, unit: int, target: int, kinds, on_choose):
+        s = screen.session.state
+        w = screen.session.world
+        super().__init__(screen, f"Air strike on {w.place_name(target)}", 520)
+        ic = intercept_chance(s, s.active, target)
+        self.text(f"<b>{D.esc(D.unit_name(s, unit))}</b> from {D.esc(w.place_name(int(s.u_place[unit])))}, "
+                  f"{int(s.u_sorties[unit])} sortie(s) left.<br>"
+                  + (f"<font color='{D.BAD}'>Enemy air defence covers the target: {ic:.0%} chance the strike "
+                     "is shot down.</font>" if ic > 0 else f"<font color='{D.GOOD}'>No enemy air defence covers "
+                                                             "the target.</font>"))
+        enemy = [int(u) for u in s.units_at(target) if w.enemies[s.active, s.u_owner[u]]]
+        ground = sum(float(s.u_str[u]) for u in enemy if w.t_ground[s.u_type[u]])
+        n_ad = sum(1 for u in enemy if w.t_ad[s.u_type[u]])
+        what = {
+            "units": f"Hit the ground forces there ({D.people(ground)} fighters)",
+            "air_defence": f"Hunt the air defence there ({n_ad} batter{'ies' if n_ad != 1 else 'y'})",
+            "supply": "Cut the supply roads through it until its holder's turn ends",
+        }
+        for i, k in enumerate(kinds):
+            action = A.DroneStrike(unit, w.place_ids[target], k)
+            cb = (lambda a=action: on_choose(a))
+            self.button(f"{i + 1}.  {what.get(k, k)}", cb)
+            self.numbered.append(cb)
+        if len(kinds) == 1:
+            self.default = self.numbered[0]
+        self.button("Cancel  [Esc]", self.close)
+        self.fit()
+
+
+class RecruitDialog(Dialog):
+    def __init__(self, screen, place: int, on_choose):
+        session = screen.session
+        s, w = session.state, session.world
+        f = session.human
+        super().__init__(screen, f"Raise forces at {w.place_name(place)}", 560)
+        self.text(f"Funds {D.money(s.treasury[f])} · manpower {D.people(s.manpower[f])}. "
+                  f"<font color='{D.MUTED}'>New units are ready next turn. Only supplied towns of "
+                  f"{w.spec.rules.economy.min_recruit_population:,} people or more can raise fighters.</font>")
+        for i, tid in enumerate(w.factions[f].recruits):
+            ut = w.spec.unit_types[tid]
+            action = A.Recruit(tid, w.place_ids[place])
+            reason = why_illegal(s, action)
+            label = f"{ut.name} — {D.money(ut.cost)}, {ut.manpower:,} recruits · strength {ut.strength:,}, quality {ut.quality:g}"
+            cb = (lambda a=action: on_choose(a))
+            b = self.button(f"{i + 1}.  {label}", cb, tooltip=(f"Cannot: {reason}" if reason else
+                                                             f"Upkeep {D.money(ut.upkeep)} a turn"))
+            if reason:
+                b.set_text(f"{i + 1}.  {label}  (not now)")
+            self.numbered.append(cb)
+        self.button("Close  [Esc]", self.close)
+        self.fit()
+
+
+class BackersWindow(Dialog):
+    """Who backs you, how committed they are, what they can still send, and what is on the way."""
+
+    def __init__(self, screen, on_request):
+        session = screen.session
+        s, w = session.state, session.world
+        f = session.human if session.human is not None else s.active
+        size = screen.app.size
+        width = min(820, size[0] - 80)
+        super().__init__(screen, "Backers", width, size[1] - 100, blocking=True)
+        inner_h = size[1] - 100 - TITLE_H - 30
+        self.scroll = UIScrollingContainer(pygame.Rect(0, 0, width - 32, inner_h), self.ui_manager, container=self,
+                                           allow_scroll_x=False)
+        c = self.scroll
+        y = 6
+        cw = width - 60
+
+        def add_text(html, x=6, wdt=None):
+            nonlocal y
+            tb = UITextBox(html, pygame.Rect(x, y, wdt or cw, -1), self.ui_manager, container=c)
+            y += tb.rect.height + 4
+            return tb
+
+        add_text(f"Your funds: <b>{D.money(s.treasury[f])}</b>. A backer grants a request with a chance equal "
+                 f"to its commitment (+{w.spec.rules.backers.request_bonus:g}); a refusal still raises its "
+                 "commitment. Each package can be asked for once a turn.")
+        self.request_buttons: dict[tuple[str, str], UIButton] = {}
+        for b, bk in enumerate(w.backers):
+            if w.backer_client[b] != f:
+                continue
+            com = float(s.commitment[b])
+            head = (f"<font color='{D.lighten(bk.colour)}' size=4><b>{D.esc(bk.name)}</b></font>  "
+                    f"commitment <b>{com:.0f}</b>/100 · budget "
+                    f"{D.money(s.budget[b])} (+{D.money(bk.budget_per_turn)}/turn)")
+            if bk.interests:
+                head += f"<br><font color='{D.MUTED}'><i>Wants: {D.esc('; '.join(bk.interests))}</i></font>"
+            add_text(head)
+            for k in w.packages_of_backer[b]:
+                ref = w.packages[k]
+                pk = ref.spec
+                reason = D.package_block_reason(s, f, k) if session.human is not None else "spectating"
+                status = (f"<font color='{D.GOOD}'>can be asked for now</font>" if reason is None
+                          else f"<font color='{D.MUTED}'>{D.esc(reason)}</font>")
+                top = y
+                add_text(f"<b>{D.esc(pk.name)}</b> — sent {int(s.sent[k])}/{pk.cap}<br>"
+                         f"<font color='#c8d0d8'>{D.esc(D.package_terms(pk, w.spec))}</font><br>{status}",
+                         x=24, wdt=cw - 150)
+                action = A.RequestSupport(w.backer_ids[b], ref.id)
+                btn = UIButton(pygame.Rect(cw - 118, top + 6, 120, 32), "Request", self.ui_manager, container=c,
+                               tool_tip_text=f"Cannot: {reason}" if reason else "Ask for this package now",
+                               command=later(self.defer, on_request, action))
+                if reason is not None:
+                    btn.disable()  # the reason is written beside it
+                self.request_buttons[(w.backer_ids[b], ref.id)] = btn
+            y += 6
+        on_way = [(t, k) for t, k in s.deliveries if w.backer_client[w.packages[k].backer] == f]
+        lines = ["<b>On the way</b>"]
+        if on_way:
+            for t, k in sorted(on_way):
+                ref = w.packages[k]
+                lines.append(f"• {D.esc(ref.spec.name)} from {D.esc(w.backers[ref.backer].name)} — turn {t}"
+                             f" ({'next turn' if t == s.turn + 1 else f'in {t - s.turn} turns' if t > s.turn else 'now'})")
+        else:
+            lines.append(f"<font color='{D.MUTED}'>Nothing has been promised yet.</font>")
+        rivals = [(b, bk) for b, bk in enumerate(w.backers) if w.backer_client[b] != f]
+        if rivals:
+            lines.append("<br><b>The other side's backers</b>")
+            for b, bk in rivals:
+                lines.append(f"• <font color='{D.lighten(bk.colour)}'>{D.esc(bk.name)}</font> backs "
+                             f"{D.fac(w, int(w.backer_client[b]))}: commitment {s.commitment[b]:.0f}")
+        add_text("<br>".join(lines))
+        c.set_scrollable_area_dimensions((cw + 10, y + 10))
+        shown = min(y + 10, inner_h)
+        c.set_dimensions((width - 32, shown))
+        self.y = shown + 4
+        self.fit(max_h=size[1] - 60)
+
+
+class ReportDialog(Dialog):
+    """After a battle the player ordered: who fought, who lost what, who holds the place."""
+
+    def __init__(self, screen, events):
+        w = screen.session.world
+        battle = next((e for e in events if e.kind in ("battle", "capture")), None)
+        title = "Combat report"
+        super().__init__(screen, title, 520)
+        lines = []
+        if battle is not None:
+            d = battle.data or {}
+            place = w.spec.map.places.get(d.get("place", ""), None)
+            pname = place.name if place else "?"
+            if battle.kind == "capture":
+                lines.append(f"<font color='{D.GOOD}' size=5><b>{D.esc(pname)} taken unopposed</b></font>")
+            elif d.get("won"):
+                verb = "Defenders routed" if d.get("routed") else "Taken"
+                lines.append(f"<font color='{D.GOOD}' size=5><b>{verb}: {D.esc(pname)}</b></font>")
+            else:
+                lines.append(f"<font color='{D.BAD}' size=5><b>Assault on {D.esc(pname)} repulsed</b></font>")
+            if battle.kind == "battle":
+                lines.append(f"Your losses: <b>{d.get('attacker_lost', 0):,}</b> · theirs: "
+                             f"<b>{d.get('defender_lost', 0):,}</b> · force ratio on the day {d.get('ratio', 0):.2f}")
+                if d.get("harm", 0) >= 0.5:
+                    lines.append(f"<font color='{D.BAD}'>Civilians harmed: {d['harm']:,.0f} "
+                                 "(costs legitimacy)</font>")
+        others = [e.text for e in events if e is not battle]
+        if others:
+            lines.append("<br>" + "<br>".join(D.esc(t) for t in others))
+        self.text("<br>".join(lines) or "Nothing happened.")
+        self.button("OK  [Enter]", self.close)
+        self.default = self.close
+        self.fit()
+
+
+class NewsDialog(Dialog):
+    """What the scenario's events brought since the player last moved."""
+
+    def __init__(self, screen, items: list[tuple[str, str]]):
+        super().__init__(screen, "News", 600)
+        body = "<br><br>".join(f"<b>{D.esc(name)}</b><br><i>{D.esc(text)}</i>" if text else f"<b>{D.esc(name)}</b>"
+                               for name, text in items)
+        self.text(body, height=min(520, 60 + 70 * len(items)))
+        self.button("Continue  [Enter]", self.close)
+        self.default = self.close
+        self.fit()
+
+
+HELP = """<b>Giving orders</b><br>
+Click a place to select it and its best unit; click a unit in the side panel to pick another.<br>
+<font color='#6ee678'>Green rings</font>: where the unit can move. <font color='#ff5a46'>Red rings</font>: places
+you can attack from here, with the chance to take them. <font color='#ffaa28'>Orange</font>: drone targets in
+range. <font color='#5ad2ff'>Blue</font>: airbases a squadron can fly to.<br>
+Left-click a ring to give the order; right-click anywhere to try an order — if the rules forbid it you are told
+why.<br><br>
+<b>Keys</b><br>
+Enter / E — end turn · Tab / N — next unit with orders · Esc — cancel or close<br>
+A — air-defence umbrellas and drone ranges · S — supply network · F — front line · L — legend<br>
+B — backers · R — recruit at the selected place · F5 — quick save · F9 — quick load<br>
+Mouse wheel — zoom · drag — pan · Home — whole country · Space — skip the AI's animations<br>
+Spectating: P — pause · + / − — speed<br><br>
+<b>Reading the map</b><br>
+Tinted ground shows who holds the nearest town. Circles are towns sized by population, diamonds airbases,
+squares oil fields and terminals; a gold ring marks an objective. Counters beside a place show the fighters
+there; a yellow dot means some can still act; a red edge and ! mean they are cut off from supply."""
+
+
+class HelpDialog(Dialog):
+    def __init__(self, screen):
+        super().__init__(screen, "How to play", 720)
+        self.text(HELP)
+        self.button("Close  [Esc]", self.close)
+        self.default = self.close
+        self.fit()

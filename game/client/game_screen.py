@@ -1,0 +1,622 @@
+"""The map screen: where a game is played or watched.
+
+It owns the map view, the panels and the order controller, runs the AI's turns
+one order at a time (thinking in a worker thread so the window stays smooth,
+then animating what happened), opens the event, attack and report windows, and
+handles the keyboard and mouse. It changes the game only through the session,
+that is through the engine's `apply`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pygame
+from pygame_gui.elements import UITooltip
+
+from ..engine import EndTurn, IllegalAction
+from ..engine import actions as A
+from ..engine.supply import supplied as supplied_mask
+from . import describe as D
+from . import gfx
+from .anim import BannerAnim, anims_for
+from .dialogs import (AttackDialog, BackersWindow, EventDialog, HelpDialog, MessageDialog, NewsDialog,
+                      RecruitDialog, ReportDialog, StrikeDialog)
+from .map_view import Marks, MapView
+from .orders import Orders
+from .panels import SIDE_W, TOP_H, SidePanel, TopBar
+
+SPECTATE_SPEEDS = [0.5, 1.0, 2.0, 4.0, 0.0]  # 0: no animations
+AI_BUDGET_S = 0.03  # time per frame for AI orders when not animating (skip / instant)
+
+
+class GameScreen:
+    name = "game"
+
+    def __init__(self, app, session):
+        self.app = app
+        self.session = session
+        W, H = app.size
+        self.map_rect = pygame.Rect(0, TOP_H, W - SIDE_W, H - TOP_H)
+        self.view = MapView(session.world, session.loaded.geojson, self.map_rect, app.fonts)
+        self.orders = Orders(session)
+        self.marks = Marks()
+        self.paused = False
+        self.speed_index = 1
+        self.anims: list = []
+        self.dialogs: list = []
+        self.status_text = ""
+        self.status_colour = gfx.TEXT
+        self.status_until = 0.0
+        self.mouse = (0, 0)
+        self.press: tuple[int, int] | None = None
+        self.dragged = False
+        self.hover: int | None = None
+        self.hover_time = 0.0
+        self.tooltip = None
+        self.tooltip_key = None
+        self.thinking = None  # Future of the AI's next order
+        self.think_token = 0
+        self.skip_key = None  # (turn, active) being skipped through without animations
+        self.question_hidden: int | None = None
+        self.news: list[tuple[str, str]] = []
+        self.end_timer = None
+        self._sup_version = -1
+        self._sup = None
+        self._turn_key = (session.state.turn, session.state.active)
+        self.top = TopBar(self)
+        self.side = SidePanel(self)
+        self.view.focus_front(session.state, session.human)
+        self.view.show_legend = self.map_rect.h >= 760  # on a small window the legend waits for L
+        self.closed = False
+        if session.is_human_turn():
+            self.anims.append(BannerAnim(self._turn_banner(), self._active_colour(), 1.6, app.fonts))
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def close(self) -> None:
+        self.closed = True
+        self.think_token += 1
+        self._kill_tooltip()
+        for d in list(self.dialogs):
+            d.kill()
+        self.dialogs.clear()
+        self.top.kill()
+        self.side.kill()
+
+    # -- helpers ------------------------------------------------------------------------------
+    def supplied(self) -> dict:
+        if self._sup_version != self.session.version or self._sup is None:
+            s = self.session.state
+            self._sup = {f: supplied_mask(s, f) for f in range(self.session.world.F)}
+            self._sup_version = self.session.version
+        return self._sup
+
+    def speed(self) -> float:
+        """Animation speed multiplier; 0 means orders are shown without animation."""
+        base = self.app.options.speed_factor
+        if self.session.spectating:
+            sp = SPECTATE_SPEEDS[self.speed_index]
+            return 0.0 if sp == 0 or base == 0 else sp * base
+        return base
+
+    def speed_label(self) -> str:
+        sp = SPECTATE_SPEEDS[self.speed_index]
+        return "instant" if sp == 0 else f"speed {sp:g}×"
+
+    def message(self, text: str, colour=gfx.MOVE, seconds: float = 5.0) -> None:
+        self.status_text = D.plain(text)
+        self.status_colour = colour
+        self.status_until = time.monotonic() + seconds
+
+    def refuse(self, reason: str) -> None:
+        self.message(f"Order refused: {reason}", gfx.ATTACK, 7.0)
+        who = self.session.human if self.session.human is not None else self.session.state.active
+        self.session.note("refused", f"Order refused: {reason}", self.session.world.faction_ids[who])
+
+    def _active_colour(self):
+        s = self.session.state
+        return self.view.colours[s.active]
+
+    def _turn_banner(self) -> str:
+        s, w = self.session.state, self.session.world
+        who = w.factions[s.active].short
+        if self.session.is_human_turn():
+            return f"Turn {s.turn} · {s.date.strftime('%d %b %Y').lstrip('0')} · your move ({who})"
+        return f"Turn {s.turn} · {who} moves"
+
+    def top_dialog(self):
+        self.dialogs = [d for d in self.dialogs if not d.closed and d.alive()]
+        return self.dialogs[-1] if self.dialogs else None
+
+    def open_dialog(self, dialog):
+        self.dialogs.append(dialog)
+        self._kill_tooltip()
+        return dialog
+
+    def _question_closed(self, q: int) -> None:
+        """Esc on a question hides it to let the player study the map; Enter brings it back."""
+        if self.session.pending_question() == q:
+            self.question_hidden = q
+
+    # -- giving orders ------------------------------------------------------------------------
+    def give(self, action):
+        """Carry out the player's order; explain a refusal. Returns the events or None."""
+        if self.session.state.over:
+            self.refuse("the game is over")
+            return None
+        if not self.session.is_human_turn():
+            self.refuse("it is not your turn")
+            return None
+        try:
+            events = self.session.order(action)
+        except IllegalAction as exc:
+            self.refuse(str(exc))
+            return None
+        self._after(events)
+        if events:
+            main = next((e for e in events if e.kind not in ("turn", "economy")), events[0])
+            self.message(main.text, gfx.TEXT, 5.0)
+        self.orders.validate()
+        return events
+
+    def _after(self, events) -> None:
+        """Animations, news and banners for what an order (anyone's) brought about."""
+        s = self.session.state
+        if self.skip_key is None:
+            self.anims += anims_for(events, self.view, s, self.speed(), self.app.fonts)
+        for e in events:
+            if e.kind == "scripted":
+                self.news.append((e.text, (e.data or {}).get("text", "")))
+            elif e.kind in ("red_line", "defection") and self.session.human is not None:
+                self.news.append((e.text, ""))
+        key = (s.turn, s.active)
+        if key != self._turn_key:
+            self._turn_key = key
+            if self.session.is_human_turn():
+                self.orders.clear()
+            if not s.over and (self.skip_key is None or self.session.is_human_turn()):
+                self.anims = [a for a in self.anims if not isinstance(a, BannerAnim)]
+                self.anims.append(BannerAnim(self._turn_banner(), self._active_colour(),
+                                             1.4 / max(self.speed(), 1.0) if self.speed() > 0 else 1.0, self.app.fonts))
+
+    def end_turn(self) -> None:
+        if self.session.state.over:
+            return
+        if not self.session.is_human_turn():
+            self.refuse("it is not your turn")
+            return
+        q = self.session.pending_question()
+        if q is not None:
+            self.question_hidden = None
+            return
+        self.orders.clear()
+        self.give(EndTurn())
+
+    def choose(self, action) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, EventDialog):
+                d.close()
+        events = self.give(action)
+        if events is not None:
+            self.question_hidden = None
+
+    def attack(self, action: A.Attack) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, AttackDialog):
+                d.close()
+        events = self.give(action)
+        if events:
+            self.open_dialog(ReportDialog(self, events))
+
+    def strike(self, action) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, StrikeDialog):
+                d.close()
+        self.give(action)
+
+    def recruit(self, action) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, RecruitDialog):
+                d.close()
+        self.give(action)
+
+    def request(self, action) -> None:
+        events = self.give(action)
+        for d in list(self.dialogs):
+            if isinstance(d, BackersWindow):
+                d.close()
+        if events is not None:
+            self.open_backers()
+
+    def select_unit(self, u: int) -> None:
+        s = self.session.state
+        if not (0 <= u < s.n_units and s.u_alive[u]):
+            return
+        if s.u_owner[u] == self.session.human and s.u_backer[u] < 0:
+            self.orders.select_unit(u)
+        else:
+            self.orders.selected_place = int(s.u_place[u])
+            self.orders.selected_unit = None
+            self.message(f"{D.unit_name(s, u)} is not under your command", gfx.STRIKE, 3.0)
+
+    def open_backers(self) -> None:
+        self.open_dialog(BackersWindow(self, self.request))
+
+    def open_recruit(self) -> None:
+        p = self.orders.selected_place
+        s = self.session.state
+        if not self.session.is_human_turn():
+            self.refuse("it is not your turn")
+        elif p is None or s.owner[p] != self.session.human:
+            self.refuse("select one of your towns first, then recruit there")
+        else:
+            self.open_dialog(RecruitDialog(self, p, self.recruit))
+
+    def buy_allegiance(self) -> None:
+        p = self.orders.selected_place
+        if p is None:
+            self.refuse("select a neutral place first")
+            return
+        self.give(A.BuyAllegiance(self.session.world.place_ids[p]))
+
+    def toggle_blockade(self) -> None:
+        f = self.session.human
+        if f is None:
+            return
+        self.give(A.SetBlockade(not bool(self.session.state.blockade[f])))
+
+    def open_help(self) -> None:
+        self.open_dialog(HelpDialog(self))
+
+    # -- saves ---------------------------------------------------------------------------------
+    def quick_save(self) -> None:
+        path = self.session.quicksave_path()
+        if path is None:
+            self.refuse("no save directory is set")
+            return
+        try:
+            self.session.save(path)
+        except OSError as exc:
+            self.open_dialog(MessageDialog(self, "Save failed", D.esc(f"Could not write {path}: {exc}")))
+            return
+        self.message(f"Saved to {path}", gfx.MOVE, 4.0)
+
+    def quick_load(self) -> None:
+        path = self.session.quicksave_path()
+        if path is None or not path.exists():
+            self.open_dialog(MessageDialog(self, "Nothing to load",
+                                           "There is no quick save yet: press F5 during a game to make one."))
+            return
+        err = self.app.load_game(path)
+        if err is not None:
+            self.open_dialog(MessageDialog(self, "Cannot load the save", D.esc(err)))
+
+    def to_menu(self) -> None:
+        self.app.show_menu()
+
+    # -- spectator controls -----------------------------------------------------------------------
+    def toggle_pause(self) -> None:
+        if self.session.spectating:
+            self.paused = not self.paused
+
+    def faster(self) -> None:
+        self.speed_index = min(len(SPECTATE_SPEEDS) - 1, self.speed_index + 1)
+
+    def slower(self) -> None:
+        self.speed_index = max(0, self.speed_index - 1)
+
+    def skip(self) -> None:
+        """Space: drop the animations and let the AI finish its turn at once."""
+        self.anims = [a for a in self.anims if isinstance(a, BannerAnim)][-1:]
+        s = self.session.state
+        if not self.session.is_human_turn() and not s.over:
+            self.skip_key = (s.turn, s.active)
+
+    # -- the AI ----------------------------------------------------------------------------------
+    def _ai_step(self) -> bool:
+        """Advance the AI by at most one order. True if an order was applied."""
+        ses = self.session
+        if self.app.executor is None:
+            action, why = ses.ai_choose()
+        else:
+            if self.thinking is None:
+                token = self.think_token
+                copy = ses.state.clone()
+                self.thinking = (token, self.app.executor.submit(ses.ai_choose, copy))
+                return False
+            token, fut = self.thinking
+            if not fut.done():
+                return False
+            self.thinking = None
+            if token != self.think_token:
+                return False
+            action, why = fut.result()
+        events = ses.ai_apply(action, why)
+        self._after(events)
+        return True
+
+    def _run_ai(self) -> None:
+        ses = self.session
+        s = ses.state
+        if s.over or ses.is_human_turn():
+            self.skip_key = None
+            return
+        if self.paused or self.top_dialog() is not None:
+            return
+        if self.skip_key is not None and self.skip_key != (s.turn, s.active):
+            self.skip_key = None
+        fast = self.skip_key is not None or self.speed() <= 0
+        if not fast and self.anims and any(not isinstance(a, BannerAnim) for a in self.anims):
+            return
+        if not fast:
+            self._ai_step()
+            return
+        deadline = time.perf_counter() + AI_BUDGET_S
+        while time.perf_counter() < deadline:
+            if not self._ai_step():
+                break
+            s = ses.state
+            if s.over or ses.is_human_turn():
+                break
+            if self.skip_key is not None and self.skip_key != (s.turn, s.active):
+                self.skip_key = None
+                if self.speed() > 0:
+                    break
+
+    # -- frame ----------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        ses = self.session
+        self.view.camera.zoom_idle += dt
+        for a in self.anims:
+            a.update(dt)
+        self.anims = [a for a in self.anims if not a.done]
+        self._run_ai()
+        s = ses.state
+        if s.over:
+            if self.end_timer is None:
+                self.end_timer = 0.0
+            self.end_timer += dt
+            if (self.end_timer > 1.5 or not self.anims) and self.top_dialog() is None and not self.app.seen_end(ses):
+                self.app.show_end(self)
+                return
+        elif ses.is_human_turn() and self.top_dialog() is None:
+            q = ses.pending_question()
+            if q is not None and self.question_hidden != q:
+                dialog = self.open_dialog(EventDialog(self, q, self.choose))
+                dialog.closed_callback = lambda d, q=q: self._question_closed(q)
+            elif self.news and not self.app.quiet:
+                items, self.news = self.news[-6:], []
+                self.open_dialog(NewsDialog(self, items))
+        if ses.spectating or self.app.quiet:
+            self.news = []
+        self.marks = self.orders.marks(self.hover)
+        self.top.refresh()
+        self.side.refresh()
+        self.hover_time += dt
+        self._update_tooltip()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill((14, 18, 22))
+        ses = self.session
+        self.view.draw(surface, ses.state, self.marks, ses.version, self.supplied())
+        clip = surface.get_clip()
+        surface.set_clip(self.map_rect)
+        for a in self.anims:
+            a.draw(surface, self.view)
+        self.view.draw_minimap(surface, ses.state)
+        self.view.draw_legend(surface)
+        self._draw_status(surface)
+        if self.app.show_fps and self.app.frame_ms:
+            ms = sorted(self.app.frame_ms)[len(self.app.frame_ms) // 2]
+            surface.blit(self.app.fonts.text(f"frame {ms:.1f} ms (update + draw) · {self.app.clock.get_fps():.0f} fps",
+                                             13, gfx.TEXT, halo=gfx.HALO), (self.map_rect.x + 10, self.map_rect.y + 8))
+        surface.set_clip(clip)
+
+    def _hint(self) -> tuple[str, tuple]:
+        ses = self.session
+        s, w = ses.state, ses.world
+        if s.over:
+            return "The game is over.", gfx.GOLD
+        if ses.spectating:
+            return (f"Spectating: {w.factions[s.active].short} is moving. P pauses, + / − change speed, "
+                    "Space skips to the end of the turn.", gfx.TEXT)
+        if not ses.is_human_turn():
+            return f"{w.factions[s.active].short} is moving… Space skips its animations.", gfx.TEXT
+        if ses.pending_question() is not None:
+            if isinstance(self.top_dialog(), EventDialog):
+                return "Choose an answer: click it or press its number.", gfx.GOLD
+            return "A decision awaits your answer: press Enter to see it.", gfx.GOLD
+        u = self.orders.selected_unit
+        if u is not None:
+            if w.t_air[s.u_type[u]]:
+                return ("Orange rings: targets in range (click to strike). Blue: airbases to fly to. "
+                        "Right-click tries any order; Esc cancels."), gfx.TEXT
+            return ("Green rings: click to move there. Red: click to attack (chance shown). "
+                    "Right-click tries any order; Esc cancels."), gfx.TEXT
+        if self.orders.selected_place is not None and self.marks.attacks:
+            return "Red rings: places you can attack from here. Click one to see the odds.", gfx.TEXT
+        return ("Your turn. Click a place with your counters (a yellow dot means they can act), or press Tab. "
+                "Enter ends the turn."), gfx.TEXT
+
+    def _draw_status(self, surface) -> None:
+        if self.status_text and time.monotonic() < self.status_until:
+            text, col = self.status_text, self.status_colour
+        else:
+            text, col = self._hint()
+        f = self.app.fonts
+        s = f.text(text, 14, col, bold=col != gfx.TEXT)
+        r = self.map_rect
+        w = min(s.get_width() + 24, r.w - 20)
+        band = pygame.Rect(0, 0, w, s.get_height() + 8)
+        band.midbottom = (r.centerx + 100, r.bottom - 6)
+        band.left = max(band.left, r.x + self.view.minimap_rect().w + 20)
+        bg = pygame.Surface(band.size, pygame.SRCALPHA)
+        bg.fill((10, 12, 16, 215))
+        surface.blit(bg, band.topleft)
+        surface.blit(s, (band.x + 12, band.y + 4), pygame.Rect(0, 0, band.w - 24, band.h))
+
+    # -- tooltips ------------------------------------------------------------------------------
+    def _kill_tooltip(self) -> None:
+        if self.tooltip is not None:
+            self.tooltip.kill()
+            self.tooltip = None
+            self.tooltip_key = None
+
+    def _update_tooltip(self) -> None:
+        key = None
+        if self.press is None and self.top_dialog() is None and self.map_rect.collidepoint(self.mouse):
+            c = self.view.counter_at(self.mouse)
+            if c is not None:
+                key = ("counter", c.place, c.owner)
+            elif self.hover is not None:
+                key = ("place", self.hover)
+        if key != self.tooltip_key:
+            self._kill_tooltip()
+            self.tooltip_key = key
+            self.hover_time = 0.0
+            return
+        if key is None or self.tooltip is not None or self.hover_time < 0.35:
+            return
+        s = self.session.state
+        if key[0] == "place":
+            html = D.place_html(s, key[1], self.supplied())
+        else:
+            c = self.view.counter_at(self.mouse)
+            if c is None:
+                return
+            html = "<br><br>".join(D.unit_html(s, int(u), self.supplied()) for u in c.units[:6])
+            if len(c.units) > 6:
+                html += f"<br>… and {len(c.units) - 6} more"
+        self.tooltip = UITooltip(html, (0, 18), self.app.manager, wrap_width=360)
+        self.tooltip.find_valid_position(pygame.math.Vector2(self.mouse))
+        self.tooltip_key = key
+
+    # -- input ---------------------------------------------------------------------------------
+    def handle(self, event, consumed: bool) -> None:
+        if event.type == pygame.KEYDOWN:
+            self._key(event)
+        elif event.type == pygame.MOUSEMOTION:
+            self.mouse = event.pos
+            if self.press is not None:
+                dx, dy = event.rel if hasattr(event, "rel") else (0, 0)
+                if self.dragged or abs(event.pos[0] - self.press[0]) + abs(event.pos[1] - self.press[1]) > 5:
+                    if not self.dragged:
+                        dx, dy = event.pos[0] - self.press[0], event.pos[1] - self.press[1]
+                    self.dragged = True
+                    self.view.camera.pan_px(dx, dy)
+            self.hover = self.view.place_at(event.pos) if self._map_point(event.pos) else None
+        elif event.type == pygame.MOUSEBUTTONDOWN and not consumed:
+            self.mouse = event.pos
+            if not self._map_point(event.pos):
+                return
+            if event.button == 1:
+                if self.view.minimap_rect().collidepoint(event.pos):
+                    self.view.camera.center_on(*self.view.minimap_to_world(event.pos))
+                    return
+                self.press = event.pos
+                self.dragged = False
+            elif event.button == 3:
+                self._click(event.pos, right=True)
+        elif event.type == pygame.MOUSEBUTTONUP:
+            if event.button == 1 and self.press is not None:
+                was_drag = self.dragged
+                self.press = None
+                self.dragged = False
+                if not was_drag and not consumed and self._map_point(event.pos):
+                    self._click(event.pos, right=False)
+        elif event.type == pygame.MOUSEWHEEL:
+            if self._map_point(self.mouse) and not consumed:
+                self.view.camera.zoom_at(1.2 ** event.y, self.mouse)
+
+    def _map_point(self, pos) -> bool:
+        if not self.map_rect.collidepoint(pos):
+            return False
+        for d in self.dialogs:
+            if not d.closed and d.alive() and d.rect.collidepoint(pos):
+                return False
+        return not any(getattr(d, "is_blocking", False) for d in self.dialogs if not d.closed and d.alive())
+
+    def _click(self, pos, right: bool) -> None:
+        c = self.view.counter_at(pos)
+        p = self.view.place_at(pos)
+        if p is None and c is not None:
+            p = c.place
+        if p is None:
+            if not right:
+                self.orders.clear()
+            return
+        click = self.orders.click_place(p, right=right)
+        if click.kind == "order":
+            self.give(click.action)
+        elif click.kind == "attack":
+            w = self.session.world
+            origin, target = w.pidx[click.action.origin], w.pidx[click.action.target]
+            self.open_dialog(AttackDialog(self, origin, target, lambda a=click.action: self.attack(a)))
+        elif click.kind == "strike":
+            self.open_dialog(StrikeDialog(self, click.unit, click.place, click.kinds, self.strike))
+        elif click.kind == "refused":
+            self.refuse(click.message)
+
+    def _key(self, event) -> None:
+        d = self.top_dialog()
+        k = event.key
+        if d is not None and d.key(k):
+            return
+        if d is not None:
+            return
+        ses = self.session
+        if k in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_e):
+            if ses.is_human_turn() and ses.pending_question() is not None:
+                self.question_hidden = None
+            elif not ses.spectating:
+                self.end_turn()
+        elif k in (pygame.K_TAB, pygame.K_n):
+            u = self.orders.next_unit()
+            if u is None:
+                self.message("None of your units can do anything more this turn. Enter ends the turn.", gfx.STRIKE)
+            else:
+                x, y = self.view.screen_of(int(ses.state.u_place[u]))
+                if not self.map_rect.inflate(-80, -80).collidepoint(x, y):
+                    p = int(ses.state.u_place[u])
+                    self.view.camera.center_on(self.view.px[p], self.view.py[p])
+        elif k == pygame.K_ESCAPE:
+            self.orders.clear()
+        elif k == pygame.K_a:
+            self.view.show_air = not self.view.show_air
+        elif k == pygame.K_s:
+            self.view.show_supply = not self.view.show_supply
+        elif k == pygame.K_f:
+            self.view.show_front = not self.view.show_front
+        elif k == pygame.K_l:
+            self.view.show_legend = not self.view.show_legend
+        elif k == pygame.K_b:
+            self.open_backers()
+        elif k == pygame.K_r:
+            self.open_recruit()
+        elif k in (pygame.K_h, pygame.K_F1):
+            self.open_help()
+        elif k == pygame.K_F3:
+            self.app.show_fps = not self.app.show_fps
+        elif k == pygame.K_F5:
+            self.quick_save()
+        elif k == pygame.K_F9:
+            self.quick_load()
+        elif k == pygame.K_SPACE:
+            self.skip()
+        elif k == pygame.K_p:
+            self.toggle_pause()
+        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.faster()
+        elif k in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.slower()
+        elif k == pygame.K_HOME:
+            cam = self.view.camera
+            cam.set_zoom(cam.min_zoom)
+            x0, y0, x1, y1 = cam.world
+            cam.center_on((x0 + x1) / 2, (y0 + y1) / 2)
+        elif k in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP, pygame.K_DOWN):
+            step = 80
+            dx = step if k == pygame.K_LEFT else -step if k == pygame.K_RIGHT else 0
+            dy = step if k == pygame.K_UP else -step if k == pygame.K_DOWN else 0
+            self.view.camera.pan_px(dx, dy)
+

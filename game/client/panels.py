@@ -1,0 +1,404 @@
+"""The panels around the map: the top bar (date, turn, whose move, main buttons),
+and the side panel (your resources, the selected place and its units, the turn
+log). Each rebuilds its text only when what it shows has changed."""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import UIButton, UIPanel, UIScrollingContainer, UITextBox
+
+from . import describe as D
+from .gfx import later
+
+TOP_H = 46
+SIDE_W = 400
+
+
+class TopBar:
+    def __init__(self, screen):
+        self.screen = screen
+        app = screen.app
+        W = app.size[0]
+        m = app.manager
+        self.panel = UIPanel(pygame.Rect(0, 0, W, TOP_H), manager=m, object_id="#top_bar")
+        d = app.defer
+        spect = screen.session.spectating
+        specs = []
+        if spect:
+            specs += [("pause", "Pause [P]", screen.toggle_pause, 100), ("slower", "−", screen.slower, 34),
+                      ("faster", "+", screen.faster, 34), ("skip", "Skip turn [Space]", screen.skip, 140)]
+        else:
+            specs += [("end", "End turn  [Enter]", screen.end_turn, 150)]
+        specs += [("backers", "Backers [B]", screen.open_backers, 104), ("save", "Save [F5]", screen.quick_save, 90),
+                  ("load", "Load [F9]", screen.quick_load, 90), ("help", "Help [F1]", screen.open_help, 90),
+                  ("menu", "Menu", screen.to_menu, 70)]
+        x = W - 8
+        self.buttons: dict[str, UIButton] = {}
+        for key, label, cb, width in reversed(specs):
+            x -= width + 4
+            oid = "#end_turn_button" if key == "end" else None
+            self.buttons[key] = UIButton(pygame.Rect(x, 5, width, TOP_H - 12), label, m, container=self.panel,
+                                         object_id=oid, command=later(d, cb))
+        self.status = UITextBox("", pygame.Rect(4, 2, x - 10, TOP_H - 6), m, container=self.panel,
+                                object_id="#status_box")
+        self._key = None
+
+    def refresh(self) -> None:
+        scr = self.screen
+        s = scr.session.state
+        w = scr.session.world
+        key = (scr.session.version, s.turn, s.active, s.over, scr.paused, scr.speed_label())
+        if key == self._key:
+            return
+        self._key = key
+        title = w.spec.meta.title.split(":")[0]
+        if s.over:
+            turn = "<b>Game over</b>"
+        elif scr.session.is_human_turn():
+            turn = f"{D.fac(w, s.active)} <b>to move — your orders</b>"
+        else:
+            turn = f"{D.fac(w, s.active)} to move <font color='{D.MUTED}'>(AI {D.esc(scr.session.level)})</font>"
+        extra = ""
+        if s.truce > 0:
+            extra = f" · <font color='{D.GOLD}'>truce: {s.truce} turn(s)</font>"
+        if scr.session.spectating:
+            extra += f" · <font color='{D.MUTED}'>spectating, {'paused' if scr.paused else scr.speed_label()}</font>"
+        text = (f"<b>{D.esc(title)}</b> · <b>Turn {s.turn}/{w.last_turn}</b> · {s.date.strftime('%d %B %Y').lstrip('0')}"
+                f" · {turn}{extra}")
+        if text != getattr(self, "_text", None):
+            self._text = text
+            self.status.set_text(text)
+        if "end" in self.buttons:
+            _able(self.buttons["end"], scr.session.is_human_turn())
+        if "pause" in self.buttons:
+            label = "Resume [P]" if scr.paused else "Pause [P]"
+            if self.buttons["pause"].text != label:
+                self.buttons["pause"].set_text(label)
+
+    def kill(self) -> None:
+        self.panel.kill()
+
+
+class SidePanel:
+    def __init__(self, screen):
+        self.screen = screen
+        app = screen.app
+        W, H = app.size
+        m = app.manager
+        d = app.defer
+        self.rect = pygame.Rect(W - SIDE_W, TOP_H, SIDE_W, H - TOP_H)
+        self.panel = UIPanel(self.rect, manager=m, object_id="#side_panel")
+        iw = SIDE_W - 14
+        small = H < 800
+        res_h = (174 if small else 184) + 42 * max(0, screen.session.world.F - 2)
+        self.resources = UITextBox("", pygame.Rect(4, 4, iw, res_h), m, container=self.panel, object_id="#resources")
+        y = 4 + res_h + 4
+        bw = (iw - 8) // 3
+        self.recruit_btn = UIButton(pygame.Rect(4, y, bw, 30), "Recruit [R]", m, container=self.panel,
+                                    command=lambda: d(screen.open_recruit),
+                                    tool_tip_text="Raise new units at the selected place")
+        self.buy_btn = UIButton(pygame.Rect(8 + bw, y, bw, 30), "Buy allegiance", m, container=self.panel,
+                                command=lambda: d(screen.buy_allegiance),
+                                tool_tip_text="Pay a neutral place next to yours to join you")
+        self.blockade_btn = UIButton(pygame.Rect(12 + 2 * bw, y, bw, 30), "Blockade: off", m, container=self.panel,
+                                     command=lambda: d(screen.toggle_blockade),
+                                     tool_tip_text="Shut the oil fields and terminals you hold: starves the "
+                                                   "central bank's holder, costs you legitimacy every turn")
+        y += 36
+        sel_h = 104 if small else 146
+        self.place_box = UITextBox("", pygame.Rect(4, y, iw, sel_h), m, container=self.panel, object_id="#place_box")
+        y += sel_h + 4
+        units_h = 84 if small else 136
+        self.units_area = UIScrollingContainer(pygame.Rect(4, y, iw, units_h), m, container=self.panel,
+                                               allow_scroll_x=False, object_id="#units_area")
+        y += units_h + 4
+        self.log_rect = pygame.Rect(4, y, iw, self.rect.h - y - 10)
+        self.log = UITextBox("", self.log_rect, m, container=self.panel, object_id="#log_box")
+        self.unit_buttons: dict[int, UIButton] = {}
+        self._res_key = None
+        self._sel_key = None
+        self._log_last = None
+        self._log_turn = None
+        self._log_count = 0
+
+    def kill(self) -> None:
+        self.panel.kill()
+
+    # -- resources ---------------------------------------------------------------------
+    def _resources_html(self) -> str:
+        ses = self.screen.session
+        s, w = ses.state, ses.world
+        you = ses.human
+        rows = []
+        order = [you] + [f for f in range(w.F) if f != you] if you is not None else list(range(w.F))
+        for i, f in enumerate(order):
+            fc = w.factions[f]
+            held = s.owner == f
+            vp = int(w.vp[held].sum())
+            strength = D.ground_strength(s, f)
+            harm = float(s.harm_by[f])
+            harm_txt = f"<font color='{D.BAD if harm >= 0.5 else D.MUTED}'>{harm:,.0f}</font>"
+            if i == 0 and you is not None:
+                rows.append(f"{D.fac(w, f)} {D.esc(fc.name)}")
+                rows.append(f"Funds <b>{D.money(s.treasury[f])}</b> · manpower <b>{D.people(s.manpower[f])}</b>"
+                            + (f" · <font color='{D.BAD}'>blockading oil</font>" if s.blockade[f] else ""))
+                low = s.cohesion[f] < w.spec.rules.politics.defection_below + 5
+                rows.append(f"Legitimacy <b>{s.legitimacy[f]:.0f}</b> · cohesion "
+                            + (f"<font color='{D.BAD}'><b>{s.cohesion[f]:.0f}</b></font>" if low else f"<b>{s.cohesion[f]:.0f}</b>")
+                            + f" · civilian harm {harm_txt}")
+                rows.append(f"Holds {int(held.sum())} places · {vp} VP · {D.people(strength)} fighters")
+                mine = [b for b in range(w.B) if w.backer_client[b] == f]
+                if mine:
+                    coming = sum(1 for _, k in s.deliveries if w.backer_client[w.packages[k].backer] == f)
+                    rows.append("Backers: " + ", ".join(
+                        f"<font color='{D.lighten(w.backers[b].colour)}'>{D.esc(w.backers[b].name)}</font> "
+                        f"{s.commitment[b]:.0f}" for b in mine)
+                        + (f" · <b>{coming}</b> on the way" if coming else "") + " <font color='#9aa4ad'>[B]</font>")
+            else:
+                rows.append(f"{D.fac(w, f)}: {int(held.sum())} places · {vp} VP · {D.people(strength)} fighters")
+                rows.append(f"<font color='{D.MUTED}'>   {D.money(s.treasury[f])} · legitimacy {s.legitimacy[f]:.0f} · "
+                            f"cohesion {s.cohesion[f]:.0f} · harm</font> {harm_txt}")
+        return "<br>".join(rows)
+
+    # -- selection --------------------------------------------------------------------------
+    def _rebuild_units(self) -> None:
+        scr = self.screen
+        s, w = scr.session.state, scr.session.world
+        for b in self.unit_buttons.values():
+            b.kill()
+        self.unit_buttons = {}
+        p = scr.orders.selected_place
+        if p is None:
+            units = self.actionable_units()[:30]
+            y = 0
+            bw = self.units_area.rect.width - 22
+            for u in units:
+                label = f"{w.place_name(int(s.u_place[u]))}: {D.unit_name(s, u)} · {D.short_strength(float(s.u_str[u]))}"
+                self.unit_buttons[u] = UIButton(pygame.Rect(0, y, bw, 26), label, scr.app.manager,
+                                                container=self.units_area, object_id="#unit_button",
+                                                command=later(scr.app.defer, scr.select_unit, u))
+                y += 28
+            self.units_area.set_scrollable_area_dimensions((bw, max(y, 10)))
+            return
+        units = [int(u) for u in s.units_at(p)]
+        me = scr.session.human
+        units.sort(key=lambda u: (int(s.u_owner[u]) != me, not w.t_ground[s.u_type[u]], u))
+        y = 0
+        bw = self.units_area.rect.width - 22
+        idx = scr.orders.index() if scr.orders.can_order() else None
+        for u in units:
+            t = int(s.u_type[u])
+            mine = int(s.u_owner[u]) == me and s.u_backer[u] < 0
+            what = "drones" if w.t_air[t] else ""
+            label = f"{D.unit_name(s, u)} · {D.short_strength(float(s.u_str[u]))}{' ' + what if what else ''}"
+            if idx is not None and mine and (idx.unit_has_orders(u) or (s.u_ready[u] and idx.attacks.get(p))):
+                label = "» " + label
+            elif int(s.u_owner[u]) != me:
+                label = f"[{w.factions[int(s.u_owner[u])].short}] " + label
+            b = UIButton(pygame.Rect(0, y, bw, 26), label, scr.app.manager, container=self.units_area,
+                         object_id="#unit_button" if mine else "#other_unit_button",
+                         tool_tip_text=D.unit_html(s, u, scr.supplied()),
+                         command=later(scr.app.defer, scr.select_unit, u))
+            if u == scr.orders.selected_unit:
+                b.select()
+            self.unit_buttons[u] = b
+            y += 28
+        self.units_area.set_scrollable_area_dimensions((bw, max(y, 10)))
+
+    def _place_html(self) -> str:
+        scr = self.screen
+        s, w = scr.session.state, scr.session.world
+        p = scr.orders.selected_place
+        u = scr.orders.selected_unit
+        if p is None:
+            if scr.session.spectating:
+                return (f"<font color='{D.MUTED}'>Spectating. Click a place to see who holds it and what stands "
+                        "there; P pauses, + and − change speed, Space skips to the end of the turn.</font>")
+            return self._advice_html()
+        pl = w.spec.map.places[w.place_ids[p]]
+        owner = int(s.owner[p])
+        lines = [f"<b>{D.esc(pl.name)}</b> · {D.fac(w, owner)} · "
+                 f"<font color='{D.MUTED}'>{D.KIND_NAMES.get(pl.kind.value, pl.kind.value)}"
+                 f"{', pop. ' + D.people(pl.population) if pl.population else ''}</font>"]
+        if u is not None and s.u_alive[u]:
+            t = int(s.u_type[u])
+            lines.append(f"Selected: <b>{D.esc(D.unit_name(s, u))}</b>")
+            lines.append(f"{D.people(s.u_str[u])}/{D.people(w.t_strength[t])} · quality {w.t_quality[t]:.2f} · "
+                         + (f"range {w.t_range[t]:.0f} km · {int(s.u_sorties[u])} sorties left" if w.t_air[t]
+                            else f"moves {w.t_speed[t]:.0f} km · {D.unit_status(s, u)}"))
+            if scr.orders.can_order():
+                mk = scr.marks
+                hints = []
+                if mk.moves:
+                    hints.append(f"<font color='#6ee678'>{len(mk.moves)} move(s)</font>")
+                if mk.attacks:
+                    hints.append(f"<font color='#ff7b6b'>{len(mk.attacks)} attack(s)</font>")
+                if mk.strikes:
+                    hints.append(f"<font color='#ffaa28'>{len(mk.strikes)} strike target(s)</font>")
+                if mk.relocations:
+                    hints.append(f"<font color='#5ad2ff'>{len(mk.relocations)} airbase(s)</font>")
+                lines.append(("Orders: " + ", ".join(hints)) if hints else
+                             f"<font color='{D.MUTED}'>No orders left for it this turn.</font>")
+        elif scr.orders.can_order() and scr.marks.attacks:
+            lines.append(f"<font color='#ff7b6b'>{len(scr.marks.attacks)} place(s) can be attacked from here</font>")
+        if pl.note and (u is None or not s.u_alive[u]):
+            lines.append(f"<font color='{D.MUTED}'><i>{D.esc(pl.note)}</i></font>")
+        return "<br>".join(lines)
+
+    def _advice_html(self) -> str:
+        """With nothing selected: what the player can do now, most useful first."""
+        scr = self.screen
+        ses = scr.session
+        s, w = ses.state, ses.world
+        if not scr.orders.can_order():
+            return (f"<font color='{D.MUTED}'>The {D.esc(w.factions[s.active].short)} is moving. Click a place to see "
+                    "it; Space skips the animations.</font>")
+        if ses.pending_question() is not None:
+            return f"<font color='{D.GOLD}'><b>A decision awaits:</b> press Enter to answer it.</font>"
+        idx = scr.orders.index()
+        lines = ["<b>What now?</b>"]
+        units = self.actionable_units()
+        if units:
+            lines.append(f"» {len(units)} of your units can still act — <b>Tab</b> selects the next, or pick one below")
+        best = sorted(((scr.orders.odds(o, t), o, t) for o, ts in idx.attacks.items() for t in ts), reverse=True)[:2]
+        for chance, o, t in best:
+            col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
+            lines.append(f"» Attack {D.esc(w.place_name(t))} from {D.esc(w.place_name(o))}: "
+                         f"<font color='{col}'>{chance:.0%}</font>")
+        if idx.requests:
+            lines.append(f"» {len(idx.requests)} backer package(s) can be asked for — <b>B</b>")
+        cut = [p for p in range(w.P) if s.owner[p] == ses.human and not scr.supplied()[ses.human][p]
+               and len(s.units_at(p, ses.human))]
+        if cut:
+            lines.append(f"<font color='{D.BAD}'>» Cut off: {D.esc(', '.join(w.place_name(p) for p in cut[:3]))}</font>")
+        if len(lines) == 1:
+            lines.append("Nothing left to do: <b>Enter</b> ends the turn.")
+        return "<br>".join(lines)
+
+    def actionable_units(self) -> list[int]:
+        scr = self.screen
+        s = scr.session.state
+        f = scr.session.human
+        if f is None or not scr.orders.can_order():
+            return []
+        idx = scr.orders.index()
+        n = s.n_units
+        return [u for u in range(n) if s.u_alive[u] and s.u_owner[u] == f and s.u_backer[u] < 0
+                and (idx.unit_has_orders(u) or (s.u_ready[u] and idx.attacks.get(int(s.u_place[u]))))]
+
+    # -- log ------------------------------------------------------------------------------------
+    def _entry_html(self, e, last_turn) -> tuple[list[str], int]:
+        w = self.screen.session.world
+        out = []
+        if e.turn != last_turn:
+            out.append(f"<font color='{D.GOLD}'><b>— Turn {e.turn}, "
+                       f"{w.date_of(e.turn).strftime('%d %b %Y').lstrip('0')} —</b></font>")
+        f = w.fidx.get(e.faction) if e.faction else None
+        text = D.esc(e.text)
+        if e.kind == "why":
+            out.append(f"<font color='{D.MUTED}'><i>{D.esc(w.factions[f].short) if f is not None else 'AI'}"
+                       f" thinks: {text}</i></font>")
+        elif e.kind == "news":
+            out.append(f"<font color='#c9c2a8'><i>{text}</i></font>")
+        elif e.kind == "refused":
+            out.append(f"<font color='{D.BAD}'>{text}</font>")
+        elif e.kind in ("system", "turn"):
+            out.append(f"<font color='{D.MUTED}'>{text}</font>")
+        elif e.kind in ("scripted", "victory", "red_line"):
+            out.append(f"<font color='{D.GOLD}'><b>{text}</b></font>")
+        elif f is not None:
+            out.append(f"<font color='{D.lighten(w.factions[f].colour, 0.55)}'>{text}</font>")
+        else:
+            out.append(text)
+        return out, e.turn
+
+    def _refresh_log(self) -> None:
+        """New entries are appended (cheap); the box is rebuilt only when it has grown long."""
+        log = self.screen.session.log
+        last = self._log_last
+        if last is not None and self._log_count < 150:
+            try:
+                i = len(log) - 1 - next(k for k, e in enumerate(reversed(log)) if e is last)
+            except StopIteration:
+                i = None
+            if i is not None:
+                new = log[i + 1:]
+                if not new:
+                    return
+                parts = []
+                turn = self._log_turn
+                for e in new:
+                    lines, turn = self._entry_html(e, turn)
+                    parts += lines
+                self.log.append_html_text("<br>" + "<br>".join(parts))
+                self._log_last, self._log_turn = log[-1], turn
+                self._log_count += len(parts)
+                return
+        parts = []
+        turn = None
+        for e in log[-60:]:
+            lines, turn = self._entry_html(e, turn)
+            parts += lines
+        self.log.set_text("<br>".join(parts))
+        bar = getattr(self.log, "scroll_bar", None)
+        if bar is not None:
+            bar.set_scroll_from_start_percentage(1.0)
+            self.log.update(0.0)
+        self._log_last = log[-1] if log else None
+        self._log_turn = turn
+        self._log_count = len(parts)
+
+    def _set(self, box, attr: str, html: str) -> None:
+        """Set a text box's text only when it differs: re-laying out HTML is the costly part."""
+        if getattr(self, attr, None) != html:
+            setattr(self, attr, html)
+            box.set_text(html)
+
+    def refresh(self) -> None:
+        scr = self.screen
+        ses = scr.session
+        v = ses.version
+        if self._res_key != v:
+            self._res_key = v
+            self._set(self.resources, "_res_html", self._resources_html())
+            s = ses.state
+            f = ses.human
+            if f is not None:
+                label = "Blockade: ON" if s.blockade[f] else "Blockade: off"
+                if self.blockade_btn.text != label:
+                    self.blockade_btn.set_text(label)
+        sel_key = (v, scr.orders.selected_place, scr.orders.selected_unit, scr.orders.can_order())
+        if sel_key != self._sel_key:
+            self._sel_key = sel_key
+            self._set(self.place_box, "_place_html_text", self._place_html())
+            units_key = self._units_key()
+            if units_key != getattr(self, "_units_state", None):
+                self._units_state = units_key
+                self._rebuild_units()
+            p = scr.orders.selected_place
+            mine = p is not None and ses.human is not None and ses.state.owner[p] == ses.human
+            _able(self.recruit_btn, mine and scr.orders.can_order())
+            neutral = p is not None and ses.state.owner[p] < 0 and ses.world.allegiance_cost[p] > 0
+            _able(self.buy_btn, neutral and scr.orders.can_order())
+            _able(self.blockade_btn, scr.orders.can_order())
+        if not ses.log or ses.log[-1] is not self._log_last:
+            self._refresh_log()
+
+    def _units_key(self):
+        """What the unit list shows: rebuild its buttons only when this changes."""
+        scr = self.screen
+        s = scr.session.state
+        p = scr.orders.selected_place
+        if p is None:
+            units = self.actionable_units()
+            return ("free", tuple(units), tuple(float(s.u_str[u]) for u in units), tuple(int(s.u_place[u]) for u in units))
+        units = tuple(int(u) for u in s.units_at(p))
+        return (p, units, tuple(float(s.u_str[u]) for u in units), tuple(bool(s.u_ready[u]) for u in units),
+                tuple(int(s.u_sorties[u]) for u in units), scr.orders.selected_unit, scr.orders.can_order())
+
+
+def _able(button, on: bool) -> None:
+    if on and not button.is_enabled:
+        button.enable()
+    elif not on and button.is_enabled:
+        button.disable()

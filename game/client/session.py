@@ -1,0 +1,348 @@
+"""One game as the client runs it: the engine state, the agents that play the
+sides no person plays, the turn log, the history behind the end-screen charts,
+and saves (the state through `game.engine.persist`, the client's own notes in a
+small sidecar file beside it).
+
+No pygame here: the session is plain Python, so the client's rules about whose
+turn it is and what gets saved can be tested on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import write_text_atomic
+from ..engine import EndTurn, IllegalAction, World, apply, legal_actions, new_game
+from ..engine.persist import SaveError, load_game, save_game, state_hash
+from ..scenario import LoadedScenario, load_scenario
+from .paths import DEFAULT_SCENARIO, SCENARIO_DIR
+
+MAX_AI_ORDERS = 400  # an agent that gives more in one turn is ended (a guard against a looping AI)
+LOG_KEEP = 400
+
+
+def available_levels() -> list[str]:
+    from ..ai.runner import AGENTS
+
+    order = ["random", "easy", "normal", "hard"]
+    return sorted(AGENTS, key=lambda k: (order.index(k) if k in order else len(order), k))
+
+
+def default_level() -> str:
+    levels = available_levels()
+    return "normal" if "normal" in levels else ("random" if "random" in levels else levels[0])
+
+
+def make_agent(level: str, seed):
+    from ..ai.runner import AGENTS
+
+    if level not in AGENTS:
+        raise KeyError(f"unknown AI level '{level}' (known: {', '.join(available_levels())})")
+    return AGENTS[level](seed)
+
+
+@dataclass
+class LogEntry:
+    turn: int
+    faction: str | None  # faction id, for the colour; None for news and the world
+    kind: str  # engine event kind, or "why" / "order" / "refused" / "system"
+    text: str
+
+    def to_json(self) -> list:
+        return [self.turn, self.faction, self.kind, self.text]
+
+    @classmethod
+    def from_json(cls, data) -> "LogEntry":
+        turn, faction, kind, text = data
+        return cls(int(turn), faction if isinstance(faction, str) else None, str(kind), str(text))
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".client.json")
+
+
+class GameSession:
+    """The state plus everything the client keeps about the game around it."""
+
+    def __init__(self, loaded: LoadedScenario, world: World, state, human: int | None,
+                 level: str, seed: int, save_dir: Path | None = None, autosave: bool = True):
+        self.loaded = loaded
+        self.world = world
+        self.state = state
+        self.human = human  # faction index the player commands; None when spectating
+        self.level = level
+        self.seed = int(seed)
+        self.save_dir = Path(save_dir) if save_dir is not None else None
+        self.autosave_enabled = autosave
+        self.log: list[LogEntry] = []
+        self.history: list[dict] = []
+        self.version = 0  # bumped on every change to the state, so views know when to redraw
+        self.orders_this_turn = 0
+        self.last_events: list = []
+        self.last_save_error: str | None = None
+        self._agents: dict[int, object] = {}
+        self._agent_seeds = np.random.SeedSequence([self.seed, state.turn]).spawn(world.F)
+
+    # -- construction ---------------------------------------------------------------
+    @classmethod
+    def new(cls, loaded: LoadedScenario, human: int | None, level: str | None = None, seed: int = 0,
+            save_dir: Path | None = None, autosave: bool = True) -> "GameSession":
+        world = World(loaded.spec, loaded.sha256)
+        # The same split of the seed as the lab's runner, so a spectated game with the
+        # same agents and seed is the game the lab would play.
+        game_seed, agent_seed = np.random.SeedSequence(int(seed)).spawn(2)
+        state = new_game(world, game_seed)
+        s = cls(loaded, world, state, human, level or default_level(), seed, save_dir, autosave)
+        s._agent_seeds = agent_seed.spawn(world.F)
+        s.note("system", f"{loaded.spec.meta.title} — seed {seed}")
+        s._log_events(getattr(state, "opening_events", []) or [])
+        s.record_history()
+        return s
+
+    @classmethod
+    def load(cls, path: str | Path, save_dir: Path | None = None, scenario: str | Path | None = None,
+             scenario_dir: Path = SCENARIO_DIR, autosave: bool = True) -> "GameSession":
+        """Resume a save. Raises SaveError (bad or mismatched save) or ScenarioError."""
+        path = Path(path)
+        side = _read_sidecar(path)
+        scen_path = _find_scenario(path, side, scenario, scenario_dir)
+        loaded = load_scenario(scen_path)
+        world = World(loaded.spec, loaded.sha256)
+        state = load_game(path, world)
+        human = None
+        hid = side.get("human", "?")
+        if hid in world.fidx:
+            human = world.fidx[hid]
+        elif hid == "?":  # no notes: the side whose turn it is takes over
+            human = state.active
+        level = side.get("level") if isinstance(side.get("level"), str) else default_level()
+        if level not in available_levels():
+            level = default_level()
+        seed = side.get("seed") if isinstance(side.get("seed"), int) else 0
+        s = cls(loaded, world, state, human, level, seed, save_dir, autosave)
+        try:
+            s.log = [LogEntry.from_json(e) for e in side.get("log", [])][-LOG_KEEP:]
+            s.history = [h for h in side.get("history", []) if isinstance(h, dict) and "turn" in h]
+        except (TypeError, ValueError):
+            s.log, s.history = [], []
+        s.note("system", f"Loaded {path.name}: turn {state.turn}, {state.date.isoformat()}")
+        if not s.history or s.history[-1]["turn"] != state.turn:
+            s.record_history()
+        return s
+
+    # -- whose turn -------------------------------------------------------------------
+    @property
+    def spectating(self) -> bool:
+        return self.human is None
+
+    def is_human_turn(self) -> bool:
+        return self.human is not None and not self.state.over and self.state.active == self.human
+
+    def pending_question(self) -> int | None:
+        """Index of the scenario event whose question waits for the active faction."""
+        for f, e in self.state.pending:
+            if f == self.state.active:
+                return e
+        return None
+
+    def agent(self, faction: int):
+        if faction not in self._agents:
+            self._agents[faction] = make_agent(self.level, self._agent_seeds[faction])
+        return self._agents[faction]
+
+    # -- orders -------------------------------------------------------------------------
+    def order(self, action) -> list:
+        """A person's order. Raises IllegalAction with the engine's reason."""
+        return self._apply(action, None)
+
+    def ai_choose(self, state_copy=None):
+        """Ask the active side's agent for its next order: (action, why). Works on a copy
+        of the state, so it can run in a worker thread while the window keeps drawing."""
+        state = self.state
+        f = state.active
+        if self.orders_this_turn >= MAX_AI_ORDERS:
+            return self._fallback(), f"gave {MAX_AI_ORDERS} orders this turn; turn ended"
+        agent = self.agent(f)
+        try:
+            action = agent.act(state_copy if state_copy is not None else state.clone())
+        except Exception as exc:  # an AI bug must not end the player's game
+            traceback.print_exc(file=sys.stderr)
+            return self._fallback(), f"AI error ({type(exc).__name__}: {exc}); turn ended"
+        return action, str(getattr(agent, "why", "") or "")
+
+    def ai_apply(self, action, why: str) -> list:
+        try:
+            return self._apply(action, why)
+        except IllegalAction as exc:
+            self.note("refused", f"{self.world.faction_short(self.state.active)} AI gave an illegal order ({exc}); "
+                                 "its turn ends")
+            return self._apply(self._fallback(), None)
+
+    def _fallback(self):
+        legal = legal_actions(self.state)
+        if self.pending_question() is not None:
+            return legal[0]
+        return EndTurn()
+
+    def _apply(self, action, why: str | None) -> list:
+        state = self.state
+        before = (state.turn, state.active)
+        events = apply(state, action)  # IllegalAction propagates to the caller
+        self.version += 1
+        actor = self.world.faction_ids[before[1]]
+        if why:
+            self.log.append(LogEntry(before[0], actor, "why", why))
+        self._log_events(events)
+        self.last_events = events
+        if (state.turn, state.active) != before:
+            self.orders_this_turn = 0
+        else:
+            self.orders_this_turn += 1
+        if state.turn != before[0] or state.over:
+            self.record_history()
+            if self.autosave_enabled:
+                self.autosave()
+        if len(self.log) > LOG_KEEP * 2:
+            self.log = self.log[-LOG_KEEP:]
+        return events
+
+    # -- log and history ----------------------------------------------------------------
+    def note(self, kind: str, text: str, faction: str | None = None) -> None:
+        self.log.append(LogEntry(self.state.turn, faction, kind, text))
+
+    def _log_events(self, events) -> None:
+        for e in events:
+            self.log.append(LogEntry(e.turn, e.faction, e.kind, e.text))
+            if e.kind == "scripted" and e.data.get("text"):
+                self.log.append(LogEntry(e.turn, None, "news", e.data["text"]))
+
+    def record_history(self) -> None:
+        from .describe import ground_strength
+
+        s, w = self.state, self.world
+        row = {
+            "turn": int(s.turn),
+            "date": s.date.isoformat(),
+            "places": [int(np.count_nonzero(s.owner == f)) for f in range(w.F)],
+            "population": [float(w.population[s.owner == f].sum()) for f in range(w.F)],
+            "strength": [round(ground_strength(s, f)) for f in range(w.F)],
+            "legitimacy": [round(float(x), 1) for x in s.legitimacy],
+            "cohesion": [round(float(x), 1) for x in s.cohesion],
+            "treasury": [round(float(x), 1) for x in s.treasury],
+        }
+        if self.history and self.history[-1]["turn"] == row["turn"]:
+            self.history[-1] = row
+        else:
+            self.history.append(row)
+
+    # -- saves ----------------------------------------------------------------------------
+    @property
+    def saves_dir(self) -> Path | None:
+        return self.save_dir / "saves" if self.save_dir is not None else None
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        save_game(path, self.state)
+        side = {
+            "format": "sandtable-client",
+            "scenario": self.world.spec.meta.id,
+            "scenario_path": str(Path(self.loaded.path).resolve()),
+            "human": self.world.faction_ids[self.human] if self.human is not None else None,
+            "level": self.level,
+            "seed": self.seed,
+            "history": self.history,
+            "log": [e.to_json() for e in self.log[-200:]],
+        }
+        write_text_atomic(sidecar_path(path), json.dumps(side, separators=(",", ":")))
+        return path
+
+    def autosave(self) -> Path | None:
+        if self.saves_dir is None:
+            return None
+        try:
+            return self.save(self.saves_dir / "autosave.json")
+        except OSError as exc:  # a full disk must not end the game; say so instead
+            self.last_save_error = str(exc)
+            self.note("refused", f"Autosave failed: {exc}")
+            return None
+
+    def quicksave_path(self) -> Path | None:
+        return self.saves_dir / "quicksave.json" if self.saves_dir is not None else None
+
+    def hash(self) -> str:
+        return state_hash(self.state)
+
+
+def _read_sidecar(path: Path) -> dict:
+    try:
+        data = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == "sandtable-client" else {}
+
+
+def _peek_scenario_id(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise SaveError(f"{path}: no such save file") from None
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise SaveError(f"{path}: save is corrupt or truncated ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != "sandtable-save":
+        raise SaveError(f"{path}: not a Sandtable save file")
+    sid = data.get("scenario")
+    return sid if isinstance(sid, str) else None
+
+
+def _find_scenario(path: Path, side: dict, explicit, scenario_dir: Path) -> Path:
+    """The scenario a save belongs to: the one named on the command line, else the
+    file the client noted beside the save, else the scenario with the save's id."""
+    sid = _peek_scenario_id(path)
+    if explicit is not None:
+        return Path(explicit)
+    noted = side.get("scenario_path")
+    if isinstance(noted, str) and Path(noted).is_file() and side.get("scenario") == sid:
+        return Path(noted)
+    for p in sorted(Path(scenario_dir).glob("*.y*ml")):
+        try:
+            loaded = load_scenario(p)
+        except Exception:
+            continue
+        if loaded.id == sid:
+            return p
+    if sid is not None:
+        raise SaveError(f"{path}: this save is for scenario '{sid}', which is not in {scenario_dir}")
+    return DEFAULT_SCENARIO
+
+
+def list_saves(save_dir: Path | None) -> list[Path]:
+    if save_dir is None:
+        return []
+    d = Path(save_dir) / "saves"
+    if not d.is_dir():
+        return []
+    files = [p for p in d.glob("*.json") if not p.name.endswith(".client.json")]
+    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def autoplay(session: GameSession, turns: int) -> int:
+    """Let the AI play every side for up to `turns` turns, without a window. Stops
+    early at the end of the game, or when a question waits for the player's side
+    (so the player answers it). Returns the number of orders given."""
+    state = session.state
+    target = state.turn + max(0, int(turns))
+    count = 0
+    while not state.over and state.turn < target:
+        if session.human is not None and state.active == session.human and session.pending_question() is not None:
+            break
+        action, why = session.ai_choose()
+        session.ai_apply(action, why)
+        count += 1
+    return count

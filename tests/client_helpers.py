@@ -1,0 +1,91 @@
+"""Driving the client with real pygame events under SDL's dummy drivers (set in conftest)."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.client.app import App
+from game.client.options import Options
+from game.client.session import GameSession
+from game.scenario import load_scenario
+
+from conftest import SCENARIOS
+
+TRIPOLI = SCENARIOS / "tripoli_2019.yaml"
+_LOADED = {}
+
+
+def loaded(path=TRIPOLI):
+    if path not in _LOADED:
+        _LOADED[path] = load_scenario(path)
+    return _LOADED[path]
+
+
+def make_app(tmp_path, size=(1280, 720), speed="instant", threaded=False, **kw) -> App:
+    return App(size, save_dir=tmp_path, threaded=threaded, options=Options(width=size[0], height=size[1], speed=speed),
+               **kw)
+
+
+def start(app, human=0, seed=1, level="random", path=TRIPOLI) -> GameSession:
+    session = GameSession.new(loaded(path), human, level, seed, app.save_dir)
+    app.start_game(session)
+    frames(app, 2)
+    return session
+
+
+def frames(app, n: int = 1, dt: float = 1 / 60) -> None:
+    for _ in range(n):
+        app.step(dt)
+
+
+def move_mouse(app, pos) -> None:
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0), touch=False))
+
+
+def click(app, pos, button: int = 1, steps: int = 2) -> None:
+    pos = (int(pos[0]), int(pos[1]))
+    move_mouse(app, pos)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button, touch=False))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button, touch=False))
+    frames(app, steps)
+
+
+def key(app, k: int, steps: int = 2, unicode: str = "") -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=unicode, scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=0, unicode=unicode, scancode=0))
+    frames(app, steps)
+
+
+def click_element(app, element, steps: int = 2) -> None:
+    assert element.visible and element.alive(), f"{element} is not on screen"
+    click(app, element.rect.center, steps=steps)
+
+
+def place_pos(app, pid: str):
+    """Screen position of a place, panning the map to it first if it is off screen."""
+    screen = app.screen
+    view = screen.view
+    p = view.world.pidx[pid]
+    x, y = view.screen_of(p)
+    if not screen.map_rect.inflate(-120, -120).collidepoint(x, y):
+        view.camera.center_on(view.px[p], view.py[p])
+        frames(app, 1)
+        x, y = view.screen_of(p)
+    return (int(x), int(y))
+
+
+def dialog_text(dialog) -> str:
+    """All the text a window shows, for assertions."""
+    out = []
+
+    def walk(container):
+        for e in container.elements:
+            out.append(getattr(e, "html_text", "") or getattr(e, "text", "") or "")
+            if hasattr(e, "get_container") and e is not container:
+                try:
+                    walk(e.get_container())
+                except Exception:
+                    pass
+
+    walk(dialog.get_container())
+    return " ".join(out)

@@ -1,0 +1,298 @@
+"""The map screen driven by real mouse and keyboard events: selecting, moving,
+refused orders and their explanations, attacks with odds, the AI's turn, event
+choices, saving and loading."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from client_helpers import click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
+from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, ReportDialog
+from game.client.game_screen import GameScreen
+from game.engine import actions as A
+from game.engine import legal_actions, why_illegal
+
+
+@pytest.fixture
+def app(tmp_path):
+    a = make_app(tmp_path)
+    yield a
+    a.close()
+
+
+def _a_move(session):
+    """A legal Move of the player's, preferring one whose unit is alone in offering it."""
+    w = session.world
+    for a in legal_actions(session.state):
+        if isinstance(a, A.Move):
+            return a.unit, w.pidx[a.to]
+    raise AssertionError("no legal move")
+
+
+def test_select_a_unit_and_move_it(app):
+    session = start(app)
+    screen = app.screen
+    s, w = session.state, session.world
+    u, dest = _a_move(session)
+    here = w.place_ids[int(s.u_place[u])]
+    click(app, place_pos(app, here))
+    assert screen.orders.selected_place == w.pidx[here]
+    # the side panel lists the place's units: pick ours by its button
+    click_element(app, screen.side.unit_buttons[u])
+    assert screen.orders.selected_unit == u
+    assert dest in screen.marks.moves  # legal destinations are highlighted
+    version = session.version
+    click(app, place_pos(app, w.place_ids[dest]))
+    assert int(s.u_place[u]) == dest
+    assert not s.u_ready[u]
+    assert session.version > version
+    assert any("moves" in e.text for e in session.log[-3:])
+
+
+def test_an_illegal_order_is_explained(app):
+    session = start(app)
+    screen = app.screen
+    s, w = session.state, session.world
+    u, _ = _a_move(session)
+    screen.select_unit(u)
+    frames(app)
+    # a place of ours far out of reach, with none of our units in it
+    far = next(p for p in range(w.P) if s.owner[p] == 0 and p not in screen.marks.moves
+               and p != int(s.u_place[u]) and not screen.orders.my_units_at(p))
+    expected = why_illegal(s, A.Move(u, w.place_ids[far]))
+    assert expected
+    click(app, place_pos(app, w.place_ids[far]))
+    assert int(s.u_place[u]) != far
+    assert expected in screen.status_text
+    assert session.log[-1].kind == "refused" and expected in session.log[-1].text
+    # a right click on enemy ground that no road joins: the engine's reason again
+    screen.select_unit(u)
+    enemy = next(p for p in range(w.P) if s.owner[p] == 1 and p not in w.neighbours[int(s.u_place[u])])
+    click(app, place_pos(app, w.place_ids[enemy]), button=3)
+    assert "no road joins" in screen.status_text
+
+
+def test_attack_shows_odds_then_reports(app):
+    session = start(app)
+    screen = app.screen
+    s, w = session.state, session.world
+    attack = next(a for a in legal_actions(s) if isinstance(a, A.Attack))
+    origin, target = w.pidx[attack.origin], w.pidx[attack.target]
+    click(app, place_pos(app, attack.origin))
+    assert screen.orders.selected_place == origin
+    assert target in screen.marks.attacks  # odds are shown on the map before committing
+    owner_before = int(s.owner[target])
+    strength_before = float(s.u_str[: s.n_units].sum())
+    click(app, place_pos(app, attack.target))
+    dialog = screen.top_dialog()
+    assert isinstance(dialog, AttackDialog)
+    assert "Chance to take it" in dialog_text(dialog)
+    key(app, pygame.K_RETURN)
+    assert float(s.u_str[: s.n_units].sum()) < strength_before or int(s.owner[target]) != owner_before
+    report = screen.top_dialog()
+    assert isinstance(report, ReportDialog)
+    key(app, pygame.K_RETURN)
+    assert screen.top_dialog() is None
+
+
+def test_end_turn_then_watch_the_ai_turn(tmp_path):
+    app = make_app(tmp_path, speed="fast")
+    try:
+        session = start(app)
+        screen = app.screen
+        assert session.is_human_turn()
+        key(app, pygame.K_RETURN)
+        assert not session.is_human_turn()
+        # the AI's orders arrive one by one, each animated; step until it is our turn again
+        seen_anims = False
+        for _ in range(3000):
+            frames(app, 1, dt=0.05)
+            seen_anims |= any(type(a).__name__ != "BannerAnim" for a in screen.anims)
+            if session.is_human_turn():
+                break
+        assert session.is_human_turn() and session.state.turn == 2
+        assert seen_anims
+        lna = [e for e in session.log if e.faction == "lna" and e.turn == 1]
+        assert any(e.kind == "why" for e in lna), "the AI's reasons are in the log"
+        assert (tmp_path / "saves" / "autosave.json").exists()
+    finally:
+        app.close()
+
+
+def test_space_skips_the_ai_animations(tmp_path):
+    app = make_app(tmp_path, speed="slow")
+    try:
+        session = start(app)
+        key(app, pygame.K_RETURN)
+        key(app, pygame.K_SPACE)
+        for _ in range(200):
+            frames(app, 1)
+            if session.is_human_turn():
+                break
+        assert session.is_human_turn() and session.state.turn == 2
+    finally:
+        app.close()
+
+
+def test_save_and_load_give_the_same_state(app, tmp_path):
+    session = start(app)
+    key(app, pygame.K_F5)
+    saved = session.hash()
+    assert (tmp_path / "saves" / "quicksave.json").exists()
+    u, dest = _a_move(session)
+    session.order(A.Move(u, session.world.place_ids[dest]))
+    assert session.hash() != saved
+    key(app, pygame.K_F9)
+    assert isinstance(app.screen, GameScreen)
+    assert app.screen.session is not session
+    assert app.screen.session.hash() == saved
+    assert app.screen.session.human == 0
+
+
+def test_a_corrupt_save_gets_a_clear_message(app, tmp_path):
+    start(app)
+    (tmp_path / "saves").mkdir(exist_ok=True)
+    (tmp_path / "saves" / "quicksave.json").write_text('{"format": "sandtable-save", "state": {tru', encoding="utf-8")
+    key(app, pygame.K_F9)
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, MessageDialog)
+    assert "corrupt" in dialog_text(dialog)
+    key(app, pygame.K_RETURN)
+    assert app.screen.top_dialog() is None
+
+
+def test_event_dialog_offers_choices_and_applies_one(app):
+    session = start(app)
+    s, w = session.state, session.world
+    e = next(i for i, ev in enumerate(w.events) if ev.choice is not None and ev.choice.faction == "gna")
+    ev = w.events[e]
+    s.pending.append((0, e))
+    session.version += 1
+    frames(app, 2)
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, EventDialog)
+    # ending the turn is refused while the question waits, and the reason is shown
+    app.screen.give(A.EndTurn())
+    assert "first answer" in app.screen.status_text
+    option = list(ev.choice.options)[0]
+    click_element(app, dialog.options[option])
+    assert s.pending == []
+    assert any(x.kind == "choice" for x in session.log[-6:])
+    assert app.screen.top_dialog() is None or not isinstance(app.screen.top_dialog(), EventDialog)
+
+
+def test_escape_hides_a_question_and_enter_brings_it_back(app):
+    session = start(app)
+    s, w = session.state, session.world
+    e = next(i for i, ev in enumerate(w.events) if ev.choice is not None and ev.choice.faction == "gna")
+    s.pending.append((0, e))
+    session.version += 1
+    frames(app, 2)
+    assert isinstance(app.screen.top_dialog(), EventDialog)
+    key(app, pygame.K_ESCAPE)
+    assert app.screen.top_dialog() is None
+    key(app, pygame.K_RETURN)
+    assert isinstance(app.screen.top_dialog(), EventDialog)
+    key(app, pygame.K_1)
+    assert s.pending == []
+
+
+def test_wheel_zooms_and_drag_pans(app):
+    start(app)
+    cam = app.screen.view.camera
+    centre = app.screen.map_rect.center
+    move_mouse(app, centre)
+    z = cam.zoom
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-2, flipped=False, precise_x=0.0, precise_y=-2.0))
+    frames(app)
+    assert cam.zoom < z
+    cx = cam.cx
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=centre, button=1, touch=False))
+    for i in range(1, 6):
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(centre[0] + 20 * i, centre[1]), rel=(20, 0),
+                                             buttons=(1, 0, 0), touch=False))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(centre[0] + 100, centre[1]), button=1, touch=False))
+    frames(app, 2)
+    assert cam.cx < cx  # dragging right moves the view west
+    frames(app, 20, dt=0.02)  # past the zoom settle time: the base is re-rendered at the new zoom
+    assert app.screen.view._cache_zoom == cam.zoom
+
+
+def test_toggles_and_tab(app):
+    session = start(app)
+    view = app.screen.view
+    key(app, pygame.K_a)
+    key(app, pygame.K_s)
+    key(app, pygame.K_f)
+    assert view.show_air and view.show_supply and not view.show_front
+    key(app, pygame.K_TAB)
+    u = app.screen.orders.selected_unit
+    assert u is not None and session.state.u_owner[u] == 0
+    key(app, pygame.K_n)
+    assert app.screen.orders.selected_unit is not None
+    key(app, pygame.K_ESCAPE)
+    assert app.screen.orders.selected_unit is None
+
+
+def test_drone_strike_through_its_window(app):
+    session = start(app)
+    s, w = session.state, session.world
+    strike = next((a for a in legal_actions(s) if isinstance(a, A.DroneStrike)), None)
+    if strike is None:
+        pytest.skip("no strike available at the start of this scenario")
+    app.screen.select_unit(strike.unit)
+    frames(app)
+    target = w.pidx[strike.target]
+    assert target in app.screen.marks.strikes
+    sorties = int(s.u_sorties[strike.unit])
+    click(app, place_pos(app, strike.target))
+    from game.client.dialogs import StrikeDialog
+
+    assert isinstance(app.screen.top_dialog(), StrikeDialog)
+    key(app, pygame.K_1)
+    assert int(s.u_sorties[strike.unit]) == sorties - 1
+    assert any(e.kind == "strike" for e in session.log[-3:])
+
+
+def test_recruit_and_ask_a_backer(app):
+    session = start(app)
+    s, w = session.state, session.world
+    from game.client.dialogs import BackersWindow, RecruitDialog
+
+    recruit = next(a for a in legal_actions(s) if isinstance(a, A.Recruit))
+    click(app, place_pos(app, recruit.place))
+    key(app, pygame.K_r)
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, RecruitDialog)
+    n = s.n_units
+    key(app, pygame.K_1)
+    assert s.n_units == n + 1 or app.screen.status_text.startswith("Order refused")
+    key(app, pygame.K_b)
+    window = app.screen.top_dialog()
+    assert isinstance(window, BackersWindow)
+    request = next(a for a in legal_actions(s) if isinstance(a, A.RequestSupport))
+    button = window.request_buttons[(request.backer, request.package)]
+    assert button.is_enabled
+    app.screen.request(request)  # the button's callback (it may be scrolled out of view)
+    frames(app, 2)
+    k = w.kidx[(request.backer, request.package)]
+    assert k in s.requested
+    assert any(e.kind in ("dispatch", "request") for e in session.log[-3:])
+
+
+def test_threaded_ai_keeps_the_window_responsive(tmp_path):
+    import time
+
+    app = make_app(tmp_path, speed="fast", threaded=True)
+    try:
+        session = start(app)
+        key(app, pygame.K_RETURN)
+        for _ in range(2000):
+            frames(app, 1, dt=0.05)
+            if session.is_human_turn():
+                break
+            time.sleep(0.001)
+        assert session.is_human_turn() and session.state.turn == 2
+    finally:
+        app.close()
