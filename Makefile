@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/sandtable bench
 
 sim: $(STAMP)
-	$(BIN)/sandtable validate scenarios/*.yaml
+	$(BIN)/sandtable simulate scenarios/tripoli_2019.yaml --games 200 --ai gna=normal --ai lna=normal
 
 validate: $(STAMP)
 	$(BIN)/sandtable validate scenarios/*.yaml

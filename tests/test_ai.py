@@ -133,3 +133,15 @@ def test_agents_end_their_turns():
     per_turn = len(orders["gna"]) / max(state.turn, 1)
     assert per_turn <= 45
     assert any(isinstance(a, EndTurn) for a in orders["lna"])
+
+
+def test_thousands_of_ai_turns_are_all_legal():
+    """Utility levels over many seeded games of both shipped scenarios: every order legal."""
+    turns = 0
+    for scenario in ("tripoli_2019", "dignity_2014"):
+        world = load_world(shipped_path(scenario))
+        for seed in range(50):
+            levels = {f: ("normal", "easy")[(i + seed) % 2] for i, f in enumerate(world.faction_ids)}
+            state, _ = play_checked(world, 1000 + seed, levels)
+            turns += state.turn * world.F
+    assert turns >= 1000, turns
