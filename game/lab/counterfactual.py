@@ -210,28 +210,18 @@ class _Rewriter:
                 del events[eid]
 
     def flags_set(self) -> set[str]:
-        found: set[str] = set()
-
-        def walk(node: Any) -> None:
-            if isinstance(node, dict):
-                if node.get("effect") == "set_flag" and isinstance(node.get("flag"), str):
-                    found.add(node["flag"])
-                for v in node.values():
-                    walk(v)
-            elif isinstance(node, list):
-                for v in node:
-                    walk(v)
-
-        walk(self.data.get("events"))
-        walk(self.data.get("backers"))
-        return found
+        return self._flags("effect", "set_flag")
 
     def flags_used(self) -> set[str]:
+        return self._flags("test", "flag")
+
+    def _flags(self, key: str, kind: str) -> set[str]:
+        """Flags named by every effect (or condition) of one kind, in events and backers."""
         found: set[str] = set()
 
         def walk(node: Any) -> None:
             if isinstance(node, dict):
-                if node.get("test") == "flag" and isinstance(node.get("flag"), str):
+                if node.get(key) == kind and isinstance(node.get("flag"), str):
                     found.add(node["flag"])
                 for v in node.values():
                     walk(v)

@@ -6,8 +6,10 @@ is reported at the file, line and column of the value (or key) at fault.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,17 +114,27 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
     return _deep_merge(base, data)
 
 
-def load_scenario(path: str | Path, overrides: dict | None = None) -> LoadedScenario:
+def load_scenario(
+    path: str | Path,
+    overrides: dict | None = None,
+    transform: Callable[[dict], dict] | None = None,
+) -> LoadedScenario:
     """Load and fully check a scenario file; raise ScenarioError listing every problem.
 
     `overrides` is a nested mapping merged over the file's data before validation
     (the lab's `--set` uses it, so overridden values are checked like the file).
+    `transform(data)`, given a private copy, may change the data in ways a merge cannot
+    (taking things out, for counterfactuals); values it keeps at their paths keep their
+    marks, while a value it moves (a list item after a deleted one) may be reported at
+    its old position.
     """
     path = Path(path)
     merged = _Merged()
     data = _read_chain(path, merged, [])
     if overrides:
         data = _deep_merge(data, overrides)
+    if transform is not None:
+        data = transform(copy.deepcopy(data))
     file = display_path(path)
     problems = check_references(data, merged, file)
     try:
