@@ -91,3 +91,15 @@ def test_bench_frames_reports_percentiles():
     result = bench_frames(SCENARIOS / "tripoli_2019.yaml", frames=30)
     ms = result["frame_ms"]
     assert 0 < ms["p50"] <= ms["p95"]
+
+
+def test_no_display_gives_a_clear_error_not_a_traceback():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SDL_VIDEODRIVER="no_such_driver", SDL_AUDIODRIVER="dummy")
+    r = subprocess.run([sys.executable, "-m", "game", "play"], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 1
+    assert "cannot open a window" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout

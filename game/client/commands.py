@@ -121,10 +121,16 @@ def cmd_play(args: argparse.Namespace) -> int:
     if session is not None and args.autoplay:
         autoplay(session, args.autoplay)
 
+    import pygame
+
     from .app import App
 
-    app = App(size, save_dir=save_dir, threaded=not headless, fullscreen=True if args.fullscreen else None,
-              quiet=headless, extra_scenarios=[scenario] if scenario else None)
+    try:
+        app = App(size, save_dir=save_dir, threaded=not headless, fullscreen=True if args.fullscreen else None,
+                  quiet=headless, extra_scenarios=[scenario] if scenario else None)
+    except pygame.error as exc:
+        return _err(f"cannot open a window ({exc}); is a display available? "
+                    "`sandtable play --screenshot FILE.png` draws without one", 1)
     if headless:
         app.options.speed = "instant"
     try:
