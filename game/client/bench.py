@@ -15,6 +15,7 @@ from pathlib import Path
 def bench_frames(scenario_path: str | Path, frames: int = 300, size: tuple[int, int] = (1600, 900)) -> dict:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # `bench --json` prints only JSON
     import pygame
 
     from ..scenario import load_scenario
