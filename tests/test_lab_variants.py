@@ -186,3 +186,14 @@ def test_a_broken_file_is_still_reported_at_its_lines(tmp_path, lab_cli):
     r = lab_cli("simulate", bad, "--set", "backers.patron.commitment=50", "--games", "2", "--executor", "serial")
     assert r.code == 1
     assert "bad.yaml:20:14: error: meta.last_turn" in r.err
+
+
+def test_set_a_rule_table_entry_the_file_leaves_at_its_default():
+    from game.scenario.model import Terrain
+
+    spec = prepare(Variant(str(DUEL), ("rules.combat.terrain_defence.urban=3.5",))).spec
+    table = spec.rules.combat.terrain_defence
+    assert table[Terrain.urban] == 3.5
+    assert table[Terrain.mountain] == 1.7 and table[Terrain.open] == 1.0  # the rest keep their defaults
+    with pytest.raises(LabError, match="no key 'swamp'"):
+        prepare(Variant(str(DUEL), ("rules.combat.terrain_defence.swamp=3.5",)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import types
 import typing
+from enum import Enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +135,14 @@ def check_path(data: dict, parts: list[str], text: str) -> tuple:
             node = node.get(part) if isinstance(node, dict) else None
         elif typing.get_origin(tp) is dict or (tp is None and isinstance(node, dict)):
             known = node if isinstance(node, dict) else {}
+            key_type = typing.get_args(tp)[0] if typing.get_origin(tp) is dict else None
+            if part not in known and isinstance(key_type, type) and issubclass(key_type, Enum) \
+                    and part in {e.value for e in key_type}:
+                # A fixed-key table (terrain, road class) may be changed where the file
+                # left it at its defaults.
+                tp, node = typing.get_args(tp)[1], None
+                path += (part,)
+                continue
             if part not in known:
                 kind = _ID_KINDS.get(str(path[-1]) if path else "", "key")
                 listed = f"; known: {', '.join(map(str, known))}" if 0 < len(known) <= 12 else ""

@@ -588,10 +588,14 @@ class Event(Strict):
 # --------------------------------------------------------------------------- rules
 
 
+TERRAIN_DEFENCE = {Terrain.open: 1.0, Terrain.urban: 2.2, Terrain.mountain: 1.7, Terrain.desert: 0.9}
+ROUTE_FACTOR = {RouteKind.highway: 1.0, RouteKind.road: 1.25, RouteKind.track: 1.8}
+
+
 class CombatRules(Strict):
     terrain_defence: dict[Terrain, float] = Field(
-        default_factory=lambda: {Terrain.open: 1.0, Terrain.urban: 2.2, Terrain.mountain: 1.7, Terrain.desert: 0.9},
-        description="Defender multiplier by terrain.",
+        default_factory=lambda: dict(TERRAIN_DEFENCE),
+        description="Defender multiplier by terrain; terrains left out keep their defaults.",
     )
     loss_rate: float = Field(0.12, gt=0, le=1, description="Base share of strength lost per battle.")
     rout_ratio: float = Field(3.0, ge=1, le=20, description="Power ratio beyond which the loser routs.")
@@ -599,6 +603,11 @@ class CombatRules(Strict):
     artillery_support: float = Field(0.25, ge=0, le=5, description="Bonus per artillery unit's share of the fight.")
     air_support: float = Field(0.3, ge=0, le=5, description="Bonus for unopposed air cover over the battle.")
     noise: float = Field(0.25, ge=0, le=1, description="Spread of the random factor in battle.")
+
+    @field_validator("terrain_defence")
+    @classmethod
+    def _fill_terrain(cls, v: dict) -> dict:
+        return {**TERRAIN_DEFENCE, **v}
     morale_floor: Fraction = Field(
         0.6, description="Combat multiplier of a side at zero cohesion; full cohesion gives 1."
     )
@@ -623,9 +632,14 @@ class SupplyRules(Strict):
 
 class MovementRules(Strict):
     route_factor: dict[RouteKind, float] = Field(
-        default_factory=lambda: {RouteKind.highway: 1.0, RouteKind.road: 1.25, RouteKind.track: 1.8},
-        description="Effective km per km of road, by road class.",
+        default_factory=lambda: dict(ROUTE_FACTOR),
+        description="Effective km per km of road, by road class; classes left out keep their defaults.",
     )
+
+    @field_validator("route_factor")
+    @classmethod
+    def _fill_routes(cls, v: dict) -> dict:
+        return {**ROUTE_FACTOR, **v}
 
 
 class EconomyRules(Strict):
