@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", action="store_true", help="write the Markdown format reference instead")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("bench", help="measure load time and engine speed")
+    p = sub.add_parser("bench", help="measure load time, engine, lab and AI speed, and frame time")
     p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario to measure (default: tripoli_2019)")
     p.add_argument("--games", type=int, default=30, help="games to time (default: 30)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
