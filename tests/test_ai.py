@@ -145,3 +145,12 @@ def test_thousands_of_ai_turns_are_all_legal():
             state, _ = play_checked(world, 1000 + seed, levels)
             turns += state.turn * world.F
     assert turns >= 1000, turns
+
+
+def test_hard_level_takes_a_thinking_budget():
+    from game.ai.runner import is_level, make_agent
+
+    assert is_level("hard") and is_level("hard:250") and is_level("normal")
+    assert not is_level("hard:x") and not is_level("hard:-5") and not is_level("normal:100") and not is_level("expert")
+    agent = make_agent("hard:250", 1)
+    assert isinstance(agent, SearchAgent) and agent.think_ms == 250.0

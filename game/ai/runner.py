@@ -12,12 +12,33 @@ from .utility import EasyAgent, NormalAgent
 AGENTS = {"random": RandomAgent, "easy": EasyAgent, "normal": NormalAgent, "hard": SearchAgent}
 
 
+def is_level(level: str) -> bool:
+    """A registered level, or `hard:MS` for the search level with a thinking budget
+    of MS milliseconds a turn (the level string travels to worker processes whole)."""
+    name, sep, budget = level.partition(":")
+    if name not in AGENTS:
+        return False
+    if not sep:
+        return True
+    try:
+        return AGENTS[name] is SearchAgent and float(budget) > 0
+    except ValueError:
+        return False
+
+
+def make_agent(level: str, seed):
+    name, sep, budget = level.partition(":")
+    if sep:
+        return AGENTS[name](seed, think_ms=float(budget))
+    return AGENTS[name](seed)
+
+
 def make_agents(world: World, seed: np.random.SeedSequence, levels: dict[str, str] | None = None) -> list:
     """One agent per faction, each with its own child seed, so adding an agent to one
     faction never changes the random choices of another."""
     levels = levels or {}
     seeds = seed.spawn(world.F)
-    return [AGENTS[levels.get(fid, "random")](seeds[i]) for i, fid in enumerate(world.faction_ids)]
+    return [make_agent(levels.get(fid, "random"), seeds[i]) for i, fid in enumerate(world.faction_ids)]
 
 
 def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 1_000_000) -> GameState:

@@ -89,7 +89,7 @@ def _say(world: World, v: dict) -> str:
 
 def _check_agents(world: World, data: dict, lab: dict) -> list[str]:
     """Let the recorded agents play the recorded seed; report whether they still agree."""
-    from ..ai.runner import AGENTS
+    from ..ai.runner import is_level
     from .play import GameJob, play_game
 
     agents = lab.get("agents")
@@ -97,7 +97,7 @@ def _check_agents(world: World, data: dict, lab: dict) -> list[str]:
     entropy = lab.get("entropy")
     if not (isinstance(agents, dict) and isinstance(key, list) and isinstance(entropy, int)):
         return ["the file does not name its agents and seed, so only the recorded actions were checked"]
-    missing = sorted({lv for lv in agents.values() if lv not in AGENTS})
+    missing = sorted({lv for lv in agents.values() if not is_level(lv)})
     if missing:
         return [f"agent level(s) {', '.join(missing)} no longer exist; only the recorded actions were checked"]
     job = GameJob(-1, tuple(int(k) for k in key), tuple(agents.items()), replay=True)

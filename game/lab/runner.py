@@ -27,7 +27,7 @@ from .variant import Prepared
 def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
     """Every faction's agent level ("random" unless given), checked against the agents
     registered now; LabError with did-you-mean for an unknown faction or level."""
-    from ..ai.runner import AGENTS
+    from ..ai.runner import AGENTS, is_level
     from ..scenario.errors import did_you_mean
 
     problems = []
@@ -36,9 +36,9 @@ def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
         if fid not in spec.factions:
             problems.append(f"--ai {fid}={level}: no faction '{fid}' in this scenario"
                             f"{did_you_mean(fid, factions) or ' (factions: ' + ', '.join(factions) + ')'}")
-        if level not in AGENTS:
+        if not is_level(level):
             problems.append(f"--ai {fid}={level}: unknown agent level '{level}'{did_you_mean(level, AGENTS)}; "
-                            f"known levels: {', '.join(AGENTS)}")
+                            f"known levels: {', '.join(AGENTS)} (hard:MS sets its thinking time)")
     if problems:
         raise LabError(problems)
     return {fid: levels.get(fid, "random") for fid in factions}

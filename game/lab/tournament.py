@@ -38,7 +38,7 @@ class Standings:
 
 
 def check_agents(names: list[str]) -> list[str]:
-    from ..ai.runner import AGENTS
+    from ..ai.runner import AGENTS, is_level
     from ..scenario.errors import did_you_mean
 
     problems = []
@@ -46,7 +46,7 @@ def check_agents(names: list[str]) -> list[str]:
         problems.append("--agents needs at least two agent levels, e.g. --agents random,normal")
     seen = set()
     for n in names:
-        if n not in AGENTS:
+        if not is_level(n):
             problems.append(f"--agents: unknown agent level '{n}'{did_you_mean(n, AGENTS)}; known levels: {', '.join(AGENTS)}")
         if n in seen:
             problems.append(f"--agents: '{n}' is listed twice")
