@@ -13,6 +13,7 @@ and player input into engine actions, and nothing more.
     anim.py         short animations of moves, battles, strikes and arrivals
     endscreen.py    the verdict and matplotlib charts of the game
     session.py      one game: state, agents, log, history, saves (persist + sidecar), autosave
+    replay.py       `play --replay`: a lab replay rebuilt, verified, and played back as a spectated session
     describe.py     words for places, units, effects and orders (no pygame)
     catalog.py      scenario files found in a directory, loaded or with their problems
     options.py      window size, fullscreen, animation speed (options.json)

@@ -2,10 +2,13 @@
 
     sandtable play [SCENARIO] [--as FACTION|spectate] [--ai LEVEL] [--seed S]
                    [--load SAVE] [--screenshot PATH] [--autoplay TURNS] [--size WxH]
+    sandtable play [SCENARIO] --replay FILE [--screenshot PATH] [--autoplay TURNS]
 
 Without --as or --load it opens the main menu. --screenshot renders one picture
 (after --autoplay turns played by the AI on every side) and exits; it works with
-SDL's dummy video driver, so it needs no display.
+SDL's dummy video driver, so it needs no display. --replay watches a lab game
+(`simulate --save-replays`) as a spectator, its recorded orders instead of agents;
+with --autoplay the first TURNS rounds are played back before the window opens.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--ai", dest="level", metavar="LEVEL", help="AI level for the other sides (default: normal)")
     p.add_argument("--seed", type=int, default=None, help="game seed (default: random)")
     p.add_argument("--load", metavar="SAVE", help="resume a saved game")
+    p.add_argument("--replay", metavar="FILE",
+                   help="watch a lab replay (DIR/replays/game-NNNNN.json); SCENARIO, if given, is the scenario "
+                        "file to replay it on")
     p.add_argument("--screenshot", metavar="PATH", help="save a PNG of the first screen (after --autoplay) and exit")
     p.add_argument("--autoplay", type=int, default=0, metavar="TURNS",
                    help="let the AI play every side for TURNS turns first (stops at a question for your side)")
@@ -72,8 +78,11 @@ def cmd_play(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _err(str(exc), 2)
     level = args.level or default_level()
-    if level not in available_levels():
-        return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())})", 2)
+    from ..ai.runner import is_level
+
+    if not is_level(level):
+        return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())}; "
+                    "hard:MS sets its thinking time)", 2)
     if args.autoplay < 0:
         return _err("--autoplay must be 0 or more turns", 2)
     save_dir = Path(args.save_dir) if args.save_dir else default_save_dir()
@@ -81,7 +90,20 @@ def cmd_play(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(100_000)
     headless = bool(args.screenshot)
     session = None
-    if args.load:
+    if args.replay:
+        from .replay import ReplayError, load_replay
+
+        if args.load or (args.side and args.side != "spectate"):
+            return _err("--replay is watched as a spectator: it cannot go with --load or --as FACTION", 2)
+        try:
+            session = load_replay(args.replay, scenario, save_dir)
+        except ReplayError as exc:
+            return _err(str(exc), 1)
+        except ScenarioError as exc:
+            print(exc.render(), file=sys.stderr)
+            return 1
+        scenario = None  # the replay's scenario is not one for the menu's list
+    elif args.load:
         try:
             session = GameSession.load(args.load, save_dir, scenario=scenario, autosave=not headless)
         except SaveError as exc:
@@ -139,6 +161,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         else:
             app.start_game(session)
         if args.screenshot:
+            if session is not None and session.is_replay:  # the picture shows exactly TURNS rounds played back
+                app.screen.hold = True
             for _ in range(6):
                 app.step(1 / 60)
             out = app.screenshot(args.screenshot)

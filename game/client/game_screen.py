@@ -42,6 +42,7 @@ class GameScreen:
         self.orders = Orders(session)
         self.marks = Marks()
         self.paused = False
+        self.hold = False  # no orders at all, not even by the AI (a screenshot taken after --autoplay)
         self.speed_index = 1
         self.anims: list = []
         self.dialogs: list = []
@@ -61,6 +62,7 @@ class GameScreen:
         self.question_hidden: int | None = None
         self.news: list[tuple[str, str]] = []
         self.end_timer = None
+        self.replay_error_shown = False
         self._sup_version = -1
         self._sup = None
         self._turn_key = (session.state.turn, session.state.active)
@@ -316,7 +318,7 @@ class GameScreen:
     def _ai_step(self) -> bool:
         """Advance the AI by at most one order. True if an order was applied."""
         ses = self.session
-        if self.app.executor is None:
+        if self.app.executor is None or ses.is_replay:  # a recorded order needs no thinking
             action, why = ses.ai_choose()
         else:
             if self.thinking is None:
@@ -338,10 +340,10 @@ class GameScreen:
     def _run_ai(self) -> None:
         ses = self.session
         s = ses.state
-        if s.over or ses.is_human_turn():
+        if s.over or ses.is_human_turn() or ses.script_done():
             self.skip_key = None
             return
-        if self.paused or self.top_dialog() is not None:
+        if self.paused or self.hold or self.top_dialog() is not None:
             return
         if self.skip_key is not None and self.skip_key != (s.turn, s.active):
             self.skip_key = None
@@ -356,7 +358,7 @@ class GameScreen:
             if not self._ai_step():
                 break
             s = ses.state
-            if s.over or ses.is_human_turn():
+            if s.over or ses.is_human_turn() or ses.script_done():
                 break
             if self.skip_key is not None and self.skip_key != (s.turn, s.active):
                 self.skip_key = None
@@ -372,6 +374,9 @@ class GameScreen:
         self.anims = [a for a in self.anims if not a.done]
         self._run_ai()
         s = ses.state
+        if ses.is_replay and ses.replay_error and not self.replay_error_shown:
+            self.replay_error_shown = True
+            self.open_dialog(MessageDialog(self, "The replay cannot go on", D.esc(ses.replay_error)))
         if s.over:
             if self.end_timer is None:
                 self.end_timer = 0.0
@@ -417,6 +422,13 @@ class GameScreen:
         s, w = ses.state, ses.world
         if s.over:
             return "The game is over.", gfx.GOLD
+        if ses.is_replay:
+            if ses.replay_error:
+                return f"Replay stopped: {ses.replay_error}", gfx.ATTACK
+            if ses.script_done():
+                return "The replay ends here: the recording stops before the game is over.", gfx.GOLD
+            return (f"Replay, action {ses.cursor + 1}/{len(ses.script)}: {w.factions[s.active].short} is moving. "
+                    "P pauses, + / − change speed, Space skips to the end of the turn.", gfx.TEXT)
         if ses.spectating:
             return (f"Spectating: {w.factions[s.active].short} is moving. P pauses, + / − change speed, "
                     "Space skips to the end of the turn.", gfx.TEXT)

@@ -57,12 +57,13 @@ class TopBar:
         elif scr.session.is_human_turn():
             turn = f"{D.fac(w, s.active)} <b>to move — your orders</b>"
         else:
-            turn = f"{D.fac(w, s.active)} to move <font color='{D.MUTED}'>(AI {D.esc(scr.session.level)})</font>"
+            turn = f"{D.fac(w, s.active)} to move <font color='{D.MUTED}'>({D.esc(scr.session.ai_label(s.active))})</font>"
         extra = ""
         if s.truce > 0:
             extra = f" · <font color='{D.GOLD}'>truce: {s.truce} turn(s)</font>"
         if scr.session.spectating:
-            extra += f" · <font color='{D.MUTED}'>spectating, {'paused' if scr.paused else scr.speed_label()}</font>"
+            what = "replay" if scr.session.is_replay else "spectating"
+            extra += f" · <font color='{D.MUTED}'>{what}, {'paused' if scr.paused else scr.speed_label()}</font>"
         text = (f"<b>{D.esc(title)}</b> · <b>Turn {s.turn}/{w.last_turn}</b> · {s.date.strftime('%d %B %Y').lstrip('0')}"
                 f" · {turn}{extra}")
         if text != getattr(self, "_text", None):
@@ -212,7 +213,8 @@ class SidePanel:
         u = scr.orders.selected_unit
         if p is None:
             if scr.session.spectating:
-                return (f"<font color='{D.MUTED}'>Spectating. Click a place to see who holds it and what stands "
+                what = "Watching a replay" if scr.session.is_replay else "Spectating"
+                return (f"<font color='{D.MUTED}'>{what}. Click a place to see who holds it and what stands "
                         "there; P pauses, + and − change speed, Space skips to the end of the turn.</font>")
             return self._advice_html()
         pl = w.spec.map.places[w.place_ids[p]]

@@ -40,11 +40,11 @@ def default_level() -> str:
 
 
 def make_agent(level: str, seed):
-    from ..ai.runner import AGENTS
+    from ..ai import runner
 
-    if level not in AGENTS:
-        raise KeyError(f"unknown AI level '{level}' (known: {', '.join(available_levels())})")
-    return AGENTS[level](seed)
+    if not runner.is_level(level):
+        raise KeyError(f"unknown AI level '{level}' (known: {', '.join(available_levels())}; hard:MS sets its thinking time)")
+    return runner.make_agent(level, seed)
 
 
 @dataclass
@@ -140,6 +140,15 @@ class GameSession:
     @property
     def spectating(self) -> bool:
         return self.human is None
+
+    is_replay = False  # a ReplaySession (replay.py) plays recorded actions instead of agents
+
+    def script_done(self) -> bool:
+        """True when the session has no more orders to give by itself (the end of a replay)."""
+        return False
+
+    def ai_label(self, faction: int) -> str:
+        return f"AI {self.level}"
 
     def is_human_turn(self) -> bool:
         return self.human is not None and not self.state.over and self.state.active == self.human
@@ -339,7 +348,7 @@ def autoplay(session: GameSession, turns: int) -> int:
     state = session.state
     target = state.turn + max(0, int(turns))
     count = 0
-    while not state.over and state.turn < target:
+    while not state.over and state.turn < target and not session.script_done():
         if session.human is not None and state.active == session.human and session.pending_question() is not None:
             break
         action, why = session.ai_choose()
