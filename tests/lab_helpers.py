@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from conftest import CliResult
 from game.ai.random_agent import RandomAgent
 from game.engine import EndTurn, legal_actions
 
@@ -54,15 +55,6 @@ def failing_agent(game_index: int):
             return super().act(state)
 
     return Flaky
-
-
-class CliResult:
-    def __init__(self, code: int, out: str, err: str):
-        self.code, self.out, self.err = code, out, err
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
 
 
 def _parser() -> argparse.ArgumentParser:
