@@ -9,7 +9,7 @@ TESTSTAMP := $(VENV)/.installed-test
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 
-.PHONY: play test bench sim validate schema clean
+.PHONY: play test bench sim calibrate validate schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 
 sim: $(STAMP)
 	$(BIN)/sandtable simulate scenarios/tripoli_2019.yaml --games 200 --ai gna=normal --ai lna=normal
+
+# The runs behind scenarios/CALIBRATION.md (about an hour on two cores).
+calibrate: $(STAMP)
+	SANDTABLE=$(BIN)/sandtable scripts/calibrate.sh out/calibration
 
 validate: $(STAMP)
 	$(BIN)/sandtable validate scenarios/*.yaml

@@ -37,7 +37,7 @@ def run(*argv) -> int:
 def replay_file(tmp_path_factory):
     out = tmp_path_factory.mktemp("lab") / "run"
     simulate(Variant(str(MINI), SETS), out, RunOptions(games=2, seed=5, executor="serial", jobs=1),
-             save_replays=1, report=False)
+             {"blue": "random", "red": "random"}, save_replays=1, report=False)
     path = out / "replays" / "game-00000.json"
     data = json.loads(path.read_text())
     assert data["lab"]["sets"] == list(SETS) and len(data["actions"]) > 3

@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 import pytest
-from lab_helpers import DUEL, TIMING_KEYS, TRIPOLI, failing_agent, run_cli
+from lab_helpers import DUEL, RANDOM_AI, TIMING_KEYS, TRIPOLI, failing_agent, random_levels, run_cli
 
 from game.ai import runner as ai_runner
 from game.ai.runner import run_game
@@ -27,12 +27,13 @@ def lab_cli(capsys):
 
 
 def _run(out, variant=None, games=24, **kw):
-    levels = kw.pop("levels", None)
+    variant = variant or Variant(str(DUEL))
+    levels = random_levels(variant.path) | kw.pop("levels", {})
     replays = kw.pop("save_replays", 0)
     on_chunk = kw.pop("on_chunk", None)
     report = kw.pop("report", False)
     opts = RunOptions(games=games, seed=kw.pop("seed", 5), **{"executor": "serial", "jobs": 1, **kw})
-    return simulate(variant or Variant(str(DUEL)), out, opts, levels, replays, on_chunk=on_chunk, report=report)
+    return simulate(variant, out, opts, levels, replays, on_chunk=on_chunk, report=report)
 
 
 def _rows(path):
@@ -121,13 +122,13 @@ def test_outputs(tmp_path):
     # The patron's guard shows up in the per-turn deliveries and the per-game totals alike.
     assert sum(int(t["deliveries_patron"]) for t in first) == int(games[0]["deliveries_patron"])
     report = (out / "report.md").read_text()
-    for png in ("outcomes", "turns", "territory", "strength", "deliveries"):
+    for png in ("outcomes", "turns", "territory", "strength", "momentum", "deliveries"):
         assert f"charts/{png}.png" in report
         assert (out / "charts" / f"{png}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_cli_quiet_one_line_when_not_a_terminal(lab_cli, tmp_path):
-    r = lab_cli("simulate", DUEL, "--games", "8", "--executor", "serial", "--out", tmp_path / "q")
+    r = lab_cli("simulate", DUEL, "--games", "8", *RANDOM_AI, "--executor", "serial", "--out", tmp_path / "q")
     assert r.code == 0
     (line,) = r.out.strip().splitlines()
     fields = dict(f.split("=", 1) for f in line.split())
@@ -199,7 +200,8 @@ def test_a_failing_game_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
 
 def test_cli_exits_nonzero_after_a_failed_game(lab_cli, tmp_path, monkeypatch):
     monkeypatch.setitem(ai_runner.AGENTS, "flaky", failing_agent(1))
-    r = lab_cli("simulate", DUEL, "--games", "4", "--ai", "blue=flaky", "--executor", "serial", "--out", tmp_path / "f")
+    r = lab_cli("simulate", DUEL, "--games", "4", "--ai", "blue=flaky", "--ai", "red=random", "--executor", "serial",
+                "--out", tmp_path / "f")
     assert r.code == 1
     assert "failed=1" in r.out and "completed=3" in r.out
     assert "game 1 (seed 0, spawn key [1]) failed: ValueError: agent breaks down in game 1" in r.err
@@ -217,6 +219,27 @@ def test_a_chunk_that_dies_is_recorded_as_failed_games(tmp_path, monkeypatch):
     _, s = _run(tmp_path / "d", games=9, chunk=3)
     assert [f["index"] for f in s["failures"]] == [3, 4, 5]
     assert all("MemoryError: worker ran out of memory" in f["error"] for f in s["failures"])
+
+
+def test_factions_not_named_play_normal(lab_cli, tmp_path, monkeypatch):
+    spec = load_scenario(DUEL).spec
+    assert lab_runner.check_levels(spec, {"red": "easy"}) == {"blue": "normal", "red": "easy"}
+    r = lab_cli("simulate", DUEL, "--games", "1", "--ai", "red=random", "--executor", "serial", "--out", tmp_path / "n")
+    assert r.code == 0, r.err
+    summary = json.loads((tmp_path / "n" / "summary.json").read_text())
+    assert summary["agents"] == {"blue": "normal", "red": "random"}
+    assert _rows(tmp_path / "n" / "games.csv")[0]["agent_blue"] == "normal"
+    # Where no normal agent is installed, random stands in rather than the run failing.
+    monkeypatch.delitem(ai_runner.AGENTS, "normal")
+    assert lab_runner.check_levels(spec, {}) == {"blue": "random", "red": "random"}
+
+
+@pytest.mark.parametrize("command", ["simulate", "sweep"])
+def test_help_names_the_default_level(command, lab_cli, capsys):
+    with pytest.raises(SystemExit):
+        lab_cli(command, "--help")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "a faction not named plays at level normal" in help_text
 
 
 def test_unknown_agent_level_lists_the_known_ones(lab_cli):
@@ -258,7 +281,8 @@ def test_resume_plays_only_the_missing_games(tmp_path):
                         on_chunk=lambda run, results: again.extend(r["index"] for r in results))
     assert sorted(again) == sorted(set(range(20)) - kept)
     assert run.ran == 12
-    for name in ("games.csv", "turns.csv", "report.md", "charts/outcomes.png", "charts/territory.png"):
+    for name in ("games.csv", "turns.csv", "report.md", "charts/outcomes.png", "charts/territory.png",
+                 "charts/momentum.png"):
         assert (tmp_path / "cut" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
     whole = json.loads((tmp_path / "whole" / "summary.json").read_text())
     assert _strip(summary) == _strip(whole)

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from lab_helpers import DUEL, MINI, PassiveAgent, RandomTwin, run_cli
+from lab_helpers import DUEL, MINI, RANDOM_AI, PassiveAgent, RandomTwin, random_levels, run_cli
 
 from game.ai import runner as ai_runner
 from game.lab.errors import LabError
@@ -23,6 +23,7 @@ def lab_cli(capsys):
 
 
 SERIAL = ("--executor", "serial")
+RANDOM = random_levels(DUEL)
 
 # -- sweep -----------------------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ def test_sweep_axis_mistakes():
 def test_sweep_grid_end_to_end(lab_cli, tmp_path):
     out = tmp_path / "sw"
     r = lab_cli("sweep", DUEL, "--set", "backers.patron.commitment=0,30,100", "--set",
-                "backers.patron.packages.guard.cap=2", "--games", "30", "--out", out, *SERIAL)
+                "backers.patron.packages.guard.cap=2", "--games", "30", "--out", out, *RANDOM_AI, *SERIAL)
     assert r.code == 0, r.err
     rows = list(csv.DictReader(io.StringIO((out / "sweep.csv").read_text())))
     assert [row["backers.patron.commitment"] for row in rows] == ["0", "30", "100"]
@@ -83,7 +84,7 @@ def test_sweep_latin_hypercube_end_to_end(tmp_path):
     from game.lab.sweep import sweep
 
     runs, rows = sweep(str(DUEL), [], [], ["rules.combat.noise=0.05..0.45", "backers.patron.commitment=20,80"],
-                       tmp_path / "lhs", RunOptions(games=6, seed=1, executor="serial", jobs=1), sample=4)
+                       tmp_path / "lhs", RunOptions(games=6, seed=1, executor="serial", jobs=1), RANDOM, sample=4)
     assert len(rows) == 4
     noise = [float(r["values"]["rules.combat.noise"]) for r in rows]
     assert sorted(int((v - 0.05) / 0.4 * 4) for v in noise) == [0, 1, 2, 3]
@@ -154,7 +155,7 @@ def test_tournament_mistakes(lab_cli):
 def replays(tmp_path):
     out = tmp_path / "run"
     simulate(Variant(str(DUEL), ("backers.patron.commitment=60",)), out,
-             RunOptions(games=4, seed=9, executor="serial", jobs=1), save_replays=2, report=False)
+             RunOptions(games=4, seed=9, executor="serial", jobs=1), RANDOM, save_replays=2, report=False)
     return out / "replays"
 
 
@@ -202,7 +203,7 @@ def test_replay_detects_tampering(lab_cli, replays, tmp_path):
 def test_replay_of_a_counterfactual_game(lab_cli, tmp_path):
     out = tmp_path / "cf"
     simulate(Variant(str(DUEL), without=("patron",)), out, RunOptions(games=1, seed=4, executor="serial", jobs=1),
-             save_replays=1, report=False)
+             RANDOM, save_replays=1, report=False)
     r = lab_cli("replay", out / "replays" / "game-00000.json")
     assert r.code == 0 and r.out.startswith("ok game-00000.json: RED wins"), r.text
 
@@ -225,7 +226,7 @@ def test_an_interrupted_sweep_resumes(tmp_path):
 
     axes = ["backers.patron.commitment=0,50,100"]
     whole = tmp_path / "whole"
-    sweep(str(DUEL), [], [], axes, whole, RunOptions(games=8, seed=2, executor="serial", jobs=1, chunk=4))
+    sweep(str(DUEL), [], [], axes, whole, RunOptions(games=8, seed=2, executor="serial", jobs=1, chunk=4), RANDOM)
     seen: list[tuple[str, int]] = []
 
     def stop(run, results):
@@ -235,13 +236,13 @@ def test_an_interrupted_sweep_resumes(tmp_path):
 
     cut = tmp_path / "cut"
     with pytest.raises(Stop):
-        sweep(str(DUEL), [], [], axes, cut, RunOptions(games=8, seed=2, executor="serial", jobs=1, chunk=4),
+        sweep(str(DUEL), [], [], axes, cut, RunOptions(games=8, seed=2, executor="serial", jobs=1, chunk=4), RANDOM,
               on_chunk=stop)
     again: list[tuple[str, int]] = []
     sweep(str(DUEL), [], [], axes, cut, RunOptions(games=8, seed=2, executor="serial", jobs=1, chunk=4, resume=True),
-          on_chunk=lambda run, results: again.extend((run.out.name, r["index"]) for r in results))
+          RANDOM, on_chunk=lambda run, results: again.extend((run.out.name, r["index"]) for r in results))
     assert len(again) == 24 - 12 and not set(again) & set(seen)
     assert (cut / "sweep.csv").read_bytes() == (whole / "sweep.csv").read_bytes()
     with pytest.raises(LabError, match="other points"):
         sweep(str(DUEL), [], [], ["backers.patron.commitment=0,60"], cut,
-              RunOptions(games=8, seed=2, executor="serial", jobs=1, resume=True))
+              RunOptions(games=8, seed=2, executor="serial", jobs=1, resume=True), RANDOM)

@@ -26,7 +26,7 @@ from ..engine import (
     legal_actions,
 )
 from ..engine.air import intercept_chance
-from ..engine.combat import win_chance
+from ..engine.combat import attackers_at, win_chance
 from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.supply import supplied
 from ..scenario import model as m
@@ -54,6 +54,18 @@ def place_values(state: GameState) -> np.ndarray:
     w = state.world
     return (1.0 + 2.0 * w.vp / max(1, int(w.vp.max())) * 5.0 + w.population / 200_000.0 + state.oil / 100_000.0
             + 1.5 * w.is_airbase + 1.5 * w.is_hub + 4.0 * w.is_bank + 0.5 * w.is_port)
+
+
+def _standing_lost(state: GameState, place: int, intensity: float) -> float:
+    """Legitimacy a side would lose for the civilians a strike or battle of this
+    intensity harms here, by the scenario's own harm rules."""
+    pol = state.world.spec.rules.politics
+    return state.world.population[place] / 100_000.0 * pol.harm_per_strike * intensity * pol.harm_legitimacy
+
+
+def _power_of(state: GameState, units: np.ndarray) -> float:
+    w = state.world
+    return float(np.sum(state.u_str[units] * w.t_quality[state.u_type[units]]))
 
 
 def ground_power(state: GameState) -> np.ndarray:
@@ -138,12 +150,15 @@ class UtilityAgent:
 
     @staticmethod
     def _threat(state: GameState, f: int, power: np.ndarray, hostile: np.ndarray) -> np.ndarray:
-        """Enemy ground power that could strike each place from its neighbours."""
+        """Enemy ground power that could strike each place next turn: from its hostile
+        neighbours, and (at a discount) from one hostile step further back, since a
+        week's march along the enemy's own roads brings those troops to the front."""
         w = state.world
         enemy = power[w.enemies[f]].sum(axis=0) if w.enemies[f].any() else np.zeros(w.P)
+        near = np.array([sum(enemy[n] for n in w.neighbours[p] if hostile[n]) for p in range(w.P)])
         threat = np.zeros(w.P)
         for p in range(w.P):
-            threat[p] = sum(enemy[n] for n in w.neighbours[p] if hostile[n])
+            threat[p] = sum(enemy[n] + 0.5 * near[n] for n in w.neighbours[p] if hostile[n])
         return threat
 
     def _choose(self, state: GameState, options) -> ChooseOption:
@@ -210,7 +225,7 @@ class UtilityAgent:
             near_front = any(own_front[n] for n in w.neighbours[p]) or own_front[p]
             if a.kind == "units":
                 gain = enemy_power[p] / 1000.0 * (2.0 if near_front else 0.7) * (1.0 + 0.2 * values[p])
-                gain -= pers.legitimacy * w.population[p] / 400_000.0
+                gain -= pers.legitimacy * _standing_lost(state, p, 1.0) * 8.0
             elif a.kind == "air_defence":
                 gain = 3.0 * risk + (1.5 if near_front else 0.3)
             else:
@@ -226,6 +241,7 @@ class UtilityAgent:
         w = state.world
         best, best_score, best_p = None, 0.0, 0.0
         need = self.level.attack_odds + self.odds_shift - 0.05 * (pers.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
+        enemy = power[w.enemies[f]].sum(axis=0)
         for a in options:
             if not isinstance(a, Attack):
                 continue
@@ -235,9 +251,18 @@ class UtilityAgent:
                 continue
             gain = p * values[target] * (0.5 + 0.5 * pers.aggression)
             if w.population[target] > 0:
-                gain -= pers.legitimacy * w.population[target] / 1_000_000.0
-            # Leaving a threatened origin bare is a cost for a cautious side.
-            gain -= (1.0 - p) * pers.caution * values[origin] * (threat[origin] > 0) * 0.3
+                gain -= pers.legitimacy * _standing_lost(state, target, w.spec.rules.combat.battle_harm) * 8.0
+            # A place taken only to be lost next week is worth little, and the week's
+            # losses weaken the coalition: weigh whether the force can hold it.
+            going = _power_of(state, attackers_at(state, f, origin))
+            counter = sum(enemy[n] for n in w.neighbours[target] if n != origin and hostile[n])
+            hold = min(1.0, going * w.terrain_defence[target] / (counter + 1.0))
+            gain *= 0.3 + 0.7 * hold
+            # So is the place the attack sets out from, if it is left bare to a neighbour.
+            left = power[f][origin] - going + state.local_defence[origin]
+            exposed = sum(enemy[n] for n in w.neighbours[origin] if n != target and hostile[n])
+            if exposed > 0:
+                gain -= pers.caution * values[origin] * min(1.0, exposed / (left * w.terrain_defence[origin] + 1.0)) * 0.5
             if gain > best_score:
                 best, best_score, best_p = a, gain, p
         if best is not None:
@@ -266,8 +291,12 @@ class UtilityAgent:
             to = w.pidx[a.to]
             if not w.t_ground[state.u_type[a.unit]]:
                 continue
-            # Do not strip a place that is itself under threat.
-            keep = pers.caution * threat[here] * values[here] / 1000.0 / (1.0 + max(own[here] - state.u_str[a.unit], 0) / 2000.0)
+            # Do not strip a place that is itself under threat, and never leave one that
+            # faces the enemy with nobody at all to hold it.
+            left = max(own[here] - state.u_str[a.unit] * w.t_quality[state.u_type[a.unit]], 0.0)
+            if threat[here] > 0 and left + state.local_defence[here] <= 0:
+                continue
+            keep = pers.caution * threat[here] * values[here] / 1000.0 / (1.0 + left / 2000.0)
             score = need[to] - max(need[here], keep) - 0.05
             if score > best_score:
                 best, best_score = a, score

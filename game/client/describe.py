@@ -156,10 +156,10 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
     obj = objectives(w).get(p)
     if obj:
         lines.append(f"<font color='{GOLD}'>Objective ({esc(', '.join(obj))})</font>")
+    if state.local_defence[p] > 0:
+        lines.append(esc(f"{state.local_defence[p]:,.0f} armed locals defend it"))
     if owner < 0:
         extra = []
-        if state.local_defence[p] > 0:
-            extra.append(f"{state.local_defence[p]:,.0f} armed locals defend it")
         if w.allegiance_cost[p] > 0:
             extra.append(f"allegiance can be bought for {money(w.allegiance_cost[p])}")
         if extra:

@@ -152,7 +152,9 @@ class AttackDialog(Dialog):
         ]
         if info["owner"] >= 0:
             lines.append(f"<b>Defending {D.esc(w.place_name(target))}:</b> {D.fac(w, info['owner'])} with "
-                         f"{len(info['defenders'])} unit(s), {D.people(info['defence_strength'])} fighters; "
+                         f"{len(info['defenders'])} unit(s)"
+                         + (f" and {D.people(info['locals'])} armed locals" if info["locals"] > 0 else "")
+                         + f", {D.people(info['defence_strength'])} fighters; "
                          f"{info['terrain']} ground multiplies their strength ×{info['terrain_factor']:.1f}.")
         else:
             lines.append(f"<b>{D.esc(w.place_name(target))}</b> is neutral: "

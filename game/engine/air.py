@@ -102,10 +102,13 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
         targets = targets[w.t_ground[state.u_type[targets]]]
     damage = 0.0
     if len(targets):
-        total = float(np.sum(state.u_str[targets]))
+        # A strike on troops in a town also hits the armed locals fighting beside them.
+        locals_ = float(state.local_defence[target]) if kind == "units" else 0.0
+        total = float(np.sum(state.u_str[targets])) + locals_
         share = min(w.spec.rules.air.max_strike_share, power / max(total, 1.0))
         damage = total * share
         state.u_str[targets] *= 1.0 - share
+        state.local_defence[target] = locals_ * (1.0 - share) if locals_ else state.local_defence[target]
         state.prune(targets)
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
     data.update(damage=round(damage, 1), harm=round(harm, 1))

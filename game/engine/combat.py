@@ -75,11 +75,11 @@ def battle_power(state: GameState, faction: int, origin: int, target: int) -> tu
     a_power = _power(state, atk, faction, bool(supplied(state, faction)[origin]))
     a_power *= 1.0 + rules.air_support * air_cover(state, faction, target)
     owner = int(state.owner[target])
-    if owner < 0:
-        d_power = float(state.local_defence[target])
-    else:
+    # Armed locals fight for a neutral place, and for a held one that has kept its first allegiance.
+    d_power = float(state.local_defence[target])
+    if owner >= 0:
         dfd = defenders_at(state, target)
-        d_power = _power(state, dfd, owner, bool(supplied(state, owner)[target]))
+        d_power += _power(state, dfd, owner, bool(supplied(state, owner)[target]))
         d_power *= 1.0 + rules.air_support * air_cover(state, owner, target)
     return a_power, d_power * w.terrain_defence[target]
 
@@ -122,7 +122,13 @@ def capture(state: GameState, faction: int, place: int) -> None:
     state.local_defence[place] = 0.0
     if old >= 0:
         state.places_lost[old] += 1
-        state.cohesion[old] = max(0.0, state.cohesion[old] - w.spec.rules.politics.cohesion_per_loss)
+        pol = w.spec.rules.politics
+        loss = pol.cohesion_per_loss + pol.cohesion_per_point * float(w.vp[place])
+        state.cohesion[old] = max(0.0, state.cohesion[old] - loss)
+        if faction >= 0:
+            # Winning lifts a coalition as losing frays it, so a place that changes hands
+            # back and forth does not by itself wear both sides out.
+            state.cohesion[faction] = min(100.0, state.cohesion[faction] + pol.cohesion_gain_share * loss)
     for u in state.units_at(place):
         o = int(state.u_owner[u])
         if o == faction:
@@ -156,11 +162,10 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     a_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(1.0 / ratio, 0.25, 3.0)))
     d_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(ratio, 0.25, 3.0)))
     a_lost = _take_losses(state, atk, a_frac)
-    if owner >= 0:
-        d_lost = _take_losses(state, dfd, d_frac)
-    else:
-        d_lost = float(state.local_defence[target]) * d_frac
-        state.local_defence[target] -= d_lost
+    d_lost = _take_losses(state, dfd, d_frac) if owner >= 0 else 0.0
+    locals_lost = float(state.local_defence[target]) * d_frac
+    state.local_defence[target] -= locals_lost
+    d_lost += locals_lost
     art = float(np.sum(state.u_str[atk][w.t_artillery[state.u_type[atk]]])) > 0
     harm = civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if art else 1.0))
     won = ratio >= 1.0

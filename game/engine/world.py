@@ -53,7 +53,10 @@ class World:
         self.lon = np.array([p.lon for p in places])
         self.population = np.array([p.population for p in places], dtype=np.float64)
         self.oil0 = np.array([p.oil_bpd for p in places], dtype=np.float64)
-        self.local_defence0 = np.array([p.local_defence for p in places], dtype=np.float64)
+        # A town's own armed men stand by the side it chose at the start.
+        guard = rules.combat.home_guard / 1000.0
+        self.local_defence0 = np.array([p.local_defence + (guard * p.population if p.owner else 0.0) for p in places],
+                                       dtype=np.float64)
         self.allegiance_cost = np.array([p.allegiance_cost for p in places])
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])

@@ -7,8 +7,9 @@
 Modules: `variant` (a scenario with `--set` and `--without`), `overrides` (`--set`),
 `counterfactual` (removing a backer), `play` (what a worker does), `runner` and
 `store` (runs, resumable results), `executors` (serial, local pool, Dask),
-`outputs`, `report` and `charts` (files), `stats` (Wilson, Bradley-Terry),
-`simulate`, `sweep`, `tournament`, `replays`, `bench`, and `commands` (the CLI).
+`outputs`, `report` and `charts` (files), `stats` (Wilson, Bradley-Terry), `momentum`
+(each side's low point and recoveries), `simulate`, `sweep`, `tournament`, `replays`,
+`compare` (finished runs side by side), `bench`, and `commands` (the CLI).
 """
 
 from .errors import LabError

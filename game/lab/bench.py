@@ -15,9 +15,9 @@ JOBS = 2
 
 
 def bench_agent() -> str:
-    from ..ai.runner import AGENTS
+    from .runner import default_level
 
-    return "normal" if "normal" in AGENTS else "random"
+    return default_level()  # what an unqualified `simulate` plays, so the figure is the one users see
 
 
 def bench_lab(scenario_path: str | Path, games: int = GAMES, jobs: int = JOBS) -> dict:

@@ -114,6 +114,35 @@ def turns_chart(turns_by_outcome: dict[str, list[int]], colours: dict[str, str],
     return fig
 
 
+def low_turns_chart(low_turns: dict[str, list[int]], colours: dict[str, str], labels: dict[str, str],
+                    last_turn: int, start: dt.date, days_per_turn: int, title: str) -> Figure:
+    """One histogram per side, on a shared turn axis: the turn of its low point in the
+    games it recovered from. Panels rather than stacked bars, because a game can be a
+    recovery for more than one side."""
+    fig = _figure(8.0, 1.4 + 1.9 * len(low_turns))
+    axes = fig.subplots(len(low_turns), 1, sharex=True, squeeze=False)[:, 0]
+    hi = max([t for ts in low_turns.values() for t in ts] + [last_turn])
+    width = max(1, int(np.ceil(hi / 100)))
+    bins = np.arange(-0.5, hi + width + 0.5, width)  # the low can be turn 0, the start
+    for ax, (k, turns) in zip(axes, low_turns.items()):
+        if turns:
+            ax.hist(turns, bins=bins, color=colours[k], alpha=0.85, edgecolor="white", linewidth=0.4)
+            med = float(np.median(turns))
+            ax.axvline(med, color="#333333", linestyle="--", linewidth=1, label=f"median: turn {med:g}")
+            ax.legend(frameon=False, loc="upper right", fontsize=9)
+        else:
+            ax.text(0.5, 0.5, "no game with a recovery", transform=ax.transAxes, ha="center", color="#777777")
+        ax.set_title(f"{labels[k]}: {len(turns)} games with a recovery", loc="left", fontsize=9.5)
+        ax.set_ylabel("games")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _style(ax)
+    axes[-1].set_xlim(-0.5, hi + width)
+    axes[-1].set_xlabel("turn of the low point (fewest places held)")
+    _dates_on_top(axes[0], start, days_per_turn)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    return fig
+
+
 def _dates_on_top(ax, start: dt.date, days_per_turn: int) -> None:
     """A second x axis with the calendar date of each turn."""
     top = ax.secondary_xaxis("top", functions=(lambda t: t, lambda t: t))

@@ -1,4 +1,4 @@
-"""The lab's commands for `sandtable`: simulate, sweep, tournament and replay.
+"""The lab's commands for `sandtable`: simulate, sweep, tournament, replay and compare.
 
 `add_commands(subparsers)` adds them to the main parser; each sets `func(args) -> int`
 (the exit status). Mistakes in a request are printed one line each as
@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import LabError
 from .executors import EXECUTORS, default_jobs
 
+AI_DEFAULT = "a faction not named plays at level normal, or random if no normal agent is installed"
 EPILOG_SEEDS = ("Game i is seeded by SeedSequence(SEED).spawn(GAMES)[i]: results do not depend on --jobs, "
                 "--executor or chunking.")
 
@@ -209,6 +210,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+
+    try:
+        compare(args.runs, args.baseline, args.markdown)
+    except LabError as exc:
+        return _user_errors(exc)
+    if args.markdown:
+        print(f"wrote {args.markdown}")
+    return 0
+
+
 # -- wiring -----------------------------------------------------------------------------------------
 
 
@@ -243,12 +256,12 @@ def add_commands(subparsers) -> None:
         description=_para("Play GAMES seeded AI-vs-AI games of a scenario and write DIR/summary.json, games.csv, "
                           "turns.csv and report.md with charts."),
         epilog=_para(EPILOG_SEEDS) + "\n\nexamples:\n"
-               "  sandtable simulate SCENARIO --games 500 --ai FACTION=normal\n"
+               "  sandtable simulate SCENARIO --games 500 --ai FACTION=easy\n"
                "  sandtable simulate SCENARIO --without BACKER --out out/without-backer\n"
                "  sandtable simulate SCENARIO --set backers.BACKER.packages.PACKAGE.cap=10")
     _run_options(p, 100)
     p.add_argument("--ai", action="append", metavar="FACTION=LEVEL",
-                   help="agent level for a faction (repeatable; default: random for every faction)")
+                   help=f"agent level for a faction (repeatable; {AI_DEFAULT})")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="change a scenario value by dotted path, e.g. backers.BACKER.commitment=60 (repeatable)")
     p.add_argument("--save-replays", type=int, default=0, metavar="K",
@@ -270,7 +283,8 @@ def add_commands(subparsers) -> None:
                    help="instead of the full grid, K points of a Latin hypercube (seeded by --seed)")
     p.add_argument("--fix", action="append", metavar="PATH=VALUE",
                    help="a value changed at every point, like simulate's --set (repeatable)")
-    p.add_argument("--ai", action="append", metavar="FACTION=LEVEL", help="agent level for a faction (repeatable)")
+    p.add_argument("--ai", action="append", metavar="FACTION=LEVEL",
+                   help=f"agent level for a faction (repeatable; {AI_DEFAULT})")
     p.add_argument("--focus", action="append", metavar="OUTCOME",
                    help="outcome(s) to chart: a faction id or 'draw' (default: every outcome seen on a grid; "
                         "the one that varies most in a sample)")
@@ -295,3 +309,19 @@ def add_commands(subparsers) -> None:
     p.add_argument("file", metavar="FILE", help="a replay file (DIR/replays/game-NNNNN.json)")
     p.add_argument("--scenario", metavar="PATH", help="the scenario file, if it has moved since the recording")
     p.set_defaults(func=cmd_replay)
+
+    p = subparsers.add_parser(
+        "compare", help="finished simulate runs side by side: win rates, game length, momentum",
+        formatter_class=fmt,
+        description=_para("Read the summary.json of each finished simulate run (or sweep point) and print one row "
+                          "per run: games, each side's win rate and draws with Wilson 95% intervals, mean turns, "
+                          "and the median turn of each side's low point in the games it recovered from. A run is "
+                          "named by its --without and --set changes, or else by its directory."),
+        epilog=_para("With --baseline, each side also gets its change in win rate against the baseline, in "
+                     "percentage points, and 'separated': yes when the two 95% intervals do not overlap.")
+               + "\n\nexample:\n"
+               "  sandtable compare out/no-backer out/half-backer --baseline out/base --markdown compare.md")
+    p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="a simulate run's output directory")
+    p.add_argument("--baseline", metavar="DIR", help="the run the others are measured against (the first row, unless listed among them)")
+    p.add_argument("--markdown", metavar="FILE", help="also write the table to FILE as GitHub Markdown")
+    p.set_defaults(func=cmd_compare)

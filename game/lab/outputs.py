@@ -16,9 +16,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..atomic import write_atomic, write_text_atomic
+from .momentum import momentum
+from .play import TURN_STATS
 from .stats import rate, spread
-
-TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes")
 
 
 def key_places(spec) -> list[str]:
@@ -50,7 +50,8 @@ def write_csv(path: Path, header: list[str], rows) -> None:
     write_atomic(path, write)
 
 
-def games_table(spec, entropy: int, results: list[dict]) -> tuple[list[str], list[list]]:
+def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list]) -> tuple[list[str], list[list]]:
+    """One row per game; `lows` holds each finished game's low points (see `momentum`)."""
     factions = list(spec.factions)
     places = list(spec.map.places)
     keys = key_places(spec)
@@ -58,7 +59,8 @@ def games_table(spec, entropy: int, results: list[dict]) -> tuple[list[str], lis
     backers = list(spec.backers)
     header = (["index", "entropy", "spawn_key"] + [f"agent_{f}" for f in factions]
               + ["status", "winner", "reason", "turns"] + [f"owner_{p}" for p in keys]
-              + ["harm"] + [f"harm_{f}" for f in factions] + [f"deliveries_{b}" for b in backers] + ["error"])
+              + ["harm"] + [f"harm_{f}" for f in factions] + [f"deliveries_{b}" for b in backers]
+              + [f"{c}_{f}" for f in factions for c in ("low_turn", "low_places")] + ["error"])
     rows = []
     for r in results:
         ok = r["status"] == "ok"
@@ -70,6 +72,8 @@ def games_table(spec, entropy: int, results: list[dict]) -> tuple[list[str], lis
             row += [_num(r["harm"], 2)] + [_num(h, 2) for h in r["harm_by"]] + list(r["deliveries"])
         else:
             row += [""] * (len(keys) + 1 + len(factions) + len(backers))
+        low = lows.get(r["index"])  # none for a failed game
+        row += [x for p in low for x in (p.turn, p.places)] if low else [""] * (2 * len(factions))
         row.append(r.get("error", ""))
         rows.append(row)
     return header, rows
@@ -143,6 +147,7 @@ def summarise(run) -> dict:
         "outcomes": outcome_counts(spec, results),
         "reasons": reasons(results),
         "turns": spread([r["turns"] for r in ok]),
+        "momentum": momentum(list(spec.factions), run.low_points().values()),
         "failures": [{"index": r["index"], "entropy": run.seed, "spawn_key": r["spawn_key"], "error": r["error"]}
                      for r in failed],
         # Wall clock of the whole session (start-up included), over every game it played.
@@ -155,7 +160,7 @@ def summarise(run) -> dict:
 def write_tables(run) -> None:
     spec = run.prepared.spec
     results = run.results()
-    write_csv(run.out / "games.csv", *games_table(spec, run.seed, results))
+    write_csv(run.out / "games.csv", *games_table(spec, run.seed, results, run.low_points()))
     write_csv(run.out / "turns.csv", *turns_table(spec, results, run.turn_rows))
 
 

@@ -60,6 +60,15 @@ def world_for(spec_json: str, sha256: str) -> World:
     return world
 
 
+# A turn row is [turn, then these figures for each faction in turn, then each backer's deliveries].
+TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes")
+
+
+def turn_column(faction: int, stat: str) -> int:
+    """Where a faction's figure stands in a turn row."""
+    return 1 + len(TURN_STATS) * faction + TURN_STATS.index(stat)
+
+
 class TurnTracker:
     """Per-turn figures for turns.csv: at turn 0 (the start) and at the end of every
     round, each faction's places, ground strength, funds, legitimacy and cohesion, its

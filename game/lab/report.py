@@ -6,6 +6,7 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from . import charts
+from .momentum import recovery_turns
 from .outputs import TURN_STATS, key_places
 
 
@@ -94,6 +95,10 @@ def write_report(run, summary: dict, command: str = "") -> None:
     fig = charts.band_chart(tl.by_faction("strength"), colours, names, "ground strength (fighters)",
                             "Ground strength over time", meta.start_date, meta.days_per_turn, tl.running, note)
     charts.save_png(fig, out / "charts" / "strength.png")
+    fig = charts.low_turns_chart(recovery_turns(fids, run.low_points().values()), colours, names, meta.last_turn,
+                                 meta.start_date, meta.days_per_turn, "When the tide turns: each side's low point "
+                                 "in the games it recovered from")
+    charts.save_png(fig, out / "charts" / "momentum.png")
     has_backers = bool(spec.backers)
     if has_backers:
         bcol = {b: spec.backers[b].colour for b in spec.backers}
@@ -103,6 +108,18 @@ def write_report(run, summary: dict, command: str = "") -> None:
         charts.save_png(fig, out / "charts" / "deliveries.png")
 
     write_text_atomic(out / "report.md", _markdown(run, summary, results, command, has_backers))
+
+
+def _momentum(spec, block: dict) -> list[str]:
+    L = ["### When the tide turns", "",
+         f"A side's low point is the last turn at which it held its fewest places. A game is a recovery for that "
+         f"side when it ended holding at least {block['recovery_places']} places more than at its low point; the "
+         "table and chart give the turn of the low point over those games.", "",
+         "| side | games with a recovery | low point: median turn | 10th–90th percentile |", "|---|---:|---:|---|"]
+    for f, m in block["factions"].items():
+        median, spread = ("–", "–") if m["median"] is None else (f"{m['median']:g}", f"{m['p10']:g}–{m['p90']:g}")
+        L.append(f"| {spec.factions[f].short} | {m['count']} | {median} | {spread} |")
+    return L + ["", "![Turn of the low point in games with a recovery](charts/momentum.png)", ""]
 
 
 def _subtitle(summary: dict) -> str:
@@ -179,6 +196,7 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L.append("")
     L.append("![Ground strength by turn](charts/strength.png)")
     L.append("")
+    L += _momentum(spec, summary["momentum"])
     keys = key_places(spec)
     ok = [r for r in results if r["status"] == "ok"]
     if keys and ok:

@@ -19,14 +19,24 @@ from .. import __version__
 from ..engine.persist import write_json_atomic
 from .errors import LabError
 from .executors import open_executor
+from .momentum import LowPoint, low_points
 from .play import Chunk, GameJob, failed_result, run_chunk
 from .store import RESULTS, ResultStore
 from .variant import Prepared
 
 
+def default_level() -> str:
+    """The level of a faction that `--ai` leaves out. An analyst who asks for a few
+    hundred games wants to learn about the war, not about random play, so it is the
+    utility AI; random only stands in when no "normal" agent is registered."""
+    from ..ai.runner import AGENTS
+
+    return "normal" if "normal" in AGENTS else "random"
+
+
 def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
-    """Every faction's agent level ("random" unless given), checked against the agents
-    registered now; LabError with did-you-mean for an unknown faction or level."""
+    """Every faction's agent level (`default_level()` unless given), checked against the
+    agents registered now; LabError with did-you-mean for an unknown faction or level."""
     from ..ai.runner import AGENTS, is_level
     from ..scenario.errors import did_you_mean
 
@@ -41,7 +51,8 @@ def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
                             f"known levels: {', '.join(AGENTS)} (hard:MS sets its thinking time)")
     if problems:
         raise LabError(problems)
-    return {fid: levels.get(fid, "random") for fid in factions}
+    default = default_level()
+    return {fid: levels.get(fid, default) for fid in factions}
 
 
 def parse_ai(texts: list[str]) -> dict[str, str]:
@@ -67,6 +78,7 @@ class Run:
     ran: int = 0  # this run's games played in this session
     session_games: int = 0  # games of all runs played in this session (a sweep plays many runs at once)
     elapsed: float = 0.0  # seconds the session took
+    _lows: tuple | None = field(default=None, init=False, repr=False)  # (state of the results, low points)
 
     @property
     def games(self) -> int:
@@ -107,6 +119,17 @@ class Run:
     def turn_rows(self, index: int) -> list[list]:
         """A game's per-turn rows, read back from the results file."""
         return self.store.turn_rows(index)
+
+    def low_points(self) -> dict[int, list[LowPoint]]:
+        """Every finished game's low points (see `momentum`) by game index. Finding them
+        reads each game's turn rows back from disk, and the summary, games.csv and the
+        report all want them, so they are kept until more games are stored."""
+        state = (len(self.store.results), self.ran)
+        if self._lows is None or self._lows[0] != state:
+            factions = len(self.prepared.spec.factions)
+            self._lows = (state, {r["index"]: low_points(self.turn_rows(r["index"]), factions)
+                                  for r in self.results() if r["status"] == "ok"})
+        return self._lows[1]
 
 
 def simple_jobs(games: int, levels: dict[str, str], replays: int = 0) -> list[GameJob]:

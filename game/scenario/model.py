@@ -133,7 +133,9 @@ class Place(Strict):
     features: list[Feature] = Field(default_factory=list, description="What holding the place gives.")
     oil_bpd: int = Field(0, ge=0, le=5_000_000, description="Oil produced or exported here, barrels per day.")
     local_defence: int = Field(
-        0, ge=0, le=100_000, description="Armed locals who defend a neutral place against anyone who enters."
+        0, ge=0, le=100_000,
+        description="Armed locals who defend the place: a neutral one against anyone who enters, a held one "
+        "for its holder at the start (on top of `rules.combat.home_guard`), until they are beaten.",
     )
     allegiance_cost: Money = Field(
         0.0, description="Price to buy a neutral place's allegiance; 0 means it cannot be bought."
@@ -620,6 +622,11 @@ class CombatRules(Strict):
         0.5, ge=0, le=100, description="Civilian harm of a battle in a populated place, relative to one strike."
     )
     artillery_harm: float = Field(1.5, ge=1, le=10, description="Harm multiplier when the attacker brings artillery.")
+    home_guard: float = Field(
+        0.0, ge=0, le=100,
+        description="Armed locals per 1,000 inhabitants who defend a place for the side holding it at the start. "
+        "They never move, are worn down by assaults and are gone once the place falls.",
+    )
 
 
 class SupplyRules(Strict):
@@ -657,6 +664,12 @@ class PoliticsRules(Strict):
     harm_per_strike: float = Field(2.0, ge=0, le=1000, description="Civilians harmed per strike per 100k people.")
     harm_legitimacy: float = Field(0.05, ge=0, le=100, description="Legitimacy lost per civilian harmed.")
     cohesion_per_loss: float = Field(2.0, ge=0, le=100, description="Cohesion lost per lost place or rout.")
+    cohesion_per_point: float = Field(
+        0.0, ge=0, le=100, description="Extra cohesion lost per victory point of a lost place, so big losses hurt more."
+    )
+    cohesion_gain_share: Fraction = Field(
+        0.0, description="Share of the cohesion a loser gives up that the side taking the place gains (up to 100)."
+    )
     defection_below: Percent = Field(30.0, description="Cohesion under which militias start to leave.")
     cohesion_recovery: float = Field(
         0.5, ge=0, le=100, description="Cohesion regained in a turn without losses, up to the starting value."

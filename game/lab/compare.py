@@ -1,0 +1,214 @@
+"""`compare`: finished simulate runs side by side, read from their summary.json files.
+
+One row per run: win rates with their Wilson intervals, draws, game length and each
+side's momentum (the median turn of its low point in the games it recovered from).
+Against a baseline run each side also gets the change in win rate, in percentage
+points, and whether the two intervals are *separated* (do not overlap): a cautious
+reading of "the change is larger than the noise of this many games".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..atomic import write_text_atomic
+from .errors import LabError
+
+SUMMARY = "summary.json"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    path: Path  # the run's directory, as given
+    summary: dict
+
+    @property
+    def factions(self) -> list[str]:
+        return [k for k in self.summary["outcomes"] if k != "draw"]
+
+    @property
+    def changes(self) -> str:
+        """The run's --without and --set, as recorded; empty for the scenario as written."""
+        s = self.summary
+        return "; ".join([f"without {b}" for b in s.get("without") or []] + list(s.get("sets") or []))
+
+
+def read_run(path: str | Path) -> RunSummary:
+    """A finished simulate run's summary; LabError naming the path if it is not one."""
+    from ..engine.persist import SaveError, read_json
+
+    path = Path(path)
+    if not path.is_dir():
+        raise LabError(f"{path}: {'not a directory' if path.exists() else 'no such directory'} "
+                       "(give the output directory of a simulate run)")
+    file = path / SUMMARY
+    if not file.is_file():
+        raise LabError(f"{path}: no {SUMMARY}, so not a finished simulate run "
+                       "(an interrupted run is finished with --resume)")
+    try:
+        summary = read_json(file, "summary")
+    except SaveError as exc:
+        raise LabError(str(exc)) from None
+    problem = _shape_problem(summary)
+    if problem:
+        raise LabError(f"{file}: {problem}")
+    return RunSummary(path, summary)
+
+
+def _is_rate(o) -> bool:
+    return (isinstance(o, dict) and (o.get("rate") is None or isinstance(o["rate"], (int, float)))
+            and isinstance(o.get("ci95"), list) and len(o["ci95"]) == 2
+            and all(isinstance(x, (int, float)) for x in o["ci95"]))
+
+
+def _shape_problem(s) -> str:
+    """What makes a parsed summary.json unusable here, or "" if nothing does."""
+    if not isinstance(s, dict):
+        return "not a lab summary (not a JSON object)"
+    if "tournament" in s:
+        return "a tournament's summary; compare reads simulate runs"
+    for key, ok in (("scenario", isinstance(s.get("scenario"), str)),
+                    ("completed", isinstance(s.get("completed"), int)),
+                    ("outcomes", isinstance(s.get("outcomes"), dict) and "draw" in s["outcomes"]
+                     and all(_is_rate(o) for o in s["outcomes"].values())),
+                    ("turns", isinstance(s.get("turns"), dict))):
+        if not ok:
+            return f"not a simulate summary (its '{key}' is missing or malformed)"
+    return ""
+
+
+def read_runs(paths: list[str | Path], baseline: str | Path | None = None) -> tuple[list[RunSummary], int | None]:
+    """The runs to show, the baseline first when it is not among them, and the baseline's
+    row (or None). Every unreadable run is reported, one line each; then runs of
+    different scenarios."""
+    listed = [Path(p) for p in paths]
+    if baseline is not None:
+        base = Path(baseline)
+        same = [i for i, p in enumerate(listed) if p.resolve() == base.resolve()]
+        if not same:
+            listed.insert(0, base)
+        base_row = same[0] if same else 0
+    else:
+        base_row = None
+    runs, problems = [], []
+    for p in listed:
+        try:
+            runs.append(read_run(p))
+        except LabError as exc:
+            problems += exc.problems
+    if problems:
+        raise LabError(problems)
+    first = runs[0]
+    for r in runs[1:]:
+        if r.summary["scenario"] != first.summary["scenario"]:
+            problems.append(f"{r.path}: a run of scenario '{r.summary['scenario']}', but {first.path} is a run of "
+                            f"'{first.summary['scenario']}'; compare runs of one scenario")
+        elif r.factions != first.factions:  # the same id with other sides: an edited file, not a variant
+            problems.append(f"{r.path}: its sides are {', '.join(r.factions)}, but {first.path} has "
+                            f"{', '.join(first.factions)}; compare runs of one scenario")
+    if problems:
+        raise LabError(problems)
+    return runs, base_row
+
+
+def run_names(runs: list[RunSummary]) -> list[str]:
+    """A run is named by its changes to the scenario, or else by its directory; names
+    that would be shown twice fall back to the path as given."""
+    names = [r.changes or r.path.name for r in runs]
+    return [str(r.path) if names.count(n) > 1 else n for r, n in zip(runs, names)]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def _rate_cell(o: dict) -> str:
+    if o["rate"] is None:
+        return "–"
+    return f"{_pct(o['rate'])}% ({_pct(o['ci95'][0])}–{_pct(o['ci95'][1])})"
+
+
+def separated(a: dict, b: dict) -> bool:
+    """True when two 95% intervals do not overlap."""
+    return a["ci95"][1] < b["ci95"][0] or b["ci95"][1] < a["ci95"][0]
+
+
+def _momentum_cell(summary: dict, faction: str) -> str:
+    # Summaries written before the momentum figures existed simply have none to show.
+    m = (summary.get("momentum") or {}).get("factions", {}).get(faction) or {}
+    return "–" if m.get("median") is None else f"{m['median']:g}"
+
+
+def table(runs: list[RunSummary], base_row: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """The header and one row of text cells per run."""
+    factions = runs[0].factions
+    header = ["run", "games"] + [f"{f} wins" for f in factions] + ["draws", "mean turns"]
+    header += [f"{f} low turn" for f in factions]
+    if base_row is not None:
+        for f in factions:
+            header += [f"Δ {f}", f"{f} separated"]
+    rows = []
+    for i, (run, name) in enumerate(zip(runs, run_names(runs))):
+        s = run.summary
+        games = str(s["completed"]) + (f" (+{s['failed']} failed)" if s.get("failed") else "")
+        mean = s["turns"].get("mean")
+        row = [name + (" (baseline)" if i == base_row else ""), games]
+        row += [_rate_cell(s["outcomes"][k]) for k in factions + ["draw"]]
+        row += ["–" if mean is None else f"{mean:.1f}"] + [_momentum_cell(s, f) for f in factions]
+        if base_row is not None:
+            for f in factions:
+                mine, theirs = s["outcomes"][f], runs[base_row].summary["outcomes"][f]
+                if i == base_row or mine["rate"] is None or theirs["rate"] is None:
+                    row += ["–", "–"]
+                else:
+                    row += [f"{100 * (mine['rate'] - theirs['rate']):+.1f}",
+                            "yes" if separated(mine, theirs) else "no"]
+        rows.append(row)
+    return header, rows
+
+
+def markdown(header: list[str], rows: list[list[str]]) -> str:
+    """A GitHub Markdown table: the run names left-aligned, the figures right-aligned."""
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    return "\n".join([line(header), "|---|" + "---:|" * (len(header) - 1)] + [line(r) for r in rows]) + "\n"
+
+
+CAPTION = ("wins and draws: share of completed games (Wilson 95% interval); low turn: median turn of a side's "
+           "low point in the games it recovered from")
+BASELINE_CAPTION = ("; Δ: change in win rate against the baseline, in percentage points; separated: the two "
+                    "intervals do not overlap")
+
+
+def print_table(header: list[str], rows: list[list[str]], title: str, caption: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title, caption=caption)
+    for i, h in enumerate(header):
+        t.add_column(h, justify="left" if i == 0 else "right", overflow="fold")  # narrow terminals lose no figure
+    for r in rows:
+        t.add_row(*r)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        # Piped or redirected: nobody is reading at 80 columns, and wrapped cells are hard to read back.
+        wide = console.measure(t, options=console.options.update_width(1000)).maximum
+        console = Console(highlight=False, width=max(console.width, wide))
+    console.print(t)
+
+
+def compare(paths: list[str | Path], baseline: str | Path | None = None, markdown_file: str | Path | None = None
+            ) -> tuple[list[str], list[list[str]]]:
+    """Print the comparison (and write it as Markdown); LabError for unusable input."""
+    runs, base_row = read_runs(paths, baseline)
+    header, rows = table(runs, base_row)
+    if markdown_file is not None:
+        try:
+            write_text_atomic(markdown_file, markdown(header, rows))
+        except OSError as exc:
+            raise LabError(f"{markdown_file}: cannot write the table ({exc.strerror or exc})") from None
+    print_table(header, rows, f"Runs of {runs[0].summary['scenario']} compared",
+                CAPTION + (BASELINE_CAPTION if base_row is not None else ""))
+    return header, rows

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The calibration runs behind scenarios/CALIBRATION.md: the historical run of the 2019
+# scenario, one run without each backer, a sweep over Turkey's commitment and a
+# hard-against-hard run, then a comparison table. Every run is seeded, so the figures
+# come out the same on any machine; only the time it takes differs (about an hour on
+# two cores at the default sizes).
+#
+#   scripts/calibrate.sh [OUT]          (or: make calibrate)
+#   GAMES=400 CF_GAMES=200 MINOR_GAMES=100 SWEEP_GAMES=60 HARD_GAMES=20 JOBS=2
+set -euo pipefail
+OUT=${1:-out/calibration}
+SANDTABLE=${SANDTABLE:-sandtable}
+SCENARIO=${SCENARIO:-scenarios/tripoli_2019.yaml}
+GAMES=${GAMES:-400}
+CF_GAMES=${CF_GAMES:-200}
+MINOR_GAMES=${MINOR_GAMES:-100}
+SWEEP_GAMES=${SWEEP_GAMES:-60}
+HARD_GAMES=${HARD_GAMES:-20}
+JOBS=${JOBS:-2}
+AI=(--ai gna=normal --ai lna=normal)
+COMMON=(--jobs "$JOBS" --no-progress --overwrite)
+
+run() { echo "== $*" >&2; "$SANDTABLE" "$@"; }
+
+run simulate "$SCENARIO" --games "$GAMES" "${AI[@]}" "${COMMON[@]}" --out "$OUT/historical"
+for backer in turkey russia uae; do
+  run simulate "$SCENARIO" --games "$CF_GAMES" "${AI[@]}" "${COMMON[@]}" --without "$backer" --out "$OUT/without-$backer"
+done
+for backer in qatar egypt france jordan sudan_chad saudi; do
+  run simulate "$SCENARIO" --games "$MINOR_GAMES" "${AI[@]}" "${COMMON[@]}" --without "$backer" --out "$OUT/without-$backer"
+done
+run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
+  --set backers.turkey.commitment=0,15,25,40,60 --out "$OUT/sweep-turkey"
+run simulate "$SCENARIO" --games "$HARD_GAMES" --ai gna=hard:300 --ai lna=hard:300 "${COMMON[@]}" --out "$OUT/hard-vs-hard"

@@ -1,0 +1,187 @@
+"""`compare`: finished simulate runs side by side from their summary.json files, with
+changes against a baseline, a Markdown copy, and one clear line for input it cannot use."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lab_helpers import DUEL, MINI, random_levels, run_cli
+
+from game.lab.compare import RunSummary, run_names, separated
+from game.lab.simulate import RunOptions, simulate
+from game.lab.variant import Variant
+
+HEADER = ("| run | games | blue wins | red wins | draws | mean turns | blue low turn | red low turn |")
+
+
+@pytest.fixture
+def lab_cli(capsys):
+    return lambda *argv: run_cli(capsys, *argv)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Duel runs with and without the patron (far apart), the base again on other seeds
+    (close to it), and a run of another scenario."""
+    root = tmp_path_factory.mktemp("compare")
+
+    def run(name, path=DUEL, seed=2, games=40, **variant):
+        simulate(Variant(str(path), **variant), root / name, RunOptions(games=games, seed=seed, executor="serial",
+                                                                        jobs=1), random_levels(path), report=False)
+        return root / name
+
+    return {"base": run("base"), "gone": run("gone", without=("patron",)), "again": run("again", seed=3),
+            "half": run("half", sets=("backers.patron.commitment=40",)), "mini": run("mini", MINI, games=2)}
+
+
+def _summary(path) -> dict:
+    return json.loads((path / "summary.json").read_text())
+
+
+def _rate(o: dict) -> str:
+    return f"{100 * o['rate']:.1f}% ({100 * o['ci95'][0]:.1f}–{100 * o['ci95'][1]:.1f})"
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def test_against_a_baseline(lab_cli, runs, tmp_path):
+    md = tmp_path / "tables" / "compare.md"
+    r = lab_cli("compare", runs["gone"], runs["again"], "--baseline", runs["base"], "--markdown", md)
+    assert r.code == 0, r.err
+    assert "Runs of lab_duel compared" in r.out and "without patron" in r.out
+    assert r.out.strip().endswith(f"wrote {md}")
+    lines = md.read_text().splitlines()
+    assert lines[0] == HEADER[:-1] + "| Δ blue | blue separated | Δ red | red separated |"
+    assert lines[1] == "|---|" + "---:|" * 11
+    rows = {c[0]: c for c in map(_cells, lines[2:])}
+    assert list(rows) == ["base (baseline)", "without patron", "again"]  # the baseline first, then as given
+    base = _summary(runs["base"])
+    assert rows["base (baseline)"][8:] == ["–"] * 4
+    for name, key, apart in (("without patron", "gone", "yes"), ("again", "again", "no")):
+        s = _summary(runs[key])
+        row = rows[name]
+        assert row[1] == str(s["completed"]) == "40"
+        assert row[2:5] == [_rate(s["outcomes"][k]) for k in ("blue", "red", "draw")]
+        assert row[5] == f"{s['turns']['mean']:.1f}"
+        for i, f in enumerate(("blue", "red")):
+            assert row[8 + 2 * i] == f"{100 * (s['outcomes'][f]['rate'] - base['outcomes'][f]['rate']):+.1f}"
+            assert row[9 + 2 * i] == apart
+    assert [p.name for p in md.parent.iterdir()] == ["compare.md"]  # written in one go, no temporary left
+
+
+def test_without_a_baseline_shows_momentum_and_no_changes(lab_cli, runs, tmp_path):
+    md = tmp_path / "c.md"
+    r = lab_cli("compare", runs["base"], runs["half"], "--markdown", md)
+    assert r.code == 0, r.err
+    lines = md.read_text().splitlines()
+    assert lines[0] == HEADER
+    for line, key in zip(lines[2:], ("base", "half")):
+        row = _cells(line)
+        momentum = _summary(runs[key])["momentum"]["factions"]
+        assert row[6:] == ["–" if momentum[f]["median"] is None else f"{momentum[f]['median']:g}"
+                           for f in ("blue", "red")]
+    assert [_cells(line)[0] for line in lines[2:]] == ["base", "backers.patron.commitment=40"]
+    assert any(_cells(line)[6] != "–" for line in lines[2:]), "no momentum shown: the test checks nothing"
+
+
+def test_a_baseline_also_listed_is_shown_once(lab_cli, runs, tmp_path):
+    md = tmp_path / "c.md"
+    assert lab_cli("compare", runs["gone"], runs["base"], "--baseline", runs["base"], "--markdown", md).code == 0
+    names = [_cells(line)[0] for line in md.read_text().splitlines()[2:]]
+    assert names == ["without patron", "base (baseline)"]
+
+
+def test_a_summary_from_before_momentum_is_still_read(lab_cli, runs, tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    s = _summary(runs["base"])
+    del s["momentum"]
+    (old / "summary.json").write_text(json.dumps(s))
+    md = tmp_path / "c.md"
+    assert lab_cli("compare", old, "--markdown", md).code == 0
+    assert _cells(md.read_text().splitlines()[2])[6:] == ["–", "–"]
+
+
+def test_intervals_are_separated_only_when_they_do_not_overlap():
+    def o(lo, hi):
+        return {"rate": (lo + hi) / 2, "ci95": [lo, hi]}
+
+    assert separated(o(0.1, 0.3), o(0.4, 0.6)) and separated(o(0.4, 0.6), o(0.1, 0.3))
+    assert not separated(o(0.1, 0.45), o(0.4, 0.6))
+    assert not separated(o(0.1, 0.4), o(0.4, 0.6))  # touching ends overlap
+
+
+def test_names_fall_back_to_the_path_when_they_would_repeat(tmp_path):
+    plain = {"sets": [], "without": []}
+    a, b = tmp_path / "x" / "run", tmp_path / "y" / "run"
+    changed = RunSummary(tmp_path / "z", {"sets": ["rules.embargo=0.3"], "without": ["patron", "rival"]})
+    assert run_names([RunSummary(a, plain), RunSummary(b, plain), changed]) == [
+        str(a), str(b), "without patron; without rival; rules.embargo=0.3"]
+
+
+def _one_error(r) -> str:
+    assert r.code == 2, r.text
+    (line,) = r.err.strip().splitlines()
+    assert line.startswith("sandtable: error: ")
+    return line
+
+
+def test_bad_runs_are_one_clear_line_each(lab_cli, runs, tmp_path):
+    assert f"{tmp_path / 'nowhere'}: no such directory" in _one_error(lab_cli("compare", tmp_path / "nowhere"))
+    (tmp_path / "file.txt").write_text("x")
+    assert f"{tmp_path / 'file.txt'}: not a directory" in _one_error(lab_cli("compare", tmp_path / "file.txt"))
+    (tmp_path / "empty").mkdir()
+    assert f"{tmp_path / 'empty'}: no summary.json" in _one_error(lab_cli("compare", runs["base"], tmp_path / "empty"))
+
+    def bad(name: str, text: str) -> str:
+        d = tmp_path / name
+        d.mkdir()
+        (d / "summary.json").write_text(text)
+        line = _one_error(lab_cli("compare", runs["base"], d, "--baseline", runs["gone"]))
+        assert f"{d / 'summary.json'}: " in line
+        return line
+
+    assert "corrupt or truncated" in bad("torn", (runs["base"] / "summary.json").read_text()[:200])
+    assert "not a JSON object" in bad("list", "[1, 2]")
+    s = _summary(runs["base"])
+    del s["outcomes"]["blue"]["ci95"]
+    assert "its 'outcomes' is missing or malformed" in bad("broken", json.dumps(s))
+    assert "a tournament's summary" in bad("tour", json.dumps({"tournament": {}, **_summary(runs["base"])}))
+    # Several bad runs: every one is named, one line each.
+    r = lab_cli("compare", tmp_path / "nowhere", tmp_path / "empty")
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 2
+
+
+def test_runs_of_different_scenarios_are_refused(lab_cli, runs, tmp_path):
+    line = _one_error(lab_cli("compare", runs["base"], runs["mini"]))
+    assert f"{runs['mini']}: a run of scenario 'mini', but {runs['base']} is a run of 'lab_duel'" in line
+    # Runs of the mini war relabelled as the duel: the id agrees, the sides do not.
+    relabelled = tmp_path / "relabelled"
+    relabelled.mkdir()
+    s = _summary(runs["mini"]) | {"scenario": "lab_duel"}
+    s["outcomes"] = {"green": s["outcomes"]["blue"], **s["outcomes"]}
+    (relabelled / "summary.json").write_text(json.dumps(s))
+    line = _one_error(lab_cli("compare", runs["base"], relabelled))
+    assert f"{relabelled}: its sides are green, blue, red, but {runs['base']} has blue, red" in line
+
+
+def test_an_unwritable_markdown_file_is_a_clear_error(lab_cli, runs, tmp_path):
+    (tmp_path / "block").write_text("a file where a directory should be")
+    line = _one_error(lab_cli("compare", runs["base"], "--markdown", tmp_path / "block" / "c.md"))
+    assert f"{tmp_path / 'block' / 'c.md'}: cannot write the table" in line
+
+
+def test_sweep_points_compare_like_runs(lab_cli, tmp_path):
+    from game.lab.sweep import sweep
+
+    sweep(str(DUEL), [], [], ["backers.patron.commitment=0,100"], tmp_path / "sw",
+          RunOptions(games=12, seed=1, executor="serial", jobs=1), random_levels(DUEL))
+    points = tmp_path / "sw" / "points"
+    md = tmp_path / "c.md"
+    assert lab_cli("compare", points / "p001", "--baseline", points / "p000", "--markdown", md).code == 0
+    rows = [_cells(line) for line in md.read_text().splitlines()[2:]]
+    assert [r[0] for r in rows] == ["backers.patron.commitment=0 (baseline)", "backers.patron.commitment=100"]
+    assert float(rows[1][8]) > 0  # the patron at full commitment helps blue

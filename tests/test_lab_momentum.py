@@ -1,0 +1,107 @@
+"""The momentum figures: each side's low point per game (games.csv) and, over the games
+it recovered from, when that low came (summary.json, report)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from lab_helpers import DUEL, TRIPOLI, random_levels
+
+from game.lab.momentum import RECOVERY, LowPoint, low_points, momentum
+from game.lab.simulate import RunOptions, simulate
+from game.lab.variant import Variant
+
+
+def _rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text())))
+
+
+def _turn_row(turn: int, *places: int) -> list:
+    """A turn row as the TurnTracker writes it, with only the places filled in."""
+    row: list = [turn]
+    for p in places:
+        row += [p, 0.0, 0.0, 0.0, 0.0, 0]
+    return row + [0]  # one backer's deliveries
+
+
+def test_low_point_is_the_last_turn_with_the_fewest_places():
+    rows = [_turn_row(0, 5, 3), _turn_row(1, 4, 4), _turn_row(2, 2, 5), _turn_row(3, 2, 6), _turn_row(4, 5, 3)]
+    blue, red = low_points(rows, 2)
+    assert blue == LowPoint(turn=3, places=2, end=5) and blue.recovered  # held at 2 for two turns, then back up
+    assert red == LowPoint(turn=4, places=3, end=3) and not red.recovered  # at the low at the start and the end
+    assert not LowPoint(4, 2, 2 + RECOVERY - 1).recovered
+    assert low_points([], 2) == []
+
+
+def test_momentum_counts_only_recoveries():
+    games = [[LowPoint(2, 1, 5), LowPoint(0, 3, 3)],
+             [LowPoint(6, 0, 4), LowPoint(1, 2, 9)],
+             [LowPoint(9, 4, 5), LowPoint(3, 1, 2)]]
+    m = momentum(["blue", "red"], games)
+    assert m["recovery_places"] == RECOVERY
+    assert m["factions"]["blue"] == {"count": 2, "mean": 4.0, "median": 4.0, "p10": 2.4, "p90": 5.6}
+    assert m["factions"]["red"]["count"] == 1 and m["factions"]["red"]["median"] == 1.0
+    assert momentum(["blue"], [])["factions"]["blue"] == {"count": 0, "mean": None, "median": None, "p10": None,
+                                                         "p90": None}
+
+
+def _lows_from_turns(turns: list[dict], game: int, faction: str) -> tuple[int, int, int]:
+    """(low turn, low places, final places) worked out from turns.csv alone."""
+    mine = sorted(((int(t["turn"]), int(t[f"places_{faction}"])) for t in turns if int(t["game"]) == game))
+    fewest = min(p for _, p in mine)
+    return max(turn for turn, p in mine if p == fewest), fewest, mine[-1][1]
+
+
+def test_duel_low_points_match_the_turn_rows(tmp_path):
+    out = tmp_path / "d"
+    simulate(Variant(str(DUEL)), out, RunOptions(games=16, seed=3, executor="serial", jobs=1), random_levels(DUEL),
+             report=False)
+    games, turns = _rows(out / "games.csv"), _rows(out / "turns.csv")
+    header = list(games[0])
+    assert header[-5:] == ["low_turn_blue", "low_places_blue", "low_turn_red", "low_places_red", "error"]
+    lows_seen = set()
+    for g in games:
+        for f in ("blue", "red"):
+            turn, places, _ = _lows_from_turns(turns, int(g["index"]), f)
+            assert (int(g[f"low_turn_{f}"]), int(g[f"low_places_{f}"])) == (turn, places), (g["index"], f)
+            lows_seen.add(turn)
+    assert lows_seen != {0}, "every low at the start: these games do not exercise the turn at all"
+
+
+@pytest.fixture(scope="module")
+def tripoli_run(tmp_path_factory):
+    """Random play on the 2019 map swings back and forth enough to have recoveries on both sides."""
+    out = tmp_path_factory.mktemp("momentum") / "t"
+    _, summary = simulate(Variant(str(TRIPOLI)), out, RunOptions(games=10, seed=1, executor="serial", jobs=1),
+                          random_levels(TRIPOLI))
+    return out, summary
+
+
+def test_summary_momentum_agrees_with_the_csv_files(tripoli_run):
+    out, summary = tripoli_run
+    assert json.loads((out / "summary.json").read_text())["momentum"] == summary["momentum"]
+    games, turns = _rows(out / "games.csv"), _rows(out / "turns.csv")
+    for f in ("gna", "lna"):
+        recovered = []
+        for g in games:
+            turn, places, end = _lows_from_turns(turns, int(g["index"]), f)
+            assert (int(g[f"low_turn_{f}"]), int(g[f"low_places_{f}"])) == (turn, places)
+            if end - places >= RECOVERY:
+                recovered.append(turn)
+        m = summary["momentum"]["factions"][f]
+        assert m["count"] == len(recovered) > 0
+        p10, p50, p90 = np.percentile(recovered, [10, 50, 90])
+        assert (m["median"], m["p10"], m["p90"]) == pytest.approx((p50, p10, p90), abs=1e-4)
+
+
+def test_report_shows_when_the_tide_turns(tripoli_run):
+    out, summary = tripoli_run
+    report = (out / "report.md").read_text()
+    assert "### When the tide turns" in report and "charts/momentum.png" in report
+    gna = summary["momentum"]["factions"]["gna"]
+    assert f"| GNA | {gna['count']} | {gna['median']:g} |" in report
+    assert (out / "charts" / "momentum.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
