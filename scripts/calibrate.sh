@@ -6,14 +6,14 @@
 # two cores at the default sizes).
 #
 #   scripts/calibrate.sh [OUT]          (or: make calibrate)
-#   GAMES=400 CF_GAMES=200 MINOR_GAMES=100 SWEEP_GAMES=60 HARD_GAMES=20 JOBS=2
+#   GAMES=400 CF_GAMES=200 MINOR_GAMES=60 SWEEP_GAMES=60 HARD_GAMES=20 JOBS=2
 set -euo pipefail
 OUT=${1:-out/calibration}
 SANDTABLE=${SANDTABLE:-sandtable}
 SCENARIO=${SCENARIO:-scenarios/tripoli_2019.yaml}
 GAMES=${GAMES:-400}
 CF_GAMES=${CF_GAMES:-200}
-MINOR_GAMES=${MINOR_GAMES:-100}
+MINOR_GAMES=${MINOR_GAMES:-60}
 SWEEP_GAMES=${SWEEP_GAMES:-60}
 HARD_GAMES=${HARD_GAMES:-20}
 JOBS=${JOBS:-2}

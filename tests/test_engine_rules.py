@@ -1190,6 +1190,20 @@ def test_backer_drones_strike_when_there_is_no_truce():
     assert s.u_str[blue] < 1000.0
 
 
+def test_backer_fighters_go_where_the_client_is_pressed_hardest():
+    """Contractors already on a front move to the client's place with the most enemy
+    strength next door, rather than stay where they happen to be."""
+    s = arena()
+    clear_units(s)
+    s.set_owner(P(s, "t_urban"), BLUE)
+    put(s, "inf", "blue", "front")  # 1,000 against Open Target
+    for _ in range(3):
+        put(s, "inf", "blue", "t_urban")  # 3,000 against Red Base
+    contractor = put(s, "contractor", "red", "t_open", backer="sponsor")
+    end_round(s)
+    assert s.u_place[contractor] == P(s, "redbase")
+
+
 # =====================================================================================
 # The engine stands alone
 # =====================================================================================

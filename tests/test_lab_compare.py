@@ -185,3 +185,80 @@ def test_sweep_points_compare_like_runs(lab_cli, tmp_path):
     rows = [_cells(line) for line in md.read_text().splitlines()[2:]]
     assert [r[0] for r in rows] == ["backers.patron.commitment=0 (baseline)", "backers.patron.commitment=100"]
     assert float(rows[1][8]) > 0  # the patron at full commitment helps blue
+
+
+def _held(path, place: str, faction: str) -> tuple[int, int]:
+    """games.csv counted by hand: completed games ending with `faction` holding `place`, and all completed games."""
+    import csv
+
+    with open(path / "games.csv", newline="") as fh:
+        ok = [r for r in csv.DictReader(fh) if r["status"] == "ok"]
+    return sum(r[f"owner_{place}"] == faction for r in ok), len(ok)
+
+
+def test_places_held_with_changes_against_a_baseline(lab_cli, runs, tmp_path):
+    from game.lab.stats import wilson
+
+    md = tmp_path / "c.md"
+    # The duel's key places are capital, hub and redbase (village has no victory points).
+    r = lab_cli("compare", runs["gone"], "--baseline", runs["base"], "--place", "capital", "--place", "hub",
+                "--place", "capital", "--markdown", md)
+    assert r.code == 0, r.err
+    lines = md.read_text().splitlines()
+    held = ["capital: blue", "capital: red", "hub: blue", "hub: red"]  # capital given twice, shown once
+    assert _cells(lines[0]) == (_cells(HEADER) + held + ["Δ blue", "blue separated", "Δ red", "red separated"]
+                                + [x for h in held for x in (f"Δ {h}", f"{h} separated")])
+    assert lines[1] == "|---|" + "---:|" * (len(_cells(lines[0])) - 1)
+    base, gone = _cells(lines[2]), _cells(lines[3])
+    assert base[0] == "base (baseline)" and base[16:] == ["–"] * 8
+    for j, h in enumerate(held):
+        place, faction = h.split(": ")
+        (n_base, games), (n_gone, _) = _held(runs["base"], place, faction), _held(runs["gone"], place, faction)
+        assert games == 40
+        for row, n in ((base, n_base), (gone, n_gone)):
+            lo, hi = wilson(n, games)
+            assert row[8 + j] == f"{100 * n / games:.1f}% ({100 * lo:.1f}–{100 * hi:.1f})"
+        assert gone[16 + 2 * j] == f"{100 * (n_gone - n_base) / games:+.1f}"
+        assert gone[17 + 2 * j] == ("no" if wilson(n_gone, games)[0] <= wilson(n_base, games)[1]
+                                    and wilson(n_base, games)[0] <= wilson(n_gone, games)[1] else "yes")
+    # Without the patron Red takes the capital far more often: the figures are not all alike.
+    assert gone[16 + 2] != "+0.0" and gone[17 + 2] == "yes"
+    assert "capital: blue" in r.out and "share of completed games that side ended holding" in r.out
+
+
+def test_places_without_a_baseline_add_no_changes(lab_cli, runs, tmp_path):
+    md = tmp_path / "c.md"
+    assert lab_cli("compare", runs["base"], "--place", "redbase", "--markdown", md).code == 0
+    header = _cells(md.read_text().splitlines()[0])
+    assert header == _cells(HEADER) + ["redbase: blue", "redbase: red"]
+
+
+def test_an_unknown_place_is_one_clear_line(lab_cli, runs, tmp_path):
+    games = runs["base"] / "games.csv"
+    line = _one_error(lab_cli("compare", runs["base"], "--place", "capitol"))
+    assert f"{games}: no column owner_capitol, so --place capitol cannot be shown" in line
+    assert "key places there are capital, hub, redbase (did you mean 'capital'?)" in line
+    # A place of the map that is not a key place has no column either.
+    assert f"{games}: no column owner_village" in _one_error(lab_cli("compare", runs["base"], "--place", "village"))
+
+    def copy(name: str, csv_text: str | None) -> object:
+        d = tmp_path / name
+        d.mkdir()
+        (d / "summary.json").write_text((runs["base"] / "summary.json").read_text())
+        if csv_text is not None:
+            (d / "games.csv").write_text(csv_text)
+        return d
+
+    missing = copy("missing", None)
+    line = _one_error(lab_cli("compare", runs["base"], missing, "--place", "capital"))
+    assert f"{missing / 'games.csv'}: no such file" in line
+    text = games.read_text()
+    torn = copy("torn", text[: len(text) // 2])
+    assert f"{torn / 'games.csv'}: corrupt or truncated" in _one_error(
+        lab_cli("compare", torn, "--place", "capital"))
+    binary = copy("binary", None)
+    (binary / "games.csv").write_bytes(b"\xff\xfe\x00garbage")
+    assert f"{binary / 'games.csv'}: cannot be read" in _one_error(lab_cli("compare", binary, "--place", "capital"))
+    other = copy("other", "a,b\n1,2\n")
+    assert f"{other / 'games.csv'}: not a simulate run's games table" in _one_error(
+        lab_cli("compare", other, "--place", "capital"))

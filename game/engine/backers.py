@@ -203,13 +203,30 @@ def backer_units_act(state: GameState) -> list[Event]:
                     break
                 out += strike(state, u, int(np.argmax(power)), "units")
         elif w.t_ground[t] and w.t_speed[t] > 0:
-            here = int(state.u_place[u])
-            d = state.paths(f)[here]
-            front = [p for p in np.flatnonzero((state.owner == f) & (d <= w.t_speed[t])).tolist()
-                     if any(hostile[nb] for nb in w.neighbours[p])]
-            if front and here not in front:
-                state.u_place[u] = min(front, key=lambda p: (d[p], p))
+            _march_to_the_front(state, u, f, hostile)
     return out
+
+
+def _march_to_the_front(state: GameState, u: int, f: int, hostile: np.ndarray) -> None:
+    """A backer sends its fighters where the client is pressed hardest: the held place
+    with the most enemy ground strength next door. Too far for one week's march, they
+    go as far along the client's roads towards it as they can."""
+    w = state.world
+    enemy = _enemy_ground(state, f)
+    pressure = np.array([sum(enemy[nb] for nb in w.neighbours[p] if hostile[nb]) if state.owner[p] == f else 0.0
+                         for p in range(w.P)])
+    if pressure.max() <= 0:
+        return
+    goal = int(np.argmax(pressure))
+    here = int(state.u_place[u])
+    d = state.paths(f)[here]
+    reach = np.flatnonzero((state.owner == f) & (d <= w.t_speed[state.u_type[u]]))
+    if len(reach) == 0:
+        return
+    to_goal = state.paths(f)[goal]
+    best = min(reach.tolist(), key=lambda p: (to_goal[p], d[p], p))
+    if to_goal[best] < to_goal[here]:
+        state.u_place[u] = best
 
 
 def withdrawals(state: GameState) -> list[Event]:

@@ -214,7 +214,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare
 
     try:
-        compare(args.runs, args.baseline, args.markdown)
+        compare(args.runs, args.baseline, args.markdown, args.place)
     except LabError as exc:
         return _user_errors(exc)
     if args.markdown:
@@ -324,4 +324,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="a simulate run's output directory")
     p.add_argument("--baseline", metavar="DIR", help="the run the others are measured against (the first row, unless listed among them)")
     p.add_argument("--markdown", metavar="FILE", help="also write the table to FILE as GitHub Markdown")
+    p.add_argument("--place", action="append", default=[], metavar="PLACE",
+                   help="also show, per side, the share of games it ended holding PLACE (a key place: one with "
+                        "an owner_PLACE column in games.csv); repeatable")
     p.set_defaults(func=cmd_compare)

@@ -5,17 +5,22 @@ side's momentum (the median turn of its low point in the games it recovered from
 Against a baseline run each side also gets the change in win rate, in percentage
 points, and whether the two intervals are *separated* (do not overlap): a cautious
 reading of "the change is larger than the noise of this many games".
+With `--place`, each side also gets the share of games it ended holding that place,
+counted from the run's games.csv (summary.json has no such figures).
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import write_text_atomic
 from .errors import LabError
+from .stats import rate
 
 SUMMARY = "summary.json"
+GAMES = "games.csv"
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,51 @@ def read_runs(paths: list[str | Path], baseline: str | Path | None = None) -> tu
     return runs, base_row
 
 
+def place_shares(run: RunSummary, places: list[str]) -> dict[str, dict[str, dict]]:
+    """For each place, each side's `rate` of holding it when the run's completed games
+    ended; LabError naming games.csv (and the place) when it cannot say."""
+    from ..scenario.errors import did_you_mean
+
+    file = run.path / GAMES
+    try:
+        with open(file, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            columns = reader.fieldnames or []
+            if "status" not in columns:
+                raise LabError(f"{file}: not a simulate run's games table (no 'status' column)")
+            # games.csv has an owner_ column only for key places (outputs.key_places).
+            keys = [c.removeprefix("owner_") for c in columns if c.startswith("owner_")]
+            unknown = [f"{file}: no column owner_{p}, so --place {p} cannot be shown; the key places there are "
+                       f"{', '.join(keys) or 'none'}{did_you_mean(p, keys)}" for p in places if p not in keys]
+            if unknown:
+                raise LabError(unknown)
+            held = [[row[f"owner_{p}"] for p in places] for row in reader if row["status"] == "ok"]
+    except FileNotFoundError:
+        raise LabError(f"{file}: no such file, so the places held (--place) cannot be read") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise LabError(f"{file}: cannot be read ({exc})") from None
+    # A short row (None) or a count that disagrees with summary.json: a torn or foreign file,
+    # whose figures would be quietly wrong.
+    if any(None in h for h in held) or len(held) != run.summary["completed"]:
+        raise LabError(f"{file}: corrupt or truncated ({len(held)} completed games, but {SUMMARY} has "
+                       f"{run.summary['completed']})")
+    return {p: {f: rate(sum(h[i] == f for h in held), len(held)) for f in run.factions}
+            for i, p in enumerate(places)}
+
+
+def read_place_shares(runs: list[RunSummary], places: list[str]) -> list[dict]:
+    """`place_shares` of every run; every problem is reported, one line each, as for the runs."""
+    shares, problems = [], []
+    for r in runs:
+        try:
+            shares.append(place_shares(r, places))
+        except LabError as exc:
+            problems += exc.problems
+    if problems:
+        raise LabError(problems)
+    return shares
+
+
 def run_names(runs: list[RunSummary]) -> list[str]:
     """A run is named by its changes to the scenario, or else by its directory; names
     that would be shown twice fall back to the path as given."""
@@ -140,14 +190,25 @@ def _momentum_cell(summary: dict, faction: str) -> str:
     return "–" if m.get("median") is None else f"{m['median']:g}"
 
 
-def table(runs: list[RunSummary], base_row: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """The header and one row of text cells per run."""
+def _change_cells(mine: dict, theirs: dict, is_base: bool) -> list[str]:
+    """The change in points against the baseline and whether the intervals are separated."""
+    if is_base or mine["rate"] is None or theirs["rate"] is None:
+        return ["–", "–"]
+    return [f"{100 * (mine['rate'] - theirs['rate']):+.1f}", "yes" if separated(mine, theirs) else "no"]
+
+
+def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict] | None = None
+          ) -> tuple[list[str], list[list[str]]]:
+    """The header and one row of text cells per run; `shares` from `read_place_shares`."""
     factions = runs[0].factions
+    held = [(p, f) for p in (shares[0] if shares else {}) for f in factions]
     header = ["run", "games"] + [f"{f} wins" for f in factions] + ["draws", "mean turns"]
-    header += [f"{f} low turn" for f in factions]
+    header += [f"{f} low turn" for f in factions] + [f"{p}: {f}" for p, f in held]
     if base_row is not None:
         for f in factions:
             header += [f"Δ {f}", f"{f} separated"]
+        for p, f in held:
+            header += [f"Δ {p}: {f}", f"{p}: {f} separated"]
     rows = []
     for i, (run, name) in enumerate(zip(runs, run_names(runs))):
         s = run.summary
@@ -156,14 +217,12 @@ def table(runs: list[RunSummary], base_row: int | None = None) -> tuple[list[str
         row = [name + (" (baseline)" if i == base_row else ""), games]
         row += [_rate_cell(s["outcomes"][k]) for k in factions + ["draw"]]
         row += ["–" if mean is None else f"{mean:.1f}"] + [_momentum_cell(s, f) for f in factions]
+        row += [_rate_cell(shares[i][p][f]) for p, f in held]
         if base_row is not None:
             for f in factions:
-                mine, theirs = s["outcomes"][f], runs[base_row].summary["outcomes"][f]
-                if i == base_row or mine["rate"] is None or theirs["rate"] is None:
-                    row += ["–", "–"]
-                else:
-                    row += [f"{100 * (mine['rate'] - theirs['rate']):+.1f}",
-                            "yes" if separated(mine, theirs) else "no"]
+                row += _change_cells(s["outcomes"][f], runs[base_row].summary["outcomes"][f], i == base_row)
+            for p, f in held:
+                row += _change_cells(shares[i][p][f], shares[base_row][p][f], i == base_row)
         rows.append(row)
     return header, rows
 
@@ -178,8 +237,9 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
 
 CAPTION = ("wins and draws: share of completed games (Wilson 95% interval); low turn: median turn of a side's "
            "low point in the games it recovered from")
-BASELINE_CAPTION = ("; Δ: change in win rate against the baseline, in percentage points; separated: the two "
-                    "intervals do not overlap")
+PLACE_CAPTION = "; place: side: share of completed games that side ended holding the place (Wilson 95% interval)"
+BASELINE_CAPTION = ("; Δ: change in win rate (or place share) against the baseline, in percentage points; "
+                    "separated: the two intervals do not overlap")
 
 
 def print_table(header: list[str], rows: list[list[str]], title: str, caption: str) -> None:
@@ -199,16 +259,18 @@ def print_table(header: list[str], rows: list[list[str]], title: str, caption: s
     console.print(t)
 
 
-def compare(paths: list[str | Path], baseline: str | Path | None = None, markdown_file: str | Path | None = None
-            ) -> tuple[list[str], list[list[str]]]:
+def compare(paths: list[str | Path], baseline: str | Path | None = None, markdown_file: str | Path | None = None,
+            places: list[str] = ()) -> tuple[list[str], list[list[str]]]:
     """Print the comparison (and write it as Markdown); LabError for unusable input."""
     runs, base_row = read_runs(paths, baseline)
-    header, rows = table(runs, base_row)
+    places = list(dict.fromkeys(places))  # a place given twice is shown once
+    shares = read_place_shares(runs, places) if places else None
+    header, rows = table(runs, base_row, shares)
     if markdown_file is not None:
         try:
             write_text_atomic(markdown_file, markdown(header, rows))
         except OSError as exc:
             raise LabError(f"{markdown_file}: cannot write the table ({exc.strerror or exc})") from None
     print_table(header, rows, f"Runs of {runs[0].summary['scenario']} compared",
-                CAPTION + (BASELINE_CAPTION if base_row is not None else ""))
+                CAPTION + (PLACE_CAPTION if places else "") + (BASELINE_CAPTION if base_row is not None else ""))
     return header, rows

@@ -1,0 +1,88 @@
+"""History as a test: a small seeded version of the calibration in scenarios/CALIBRATION.md.
+
+The full calibration plays hundreds of normal-against-normal games of the 2019 scenario;
+these play a couple of dozen of the same seeds (game i of a run is seeded the same way
+whatever the run's size, so these are the first games of the full runs) and check the
+shape of the war with looser bounds. A change to the rules, the AI or the scenario that
+breaks the story the scenario is meant to tell fails here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from statistics import mean
+
+import pytest
+from lab_helpers import TRIPOLI
+
+from game.lab.simulate import RunOptions, simulate
+from game.lab.variant import Variant
+from game.scenario.loader import load_scenario
+
+GAMES = 24
+NORMAL = {"gna": "normal", "lna": "normal"}
+
+
+def _run(tmp_path_factory, name: str, without: tuple[str, ...] = ()) -> dict:
+    out = tmp_path_factory.mktemp("calibration") / name
+    simulate(Variant(str(TRIPOLI), without=without), out, RunOptions(games=GAMES, seed=0, executor="local", jobs=2),
+             NORMAL, report=False)
+    games = list(csv.DictReader((out / "games.csv").open()))
+    turns = list(csv.DictReader((out / "turns.csv").open()))
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(games) == GAMES and all(g["status"] == "ok" for g in games)
+    return {"games": games, "turns": turns, "summary": summary}
+
+
+def _share(games: list[dict], test) -> float:
+    return sum(1 for g in games if test(g)) / len(games)
+
+
+def _turn_of(day: dt.date) -> int:
+    meta = load_scenario(TRIPOLI).spec.meta
+    return 1 + (day - meta.start_date).days // meta.days_per_turn
+
+
+@pytest.fixture(scope="module")
+def historical(tmp_path_factory):
+    return _run(tmp_path_factory, "historical")
+
+
+@pytest.fixture(scope="module")
+def without_turkey(tmp_path_factory):
+    return _run(tmp_path_factory, "without-turkey", ("turkey",))
+
+
+def test_the_gna_still_holds_tripoli_at_the_end_in_most_games(historical):
+    # The full run of 400 games gives 84%; these 24 give 67%, so the bound is looser.
+    assert _share(historical["games"], lambda g: g["owner_tripoli"] == "gna") >= 0.5
+
+
+def test_the_lna_gains_ground_early(historical):
+    """The LNA's gains come in 2019: by the autumn it holds clearly more than at the start."""
+    at = {t: mean(int(r["places_lna"]) for r in historical["turns"] if int(r["turn"]) == t) for t in (0, 25)}
+    assert at[25] >= at[0] + 5, at
+
+
+def test_the_tide_turns_after_the_turkish_deployment(historical):
+    """Over the games the GNA came back from, its low point comes late in the war: the
+    median is no earlier than December 2019, when the memoranda unlocked Turkey's help."""
+    gna = historical["summary"]["momentum"]["factions"]["gna"]
+    assert gna["count"] >= GAMES // 3
+    assert gna["median"] >= _turn_of(dt.date(2019, 12, 1)), gna
+
+
+def test_the_front_rarely_passes_sirte_and_jufra(historical):
+    assert _share(historical["games"], lambda g: g["owner_jufra"] == "gna") <= 0.2
+    assert _share(historical["games"], lambda g: g["owner_sirte"] == "gna") <= 0.25
+
+
+def test_without_turkey_tripoli_falls(historical, without_turkey):
+    fell = _share(without_turkey["games"], lambda g: g["owner_tripoli"] == "lna")
+    held_before = _share(historical["games"], lambda g: g["owner_tripoli"] == "gna")
+    assert fell >= 0.4
+    assert held_before - (1.0 - fell) >= 0.3  # Turkey's help is worth at least 30 points of holding Tripoli
+    lna = lambda run: run["summary"]["outcomes"]["lna"]["rate"]  # noqa: E731
+    assert lna(without_turkey) > lna(historical) + 0.2
