@@ -31,4 +31,8 @@ for backer in qatar egypt france jordan sudan_chad saudi; do
 done
 run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
   --set backers.turkey.commitment=0,15,25,40,60 --out "$OUT/sweep-turkey"
+run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
+  --set backers.turkey.packages.syrians.cap=0,3,6,10 --out "$OUT/sweep-syrians"
 run simulate "$SCENARIO" --games "$HARD_GAMES" --ai gna=hard:300 --ai lna=hard:300 "${COMMON[@]}" --out "$OUT/hard-vs-hard"
+run compare "$OUT/historical" "$OUT"/without-* --baseline "$OUT/historical" \
+  --place tripoli --place al_watiya --place tarhuna --markdown "$OUT/compare.md"
