@@ -1190,6 +1190,52 @@ def test_backer_drones_strike_when_there_is_no_truce():
     assert s.u_str[blue] < 1000.0
 
 
+def _arena_with_rules(rules: dict):
+    from engine_helpers import ENGINE_DATA
+
+    from game.engine import World
+    from game.scenario.loader import load_scenario
+
+    loaded = load_scenario(ENGINE_DATA / "arena.yaml", overrides={"rules": rules})
+    return new_game(World(loaded.spec, loaded.sha256), 0)
+
+
+def test_home_guard_defends_a_town_for_its_first_holder_until_it_falls():
+    s = _arena_with_rules({"combat": {"home_guard": 10}})
+    t_open = P(s, "t_open")
+    assert s.local_defence[t_open] == pytest.approx(400.0)  # 40,000 people
+    clear_units(s)
+    put(s, "inf", "blue", "front")
+    attack, defence = battle_power(s, BLUE, P(s, "front"), t_open)
+    assert defence == pytest.approx(400.0)  # the locals alone hold the town
+    (ev,) = resolve_attack(s, BLUE, P(s, "front"), t_open)
+    assert ev.kind == "battle" and ev.data["defender_lost"] > 0  # a fight, not a walk-in
+    fresh = _arena_with_rules({"combat": {"home_guard": 10}})
+    capture(fresh, BLUE, t_open)
+    assert fresh.local_defence[t_open] == 0.0  # the new holder has no armed locals
+    assert fresh.local_defence[P(fresh, "front")] == pytest.approx(300.0)  # blue's own town keeps its men
+
+
+def test_a_strike_on_troops_also_hits_the_armed_locals():
+    s = _arena_with_rules({"combat": {"home_guard": 10}})
+    clear_units(s)
+    t_open = P(s, "t_open")
+    red = put(s, "inf", "red", "t_open")
+    drone = put(s, "drone", "blue", "base")
+    apply(s, DroneStrike(drone, "t_open", "units"))
+    share = 1.0 - s.u_str[red] / 1000.0
+    assert share > 0 and s.local_defence[t_open] == pytest.approx(400.0 * (1.0 - share))
+
+
+def test_cohesion_moves_with_the_worth_of_a_lost_place():
+    s = _arena_with_rules({"politics": {"cohesion_per_loss": 1.0, "cohesion_per_point": 2.0,
+                                        "cohesion_gain_share": 0.5}})
+    s.cohesion[:] = 50.0
+    capture(s, BLUE, P(s, "redbase"))  # 3 victory points
+    assert s.cohesion[RED] == pytest.approx(50.0 - 7.0)
+    assert s.cohesion[BLUE] == pytest.approx(50.0 + 3.5)  # the taker gains half of it
+
+
 def test_backer_fighters_go_where_the_client_is_pressed_hardest():
     """Contractors already on a front move to the client's place with the most enemy
     strength next door, rather than stay where they happen to be."""
