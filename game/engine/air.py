@@ -108,7 +108,8 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
         share = min(w.spec.rules.air.max_strike_share, power / max(total, 1.0))
         damage = total * share
         state.u_str[targets] *= 1.0 - share
-        state.local_defence[target] = locals_ * (1.0 - share) if locals_ else state.local_defence[target]
+        if locals_:
+            state.local_defence[target] = locals_ * (1.0 - share)
         state.prune(targets)
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
     data.update(damage=round(damage, 1), harm=round(harm, 1))
