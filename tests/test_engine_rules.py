@@ -1287,3 +1287,31 @@ def test_engine_sources_import_nothing_forbidden():
                 if top in ("pygame", "pygame_gui") or name.startswith(("game.ai", "game.lab", "game.client", "game.cli")):
                     bad.append(f"{path.name}:{node.lineno}: {name}")
     assert bad == []
+
+
+def test_action_list_filters_agree_with_the_whole_list():
+    """`of_type` and `unit_place_pairs` (which the utility AI scores from) give exactly
+    the orders, in order, that reading the whole list would, over a seeded game."""
+    world = load_world(shipped_path("tripoli_2019"))
+    state = new_game(world, 3)
+    agent = SeededRandom(3)
+    seen = {Move: 0, DroneStrike: 0, Attack: 0, Recruit: 0}
+    for _ in range(400):
+        if state.over:
+            break
+        options = legal_actions(state)
+        everything = list(options)
+        for cls in (Move, DroneStrike, Attack, Recruit, RequestSupport, (Attack, Recruit)):
+            wanted = [a for a in everything if isinstance(a, cls)]
+            assert list(options.of_type(cls)) == wanted
+            if cls in seen:
+                seen[cls] += len(wanted)
+        units, places = options.unit_place_pairs(Move)
+        assert [Move(int(u), world.place_ids[p]) for u, p in zip(units, places)] == \
+            [a for a in everything if isinstance(a, Move)]
+        for kind in ("units", "air_defence", "supply"):
+            units, places = options.unit_place_pairs(DroneStrike, kind)
+            assert [DroneStrike(int(u), world.place_ids[p], kind) for u, p in zip(units, places)] == \
+                [a for a in everything if isinstance(a, DroneStrike) and a.kind == kind]
+        apply(state, agent.act(state))
+    assert all(seen.values()), seen  # every kind of order was on offer at some point

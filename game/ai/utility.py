@@ -32,6 +32,12 @@ from ..engine.supply import supplied
 from ..scenario import model as m
 
 
+def _of_type(options, cls):
+    """The options of one kind, in order (an engine ActionList builds only those)."""
+    of_type = getattr(options, "of_type", None)
+    return of_type(cls) if of_type is not None else (a for a in options if isinstance(a, cls))
+
+
 @dataclass(frozen=True)
 class Level:
     """How carefully a level plays: the odds it needs before attacking, how much of
@@ -216,23 +222,22 @@ class UtilityAgent:
         for p in np.flatnonzero(state.owner == f):
             if any(hostile[n] for n in w.neighbours[p]):
                 own_front[p] = True
-        risk_cache: dict[int, float] = {}
-        for a in options:
-            if not isinstance(a, DroneStrike):
-                continue
-            p = w.pidx[a.target]
-            risk = risk_cache.setdefault(p, intercept_chance(state, f, p))
-            near_front = any(own_front[n] for n in w.neighbours[p]) or own_front[p]
-            if a.kind == "units":
-                gain = enemy_power[p] / 1000.0 * (2.0 if near_front else 0.7) * (1.0 + 0.2 * values[p])
-                gain -= pers.legitimacy * _standing_lost(state, p, 1.0) * 8.0
-            elif a.kind == "air_defence":
-                gain = 3.0 * risk + (1.5 if near_front else 0.3)
-            else:
-                continue  # road cuts rarely beat hitting troops; left to the search level
-            score = gain * (1.0 - risk)
-            if score > best_score:
-                best, best_score = a, score
+        # A strike's worth depends only on its kind and target, so each is scored once,
+        # for the first unit that can fly it (a later equal score never wins).
+        for kind in ("units", "air_defence"):  # road cuts rarely beat hitting troops; left to the search level
+            units, targets = options.unit_place_pairs(DroneStrike, kind)
+            first = dict(zip(reversed(targets.tolist()), reversed(units.tolist())))
+            for p in dict.fromkeys(targets.tolist()):
+                risk = intercept_chance(state, f, p)
+                near_front = any(own_front[n] for n in w.neighbours[p]) or own_front[p]
+                if kind == "units":
+                    gain = enemy_power[p] / 1000.0 * (2.0 if near_front else 0.7) * (1.0 + 0.2 * values[p])
+                    gain -= pers.legitimacy * _standing_lost(state, p, 1.0) * 8.0
+                else:
+                    gain = 3.0 * risk + (1.5 if near_front else 0.3)
+                score = gain * (1.0 - risk)
+                if score > best_score:
+                    best, best_score = DroneStrike(first[p], w.place_ids[p], kind), score
         if best is not None:
             self.why = f"strike {w.place_name(w.pidx[best.target])} ({best.kind}): value {best_score:.1f}"
         return best
@@ -242,9 +247,7 @@ class UtilityAgent:
         best, best_score, best_p = None, 0.0, 0.0
         need = self.level.attack_odds + self.odds_shift - 0.05 * (pers.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
         enemy = power[w.enemies[f]].sum(axis=0)
-        for a in options:
-            if not isinstance(a, Attack):
-                continue
+        for a in _of_type(options, Attack):
             origin, target = w.pidx[a.origin], w.pidx[a.target]
             p = win_chance(state, f, origin, target)
             if p < need:
@@ -283,23 +286,22 @@ class UtilityAgent:
         own = power[f]
         need = (pers.caution * threat * values / 1000.0 + self.boldness * pers.aggression * staging) / (1.0 + own / 2000.0)
         need = need * np.where(sup, 1.0, 0.3)
+        # Every legal move is scored at once; the first best one wins, as in a loop.
+        units, to = options.unit_place_pairs(Move)
+        t = state.u_type[units]
+        here = state.u_place[units]
+        # Do not strip a place that is itself under threat, and never leave one that
+        # faces the enemy with nobody at all to hold it.
+        left = np.maximum(own[here] - state.u_str[units] * w.t_quality[t], 0.0)
+        bared = (threat[here] > 0) & (left + state.local_defence[here] <= 0)
+        keep = pers.caution * threat[here] * values[here] / 1000.0 / (1.0 + left / 2000.0)
+        score = need[to] - np.maximum(need[here], keep) - 0.05
+        score[~w.t_ground[t] | bared] = -np.inf
         best, best_score = None, 0.0
-        for a in options:
-            if not isinstance(a, Move):
-                continue
-            here = int(state.u_place[a.unit])
-            to = w.pidx[a.to]
-            if not w.t_ground[state.u_type[a.unit]]:
-                continue
-            # Do not strip a place that is itself under threat, and never leave one that
-            # faces the enemy with nobody at all to hold it.
-            left = max(own[here] - state.u_str[a.unit] * w.t_quality[state.u_type[a.unit]], 0.0)
-            if threat[here] > 0 and left + state.local_defence[here] <= 0:
-                continue
-            keep = pers.caution * threat[here] * values[here] / 1000.0 / (1.0 + left / 2000.0)
-            score = need[to] - max(need[here], keep) - 0.05
-            if score > best_score:
-                best, best_score = a, score
+        if len(score):
+            i = int(np.argmax(score))
+            if score[i] > best_score:
+                best, best_score = Move(int(units[i]), w.place_ids[int(to[i])]), float(score[i])
         if best is not None:
             self.why = f"move to {w.place_name(w.pidx[best.to])}: needed there ({best_score:.2f})"
         return best
@@ -310,9 +312,7 @@ class UtilityAgent:
         if state.treasury[f] < reserve:
             return None
         best, best_score = None, 0.0
-        for a in options:
-            if not isinstance(a, Recruit):
-                continue
+        for a in _of_type(options, Recruit):
             t = w.tidx[a.unit_type]
             ut = w.types[t]
             p = w.pidx[a.place]
@@ -329,8 +329,8 @@ class UtilityAgent:
         best, best_score = None, 0.0
         enemy_air = bool(np.any(state.u_alive[:state.n_units] & w.t_air[state.u_type[:state.n_units]]
                                 & w.enemies[f, state.u_owner[:state.n_units]]))
-        for a in options:
-            if not isinstance(a, RequestSupport) or (a.backer, a.package) in self._asked:
+        for a in _of_type(options, RequestSupport):
+            if (a.backer, a.package) in self._asked:
                 continue
             pk = w.packages[w.kidx[(a.backer, a.package)]].spec
             if pk.client_cost > 0.5 * state.treasury[f]:
@@ -349,7 +349,7 @@ class UtilityAgent:
 
     def _politics(self, state, f, options, pers, values, power, hostile, threat):
         w = state.world
-        for a in options:
+        for a in _of_type(options, (BuyAllegiance, SetBlockade)):
             if isinstance(a, BuyAllegiance):
                 p = w.pidx[a.place]
                 if values[p] * 3.0 > w.allegiance_cost[p] / max(state.treasury[f], 1.0) * 10.0:

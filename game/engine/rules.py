@@ -256,10 +256,11 @@ class ActionList(Sequence):
     def extend(self, actions) -> None:
         self._tail.extend(actions)
 
-    def add_lazy(self, count: int, maker) -> None:
+    def add_lazy(self, count: int, maker, cls=None) -> None:
+        """`count` orders of class `cls` (default: the maker's), built by `maker(i)`."""
         if count:
             self._close_tail()
-            self._parts.append((count, maker))
+            self._parts.append((count, maker, cls or maker.cls))
             self._ends.append((self._ends[-1] if self._ends else 0) + count)
 
     def __len__(self) -> int:
@@ -283,12 +284,40 @@ class ActionList(Sequence):
     def __iter__(self):
         for part in self._parts:
             if isinstance(part, tuple):
-                count, maker = part
+                count, maker, _ = part
                 for j in range(count):
                     yield maker(j)
             else:
                 yield from part
         yield from self._tail
+
+    def of_type(self, cls):
+        """The orders of one kind, in list order, building only those: an agent that
+        weighs its strikes need not build every move to find them."""
+        for part in self._parts:
+            if isinstance(part, tuple):
+                count, maker, made = part
+                if issubclass(made, cls):
+                    for j in range(count):
+                        yield maker(j)
+            else:
+                yield from (a for a in part if isinstance(a, cls))
+        yield from (a for a in self._tail if isinstance(a, cls))
+
+    def unit_place_pairs(self, cls, *extra) -> tuple[np.ndarray, np.ndarray]:
+        """The (unit, place index) pairs of the unit orders of one class (and, for
+        strikes, one kind: `extra`), in list order, without building them, so an agent
+        can score them all at once."""
+        if any(isinstance(a, cls) for part in self._parts if not isinstance(part, tuple) for a in part) \
+                or any(isinstance(a, cls) for a in self._tail):
+            raise TypeError(f"{cls.__name__} orders are not all unit-and-place orders here")
+        makers = [part[1] for part in self._parts
+                  if isinstance(part, tuple) and issubclass(part[2], cls) and isinstance(part[1], _Maker)
+                  and part[1].extra == extra]
+        if not makers:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return (np.concatenate([m.units for m in makers]).astype(np.int64),
+                np.concatenate([m.places for m in makers]).astype(np.int64))
 
     def __repr__(self) -> str:
         return f"ActionList({len(self)} orders)"
@@ -359,7 +388,7 @@ def legal_actions(state: GameState) -> ActionList:
                   if state.treasury[f] >= w.types[t].cost and state.manpower[f] >= w.types[t].manpower]
     if affordable and towns:
         out.add_lazy(len(affordable) * len(towns),
-                     lambda i: A.Recruit(affordable[i // len(towns)], pids[towns[i % len(towns)]]))
+                     lambda i: A.Recruit(affordable[i // len(towns)], pids[towns[i % len(towns)]]), A.Recruit)
     for k in w.packages_of_client[f]:
         ref = w.packages[k]
         if k not in state.requested and package_open(state, k) and state.treasury[f] >= ref.spec.client_cost:
