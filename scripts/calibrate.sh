@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The calibration runs behind scenarios/CALIBRATION.md: the historical run of the 2019
-# scenario, one run without each backer, a sweep over Turkey's commitment and a
-# hard-against-hard run, then a comparison table. Every run is seeded, so the figures
-# come out the same on any machine; only the time it takes differs (about an hour on
-# two cores at the default sizes).
+# scenario, one run without each backer, sweeps over Turkey's support, the Russia runs
+# without Turkey's rivalry, a hard-against-hard run, then comparison tables. Every run
+# is seeded, so the figures come out the same on any machine; only the time it takes
+# differs (about 45 minutes on two cores at the default sizes).
 #
 #   scripts/calibrate.sh [OUT]          (or: make calibrate)
-#   GAMES=400 CF_GAMES=200 MINOR_GAMES=60 SWEEP_GAMES=60 HARD_GAMES=20 JOBS=2
+#   GAMES=400 CF_GAMES=200 MINOR_GAMES=60 SWEEP_GAMES=60 HARD_GAMES=40 JOBS=2
 set -euo pipefail
 OUT=${1:-out/calibration}
 SANDTABLE=${SANDTABLE:-sandtable}
@@ -15,7 +15,7 @@ GAMES=${GAMES:-400}
 CF_GAMES=${CF_GAMES:-200}
 MINOR_GAMES=${MINOR_GAMES:-60}
 SWEEP_GAMES=${SWEEP_GAMES:-60}
-HARD_GAMES=${HARD_GAMES:-20}
+HARD_GAMES=${HARD_GAMES:-40}
 JOBS=${JOBS:-2}
 AI=(--ai gna=normal --ai lna=normal)
 COMMON=(--jobs "$JOBS" --no-progress --overwrite)
@@ -33,6 +33,18 @@ run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
   --set backers.turkey.commitment=0,15,25,40,60 --out "$OUT/sweep-turkey"
 run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
   --set backers.turkey.packages.syrians.cap=0,3,6,10 --out "$OUT/sweep-syrians"
+run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
+  --set backers.turkey.budget_per_turn=0,3,6,15 --out "$OUT/sweep-turkey-budget"
+run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
+  --set backers.turkey.packages.tb2_anka.cap=0,1,2,3 --out "$OUT/sweep-turkey-drones"
+# Does Turkey's answer to Russia cancel Russia's weight? The same pair of runs with
+# Turkey no longer counting Russia as a rival.
+run simulate "$SCENARIO" --games "$CF_GAMES" "${AI[@]}" "${COMMON[@]}" \
+  --set 'backers.turkey.rivals=[uae]' --out "$OUT/no-rivalry"
+run simulate "$SCENARIO" --games "$CF_GAMES" "${AI[@]}" "${COMMON[@]}" \
+  --set 'backers.turkey.rivals=[uae]' --without russia --out "$OUT/no-rivalry-without-russia"
 run simulate "$SCENARIO" --games "$HARD_GAMES" --ai gna=hard:300 --ai lna=hard:300 "${COMMON[@]}" --out "$OUT/hard-vs-hard"
 run compare "$OUT/historical" "$OUT"/without-* --baseline "$OUT/historical" \
   --place tripoli --place al_watiya --place tarhuna --markdown "$OUT/compare.md"
+run compare "$OUT/no-rivalry" "$OUT/no-rivalry-without-russia" --baseline "$OUT/no-rivalry" \
+  --place tripoli --markdown "$OUT/compare-rivalry.md"

@@ -32,12 +32,6 @@ from ..engine.supply import supplied
 from ..scenario import model as m
 
 
-def _of_type(options, cls):
-    """The options of one kind, in order (an engine ActionList builds only those)."""
-    of_type = getattr(options, "of_type", None)
-    return of_type(cls) if of_type is not None else (a for a in options if isinstance(a, cls))
-
-
 @dataclass(frozen=True)
 class Level:
     """How carefully a level plays: the odds it needs before attacking, how much of
@@ -247,7 +241,7 @@ class UtilityAgent:
         best, best_score, best_p = None, 0.0, 0.0
         need = self.level.attack_odds + self.odds_shift - 0.05 * (pers.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
         enemy = power[w.enemies[f]].sum(axis=0)
-        for a in _of_type(options, Attack):
+        for a in options.of_type(Attack):
             origin, target = w.pidx[a.origin], w.pidx[a.target]
             p = win_chance(state, f, origin, target)
             if p < need:
@@ -312,7 +306,7 @@ class UtilityAgent:
         if state.treasury[f] < reserve:
             return None
         best, best_score = None, 0.0
-        for a in _of_type(options, Recruit):
+        for a in options.of_type(Recruit):
             t = w.tidx[a.unit_type]
             ut = w.types[t]
             p = w.pidx[a.place]
@@ -329,7 +323,7 @@ class UtilityAgent:
         best, best_score = None, 0.0
         enemy_air = bool(np.any(state.u_alive[:state.n_units] & w.t_air[state.u_type[:state.n_units]]
                                 & w.enemies[f, state.u_owner[:state.n_units]]))
-        for a in _of_type(options, RequestSupport):
+        for a in options.of_type(RequestSupport):
             if (a.backer, a.package) in self._asked:
                 continue
             pk = w.packages[w.kidx[(a.backer, a.package)]].spec
@@ -349,7 +343,7 @@ class UtilityAgent:
 
     def _politics(self, state, f, options, pers, values, power, hostile, threat):
         w = state.world
-        for a in _of_type(options, (BuyAllegiance, SetBlockade)):
+        for a in options.of_type((BuyAllegiance, SetBlockade)):
             if isinstance(a, BuyAllegiance):
                 p = w.pidx[a.place]
                 if values[p] * 3.0 > w.allegiance_cost[p] / max(state.treasury[f], 1.0) * 10.0:
