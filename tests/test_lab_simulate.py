@@ -318,3 +318,37 @@ def test_dask_missing_is_a_clear_error(tmp_path, monkeypatch, lab_cli):
     assert "the dask executor needs the optional 'cluster' extra" in r.err
     r = lab_cli("simulate", DUEL, "--games", "2", "--scheduler", "tcp://127.0.0.1:1", "--out", tmp_path / "e")
     assert r.code == 2 and "--scheduler only applies to --executor dask" in r.err
+
+
+def test_a_directory_another_run_is_writing_is_refused(tmp_path, lab_cli):
+    """Two runs appending to one results file would spoil it for both: while another
+    process holds DIR, a run there stops at once with a clear error and touches nothing;
+    once that process is gone (even killed), DIR is free again."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "busy"
+    out.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys, time\n"
+         f"fd = os.open({str(out / '.sandtable.lock')!r}, os.O_RDWR | os.O_CREAT)\n"
+         "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+         "os.write(fd, str(os.getpid()).encode())\n"
+         "print('holding', flush=True)\n"
+         "time.sleep(120)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        for argv in (("simulate", DUEL, "--games", "2"), ("sweep", DUEL, "--games", "2", "--set", "factions.blue.treasury=10,20"),
+                     ("tournament", DUEL, "--games", "1", "--agents", "random,easy")):
+            r = lab_cli(*argv, *(RANDOM_AI if argv[0] != "tournament" else ()), "--executor", "serial", "--out", out)
+            assert r.code == 2, r.text
+            assert f"another run is writing here (process {holder.pid})" in r.err
+            assert sorted(p.name for p in out.iterdir()) == [".sandtable.lock"]
+    finally:
+        holder.kill()
+        holder.wait()
+    r = lab_cli("simulate", DUEL, "--games", "2", *RANDOM_AI, "--executor", "serial", "--out", out)
+    assert r.code == 0, r.text
+    assert (out / "results.jsonl").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import lock
 from .errors import LabError
 from .executors import EXECUTORS, default_jobs
 from .outputs import summarise, write_summary, write_tables
@@ -57,11 +58,12 @@ def simulate(variant: Variant, out: str | Path, options: RunOptions, levels: dic
     levels = check_levels(prepared.spec, levels or {})
     run = Run("simulate", prepared, Path(out), options.seed,
               simple_jobs(options.games, levels, min(save_replays, options.games)), levels)
-    run.open(options.resume, options.overwrite)
-    execute([run], options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
-    summary = summarise(run)
-    write_tables(run)
-    write_summary(run, summary)
-    if report:
-        write_report(run, summary, command)
+    with lock.using(run.out):
+        run.open(options.resume, options.overwrite)
+        execute([run], options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
+        summary = summarise(run)
+        write_tables(run)
+        write_summary(run, summary)
+        if report:
+            write_report(run, summary, command)
     return run, summary

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from ..scenario import ScenarioError
-from . import charts
+from . import charts, lock
 from .errors import LabError
 from .outputs import _csv, summarise, write_summary, write_tables
 from .overrides import split_setting
@@ -196,21 +196,22 @@ def sweep(path: str, base_sets: list[str], without: list[str], axis_texts: list[
                         simple_jobs(options.games, level_map), level_map))
     if problems:
         raise LabError(sorted(set(problems), key=problems.index))
-    if options.overwrite and (out / "points").is_dir():
-        import shutil
+    with lock.using(out):
+        if options.overwrite and (out / "points").is_dir():
+            import shutil
 
-        shutil.rmtree(out / "points")  # points of an earlier plan must not linger beside the new ones
-    for r in runs:
-        r.open(options.resume, options.overwrite)
-    write_text_atomic(plan_path, json.dumps(plan, indent=2) + "\n")
-    execute(runs, options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
-    rows = []
-    for i, (point, run) in enumerate(zip(points, runs)):
-        summary = summarise(run)
-        write_tables(run)
-        write_summary(run, summary)
-        rows.append({"point": i, "values": point, "summary": summary})
-    write_sweep(runs[0].prepared.spec, axes, rows, out, sample, command, focus)
+            shutil.rmtree(out / "points")  # points of an earlier plan must not linger beside the new ones
+        for r in runs:
+            r.open(options.resume, options.overwrite)
+        write_text_atomic(plan_path, json.dumps(plan, indent=2) + "\n")
+        execute(runs, options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
+        rows = []
+        for i, (point, run) in enumerate(zip(points, runs)):
+            summary = summarise(run)
+            write_tables(run)
+            write_summary(run, summary)
+            rows.append({"point": i, "values": point, "summary": summary})
+        write_sweep(runs[0].prepared.spec, axes, rows, out, sample, command, focus)
     return runs, rows
 
 

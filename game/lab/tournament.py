@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import write_text_atomic
-from . import charts
+from . import charts, lock
 from .errors import LabError
 from .outputs import _csv, summarise, write_summary, write_tables
 from .play import GameJob
@@ -132,15 +132,16 @@ def tournament(variant: Variant, agents: list[str], out: str | Path, options: Ru
                        f"factions ({', '.join(factions)})")
     run = Run("tournament", prepared, Path(out), options.seed, tournament_jobs(agents, factions, options.games),
               {}, extra={"tournament": agents, "games_per_side": options.games})
-    run.open(options.resume, options.overwrite)
-    execute([run], options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
-    summary = summarise(run)
-    summary["agents"] = {"tournament": agents}
-    st = standings(agents, factions, run.results())
-    summary["tournament"] = {"pairs": st.pairs, "agents": st.per_agent}
-    write_tables(run)
-    write_summary(run, summary)
-    _write(run, st, summary, command)
+    with lock.using(run.out):
+        run.open(options.resume, options.overwrite)
+        execute([run], options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
+        summary = summarise(run)
+        summary["agents"] = {"tournament": agents}
+        st = standings(agents, factions, run.results())
+        summary["tournament"] = {"pairs": st.pairs, "agents": st.per_agent}
+        write_tables(run)
+        write_summary(run, summary)
+        _write(run, st, summary, command)
     return run, st
 
 
