@@ -1315,3 +1315,49 @@ def test_action_list_filters_agree_with_the_whole_list():
                 [a for a in everything if isinstance(a, DroneStrike) and a.kind == kind]
         apply(state, agent.act(state))
     assert all(seen.values()), seen  # every kind of order was on offer at some point
+
+
+def test_battle_and_strike_events_report_every_fighter_lost():
+    """The losses a battle or strike reports are what the sides really lost: routs,
+    units worn below the floor and men cut off with nowhere to fall back included
+    (the lab's losses-by-cause figures are built from these events)."""
+    from game.ai.runner import make_agents
+
+    world = load_world(shipped_path("tripoli_2019"))
+    ss = np.random.SeedSequence(2)
+    game_seed, agent_seed = ss.spawn(2)
+    state = new_game(world, game_seed)
+    agents = make_agents(world, agent_seed, {"gna": "normal", "lna": "normal"})
+
+    def ground(s, f):
+        n = s.n_units
+        m = s.u_alive[:n] & (s.u_owner[:n] == f) & world.t_ground[s.u_type[:n]]
+        return float(s.u_str[:n][m].sum())
+
+    checked = {"strike": 0, "repulsed": 0, "taken": 0}
+    while not state.over and state.turn < 40:
+        before = [ground(state, f) for f in range(world.F)]
+        locals_before = state.local_defence.copy()
+        action = agents[state.active].act(state)
+        events = apply(state, action)
+        after = [ground(state, f) for f in range(world.F)]
+        if isinstance(action, DroneStrike) and action.kind == "units" and events[0].data.get("damage") is not None:
+            p = world.pidx[action.target]
+            victim = int(state.owner[p])
+            lost = before[victim] - after[victim] + locals_before[p] - state.local_defence[p]
+            assert events[0].data["damage"] == pytest.approx(lost, abs=0.06)
+            checked["strike"] += lost > 0
+        elif isinstance(action, Attack) and events and events[0].kind == "battle":
+            d = events[0].data
+            f, p = world.fidx[events[0].faction], world.pidx[action.target]
+            assert d["attacker_lost"] == pytest.approx(before[f] - after[f], abs=0.51)
+            if d["defender"] is not None:
+                o = world.fidx[d["defender"]]
+                if d["won"]:  # the place's remaining armed locals go home; they were not killed
+                    assert before[o] - after[o] - 0.51 <= d["defender_lost"] <= before[o] - after[o] + locals_before[p] + 0.51
+                    checked["taken"] += 1
+                else:
+                    lost = before[o] - after[o] + locals_before[p] - state.local_defence[p]
+                    assert d["defender_lost"] == pytest.approx(lost, abs=0.51)
+                    checked["repulsed"] += 1
+    assert all(checked.values()), checked

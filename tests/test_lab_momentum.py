@@ -12,6 +12,7 @@ import pytest
 from lab_helpers import DUEL, TRIPOLI, random_levels
 
 from game.lab.momentum import RECOVERY, LowPoint, low_points, momentum
+from game.lab.play import TURN_STATS
 from game.lab.simulate import RunOptions, simulate
 from game.lab.variant import Variant
 
@@ -24,7 +25,7 @@ def _turn_row(turn: int, *places: int) -> list:
     """A turn row as the TurnTracker writes it, with only the places filled in."""
     row: list = [turn]
     for p in places:
-        row += [p, 0.0, 0.0, 0.0, 0.0, 0]
+        row += [p] + [0] * (len(TURN_STATS) - 1)
     return row + [0]  # one backer's deliveries
 
 

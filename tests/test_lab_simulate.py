@@ -352,3 +352,24 @@ def test_a_directory_another_run_is_writing_is_refused(tmp_path, lab_cli):
     r = lab_cli("simulate", DUEL, "--games", "2", *RANDOM_AI, "--executor", "serial", "--out", out)
     assert r.code == 0, r.text
     assert (out / "results.jsonl").exists()
+
+
+def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path):
+    """turns.csv splits each side's losses per turn into battle and strikes; the game
+    totals are those turns added up, and summary.json and the report give the mean."""
+    variant = Variant(str(TRIPOLI))
+    opts = RunOptions(games=4, seed=3, executor="serial", jobs=1)
+    run, summary = simulate(variant, tmp_path / "l", opts, random_levels(TRIPOLI), report=True)
+    turns = _rows(tmp_path / "l" / "turns.csv")
+    totals = {}
+    for f in ("gna", "lna"):
+        for cause, col in (("battle", f"lost_in_battle_{f}"), ("strikes", f"lost_to_strikes_{f}")):
+            per_game = [sum(float(t[col]) for t in turns if int(t["game"]) == r["index"]) for r in run.results()]
+            assert per_game == pytest.approx([r["losses"][cause][list(("gna", "lna")).index(f)]
+                                              for r in run.results()], abs=0.5)
+            totals[f, cause] = sum(per_game) / len(per_game)
+            assert summary["losses"][f][cause] == pytest.approx(totals[f, cause], abs=0.5)
+    assert totals["gna", "battle"] > 0 and totals["lna", "battle"] > 0 and totals["gna", "strikes"] > 0
+    report = (tmp_path / "l" / "report.md").read_text()
+    assert "### Where the losses come from" in report
+    assert f"| GNA | {summary['losses']['gna']['battle']:,.0f} | {summary['losses']['gna']['strikes']:,.0f} |" in report

@@ -104,13 +104,15 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     if len(targets):
         # A strike on troops in a town also hits the armed locals fighting beside them.
         locals_ = float(state.local_defence[target]) if kind == "units" else 0.0
-        total = float(np.sum(state.u_str[targets])) + locals_
+        before = float(np.sum(state.u_str[targets]))
+        total = before + locals_
         share = min(w.spec.rules.air.max_strike_share, power / max(total, 1.0))
-        damage = total * share
         state.u_str[targets] *= 1.0 - share
         if locals_:
             state.local_defence[target] = locals_ * (1.0 - share)
         state.prune(targets)
+        # What was lost, a unit worn below the floor and so disbanded included.
+        damage = before - float(np.sum(state.u_str[targets])) + locals_ * share
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
     data.update(damage=round(damage, 1), harm=round(harm, 1))
     return [Event("strike", f"{fshort} {tname} strike on {pname}: {damage:.0f} lost", state.turn, w.faction_ids[faction], data)]

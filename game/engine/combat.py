@@ -97,10 +97,12 @@ def win_chance(state: GameState, faction: int, origin: int, target: int) -> floa
 
 
 def _take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
-    lost = float(np.sum(state.u_str[units])) * frac
+    """Take a share of the units' strength; return all they lost, a unit worn below the
+    floor and so disbanded included."""
+    before = float(np.sum(state.u_str[units]))
     state.u_str[units] *= 1.0 - frac
     state.prune(units)
-    return lost
+    return before - float(np.sum(state.u_str[units]))
 
 
 def retreat_destination(state: GameState, faction: int, place: int) -> int | None:
@@ -113,9 +115,10 @@ def retreat_destination(state: GameState, faction: int, place: int) -> int | Non
     return min(options, key=lambda n: (not sup[n], w.route_km[place, n], n))
 
 
-def capture(state: GameState, faction: int, place: int) -> None:
+def capture(state: GameState, faction: int, place: int) -> float:
     """Change a place's owner (-1: it turns neutral); whoever else is left there falls
-    back to a neighbour their side holds, or is lost."""
+    back to a neighbour their side holds, or is lost. Returns the strength lost for want
+    of somewhere to fall back to."""
     w = state.world
     old = int(state.owner[place])
     state.set_owner(place, faction)
@@ -129,15 +132,18 @@ def capture(state: GameState, faction: int, place: int) -> None:
             # Winning lifts a coalition as losing frays it, so a place that changes hands
             # back and forth does not by itself wear both sides out.
             state.cohesion[faction] = min(100.0, state.cohesion[faction] + pol.cohesion_gain_share * loss)
+    trapped = 0.0
     for u in state.units_at(place):
         o = int(state.u_owner[u])
         if o == faction:
             continue
         dest = retreat_destination(state, o, place)
         if dest is None:
+            trapped += float(state.u_str[u])
             state.kill(int(u))
         else:
             state.u_place[u] = dest
+    return trapped
 
 
 def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> list[Event]:
@@ -177,9 +183,10 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
                       state.turn, w.faction_ids[faction], data)]
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
-        _take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
+        d_lost += _take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
         state.cohesion[owner] = max(0.0, state.cohesion[owner] - w.spec.rules.politics.cohesion_per_loss)
-    capture(state, faction, target)
+    d_lost += capture(state, faction, target)
+    data["defender_lost"] = round(d_lost)
     alive = atk[state.u_alive[atk]]
     state.u_place[alive] = target
     verb = "routs the defenders of" if routed else "takes"

@@ -87,7 +87,7 @@ def turns_table(spec, results: list[dict], turn_rows) -> tuple[list[str], object
     for f in factions:
         header += [f"{s}_{f}" for s in TURN_STATS]
     header += [f"deliveries_{b}" for b in backers]
-    F = len(factions)
+    F, S = len(factions), len(TURN_STATS)
 
     def rows():
         for r in results:
@@ -96,12 +96,26 @@ def turns_table(spec, results: list[dict], turn_rows) -> tuple[list[str], object
             for t in turn_rows(r["index"]):
                 row = [r["index"], t[0]]
                 for f in range(F):
-                    places, strength, funds, legit, coh, strikes = t[1 + 6 * f: 7 + 6 * f]
-                    row += [places, _num(strength, 1), _num(funds, 2), _num(legit, 2), _num(coh, 2), strikes]
-                row += t[1 + 6 * F:]
+                    places, strength, funds, legit, coh, strikes, battle, struck = t[1 + S * f: 1 + S * (f + 1)]
+                    row += [places, _num(strength, 1), _num(funds, 2), _num(legit, 2), _num(coh, 2), strikes,
+                            _num(battle, 1), _num(struck, 1)]
+                row += t[1 + S * F:]
                 yield row
 
     return header, rows()
+
+
+def losses(factions: list[str], ok: list[dict]) -> dict:
+    """Fighters each side lost in a game, on average: in battle (attacking or defending,
+    routs and men cut off included) and to the enemy's drone and air strikes, its armed
+    locals counted with it."""
+    out = {}
+    for i, f in enumerate(factions):
+        battle = [r["losses"]["battle"][i] for r in ok]
+        struck = [r["losses"]["strikes"][i] for r in ok]
+        out[f] = {"battle": round(sum(battle) / len(ok), 1) if ok else None,
+                  "strikes": round(sum(struck) / len(ok), 1) if ok else None}
+    return out
 
 
 def outcome_counts(spec, results: list[dict]) -> dict:
@@ -148,6 +162,7 @@ def summarise(run) -> dict:
         "reasons": reasons(results),
         "turns": spread([r["turns"] for r in ok]),
         "momentum": momentum(list(spec.factions), run.low_points().values()),
+        "losses": losses(list(spec.factions), ok),
         "failures": [{"index": r["index"], "entropy": run.seed, "spawn_key": r["spawn_key"], "error": r["error"]}
                      for r in failed],
         # Wall clock of the whole session (start-up included), over every game it played.

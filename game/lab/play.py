@@ -61,7 +61,7 @@ def world_for(spec_json: str, sha256: str) -> World:
 
 
 # A turn row is [turn, then these figures for each faction in turn, then each backer's deliveries].
-TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes")
+TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes", "lost_in_battle", "lost_to_strikes")
 
 
 def turn_column(faction: int, stat: str) -> int:
@@ -72,12 +72,16 @@ def turn_column(faction: int, stat: str) -> int:
 class TurnTracker:
     """Per-turn figures for turns.csv: at turn 0 (the start) and at the end of every
     round, each faction's places, ground strength, funds, legitimacy and cohesion, its
-    drone strikes in the round, and each backer's deliveries (packages sent) in it."""
+    drone strikes in the round, the fighters it lost in the round in battle and to the
+    enemy's strikes (its armed locals included), and each backer's deliveries (packages
+    sent) in it."""
 
     def __init__(self, world: World, state):
         self.world = world
         self.turn = state.turn
         self.strikes = np.zeros(world.F, dtype=np.int64)
+        self.lost = np.zeros((2, world.F))  # [in battle, to strikes] this round
+        self.lost_total = np.zeros((2, world.F))  # over the game
         self.sent = np.zeros(world.B)
         self.rows: list[list] = [self.snapshot(state, 0)]
 
@@ -91,17 +95,29 @@ class TurnTracker:
         row: list = [turn]
         for f in range(w.F):
             row += [int(places[f]), float(strength[f]), float(state.treasury[f]), float(state.legitimacy[f]),
-                    float(state.cohesion[f]), int(self.strikes[f])]
+                    float(state.cohesion[f]), int(self.strikes[f]), round(float(self.lost[0, f]), 1),
+                    round(float(self.lost[1, f]), 1)]
         row += [int(round(x)) for x in (per_backer - self.sent)]
         self.sent = per_backer
         self.strikes[:] = 0
+        self.lost_total += self.lost
+        self.lost[:] = 0
         return row
 
     def see(self, events, state) -> None:
-        fidx = self.world.fidx
+        w = self.world
+        fidx = w.fidx
         for e in events:
             if e.kind == "strike" and e.faction in fidx:
                 self.strikes[fidx[e.faction]] += 1
+                # Units stand only on their own side's ground, so a strike's losses are the holder's.
+                victim = int(state.owner[w.pidx[e.data["place"]]])
+                if e.data.get("damage") and victim >= 0:
+                    self.lost[1, victim] += e.data["damage"]
+            elif e.kind == "battle" and e.faction in fidx:
+                self.lost[0, fidx[e.faction]] += e.data["attacker_lost"]
+                if e.data["defender"] in fidx:
+                    self.lost[0, fidx[e.data["defender"]]] += e.data["defender_lost"]
         if state.turn != self.turn or state.over:
             self.rows.append(self.snapshot(state, self.turn))
             self.turn = state.turn
@@ -112,7 +128,7 @@ def _sent_by_backer(world: World, state) -> np.ndarray:
     return np.bincount(owners, weights=state.sent.astype(float), minlength=world.B)
 
 
-def _final(world: World, state) -> dict:
+def _final(world: World, state, tracker: TurnTracker) -> dict:
     w = world
     per_backer = _sent_by_backer(w, state)
     return {
@@ -123,6 +139,8 @@ def _final(world: World, state) -> dict:
         "harm": float(state.harm.sum()),
         "harm_by": [float(x) for x in state.harm_by],
         "deliveries": [int(round(x)) for x in per_backer],
+        "losses": {"battle": [round(float(x), 1) for x in tracker.lost_total[0]],
+                   "strikes": [round(float(x), 1) for x in tracker.lost_total[1]]},
     }
 
 
@@ -146,7 +164,7 @@ def play_game(world: World, entropy: int, job: GameJob) -> dict:
             tracker.see(events, st)
 
         play_out(state, agents, on_action=on_action)
-        result.update(status="ok", error="", **_final(world, state), turn_rows=tracker.rows)
+        result.update(status="ok", error="", **_final(world, state, tracker), turn_rows=tracker.rows)
         if recorder is not None:
             result["replay"] = recorder.to_json()
     except Exception as exc:  # a game that raises is data, not the end of the run
@@ -159,7 +177,7 @@ def failed_result(job: GameJob, exc: BaseException, trace: str = "", turns: int 
     return {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels), "status": "failed",
             "error": f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500], "traceback": trace,
             "winner": None, "reason": "", "turns": turns, "owners": [], "harm": 0.0, "harm_by": [],
-            "deliveries": [], "turn_rows": []}
+            "deliveries": [], "losses": {"battle": [], "strikes": []}, "turn_rows": []}
 
 
 def run_chunk(chunk: Chunk) -> tuple[int, list[dict]]:

@@ -26,6 +26,7 @@ class Timelines:
         self.sent = np.zeros((B, G, length), dtype=np.float32)
         ends = np.zeros(G, dtype=np.int64)
         c_places, c_strength = TURN_STATS.index("places"), TURN_STATS.index("strength")
+        S = len(TURN_STATS)
         for g, r in enumerate(ok):
             rows = turn_rows(r["index"])
             if not rows:
@@ -36,10 +37,10 @@ class Timelines:
             ends[g] = end
             for f in range(F):
                 for arr, col in ((self.places, c_places), (self.strength, c_strength)):
-                    arr[f, g, turns] = a[:, 1 + 6 * f + col]
-                    arr[f, g, end:] = a[-1, 1 + 6 * f + col]
+                    arr[f, g, turns] = a[:, 1 + S * f + col]
+                    arr[f, g, end:] = a[-1, 1 + S * f + col]
             for b in range(B):
-                self.sent[b, g, turns] = a[:, 1 + 6 * F + b]
+                self.sent[b, g, turns] = a[:, 1 + S * F + b]
         self.running = np.array([(ends >= t).mean() for t in range(length)]) if G else np.zeros(0)
         self.factions = list(spec.factions)
         self.backers = list(spec.backers)
@@ -122,6 +123,18 @@ def _momentum(spec, block: dict) -> list[str]:
     return L + ["", "![Turn of the low point in games with a recovery](charts/momentum.png)", ""]
 
 
+def _losses(spec, block: dict) -> list[str]:
+    L = ["### Where the losses come from", "",
+         "Fighters each side lost in a game, on average: in battle (attacking or defending, routs and men cut off "
+         "included) and to the enemy's drone and air strikes, its armed locals counted with it. Per turn in "
+         "`turns.csv`.", "",
+         "| side | in battle | to strikes |", "|---|---:|---:|"]
+    for f, m in block.items():
+        cells = ["–" if m[k] is None else f"{m[k]:,.0f}" for k in ("battle", "strikes")]
+        L.append(f"| {spec.factions[f].short} | {cells[0]} | {cells[1]} |")
+    return L + [""]
+
+
 def _subtitle(summary: dict) -> str:
     bits = []
     if summary["without"]:
@@ -197,6 +210,7 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L.append("![Ground strength by turn](charts/strength.png)")
     L.append("")
     L += _momentum(spec, summary["momentum"])
+    L += _losses(spec, summary["losses"])
     keys = key_places(spec)
     ok = [r for r in results if r["status"] == "ok"]
     if keys and ok:
