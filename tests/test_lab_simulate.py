@@ -373,3 +373,16 @@ def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path):
     report = (tmp_path / "l" / "report.md").read_text()
     assert "### Where the losses come from" in report
     assert f"| GNA | {summary['losses']['gna']['battle']:,.0f} | {summary['losses']['gna']['strikes']:,.0f} |" in report
+
+
+def test_results_with_other_turn_columns_are_not_resumed(tmp_path):
+    """A run written before turns.csv gained columns cannot be finished by this version:
+    resuming it says so, instead of mixing rows of two shapes."""
+    _run(tmp_path / "old", games=2)
+    path = tmp_path / "old" / "results.jsonl"
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0])
+    del header["run"]["turn_stats"]
+    path.write_text("\n".join([json.dumps(header, sort_keys=True)] + lines[1:]) + "\n")
+    with pytest.raises(LabError, match="different run.*turn_stats: None there"):
+        _run(tmp_path / "old", games=2, resume=True)

@@ -20,7 +20,7 @@ from ..engine.persist import write_json_atomic
 from .errors import LabError
 from .executors import open_executor
 from .momentum import LowPoint, low_points
-from .play import Chunk, GameJob, failed_result, run_chunk
+from .play import TURN_STATS, Chunk, GameJob, failed_result, run_chunk
 from .store import RESULTS, ResultStore
 from .variant import Prepared
 
@@ -89,7 +89,9 @@ class Run:
         return {
             "kind": self.kind, "scenario": self.prepared.spec.meta.id, "scenario_sha256": self.prepared.sha256,
             "seed": self.seed, "agents": self.levels, "sets": list(v.sets), "without": list(v.without),
-            "version": __version__, **self.extra,
+            "version": __version__,
+            # The shape of a game's turn rows: results written with other columns cannot be resumed.
+            "turn_stats": list(TURN_STATS), **self.extra,
         }
 
     def open(self, resume: bool, overwrite: bool) -> None:
