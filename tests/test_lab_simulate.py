@@ -355,7 +355,7 @@ def test_a_directory_another_run_is_writing_is_refused(tmp_path, lab_cli):
 
 
 def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path):
-    """turns.csv splits each side's losses per turn into battle and strikes; the game
+    """turns.csv splits each side's losses per turn into battle, strikes and siege; the game
     totals are those turns added up, and summary.json and the report give the mean."""
     variant = Variant(str(TRIPOLI))
     opts = RunOptions(games=4, seed=3, executor="serial", jobs=1)
@@ -363,7 +363,8 @@ def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path):
     turns = _rows(tmp_path / "l" / "turns.csv")
     totals = {}
     for f in ("gna", "lna"):
-        for cause, col in (("battle", f"lost_in_battle_{f}"), ("strikes", f"lost_to_strikes_{f}")):
+        for cause, col in (("battle", f"lost_in_battle_{f}"), ("strikes", f"lost_to_strikes_{f}"),
+                           ("siege", f"lost_to_siege_{f}")):
             per_game = [sum(float(t[col]) for t in turns if int(t["game"]) == r["index"]) for r in run.results()]
             assert per_game == pytest.approx([r["losses"][cause][list(("gna", "lna")).index(f)]
                                               for r in run.results()], abs=0.5)
@@ -372,7 +373,8 @@ def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path):
     assert totals["gna", "battle"] > 0 and totals["lna", "battle"] > 0 and totals["gna", "strikes"] > 0
     report = (tmp_path / "l" / "report.md").read_text()
     assert "### Where the losses come from" in report
-    assert f"| GNA | {summary['losses']['gna']['battle']:,.0f} | {summary['losses']['gna']['strikes']:,.0f} |" in report
+    gna = summary["losses"]["gna"]
+    assert f"| GNA | {gna['battle']:,.0f} | {gna['strikes']:,.0f} | {gna['siege']:,.0f} |" in report
 
 
 def test_results_with_other_turn_columns_are_not_resumed(tmp_path):

@@ -11,6 +11,7 @@ import html
 import numpy as np
 
 from ..engine import actions as A
+from ..engine.siege import siege_pressure
 from ..scenario import model as m
 
 KIND_NAMES = {
@@ -158,6 +159,10 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
         lines.append(f"<font color='{GOLD}'>Objective ({esc(', '.join(obj))})</font>")
     if state.local_defence[p] > 0:
         lines.append(esc(f"{state.local_defence[p]:,.0f} armed locals defend it"))
+        drain = siege_pressure(state, p)
+        if drain > 0:
+            text = f"Besieged (enemy troops at its gates, enemy aircraft over it): loses {drain:.0%} of its armed locals a turn"
+            lines.append(f"<font color='{BAD}'>{esc(text)}</font>")
     if owner < 0:
         extra = []
         if w.allegiance_cost[p] > 0:

@@ -19,10 +19,15 @@ from .state import GameState
 STRIKE_KINDS = ("units", "air_defence", "supply")
 
 
-def air_units_in_range(state: GameState, faction: int, place: int, commanded_only: bool = False) -> np.ndarray:
+def air_units_in_range(state: GameState, faction: int, place: int, commanded_only: bool = False,
+                       spent_too: bool = False) -> np.ndarray:
+    """The faction's drones and aircraft, based at a place it holds, that can reach
+    `place`: those with a sortie left, or all of them with `spent_too`."""
     w = state.world
     n = state.n_units
-    mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_sorties[:n] > 0)
+    mask = state.u_alive[:n] & (state.u_owner[:n] == faction)
+    if not spent_too:
+        mask &= state.u_sorties[:n] > 0
     if commanded_only:
         mask &= state.u_backer[:n] < 0
     idx = np.nonzero(mask)[0]

@@ -1,6 +1,7 @@
 """The order of a round: each faction in turn has income, gives orders and then
-suffers its attrition and defections; then backers decide, their units act,
-deliveries land, the scenario's events fire and victory is checked."""
+suffers its attrition and defections; then besieged towns lose armed locals,
+backers decide, their units act, deliveries land, the scenario's events fire and
+victory is checked."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from .economy import income_phase
 from .events import Event
 from .politics import cohesion_phase
 from .scripted import events_phase
+from .siege import siege_phase
 from .state import GameState
 from .supply import attrition
 from .victory import check_victory
@@ -37,10 +39,12 @@ def end_faction_turn(state: GameState) -> list[Event]:
 
 
 def end_round(state: GameState) -> list[Event]:
-    # Count down first, so a truce an event sets now lasts the turns it names.
+    # Sieges wear on before the truce counts down, so a round under truce costs nobody.
+    out = siege_phase(state)
+    # Count down before the events, so a truce an event sets now lasts the turns it names.
     if state.truce > 0:
         state.truce -= 1
-    out = backers_phase(state)
+    out += backers_phase(state)
     out += backer_units_act(state)
     out += withdrawals(state)
     out += deliveries_phase(state)

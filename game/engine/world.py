@@ -83,6 +83,7 @@ class World:
                 self.neighbours[b].append(a)
         # The same roads as Python lists of (neighbour, effective km), for Dijkstra.
         self.adjacency = [[(n, float(self.route_km[p, n])) for n in self.neighbours[p]] for p in range(P)]
+        self.adjacent = np.isfinite(self.route_km) & ~np.eye(P, dtype=bool)
         self.air_km = _great_circle(self.lat, self.lon)
         self.road_km = shortest_paths(self.route_km)  # ignoring who holds what
 
@@ -117,6 +118,7 @@ class World:
         self.t_upkeep = np.array([t.upkeep for t in types])
         self.t_ground = np.array([t.category in GROUND for t in types])
         self.t_air = np.array([t.category in AIR for t in types])
+        self.t_drone = np.array([t.category == UnitCategory.drone for t in types])
         self.t_ad = np.array([t.category == UnitCategory.air_defence for t in types])
         self.t_artillery = np.array([t.category == UnitCategory.artillery for t in types])
         self.recruits = [[self.tidx[t] for t in f.recruits] for f in self.factions]

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import __version__
 from ..atomic import write_atomic, write_text_atomic
 from .momentum import momentum
-from .play import TURN_STATS
+from .play import CAUSES, TURN_STATS
 from .stats import rate, spread
 
 
@@ -96,9 +96,9 @@ def turns_table(spec, results: list[dict], turn_rows) -> tuple[list[str], object
             for t in turn_rows(r["index"]):
                 row = [r["index"], t[0]]
                 for f in range(F):
-                    places, strength, funds, legit, coh, strikes, battle, struck = t[1 + S * f: 1 + S * (f + 1)]
-                    row += [places, _num(strength, 1), _num(funds, 2), _num(legit, 2), _num(coh, 2), strikes,
-                            _num(battle, 1), _num(struck, 1)]
+                    places, strength, funds, legit, coh, strikes, *lost = t[1 + S * f: 1 + S * (f + 1)]
+                    row += [places, _num(strength, 1), _num(funds, 2), _num(legit, 2), _num(coh, 2), strikes]
+                    row += [_num(x, 1) for x in lost]
                 row += t[1 + S * F:]
                 yield row
 
@@ -107,14 +107,12 @@ def turns_table(spec, results: list[dict], turn_rows) -> tuple[list[str], object
 
 def losses(factions: list[str], ok: list[dict]) -> dict:
     """Fighters each side lost in a game, on average: in battle (attacking or defending,
-    routs and men cut off included) and to the enemy's drone and air strikes, its armed
-    locals counted with it."""
+    routs and men cut off included), to the enemy's drone and air strikes, its armed
+    locals counted with it, and armed locals worn away under siege."""
     out = {}
     for i, f in enumerate(factions):
-        battle = [r["losses"]["battle"][i] for r in ok]
-        struck = [r["losses"]["strikes"][i] for r in ok]
-        out[f] = {"battle": round(sum(battle) / len(ok), 1) if ok else None,
-                  "strikes": round(sum(struck) / len(ok), 1) if ok else None}
+        out[f] = {cause: round(sum(r["losses"][cause][i] for r in ok) / len(ok), 1) if ok else None
+                  for cause in CAUSES}
     return out
 
 

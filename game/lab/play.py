@@ -61,7 +61,12 @@ def world_for(spec_json: str, sha256: str) -> World:
 
 
 # A turn row is [turn, then these figures for each faction in turn, then each backer's deliveries].
-TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes", "lost_in_battle", "lost_to_strikes")
+TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes", "lost_in_battle", "lost_to_strikes",
+              "lost_to_siege")
+
+
+# Why fighters were lost: the keys of a result's `losses`, in the order of the turn columns.
+CAUSES = ("battle", "strikes", "siege")
 
 
 def turn_column(faction: int, stat: str) -> int:
@@ -72,16 +77,16 @@ def turn_column(faction: int, stat: str) -> int:
 class TurnTracker:
     """Per-turn figures for turns.csv: at turn 0 (the start) and at the end of every
     round, each faction's places, ground strength, funds, legitimacy and cohesion, its
-    drone strikes in the round, the fighters it lost in the round in battle and to the
-    enemy's strikes (its armed locals included), and each backer's deliveries (packages
-    sent) in it."""
+    drone strikes in the round, the fighters it lost in the round in battle, to the
+    enemy's strikes (its armed locals included) and under siege (armed locals only), and
+    each backer's deliveries (packages sent) in it."""
 
     def __init__(self, world: World, state):
         self.world = world
         self.turn = state.turn
         self.strikes = np.zeros(world.F, dtype=np.int64)
-        self.lost = np.zeros((2, world.F))  # [in battle, to strikes] this round
-        self.lost_total = np.zeros((2, world.F))  # over the game
+        self.lost = np.zeros((len(CAUSES), world.F))  # by cause, this round
+        self.lost_total = np.zeros((len(CAUSES), world.F))  # by cause, over the game
         self.sent = np.zeros(world.B)
         self.rows: list[list] = [self.snapshot(state, 0)]
 
@@ -95,8 +100,8 @@ class TurnTracker:
         row: list = [turn]
         for f in range(w.F):
             row += [int(places[f]), float(strength[f]), float(state.treasury[f]), float(state.legitimacy[f]),
-                    float(state.cohesion[f]), int(self.strikes[f]), round(float(self.lost[0, f]), 1),
-                    round(float(self.lost[1, f]), 1)]
+                    float(state.cohesion[f]), int(self.strikes[f])]
+            row += [round(float(x), 1) for x in self.lost[:, f]]
         row += [int(round(x)) for x in (per_backer - self.sent)]
         self.sent = per_backer
         self.strikes[:] = 0
@@ -118,6 +123,8 @@ class TurnTracker:
                 self.lost[0, fidx[e.faction]] += e.data["attacker_lost"]
                 if e.data["defender"] in fidx:
                     self.lost[0, fidx[e.data["defender"]]] += e.data["defender_lost"]
+            elif e.kind == "siege" and e.faction in fidx:
+                self.lost[2, fidx[e.faction]] += e.data["lost"]
         if state.turn != self.turn or state.over:
             self.rows.append(self.snapshot(state, self.turn))
             self.turn = state.turn
@@ -139,8 +146,7 @@ def _final(world: World, state, tracker: TurnTracker) -> dict:
         "harm": float(state.harm.sum()),
         "harm_by": [float(x) for x in state.harm_by],
         "deliveries": [int(round(x)) for x in per_backer],
-        "losses": {"battle": [round(float(x), 1) for x in tracker.lost_total[0]],
-                   "strikes": [round(float(x), 1) for x in tracker.lost_total[1]]},
+        "losses": {cause: [round(float(x), 1) for x in tracker.lost_total[i]] for i, cause in enumerate(CAUSES)},
     }
 
 
@@ -177,7 +183,7 @@ def failed_result(job: GameJob, exc: BaseException, trace: str = "", turns: int 
     return {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels), "status": "failed",
             "error": f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500], "traceback": trace,
             "winner": None, "reason": "", "turns": turns, "owners": [], "harm": 0.0, "harm_by": [],
-            "deliveries": [], "losses": {"battle": [], "strikes": []}, "turn_rows": []}
+            "deliveries": [], "losses": {cause: [] for cause in CAUSES}, "turn_rows": []}
 
 
 def run_chunk(chunk: Chunk) -> tuple[int, list[dict]]:

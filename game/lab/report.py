@@ -8,6 +8,7 @@ from ..atomic import write_text_atomic
 from . import charts
 from .momentum import recovery_turns
 from .outputs import TURN_STATS, key_places
+from .play import CAUSES
 
 
 class Timelines:
@@ -126,12 +127,12 @@ def _momentum(spec, block: dict) -> list[str]:
 def _losses(spec, block: dict) -> list[str]:
     L = ["### Where the losses come from", "",
          "Fighters each side lost in a game, on average: in battle (attacking or defending, routs and men cut off "
-         "included) and to the enemy's drone and air strikes, its armed locals counted with it. Per turn in "
-         "`turns.csv`.", "",
-         "| side | in battle | to strikes |", "|---|---:|---:|"]
+         "included), to the enemy's drone and air strikes (its armed locals counted with it), and armed locals "
+         "worn away while besieged. Per turn in `turns.csv`.", "",
+         "| side | in battle | to strikes | under siege |", "|---|---:|---:|---:|"]
     for f, m in block.items():
-        cells = ["–" if m[k] is None else f"{m[k]:,.0f}" for k in ("battle", "strikes")]
-        L.append(f"| {spec.factions[f].short} | {cells[0]} | {cells[1]} |")
+        cells = ["–" if m.get(k) is None else f"{m[k]:,.0f}" for k in CAUSES]
+        L.append(f"| {spec.factions[f].short} | " + " | ".join(cells) + " |")
     return L + [""]
 
 

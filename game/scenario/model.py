@@ -627,6 +627,12 @@ class CombatRules(Strict):
         description="Armed locals per 1,000 inhabitants who defend a place for the side holding it at the start. "
         "They never move, are worn down by assaults and are gone once the place falls.",
     )
+    siege_loss: Fraction = Field(
+        0.0,
+        description="Share of a place's armed locals lost each round while enemy ground forces stand next to it, "
+        "scaled by the besieger's command of the air over it (1 - the defenders' chance to intercept a strike; "
+        "0 if none of the besieger's drones can reach it).",
+    )
 
 
 class SupplyRules(Strict):
