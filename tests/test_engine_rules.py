@@ -565,6 +565,17 @@ def test_drones_that_have_flown_still_command_the_air():
     assert air_command(s, BLUE, P(s, "t_open")) == 1.0
 
 
+def test_the_place_panel_tells_the_player_a_town_is_besieged():
+    from game.client.describe import place_html  # plain text functions, no pygame
+
+    s = siege_arena()
+    rate = s.world.spec.rules.combat.siege_loss
+    assert f"loses {rate:.0%} of its armed locals a turn" in place_html(s, P(s, "t_open"))
+    for u in units_of(s, BLUE, P(s, "front")):
+        s.u_place[u] = P(s, "link")
+    assert "Besieged" not in place_html(s, P(s, "t_open"))
+
+
 @pytest.mark.parametrize("change", ["no air arm", "no troops at the gates", "truce", "rule off"])
 def test_no_drain_without_air_troops_at_the_gates_or_in_a_truce(change):
     s = siege_arena(rate=0.0 if change == "rule off" else 0.2)

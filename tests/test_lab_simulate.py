@@ -354,10 +354,11 @@ def test_a_directory_another_run_is_writing_is_refused(tmp_path, lab_cli):
     assert (out / "results.jsonl").exists()
 
 
-def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path):
+@pytest.mark.parametrize("sets", [(), ("rules.combat.siege_loss=0.1",)], ids=["no sieges", "sieges"])
+def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path, sets):
     """turns.csv splits each side's losses per turn into battle, strikes and siege; the game
     totals are those turns added up, and summary.json and the report give the mean."""
-    variant = Variant(str(TRIPOLI))
+    variant = Variant(str(TRIPOLI), sets=sets)
     opts = RunOptions(games=4, seed=3, executor="serial", jobs=1)
     run, summary = simulate(variant, tmp_path / "l", opts, random_levels(TRIPOLI), report=True)
     turns = _rows(tmp_path / "l" / "turns.csv")
@@ -371,10 +372,15 @@ def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path):
             totals[f, cause] = sum(per_game) / len(per_game)
             assert summary["losses"][f][cause] == pytest.approx(totals[f, cause], abs=0.5)
     assert totals["gna", "battle"] > 0 and totals["lna", "battle"] > 0 and totals["gna", "strikes"] > 0
+    assert (totals["gna", "siege"] > 0) == bool(sets)
     report = (tmp_path / "l" / "report.md").read_text()
     assert "### Where the losses come from" in report
     gna = summary["losses"]["gna"]
-    assert f"| GNA | {gna['battle']:,.0f} | {gna['strikes']:,.0f} | {gna['siege']:,.0f} |" in report
+    if any(m["siege"] for m in summary["losses"].values()):
+        assert f"| GNA | {gna['battle']:,.0f} | {gna['strikes']:,.0f} | {gna['siege']:,.0f} |" in report
+    else:  # the scenario does not use the siege rule, so the report leaves that column out
+        assert gna["siege"] == 0 and "under siege" not in report
+        assert f"| GNA | {gna['battle']:,.0f} | {gna['strikes']:,.0f} |" in report
 
 
 def test_results_with_other_turn_columns_are_not_resumed(tmp_path):

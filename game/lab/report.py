@@ -125,13 +125,17 @@ def _momentum(spec, block: dict) -> list[str]:
 
 
 def _losses(spec, block: dict) -> list[str]:
+    # A scenario without the siege rule loses nobody to it: leave its column out.
+    causes = [c for c in CAUSES if c != "siege" or any(m.get(c) for m in block.values())]
+    heads = {"battle": "in battle", "strikes": "to strikes", "siege": "under siege"}
     L = ["### Where the losses come from", "",
          "Fighters each side lost in a game, on average: in battle (attacking or defending, routs and men cut off "
-         "included), to the enemy's drone and air strikes (its armed locals counted with it), and armed locals "
-         "worn away while besieged. Per turn in `turns.csv`.", "",
-         "| side | in battle | to strikes | under siege |", "|---|---:|---:|---:|"]
+         "included), to the enemy's drone and air strikes (its armed locals counted with it)"
+         + (", and armed locals worn away while besieged" if "siege" in causes else "")
+         + ". Per turn in `turns.csv`.", "",
+         "| side | " + " | ".join(heads[c] for c in causes) + " |", "|---|" + "---:|" * len(causes)]
     for f, m in block.items():
-        cells = ["–" if m.get(k) is None else f"{m[k]:,.0f}" for k in CAUSES]
+        cells = ["–" if m.get(k) is None else f"{m[k]:,.0f}" for k in causes]
         L.append(f"| {spec.factions[f].short} | " + " | ".join(cells) + " |")
     return L + [""]
 
