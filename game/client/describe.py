@@ -161,7 +161,8 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
         lines.append(esc(f"{state.local_defence[p]:,.0f} armed locals defend it"))
         drain = siege_pressure(state, p)
         if drain > 0:
-            text = f"Besieged (enemy troops at its gates, enemy aircraft over it): loses {drain:.0%} of its armed locals a turn"
+            text = (f"Besieged (enemy troops at its gates, enemy drones over it): "
+                    f"loses {drain:.0%} of its armed locals a turn")
             lines.append(f"<font color='{BAD}'>{esc(text)}</font>")
     if owner < 0:
         extra = []
