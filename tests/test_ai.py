@@ -154,3 +154,23 @@ def test_hard_level_takes_a_thinking_budget():
     assert not is_level("hard:x") and not is_level("hard:-5") and not is_level("normal:100") and not is_level("expert")
     agent = make_agent("hard:250", 1)
     assert isinstance(agent, SearchAgent) and agent.think_ms == 250.0
+
+
+def test_hard_with_a_rollout_count_ignores_the_clock(monkeypatch):
+    """`hard@N` plays N rollouts of each judgement however slow the machine is, where
+    `hard:MS` is cut short by its time budget; so hard@N games are the same anywhere."""
+    from game.ai import search
+    from game.ai.runner import is_level, make_agent
+
+    assert is_level("hard@1") and is_level("hard@3")
+    assert not any(is_level(x) for x in ("hard@0", "hard@-1", "hard@1.5", "hard@x", "normal@2", "hard@1000"))
+    agent = make_agent("hard@3", 1)
+    assert isinstance(agent, SearchAgent) and agent.rollouts == 3 and agent.think_ms is None
+
+    clock = iter(range(0, 10**9, 10))  # every look at the clock finds ten more seconds gone
+    monkeypatch.setattr(search.time, "perf_counter", lambda: float(next(clock)))
+    state = new_game(load_world(MINI), 5)
+    for level, rollouts in (("hard:250", len(search.VARIANTS)), ("hard@2", 2 * len(search.VARIANTS))):
+        agent = make_agent(level, 7)
+        agent.act(state)
+        assert agent.why.endswith("]") and f"search: {rollouts} rollouts" in agent.why, (level, agent.why)

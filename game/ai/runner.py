@@ -12,25 +12,41 @@ from .utility import EasyAgent, NormalAgent
 AGENTS = {"random": RandomAgent, "easy": EasyAgent, "normal": NormalAgent, "hard": SearchAgent}
 
 
+# How the search level can be tuned, for error messages.
+LEVEL_HELP = ("hard:MS caps its thinking time at MS milliseconds a turn; hard@N plays N rollouts of each "
+              "judgement with no clock, so its games are the same on any machine")
+
+
+def _search_options(level: str) -> dict | None:
+    """The SearchAgent arguments a level string asks for: {} for a plain level, None if
+    it is not a level. `hard:MS` sets a time budget, `hard@N` a fixed count of rollouts
+    per judgement and no clock (the level string travels to worker processes whole)."""
+    for sep, key, kind in ((":", "think_ms", float), ("@", "rollouts", int)):
+        name, found, value = level.partition(sep)
+        if found:
+            if AGENTS.get(name) is not SearchAgent:
+                return None
+            try:
+                number = kind(value)
+            except ValueError:
+                return None
+            if not number > 0 or number > (100 if key == "rollouts" else 600_000):
+                return None
+            return {key: number} if key == "think_ms" else {key: number, "think_ms": None}
+    return {} if level in AGENTS else None
+
+
 def is_level(level: str) -> bool:
-    """A registered level, or `hard:MS` for the search level with a thinking budget
-    of MS milliseconds a turn (the level string travels to worker processes whole)."""
-    name, sep, budget = level.partition(":")
-    if name not in AGENTS:
-        return False
-    if not sep:
-        return True
-    try:
-        return AGENTS[name] is SearchAgent and float(budget) > 0
-    except ValueError:
-        return False
+    """A registered level, or a search level with its budget (see `LEVEL_HELP`)."""
+    return _search_options(level) is not None
 
 
 def make_agent(level: str, seed):
-    name, sep, budget = level.partition(":")
-    if sep:
-        return AGENTS[name](seed, think_ms=float(budget))
-    return AGENTS[name](seed)
+    options = _search_options(level)
+    if options is None:
+        raise KeyError(f"unknown AI level '{level}'")
+    name = level.partition(":")[0].partition("@")[0]
+    return AGENTS[name](seed, **options)
 
 
 def make_agents(world: World, seed: np.random.SeedSequence, levels: dict[str, str] | None = None) -> list:

@@ -43,10 +43,11 @@ def evaluate(state: GameState, f: int) -> float:
 class SearchAgent:
     name = "hard"
 
-    def __init__(self, seed=0, think_ms: float = 1000.0, horizon: int = 3, rollouts: int = 2):
+    def __init__(self, seed=0, think_ms: float | None = 1000.0, horizon: int = 3, rollouts: int = 2):
         self.rng = np.random.default_rng(seed)
         # A fixed number of rollouts keeps the agent deterministic for a given seed; the
-        # time budget only cuts a search short on a machine too slow for it.
+        # time budget only cuts a search short on a machine too slow for it, and with no
+        # budget (None) nothing does, so a game plays the same on any machine.
         self.think_ms = think_ms
         self.horizon = horizon
         self.rollouts = rollouts
@@ -66,12 +67,12 @@ class SearchAgent:
 
     def _plan(self, state: GameState) -> tuple[UtilityAgent, str]:
         f = state.active
-        deadline = time.perf_counter() + self.think_ms / 1000.0
+        deadline = None if self.think_ms is None else time.perf_counter() + self.think_ms / 1000.0
         totals = np.zeros(len(VARIANTS))
         counts = np.zeros(len(VARIANTS))
         # Round-robin over the variants, each at least once, until the rollouts are done.
         for i in range(self.rollouts * len(VARIANTS)):
-            if i >= len(VARIANTS) and time.perf_counter() > deadline:
+            if deadline is not None and i >= len(VARIANTS) and time.perf_counter() > deadline:
                 break
             v = i % len(VARIANTS)
             totals[v] += self._rollout(state, f, VARIANTS[v])

@@ -78,11 +78,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _err(str(exc), 2)
     level = args.level or default_level()
-    from ..ai.runner import is_level
+    from ..ai.runner import LEVEL_HELP, is_level
 
     if not is_level(level):
-        return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())}; "
-                    "hard:MS sets its thinking time)", 2)
+        return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())}; {LEVEL_HELP})", 2)
     if args.autoplay < 0:
         return _err("--autoplay must be 0 or more turns", 2)
     save_dir = Path(args.save_dir) if args.save_dir else default_save_dir()

@@ -43,7 +43,7 @@ def make_agent(level: str, seed):
     from ..ai import runner
 
     if not runner.is_level(level):
-        raise KeyError(f"unknown AI level '{level}' (known: {', '.join(available_levels())}; hard:MS sets its thinking time)")
+        raise KeyError(f"unknown AI level '{level}' (known: {', '.join(available_levels())}; {runner.LEVEL_HELP})")
     return runner.make_agent(level, seed)
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from .errors import LabError
 from .executors import EXECUTORS, default_jobs
 
-AI_DEFAULT = "a faction not named plays at level normal, or random if no normal agent is installed"
+AI_DEFAULT = ("a faction not named plays at level normal, or random if no normal agent is installed; "
+              "hard@N is the search level with a fixed effort, the same on any machine")
 EPILOG_SEEDS = ("Game i is seeded by SeedSequence(SEED).spawn(GAMES)[i]: results do not depend on --jobs, "
                 "--executor or chunking.")
 

@@ -37,7 +37,7 @@ def default_level() -> str:
 def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
     """Every faction's agent level (`default_level()` unless given), checked against the
     agents registered now; LabError with did-you-mean for an unknown faction or level."""
-    from ..ai.runner import AGENTS, is_level
+    from ..ai.runner import AGENTS, LEVEL_HELP, is_level
     from ..scenario.errors import did_you_mean
 
     problems = []
@@ -48,7 +48,7 @@ def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
                             f"{did_you_mean(fid, factions) or ' (factions: ' + ', '.join(factions) + ')'}")
         if not is_level(level):
             problems.append(f"--ai {fid}={level}: unknown agent level '{level}'{did_you_mean(level, AGENTS)}; "
-                            f"known levels: {', '.join(AGENTS)} (hard:MS sets its thinking time)")
+                            f"known levels: {', '.join(AGENTS)} ({LEVEL_HELP})")
     if problems:
         raise LabError(problems)
     default = default_level()

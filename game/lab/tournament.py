@@ -38,7 +38,7 @@ class Standings:
 
 
 def check_agents(names: list[str]) -> list[str]:
-    from ..ai.runner import AGENTS, is_level
+    from ..ai.runner import AGENTS, LEVEL_HELP, is_level
     from ..scenario.errors import did_you_mean
 
     problems = []
@@ -47,7 +47,8 @@ def check_agents(names: list[str]) -> list[str]:
     seen = set()
     for n in names:
         if not is_level(n):
-            problems.append(f"--agents: unknown agent level '{n}'{did_you_mean(n, AGENTS)}; known levels: {', '.join(AGENTS)}")
+            problems.append(f"--agents: unknown agent level '{n}'{did_you_mean(n, AGENTS)}; "
+                            f"known levels: {', '.join(AGENTS)} ({LEVEL_HELP})")
         if n in seen:
             problems.append(f"--agents: '{n}' is listed twice")
         seen.add(n)
