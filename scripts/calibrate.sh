@@ -43,7 +43,9 @@ run simulate "$SCENARIO" --games "$CF_GAMES" "${AI[@]}" "${COMMON[@]}" \
   --set 'backers.turkey.rivals=[uae]' --out "$OUT/no-rivalry"
 run simulate "$SCENARIO" --games "$CF_GAMES" "${AI[@]}" "${COMMON[@]}" \
   --set 'backers.turkey.rivals=[uae]' --without russia --out "$OUT/no-rivalry-without-russia"
-run simulate "$SCENARIO" --games "$HARD_GAMES" --ai gna=hard:300 --ai lna=hard:300 "${COMMON[@]}" --out "$OUT/hard-vs-hard"
+# hard@1: one rollout of each judgement a turn and no clock, so the run is the same on any
+# machine (hard:MS would be cut short by its time budget on a slow one).
+run simulate "$SCENARIO" --games "$HARD_GAMES" --ai gna=hard@1 --ai lna=hard@1 "${COMMON[@]}" --out "$OUT/hard-vs-hard"
 run compare "$OUT/historical" "$OUT"/without-* --baseline "$OUT/historical" \
   --place tripoli --place al_watiya --place tarhuna --markdown "$OUT/compare.md"
 run compare "$OUT/no-rivalry" "$OUT/no-rivalry-without-russia" --baseline "$OUT/no-rivalry" \
