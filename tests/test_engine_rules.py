@@ -570,7 +570,7 @@ def test_the_place_panel_tells_the_player_a_town_is_besieged():
 
     s = siege_arena()
     rate = s.world.spec.rules.combat.siege_loss
-    assert f"loses {rate:.0%} of its armed locals a turn" in place_html(s, P(s, "t_open"))
+    assert f"loses {rate:.0%} of its 1,000 armed locals a turn" in place_html(s, P(s, "t_open"))
     for u in units_of(s, BLUE, P(s, "front")):
         s.u_place[u] = P(s, "link")
     assert "Besieged" not in place_html(s, P(s, "t_open"))

@@ -132,6 +132,16 @@ def unit_status(state, u: int) -> str:
     return "ready" if state.u_ready[u] else "has moved"
 
 
+def siege_html(state, p: int) -> str:
+    """A warning line for a besieged place, or "" if it is not besieged."""
+    drain = siege_pressure(state, p)
+    if drain <= 0:
+        return ""
+    text = (f"Besieged (enemy troops at its gates, enemy drones over it): "
+            f"loses {drain:.0%} of its {state.local_defence[p]:,.0f} armed locals a turn")
+    return f"<font color='{BAD}'>{esc(text)}</font>"
+
+
 def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> str:
     w = state.world
     spec = w.spec
@@ -159,11 +169,9 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
         lines.append(f"<font color='{GOLD}'>Objective ({esc(', '.join(obj))})</font>")
     if state.local_defence[p] > 0:
         lines.append(esc(f"{state.local_defence[p]:,.0f} armed locals defend it"))
-        drain = siege_pressure(state, p)
-        if drain > 0:
-            text = (f"Besieged (enemy troops at its gates, enemy drones over it): "
-                    f"loses {drain:.0%} of its armed locals a turn")
-            lines.append(f"<font color='{BAD}'>{esc(text)}</font>")
+        siege = siege_html(state, p)
+        if siege:
+            lines.append(siege)
     if owner < 0:
         extra = []
         if w.allegiance_cost[p] > 0:

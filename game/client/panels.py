@@ -222,6 +222,9 @@ class SidePanel:
         lines = [f"<b>{D.esc(pl.name)}</b> · {D.fac(w, owner)} · "
                  f"<font color='{D.MUTED}'>{D.KIND_NAMES.get(pl.kind.value, pl.kind.value)}"
                  f"{', pop. ' + D.people(pl.population) if pl.population else ''}</font>"]
+        siege = D.siege_html(s, p)
+        if siege:
+            lines.append(siege)
         if u is not None and s.u_alive[u]:
             t = int(s.u_type[u])
             lines.append(f"Selected: <b>{D.esc(D.unit_name(s, u))}</b>")
