@@ -30,7 +30,8 @@ def _search_options(level: str) -> dict | None:
                 number = kind(value)
             except ValueError:
                 return None
-            if not number > 0 or number > (100 if key == "rollouts" else 600_000):
+            # More than a hundred rollouts a judgement would take minutes a turn: a typo, not a level.
+            if not number > 0 or (key == "rollouts" and number > 100):
                 return None
             return {key: number} if key == "think_ms" else {key: number, "think_ms": None}
     return {} if level in AGENTS else None
