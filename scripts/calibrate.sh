@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The calibration runs behind scenarios/CALIBRATION.md: the historical run of the 2019
-# scenario, one run without each backer, sweeps over Turkey's support, the Russia runs
-# without Turkey's rivalry, a hard-against-hard run, then comparison tables. Every run
+# scenario, one run without each backer, sweeps over Turkey's support, a
+# hard-against-hard run, then a comparison table. Every run
 # is seeded, so the figures come out the same on any machine; only the time it takes
 # differs (about 45 minutes on two cores at the default sizes).
 #
@@ -37,16 +37,10 @@ run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
   --set backers.turkey.budget_per_turn=0,3,6,15 --out "$OUT/sweep-turkey-budget"
 run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
   --set backers.turkey.packages.tb2_anka.cap=0,1,2,3 --out "$OUT/sweep-turkey-drones"
-# Does Turkey's answer to Russia cancel Russia's weight? The same pair of runs with
-# Turkey no longer counting Russia as a rival.
-run simulate "$SCENARIO" --games "$CF_GAMES" "${AI[@]}" "${COMMON[@]}" \
-  --set 'backers.turkey.rivals=[uae]' --out "$OUT/no-rivalry"
-run simulate "$SCENARIO" --games "$CF_GAMES" "${AI[@]}" "${COMMON[@]}" \
-  --set 'backers.turkey.rivals=[uae]' --without russia --out "$OUT/no-rivalry-without-russia"
+run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
+  --set backers.turkey.packages.tb2.cap=0,1,2,3,4,5 --out "$OUT/sweep-turkey-first-drones"
 # hard@1: one rollout of each judgement a turn and no clock, so the run is the same on any
 # machine (hard:MS would be cut short by its time budget on a slow one).
 run simulate "$SCENARIO" --games "$HARD_GAMES" --ai gna=hard@1 --ai lna=hard@1 "${COMMON[@]}" --out "$OUT/hard-vs-hard"
 run compare "$OUT/historical" "$OUT"/without-* --baseline "$OUT/historical" \
   --place tripoli --place al_watiya --place tarhuna --markdown "$OUT/compare.md"
-run compare "$OUT/no-rivalry" "$OUT/no-rivalry-without-russia" --baseline "$OUT/no-rivalry" \
-  --place tripoli --markdown "$OUT/compare-rivalry.md"

@@ -1327,6 +1327,21 @@ def test_backer_fighters_go_where_the_client_is_pressed_hardest():
     assert s.u_place[contractor] == P(s, "redbase")
 
 
+def test_backer_fighters_cross_a_stage_longer_than_a_weeks_march():
+    """Contractors flown into a remote base (Wagner at Jufra) are not stranded there
+    because the first road out is longer than a week's march: they make that one
+    stage a turn, then march on as usual."""
+    s = arena()
+    clear_units(s)
+    put(s, "inf", "blue", "front")
+    contractor = put(s, "contractor", "red", "far", backer="sponsor")  # 600 km out, 200 km a turn
+    assert s.paths(RED)[P(s, "far"), P(s, "redbase")] > s.world.t_speed[s.u_type[contractor]]
+    end_round(s)
+    assert s.u_place[contractor] == P(s, "redbase")
+    end_round(s)
+    assert s.u_place[contractor] in (P(s, "t_open"), P(s, "t_urban"))  # the places Blue presses
+
+
 # =====================================================================================
 # The engine stands alone
 # =====================================================================================

@@ -26,6 +26,7 @@ from ..engine import (
     legal_actions,
 )
 from ..engine.air import intercept_chance
+from ..engine.backers import red_lines_crossed
 from ..engine.combat import attackers_at, win_chance
 from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.supply import supplied
@@ -47,6 +48,13 @@ LEVELS = {
     "easy": Level(attack_odds=0.40, max_orders=12, plans_moves=False, uses_backers=False),
     "normal": Level(attack_odds=0.55, max_orders=40, plans_moves=True, uses_backers=True),
 }
+
+
+# A place is held when what stands in it (with its terrain) is this many times the enemy
+# strength that could reach it next turn; only the shortfall calls for more troops, and
+# only what is beyond it is free to leave. Battles are decided by a noisy ratio, so a
+# bare match is a coin flip.
+HOLD_MARGIN = 2.0
 
 
 def place_values(state: GameState) -> np.ndarray:
@@ -260,6 +268,9 @@ class UtilityAgent:
             exposed = sum(enemy[n] for n in w.neighbours[origin] if n != target and hostile[n])
             if exposed > 0:
                 gain -= pers.caution * values[origin] * min(1.0, exposed / (left * w.terrain_defence[origin] + 1.0)) * 0.5
+            # A backer's red line deters: taking the place would bring its forces in.
+            crossed = red_lines_crossed(state, f, target) if gain > 0 else []
+            gain -= pers.caution * sum(line.commitment for _, line in crossed) / 10.0
             if gain > best_score:
                 best, best_score, best_p = a, gain, p
         if best is not None:
@@ -278,7 +289,9 @@ class UtilityAgent:
             if targets:
                 staging[p] = max(targets)
         own = power[f]
-        need = (pers.caution * threat * values / 1000.0 + self.boldness * pers.aggression * staging) / (1.0 + own / 2000.0)
+        stands = (own + state.local_defence) * w.terrain_defence
+        shortfall = np.maximum(HOLD_MARGIN * threat - stands, 0.0)
+        need = pers.caution * shortfall * values / 1000.0 + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0)
         need = need * np.where(sup, 1.0, 0.3)
         # Every legal move is scored at once; the first best one wins, as in a loop.
         units, to = options.unit_place_pairs(Move)
@@ -288,7 +301,8 @@ class UtilityAgent:
         # faces the enemy with nobody at all to hold it.
         left = np.maximum(own[here] - state.u_str[units] * w.t_quality[t], 0.0)
         bared = (threat[here] > 0) & (left + state.local_defence[here] <= 0)
-        keep = pers.caution * threat[here] * values[here] / 1000.0 / (1.0 + left / 2000.0)
+        stays = (left + state.local_defence[here]) * w.terrain_defence[here]
+        keep = pers.caution * values[here] / 1000.0 * np.maximum(HOLD_MARGIN * threat[here] - stays, 0.0)
         score = need[to] - np.maximum(need[here], keep) - 0.05
         score[~w.t_ground[t] | bared] = -np.inf
         best, best_score = None, 0.0

@@ -8,6 +8,8 @@ number it uses comes from the scenario (backer parameters and `rules.backers`).
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .events import Event
@@ -124,6 +126,30 @@ def in_danger(state: GameState, faction: int) -> bool:
     return any(hostile[n] for p in key for n in w.neighbours[p])
 
 
+def red_lines_crossed(state: GameState, faction: int, place: int) -> list[tuple[int, object]]:
+    """The enemy backers' red lines that `faction` taking `place` would set off now:
+    (backer, red line) for each line not yet fired whose condition holds once the place
+    changes hands but not before. Lets a player, or the AI, see the threat coming."""
+    w = state.world
+    out = []
+    taken = None
+    for b, backer in enumerate(w.backers):
+        if not w.enemies[faction, int(w.backer_client[b])]:
+            continue
+        for r, line in enumerate(backer.red_lines):
+            if (b, r) in state.redlines_fired or holds(state, line.when):
+                continue
+            if taken is None:
+                # A shallow copy that differs only in who holds the place: the
+                # conditions read ownership, flags and stats, never change them.
+                taken = copy.copy(state)
+                taken.owner = state.owner.copy()
+                taken.owner[place] = faction
+            if holds(taken, line.when):
+                out.append((b, line))
+    return out
+
+
 def backers_phase(state: GameState) -> list[Event]:
     w = state.world
     rules = w.spec.rules.backers
@@ -210,7 +236,9 @@ def backer_units_act(state: GameState) -> list[Event]:
 def _march_to_the_front(state: GameState, u: int, f: int, hostile: np.ndarray) -> None:
     """A backer sends its fighters where the client is pressed hardest: the held place
     with the most enemy ground strength next door. Too far for one week's march, they
-    go as far along the client's roads towards it as they can."""
+    go as far along the client's roads towards it as they can; where the next stage is
+    itself longer than a week's march (the desert roads out of Jufra), they still make
+    that one stage a week, as Wagner reached the Tripoli front from Jufra."""
     w = state.world
     enemy = _enemy_ground(state, f)
     pressure = np.array([sum(enemy[nb] for nb in w.neighbours[p] if hostile[nb]) if state.owner[p] == f else 0.0
@@ -225,6 +253,9 @@ def _march_to_the_front(state: GameState, u: int, f: int, hostile: np.ndarray) -
         return
     to_goal = state.paths(f)[goal]
     best = min(reach.tolist(), key=lambda p: (to_goal[p], d[p], p))
+    if to_goal[best] >= to_goal[here]:
+        stages = [n for n in w.neighbours[here] if state.owner[n] == f]
+        best = min(stages, key=lambda p: (w.route_km[here, p] + to_goal[p], p), default=here)
     if to_goal[best] < to_goal[here]:
         state.u_place[u] = best
 
