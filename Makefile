@@ -35,7 +35,7 @@ bench: $(STAMP)
 sim: $(STAMP)
 	$(BIN)/sandtable simulate scenarios/tripoli_2019.yaml --games 200 --ai gna=normal --ai lna=normal
 
-# The runs behind scenarios/CALIBRATION.md (about 45 minutes on two cores).
+# The runs behind scenarios/CALIBRATION.md (about 50 minutes on two cores).
 calibrate: $(STAMP)
 	SANDTABLE=$(BIN)/sandtable scripts/calibrate.sh out/calibration
 

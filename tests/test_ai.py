@@ -11,6 +11,7 @@ from game.engine import Attack, EndTurn, World, apply, new_game, why_illegal
 from game.engine.persist import state_hash
 from game.ai.runner import AGENTS, make_agents, play_out
 from game.ai.search import SearchAgent
+from game.ai.utility import HOLD_MARGIN, UtilityAgent, ground_power
 from game.scenario import load_scenario
 
 
@@ -174,3 +175,76 @@ def test_hard_with_a_rollout_count_ignores_the_clock(monkeypatch):
         agent = make_agent(level, 7)
         agent.act(state)
         assert agent.why.endswith("]") and f"search: {rollouts} rollouts" in agent.why, (level, agent.why)
+
+
+# ---- judgement on the arena: where to stand and what not to take --------------------
+
+def _arena(overrides: dict | None = None):
+    from engine_helpers import ENGINE_DATA, P, clear_units
+
+    loaded = load_scenario(ENGINE_DATA / "arena.yaml", overrides=overrides or {})
+    s = new_game(World(loaded.spec, loaded.sha256), 0)
+    clear_units(s)
+    w = s.world
+
+    def put(type_id, faction, place, count=1):
+        for _ in range(count):
+            u = s.add_unit(w.tidx[type_id], w.fidx[faction], P(s, place))
+            s.u_ready[u] = True
+
+    return s, put
+
+
+def _blue_turn(state, agent) -> list:
+    """Let the agent give Blue's orders until it ends the turn; return them."""
+    orders = []
+    for _ in range(200):
+        action = agent.act(state)
+        if isinstance(action, EndTurn):
+            return orders
+        orders.append(action)
+        apply(state, action)
+    raise AssertionError("the agent never ended its turn")
+
+
+@pytest.mark.parametrize("red_line", [False, True])
+def test_normal_ai_stays_short_of_an_enemy_backers_red_line(red_line):
+    """Blue can take either Red town; with Red's sponsor sworn to answer a Blue capture of
+    the open one, Blue takes the other instead."""
+    from engine_helpers import P
+
+    line = {"backers": {"sponsor": {"red_lines": [
+        {"when": {"test": "owns", "faction": "blue", "place": "t_open"}, "commitment": 40}]}}}
+    s, put = _arena(line if red_line else None)
+    put("inf", "blue", "front", 4)
+    put("inf", "red", "t_open")
+    put("inf", "red", "t_urban")
+    attacks = [a for a in _blue_turn(s, UtilityAgent(0, "normal")) if isinstance(a, Attack)]
+    assert attacks
+    assert attacks[0].target == ("t_urban" if red_line else "t_open")
+    if red_line:
+        assert s.owner[P(s, "t_open")] == 1  # left alone all turn
+
+
+def test_normal_ai_holds_a_threatened_place_and_sends_on_what_it_can_spare():
+    """A big stack at a threatened town worth points keeps what it needs to hold it
+    (HOLD_MARGIN times the enemy that could reach it next turn) and sends the rest to a
+    bare town under threat, rather than sit on all of it."""
+    from engine_helpers import P
+
+    s, put = _arena({"map": {"places": {"front": {"victory_points": 3}}}})
+    s.set_owner(P(s, "t_urban"), 0)  # Blue's, bare, next to the Red base
+    s.truce = 2  # no attacks: only where to stand
+    s.treasury[0] = 0  # no recruits: only the troops on the map
+    put("inf", "blue", "front", 8)
+    put("inf", "red", "t_open")
+    put("inf", "red", "redbase", 2)
+    _blue_turn(s, UtilityAgent(0, "normal"))
+    w = s.world
+    power = ground_power(s)
+    threat = UtilityAgent._threat(s, 0, power, UtilityAgent._hostile(s, 0))
+    for place in ("front", "t_urban"):
+        p = P(s, place)
+        assert threat[p] > 0
+        stands = (power[0][p] + s.local_defence[p]) * w.terrain_defence[p]
+        assert stands >= HOLD_MARGIN * threat[p], place

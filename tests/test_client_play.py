@@ -96,6 +96,28 @@ def test_attack_shows_odds_then_reports(app):
     assert screen.top_dialog() is None
 
 
+def test_attack_dialog_warns_of_a_backers_red_line(app):
+    """Egypt swore to come in if the GNA took Jufra: the attack dialog says so, with what
+    Egypt would send, before the player commits."""
+    session = start(app)
+    s = session.state
+    assert why_illegal(s, A.Attack("abu_grein", "jufra")) is None
+    click(app, place_pos(app, "abu_grein"))
+    click(app, place_pos(app, "jufra"))
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, AttackDialog)
+    text = dialog_text(dialog)
+    assert "Egypt's red line" in text and "commitment +50" in text
+    assert "Armoured battalion" in text  # what Egypt sends
+    key(app, pygame.K_ESCAPE)
+    # Next door, Bin Jawad is no red line of anyone's: no warning.
+    assert why_illegal(s, A.Attack("sirte", "bin_jawad")) is None
+    click(app, place_pos(app, "sirte"))
+    click(app, place_pos(app, "bin_jawad"))
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, AttackDialog) and "red line" not in dialog_text(dialog)
+
+
 def test_end_turn_then_watch_the_ai_turn(tmp_path):
     app = make_app(tmp_path, speed="fast")
     try:

@@ -25,7 +25,7 @@ from game.engine import (
     RequestSupport, SetBlockade, World, apply, legal_actions, new_game, why_illegal,
 )
 from game.engine.air import air_units_in_range, intercept_chance
-from game.engine.backers import dispatch
+from game.engine.backers import dispatch, red_lines_crossed
 from game.engine.combat import air_cover, battle_power, capture, defenders_at, morale, resolve_attack, win_chance
 from game.engine.economy import income, oil_revenue, revenue_share, upkeep
 from game.engine.persist import state_hash
@@ -1267,14 +1267,23 @@ def test_backer_drones_strike_when_there_is_no_truce():
     assert s.u_str[blue] < 1000.0
 
 
-def _arena_with_rules(rules: dict):
+def _arena_with(overrides: dict):
     from engine_helpers import ENGINE_DATA
 
     from game.engine import World
     from game.scenario.loader import load_scenario
 
-    loaded = load_scenario(ENGINE_DATA / "arena.yaml", overrides={"rules": rules})
+    loaded = load_scenario(ENGINE_DATA / "arena.yaml", overrides=overrides)
     return new_game(World(loaded.spec, loaded.sha256), 0)
+
+
+def _arena_with_rules(rules: dict):
+    return _arena_with({"rules": rules})
+
+
+# Red's sponsor answers Blue taking the open town, as Egypt answered a GNA drive on Jufra.
+SPONSOR_RED_LINE = {"backers": {"sponsor": {"red_lines": [
+    {"when": {"test": "owns", "faction": "blue", "place": "t_open"}, "commitment": 40}]}}}
 
 
 def test_home_guard_defends_a_town_for_its_first_holder_until_it_falls():
@@ -1325,6 +1334,19 @@ def test_backer_fighters_go_where_the_client_is_pressed_hardest():
     contractor = put(s, "contractor", "red", "t_open", backer="sponsor")
     end_round(s)
     assert s.u_place[contractor] == P(s, "redbase")
+
+
+def test_red_lines_crossed_names_the_line_a_capture_would_set_off():
+    s = _arena_with(SPONSOR_RED_LINE)
+    w = s.world
+    t_open = P(s, "t_open")
+    crossed = red_lines_crossed(s, BLUE, t_open)
+    assert [(w.backer_ids[b], line.commitment) for b, line in crossed] == [("sponsor", 40)]
+    assert s.owner[t_open] == RED  # asking changes nothing
+    assert red_lines_crossed(s, BLUE, P(s, "t_urban")) == []
+    assert red_lines_crossed(s, RED, P(s, "front")) == []  # the line is drawn against Blue only
+    s.redlines_fired.add((w.bidx["sponsor"], 0))
+    assert red_lines_crossed(s, BLUE, t_open) == []  # a line crossed once deters no more
 
 
 def test_backer_fighters_cross_a_stage_longer_than_a_weeks_march():

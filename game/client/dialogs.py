@@ -11,6 +11,7 @@ from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox, UIWin
 from ..engine import actions as A
 from ..engine import why_illegal
 from ..engine.air import intercept_chance
+from ..engine.backers import red_lines_crossed
 from . import describe as D
 from .gfx import later
 
@@ -160,6 +161,13 @@ class AttackDialog(Dialog):
             lines.append(f"<b>{D.esc(w.place_name(target))}</b> is neutral: "
                          f"{D.people(info['defence_strength'])} armed locals defend it.")
         lines.append(f"<br><font color='{col}' size=5><b>Chance to take it: {chance:.0%}</b></font>")
+        state = screen.session.state
+        for b, line in red_lines_crossed(state, state.active, target):
+            backer = w.backers[b]
+            effects = D.effects_html(w, line.effects)
+            lines.append(f"<font color='{D.BAD}'><b>{D.esc(backer.name)}'s red line:</b> taking "
+                         f"{D.esc(w.place_name(target))} brings it into the war (its commitment "
+                         f"+{line.commitment:g}).</font>" + (f"<br>{effects}" if effects else ""))
         if chance < 0.25:
             lines.append(f"<font color='#ffb347'>Too weak: bring more units to {D.esc(w.place_name(origin))} first, "
                          "or wear the defenders down with drones and artillery.</font>")
