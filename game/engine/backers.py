@@ -237,8 +237,8 @@ def _march_to_the_front(state: GameState, u: int, f: int, hostile: np.ndarray) -
     """A backer sends its fighters where the client is pressed hardest: the held place
     with the most enemy ground strength next door. Too far for one week's march, they
     go as far along the client's roads towards it as they can; where the next stage is
-    itself longer than a week's march (the desert roads out of Jufra), they still make
-    that one stage a week, as Wagner reached the Tripoli front from Jufra."""
+    itself longer than a week's march (a long desert road out of a remote airbase), they
+    still make that one stage a week rather than stay stranded at the base for good."""
     w = state.world
     enemy = _enemy_ground(state, f)
     pressure = np.array([sum(enemy[nb] for nb in w.neighbours[p] if hostile[nb]) if state.owner[p] == f else 0.0
