@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine_helpers import MINI, check_invariants, load_world, shipped_path
+from engine_helpers import ENGINE_DATA, MINI, P, check_invariants, clear_units, load_world, shipped_path
 from game.engine import Attack, EndTurn, World, apply, new_game, why_illegal
 from game.engine.persist import state_hash
 from game.ai.runner import AGENTS, make_agents, play_out
@@ -180,8 +180,6 @@ def test_hard_with_a_rollout_count_ignores_the_clock(monkeypatch):
 # ---- judgement on the arena: where to stand and what not to take --------------------
 
 def _arena(overrides: dict | None = None):
-    from engine_helpers import ENGINE_DATA, P, clear_units
-
     loaded = load_scenario(ENGINE_DATA / "arena.yaml", overrides=overrides or {})
     s = new_game(World(loaded.spec, loaded.sha256), 0)
     clear_units(s)
@@ -211,8 +209,6 @@ def _blue_turn(state, agent) -> list:
 def test_normal_ai_stays_short_of_an_enemy_backers_red_line(red_line):
     """Blue can take either Red town; with Red's sponsor sworn to answer a Blue capture of
     the open one, Blue takes the other instead."""
-    from engine_helpers import P
-
     line = {"backers": {"sponsor": {"red_lines": [
         {"when": {"test": "owns", "faction": "blue", "place": "t_open"}, "commitment": 40}]}}}
     s, put = _arena(line if red_line else None)
@@ -230,8 +226,6 @@ def test_normal_ai_holds_a_threatened_place_and_sends_on_what_it_can_spare():
     """A big stack at a threatened town worth points keeps what it needs to hold it
     (HOLD_MARGIN times the enemy that could reach it next turn) and sends the rest to a
     bare town under threat, rather than sit on all of it."""
-    from engine_helpers import P
-
     s, put = _arena({"map": {"places": {"front": {"victory_points": 3}}}})
     s.set_owner(P(s, "t_urban"), 0)  # Blue's, bare, next to the Red base
     s.truce = 2  # no attacks: only where to stand
