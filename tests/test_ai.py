@@ -12,6 +12,7 @@ from game.engine.persist import state_hash
 from game.ai.runner import AGENTS, make_agents, play_out
 from game.ai.search import SearchAgent
 from game.ai.utility import HOLD_MARGIN, UtilityAgent, ground_power
+from game.ai.utility import threat as place_threat
 from game.scenario import load_scenario
 
 
@@ -236,7 +237,7 @@ def test_normal_ai_holds_a_threatened_place_and_sends_on_what_it_can_spare():
     _blue_turn(s, UtilityAgent(0, "normal"))
     w = s.world
     power = ground_power(s)
-    threat = UtilityAgent._threat(s, 0, power, UtilityAgent._hostile(s, 0))
+    threat = place_threat(s, 0)
     for place in ("front", "t_urban"):
         p = P(s, place)
         assert threat[p] > 0

@@ -15,6 +15,7 @@ class RandomAgent:
     by the thousand."""
 
     name = "random"
+    gives_legal_orders = True  # it checks every order with `why_illegal` before giving it
 
     def __init__(self, seed: int | np.random.SeedSequence = 0, max_orders: int = 8):
         self.rng = np.random.default_rng(seed)

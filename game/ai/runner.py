@@ -63,8 +63,11 @@ def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 
     for _ in range(max_actions):
         if state.over:
             return state
-        action = agents[state.active].act(state)
-        events = apply(state, action)
+        agent = agents[state.active]
+        action = agent.act(state)
+        # Agents make sure of their own orders (they take them from the rules' lists of
+        # legal orders), so an order is checked once, not again here.
+        events = apply(state, action, checked=agent.gives_legal_orders)
         if on_action is not None:
             on_action(action, events, state)
     raise RuntimeError(f"game did not end within {max_actions} actions")

@@ -42,6 +42,7 @@ def evaluate(state: GameState, f: int) -> float:
 
 class SearchAgent:
     name = "hard"
+    gives_legal_orders = True  # those of the utility AI it plays its turn with
 
     def __init__(self, seed=0, think_ms: float | None = 1000.0, horizon: int = 3, rollouts: int = 2):
         self.rng = np.random.default_rng(seed)
@@ -101,5 +102,5 @@ class SearchAgent:
                 players[f] = UtilityAgent(int(self.rng.integers(2**32)), "normal")
                 plain = True
             action = players[sim.active].act(sim)
-            apply(sim, action)
+            apply(sim, action, checked=True)
         return evaluate(sim, f)

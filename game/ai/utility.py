@@ -4,10 +4,16 @@ to one's own places, the odds of an attack, air defence in the way, supply, and 
 legitimacy cost of fighting among civilians — with the weights taken from the
 faction's `personality` in the scenario. It reads the game only through the engine's
 public functions and returns one legal order at a time, each with a short "why".
+
+Each order it gives is the best by a fixed order of concerns: strikes first, then
+attacks, moves, recruits, requests to backers and politics. It thinks once a turn and
+then keeps what it worked out (`TurnView`), refreshing after each order only what that
+order can have changed; the scoring itself runs in compiled kernels (`scores`).
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,12 +31,14 @@ from ..engine import (
     SetBlockade,
     legal_actions,
 )
-from ..engine.air import intercept_chance
-from ..engine.backers import red_lines_crossed
-from ..engine.combat import attackers_at, win_chance
+from ..engine.backers import red_lines_crossed, red_lines_in_reach
+from ..engine.combat import supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
+from ..engine.rules import affordable_types, move_options, politics_options, recruit_towns, request_options
 from ..engine.supply import supplied
 from ..scenario import model as m
+from . import scores
+from .scores import HOLD_MARGIN  # noqa: F401  (part of this module's interface)
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,7 @@ LEVELS = {
     "normal": Level(attack_odds=0.55, max_orders=40, plans_moves=True, uses_backers=True),
 }
 
-
-# A place is held when what stands in it (with its terrain) is this many times the enemy
-# strength that could reach it next turn; only the shortfall calls for more troops, and
-# only what is beyond it is free to leave. Battles are decided by a noisy ratio, so a
-# bare match is a coin flip.
-HOLD_MARGIN = 2.0
+_STRIKE_KINDS = ("units", "air_defence")  # road cuts rarely beat hitting troops; left to the search level
 
 
 def place_values(state: GameState) -> np.ndarray:
@@ -64,31 +67,124 @@ def place_values(state: GameState) -> np.ndarray:
             + 1.5 * w.is_airbase + 1.5 * w.is_hub + 4.0 * w.is_bank + 0.5 * w.is_port)
 
 
-def _standing_lost(state: GameState, place: int, intensity: float) -> float:
-    """Legitimacy a side would lose for the civilians a strike or battle of this
-    intensity harms here, by the scenario's own harm rules."""
+def standing_lost(state: GameState, intensity: float) -> np.ndarray:
+    """Per place, the legitimacy a side would lose for the civilians a strike or battle
+    of this intensity harms there, by the scenario's own harm rules."""
     pol = state.world.spec.rules.politics
-    return state.world.population[place] / 100_000.0 * pol.harm_per_strike * intensity * pol.harm_legitimacy
-
-
-def _power_of(state: GameState, units: np.ndarray) -> float:
-    w = state.world
-    return float(np.sum(state.u_str[units] * w.t_quality[state.u_type[units]]))
+    return state.world.population / 100_000.0 * pol.harm_per_strike * intensity * pol.harm_legitimacy
 
 
 def ground_power(state: GameState) -> np.ndarray:
     """Ground strength × quality per (faction, place)."""
     w = state.world
-    n = state.n_units
-    t = state.u_type[:n]
-    mask = state.u_alive[:n] & w.t_ground[t]
-    power = np.zeros((w.F, w.P))
-    np.add.at(power, (state.u_owner[:n][mask], state.u_place[:n][mask]), state.u_str[:n][mask] * w.t_quality[t][mask])
+    power = np.empty((w.F, w.P))
+    scores.ground_power_into(state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
+                             w.t_ground, w.t_quality, power)
     return power
+
+
+def threat(state: GameState, f: int) -> np.ndarray:
+    """Enemy ground power that could strike each place next turn (`scores.threat_into`)."""
+    w = state.world
+    hostile = (state.owner >= 0) & w.enemies[f, np.maximum(state.owner, 0)]
+    enemy, out = np.empty(w.P), np.empty(w.P)
+    scores.threat_into(f, w.enemies, ground_power(state), hostile, w.nbr_ptr, w.nbr_idx, enemy, out)
+    return out
+
+
+# What a faction's places are worth to it and what fighting in them costs it, for each
+# world, faction, focus on its goals and output of the oil fields (which events change):
+# the same for every agent that plays the faction, so worked out once for all of them.
+_TERMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _place_terms(agent: "UtilityAgent", state: GameState, f: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    w = state.world
+    memo = _TERMS.setdefault(w, {})
+    key = (f, agent.focus, state.oil.tobytes())
+    terms = memo.get(key)
+    if terms is None:
+        if len(memo) > 64:
+            memo.clear()
+        pers = w.factions[f].personality
+        values = place_values(state)
+        if agent.focus != 1.0:
+            values = values * agent._goal_weights(state, f)
+        terms = memo[key] = (values, pers.legitimacy * standing_lost(state, 1.0) * 8.0,
+                             pers.legitimacy * standing_lost(state, w.spec.rules.combat.battle_harm) * 8.0)
+    return terms
+
+
+class TurnView:
+    """What the agent works out about the map for one faction's turn. Parts go stale
+    as orders change the game and are worked out again only when next needed: the
+    lay of the front when places change hands, the balance of forces when units are
+    hit, and the reach of each unit only when the roads open or close."""
+
+    def __init__(self, agent: "UtilityAgent", state: GameState, f: int):
+        w = state.world
+        self.f = f
+        pers = self.pers = w.factions[f].personality
+        self.values, self.strike_cost, self.battle_cost = _place_terms(agent, state, f)
+        self.need_odds = (agent.level.attack_odds + agent.odds_shift - 0.05 * (pers.aggression - 1.0)
+                          + 0.04 * (pers.caution - 1.0))
+        self.drive = agent.boldness * pers.aggression
+        self.hostile = np.empty(w.P, dtype=bool)
+        self.front_near = np.empty(w.P, dtype=bool)
+        self.staging = np.empty(w.P)
+        self.power = np.empty((w.F, w.P))
+        self.enemy = np.empty(w.P)
+        self.threat = np.empty(w.P)
+        self.intercept = np.empty(w.P)
+        self.stale = np.zeros(4, dtype=np.int64)
+        self.only = np.empty(w.P, dtype=bool)  # places whose attacks are in question
+        # Each target's red-line cost (NaN: not yet weighed). It is nothing where taking
+        # the place cannot set off a red line; which lines are left to cross changes only
+        # between rounds, so `unweighed` (what the costs are reset to) lasts the turn.
+        memo = _TERMS.setdefault(w, {})
+        key = ("red lines", f, frozenset(state.redlines_fired))
+        self.unweighed = memo.get(key)
+        if self.unweighed is None:
+            self.unweighed = memo[key] = np.where(red_lines_in_reach(state, f), np.nan, 0.0)
+        self.deterrence = np.empty(w.P)
+        self.changed_ground(state)
+
+    # What an order can have changed, from most to least.
+    def changed_ground(self, state: GameState) -> None:
+        """Places changed hands (or anything else may have changed)."""
+        self.stale[scores.GROUND] = 1
+        self.movers, self.reach = move_options(state, self.f)
+        self.supply = supply_table(state)
+        self.towns: np.ndarray | None = None  # where to recruit, worked out when first needed
+        self.changed_forces()
+
+    def changed_forces(self, red_lines: bool = True) -> None:
+        """Units of either side were hit, so the balance everywhere is in question (and,
+        if `red_lines`, what the backers' red lines read)."""
+        self.stale[scores.FORCES] = 1
+        self.stale[scores.NO_STRIKE] = 0
+        self.reconsider_attacks(red_lines)
+
+    def reconsider_attacks(self, red_lines: bool = True) -> None:
+        """Every attack's odds changed, or (`red_lines`) something that the backers' red
+        lines read did."""
+        self.only[:] = True
+        if red_lines:
+            self.deterrence[:] = self.unweighed
+
+    def changed_own(self, places: tuple[int, ...] = ()) -> None:
+        """Only the faction's own ground forces changed, at `places`: attacks from there
+        are in question, and no other."""
+        self.stale[scores.OWN] = 1
+        self.only[list(places)] = True
 
 
 class UtilityAgent:
     """Scores candidate orders and gives the best one, turn after turn."""
+
+    # Its candidates come from the rules' own lists of legal orders (`rules.*_options`),
+    # so whoever carries its orders out need not check them again.
+    gives_legal_orders = True
 
     def __init__(self, seed=0, level: str = "normal", odds_shift: float = 0.0, boldness: float = 1.0,
                  focus: float = 1.0):
@@ -103,37 +199,88 @@ class UtilityAgent:
         self._key: tuple | None = None
         self._given = 0
         self._asked: set = set()
+        self._view: TurnView | None = None
+        self._last = None  # the last order given, and the order count it was given at
+        self._count = -1
+        self._moved_from = -1
+        self._out_i = np.zeros((1, 3), dtype=np.int64)
+        self._out_f = np.zeros(1)
+        self._queue: list[tuple] = []  # orders worked out ahead, last first
 
     # -- the turn -------------------------------------------------------------------
     def act(self, state: GameState):
         f = state.active
-        w = state.world
         key = (state.turn, f)
         if key != self._key:
             self._key, self._given = key, 0
             self._asked = set()
-        options = legal_actions(state)
-        if options and isinstance(options[0], ChooseOption):
-            return self._choose(state, options)
+            self._view = None
+            self._queue = []
+        if state.pending and any(pf == f for pf, _ in state.pending):
+            self._view = None  # the answer's effects may change anything
+            return self._choose(state, legal_actions(state))
         if self._given >= self.level.max_orders:
             return self._end("order budget for the turn used")
-        pers = w.factions[f].personality
-        values = place_values(state)
-        if self.focus != 1.0:
-            values = values * self._goal_weights(state, f)
-        power = ground_power(state)
-        hostile = self._hostile(state, f)
-        threat = self._threat(state, f, power, hostile)
-        for step in (self._strike, self._attack, self._move, self._recruit, self._request, self._politics):
-            if step in (self._move,) and not self.level.plans_moves and self.rng.random() < 0.5:
-                continue
-            if step is self._request and not self.level.uses_backers:
-                continue
-            choice = step(state, f, options, pers, values, power, hostile, threat)
-            if choice is not None:
-                self._given += 1
-                return choice
-        return self._end("nothing worth doing")
+        if self._queue and state.action_count == self._count + 1:
+            # The run worked out before still stands: nothing but its own last order
+            # has happened since.
+            choice = self._next_queued(state)
+            return self._gave(state, choice)
+        self._queue = []
+        view = self._refresh(state, f)
+        if self.level.plans_moves:
+            choice = self._think(state, view, scores.STRIKE | scores.ATTACK | scores.MOVE)
+        else:
+            # A level that does not plan its moves considers them only half the time.
+            choice = self._think(state, view, scores.STRIKE | scores.ATTACK)
+            if choice is None and self.rng.random() >= 0.5:
+                choice = self._think(state, view, scores.MOVE)
+        if choice is None:
+            choice = self._recruit(state, view)
+        if choice is None and self.level.uses_backers:
+            choice = self._request(state, view)
+        if choice is None:
+            choice = self._politics(state, view)
+        if choice is None:
+            return self._end("nothing worth doing")
+        return self._gave(state, choice)
+
+    def _gave(self, state: GameState, choice):
+        self._given += 1
+        self._last, self._count = choice, state.action_count
+        if type(choice) is Move:
+            self._moved_from = int(state.u_place[choice.unit])
+        return choice
+
+    def _refresh(self, state: GameState, f: int) -> TurnView:
+        """The turn's view, brought up to date with what the last order changed. Only an
+        order of this agent's, given on this very turn and carried out, is known in
+        detail; anything else calls for a fresh look."""
+        view, last = self._view, self._last
+        if view is None or state.action_count != self._count + 1 or last is None:
+            self._view = TurnView(self, state, f)
+            return self._view
+        self._last = None
+        kind = type(last)
+        red_lines = state.world.red_lines_read
+        if kind is Move:
+            # One unit walked between two places of its own side: only its power moved,
+            # so only attacks from those two places can have changed.
+            view.changed_own((self._moved_from, state.world.pidx[last.to]))
+        elif kind is Recruit:
+            # A new unit that cannot act this turn, and money spent.
+            view.changed_own((state.world.pidx[last.place],))
+            if "stats" in red_lines:
+                view.reconsider_attacks()
+        elif kind is RequestSupport:
+            # Money, and a backer's commitment: nothing on the ground.
+            if red_lines & {"stats", "commitment"}:
+                view.reconsider_attacks()
+        elif kind is DroneStrike and last.kind != "supply":
+            view.changed_forces("stats" in red_lines)
+        else:
+            view.changed_ground(state)
+        return view
 
     def _goal_weights(self, state: GameState, f: int) -> np.ndarray:
         w = state.world
@@ -150,25 +297,7 @@ class UtilityAgent:
         self.why = f"end turn: {why}"
         return EndTurn()
 
-    # -- considerations -----------------------------------------------------------------
-    @staticmethod
-    def _hostile(state: GameState, f: int) -> np.ndarray:
-        o = state.owner
-        return (o >= 0) & state.world.enemies[f, np.maximum(o, 0)]
-
-    @staticmethod
-    def _threat(state: GameState, f: int, power: np.ndarray, hostile: np.ndarray) -> np.ndarray:
-        """Enemy ground power that could strike each place next turn: from its hostile
-        neighbours, and (at a discount) from one hostile step further back, since a
-        week's march along the enemy's own roads brings those troops to the front."""
-        w = state.world
-        enemy = power[w.enemies[f]].sum(axis=0) if w.enemies[f].any() else np.zeros(w.P)
-        near = np.array([sum(enemy[n] for n in w.neighbours[p] if hostile[n]) for p in range(w.P)])
-        threat = np.zeros(w.P)
-        for p in range(w.P):
-            threat[p] = sum(enemy[n] + 0.5 * near[n] for n in w.neighbours[p] if hostile[n])
-        return threat
-
+    # -- answers to the scenario's questions ------------------------------------------
     def _choose(self, state: GameState, options) -> ChooseOption:
         w = state.world
         f = state.active
@@ -215,129 +344,94 @@ class UtilityAgent:
         return 0.0
 
     # -- orders -------------------------------------------------------------------------
-    def _strike(self, state, f, options, pers, values, power, hostile, threat):
-        """Drones and jets hit the enemy force whose loss helps most, avoiding air defence."""
+    def _think(self, state: GameState, view: TurnView, stages: int):
+        """The best strike, attack or move (of those in `stages`), or None. A level that
+        plans its moves works out a whole run of them at once (`scores.plan`) and keeps
+        the rest, with the order that follows them, for its next calls."""
         w = state.world
-        best, best_score = None, 0.0
-        enemy_power = power[w.enemies[f]].sum(axis=0)
-        own_front = np.zeros(w.P, dtype=bool)
-        for p in np.flatnonzero(state.owner == f):
-            if any(hostile[n] for n in w.neighbours[p]):
-                own_front[p] = True
-        # A strike's worth depends only on its kind and target, so each is scored once,
-        # for the first unit that can fly it (a later equal score never wins).
-        for kind in ("units", "air_defence"):  # road cuts rarely beat hitting troops; left to the search level
-            units, targets = options.unit_place_pairs(DroneStrike, kind)
-            first = dict(zip(reversed(targets.tolist()), reversed(units.tolist())))
-            for p in dict.fromkeys(targets.tolist()):
-                risk = intercept_chance(state, f, p)
-                near_front = any(own_front[n] for n in w.neighbours[p]) or own_front[p]
-                if kind == "units":
-                    gain = enemy_power[p] / 1000.0 * (2.0 if near_front else 0.7) * (1.0 + 0.2 * values[p])
-                    gain -= pers.legitimacy * _standing_lost(state, p, 1.0) * 8.0
-                else:
-                    gain = 3.0 * risk + (1.5 if near_front else 0.3)
-                score = gain * (1.0 - risk)
-                if score > best_score:
-                    best, best_score = DroneStrike(first[p], w.place_ids[p], kind), score
-        if best is not None:
-            self.why = f"strike {w.place_name(w.pidx[best.target])} ({best.kind}): value {best_score:.1f}"
-        return best
-
-    def _attack(self, state, f, options, pers, values, power, hostile, threat):
-        w = state.world
-        best, best_score, best_p = None, 0.0, 0.0
-        need = self.level.attack_odds + self.odds_shift - 0.05 * (pers.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
-        enemy = power[w.enemies[f]].sum(axis=0)
-        for a in options.of_type(Attack):
-            origin, target = w.pidx[a.origin], w.pidx[a.target]
-            p = win_chance(state, f, origin, target)
-            if p < need:
-                continue
-            gain = p * values[target] * (0.5 + 0.5 * pers.aggression)
-            if w.population[target] > 0:
-                gain -= pers.legitimacy * _standing_lost(state, target, w.spec.rules.combat.battle_harm) * 8.0
-            # A place taken only to be lost next week is worth little, and the week's
-            # losses weaken the coalition: weigh whether the force can hold it.
-            going = _power_of(state, attackers_at(state, f, origin))
-            counter = sum(enemy[n] for n in w.neighbours[target] if n != origin and hostile[n])
-            hold = min(1.0, going * w.terrain_defence[target] / (counter + 1.0))
-            gain *= 0.3 + 0.7 * hold
-            # So is the place the attack sets out from, if it is left bare to a neighbour.
-            left = power[f][origin] - going + state.local_defence[origin]
-            exposed = sum(enemy[n] for n in w.neighbours[origin] if n != target and hostile[n])
-            if exposed > 0:
-                gain -= pers.caution * values[origin] * min(1.0, exposed / (left * w.terrain_defence[origin] + 1.0)) * 0.5
+        pers = view.pers
+        budget = self.level.max_orders - self._given if self.level.plans_moves else 1
+        if self._out_f.shape[0] < budget + 1:
+            self._out_i = np.zeros((budget + 1, 3), dtype=np.int64)
+            self._out_f = np.zeros(budget + 1)
+        out_i, out_f = self._out_i, self._out_f
+        while True:
+            moves, found = scores.plan(
+                budget, stages, view.stale, view.only, view.deterrence, view.f, state.truce > 0, view.need_odds,
+                pers.aggression, pers.caution, view.drive, w.spec.rules.combat.noise,
+                state.n_units, state.u_alive, state.u_ready, state.u_owner, state.u_backer, state.u_type,
+                state.u_place, state.u_str, state.u_sorties,
+                state.owner, state.local_defence, state.cohesion, state.quality_bonus, view.supply, view.movers,
+                view.reach, w.enemies, w.t_air, w.t_strike, w.t_ground, w.t_ad, w.t_intercept, w.t_strength,
+                w.t_range, w.t_quality, w.t_artillery, w.air_km, w.terrain_defence, w.population, w.combat_params,
+                w.nbr_ptr, w.nbr_idx, view.values, view.strike_cost, view.battle_cost, view.hostile,
+                view.front_near, view.staging, view.power, view.enemy, view.threat, view.intercept, out_i, out_f)
+            if found != scores.ASK_DETERRENCE or moves:
+                break
             # A backer's red line deters: taking the place would bring its forces in.
-            crossed = red_lines_crossed(state, f, target) if gain > 0 else []
-            gain -= pers.caution * sum(line.commitment for _, line in crossed) / 10.0
-            if gain > best_score:
-                best, best_score, best_p = a, gain, p
-        if best is not None:
-            self.why = (f"attack {w.place_name(w.pidx[best.target])} from {w.place_name(w.pidx[best.origin])}: "
-                        f"odds {best_p:.2f}, worth {values[w.pidx[best.target]]:.1f}")
-        return best
+            target = int(out_i[0, 0])
+            crossed = red_lines_crossed(state, view.f, target)
+            view.deterrence[target] = pers.caution * sum(line.commitment for _, line in crossed) / 10.0
+        queue = [("move", int(out_i[k, 0]), int(out_i[k, 1]), float(out_f[k])) for k in range(moves)]
+        if found == scores.STRUCK:
+            queue.append(("strike", int(out_i[moves, 0]), int(out_i[moves, 1]), float(out_f[moves]),
+                          _STRIKE_KINDS[out_i[moves, 2]]))
+        elif found == scores.ATTACKED:
+            queue.append(("attack", int(out_i[moves, 0]), int(out_i[moves, 1]), float(out_f[moves])))
+        if not queue:
+            return None
+        self._queue = queue[::-1]
+        return self._next_queued(state)
 
-    def _move(self, state, f, options, pers, values, power, hostile, threat):
-        """Send ready units where they are needed: threatened places worth holding,
-        and staging places next to targets worth taking."""
+    def _next_queued(self, state: GameState):
+        """The next order of a run worked out before, with its reason."""
         w = state.world
-        sup = supplied(state, f)
-        staging = np.zeros(w.P)
-        for p in np.flatnonzero(state.owner == f):
-            targets = [values[n] for n in w.neighbours[p] if hostile[n] or state.owner[n] < 0]
-            if targets:
-                staging[p] = max(targets)
-        own = power[f]
-        stands = (own + state.local_defence) * w.terrain_defence
-        shortfall = np.maximum(HOLD_MARGIN * threat - stands, 0.0)
-        need = pers.caution * shortfall * values / 1000.0 + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0)
-        need = need * np.where(sup, 1.0, 0.3)
-        # Every legal move is scored at once; the first best one wins, as in a loop.
-        units, to = options.unit_place_pairs(Move)
-        t = state.u_type[units]
-        here = state.u_place[units]
-        # Do not strip a place that is itself under threat, and never leave one that
-        # faces the enemy with nobody at all to hold it.
-        left = np.maximum(own[here] - state.u_str[units] * w.t_quality[t], 0.0)
-        bared = (threat[here] > 0) & (left + state.local_defence[here] <= 0)
-        stays = (left + state.local_defence[here]) * w.terrain_defence[here]
-        keep = pers.caution * values[here] / 1000.0 * np.maximum(HOLD_MARGIN * threat[here] - stays, 0.0)
-        score = need[to] - np.maximum(need[here], keep) - 0.05
-        score[~w.t_ground[t] | bared] = -np.inf
-        best, best_score = None, 0.0
-        if len(score):
-            i = int(np.argmax(score))
-            if score[i] > best_score:
-                best, best_score = Move(int(units[i]), w.place_ids[int(to[i])]), float(score[i])
-        if best is not None:
-            self.why = f"move to {w.place_name(w.pidx[best.to])}: needed there ({best_score:.2f})"
-        return best
+        what, a, b, score, *kind = self._queue.pop()
+        if what == "move":
+            self.why = f"move to {w.place_name(b)}: needed there ({score:.2f})"
+            return Move(a, w.place_ids[b])
+        if what == "strike":
+            self.why = f"strike {w.place_name(b)} ({kind[0]}): value {score:.1f}"
+            return DroneStrike(a, w.place_ids[b], kind[0])
+        self.why = (f"attack {w.place_name(b)} from {w.place_name(a)}: "
+                    f"odds {score:.2f}, worth {self._view.values[b]:.1f}")
+        return Attack(w.place_ids[a], w.place_ids[b])
 
-    def _recruit(self, state, f, options, pers, values, power, hostile, threat):
+    def _recruit(self, state: GameState, view: TurnView):
         w = state.world
+        f = view.f
         reserve = 6.0 * max(upkeep(state, f), 1.0)
         if state.treasury[f] < reserve:
             return None
-        best, best_score = None, 0.0
-        for a in options.of_type(Recruit):
-            t = w.tidx[a.unit_type]
-            ut = w.types[t]
-            p = w.pidx[a.place]
-            worth = ut.strength * ut.quality / max(ut.cost, 0.5)
-            score = worth * (1.0 + threat[p] / 2000.0) / 100.0
-            if score > best_score:
-                best, best_score = a, score
-        if best is not None:
-            self.why = f"raise {w.types[w.tidx[best.unit_type]].name} at {w.place_name(w.pidx[best.place])}"
-        return best
+        if view.towns is None:
+            view.towns = recruit_towns(state, f)
+        if len(view.towns) == 0:
+            return None
+        types = affordable_types(state, f)
+        if not types:
+            return None
+        # Each type's strength for the money, raised where the threat is greatest; the
+        # first best (type by type, town by town) wins.
+        worth = np.array([w.t_strength[t] * w.t_quality[t] / max(w.types[t].cost, 0.5) for t in types])
+        score = worth[:, None] * (1.0 + view.threat[view.towns] / 2000.0)[None, :] / 100.0
+        i = int(np.argmax(score))
+        if not score.flat[i] > 0.0:
+            return None
+        t, p = types[i // len(view.towns)], int(view.towns[i % len(view.towns)])
+        self.why = f"raise {w.types[t].name} at {w.place_name(p)}"
+        return Recruit(w.type_ids[t], w.place_ids[p])
 
-    def _request(self, state, f, options, pers, values, power, hostile, threat):
+    def _request(self, state: GameState, view: TurnView):
         w = state.world
+        f = view.f
+        pers = view.pers
         best, best_score = None, 0.0
-        enemy_air = bool(np.any(state.u_alive[:state.n_units] & w.t_air[state.u_type[:state.n_units]]
-                                & w.enemies[f, state.u_owner[:state.n_units]]))
-        for a in options.of_type(RequestSupport):
+        options = request_options(state, f)
+        if not options:
+            return None
+        n = state.n_units
+        enemy_air = bool(np.any(state.u_alive[:n] & w.t_air[state.u_type[:n]] & w.enemies[f, state.u_owner[:n]]))
+        for a in options:
             if (a.backer, a.package) in self._asked:
                 continue
             pk = w.packages[w.kidx[(a.backer, a.package)]].spec
@@ -355,12 +449,14 @@ class UtilityAgent:
             self.why = f"ask {w.backers[w.bidx[best.backer]].name} for {w.packages[w.kidx[(best.backer, best.package)]].spec.name}"
         return best
 
-    def _politics(self, state, f, options, pers, values, power, hostile, threat):
+    def _politics(self, state: GameState, view: TurnView):
         w = state.world
-        for a in options.of_type((BuyAllegiance, SetBlockade)):
+        f = view.f
+        pers = view.pers
+        for a in politics_options(state, f):
             if isinstance(a, BuyAllegiance):
                 p = w.pidx[a.place]
-                if values[p] * 3.0 > w.allegiance_cost[p] / max(state.treasury[f], 1.0) * 10.0:
+                if view.values[p] * 3.0 > w.allegiance_cost[p] / max(state.treasury[f], 1.0) * 10.0:
                     self.why = f"buy the allegiance of {w.place_name(p)}"
                     return a
             if isinstance(a, SetBlockade):

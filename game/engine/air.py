@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .events import Event
+from .jit import kernel, np_sum
 from .politics import civilian_harm
 from .state import GameState
 
@@ -62,12 +63,138 @@ def intercept_chance(state: GameState, faction: int, place: int) -> float:
     return float(1.0 - np.prod(1.0 - p))
 
 
+@kernel
+def _intercepts(f, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength, t_range,
+                air_km, out):
+    """`intercept_chance` for every place at once, into `out`: batteries are taken in
+    unit order and their misses multiplied in that order, as `numpy.prod` does."""
+    for p in range(out.shape[0]):
+        out[p] = 1.0
+    for u in range(n):
+        t = u_type[u]
+        if not (u_alive[u] and t_ad[t] and enemies[f, u_owner[u]]):
+            continue
+        miss = 1.0 - t_intercept[t] * min(1.0, u_str[u] / t_strength[t])
+        base, reach = u_place[u], t_range[t]
+        for p in range(out.shape[0]):
+            if air_km[base, p] <= reach:
+                out[p] *= miss
+    for p in range(out.shape[0]):
+        out[p] = 1.0 - out[p]
+
+
+def intercept_chances(state: GameState, faction: int) -> np.ndarray:
+    """Per place, the chance that a strike the faction flies there is brought down."""
+    w = state.world
+    out = np.empty(w.P)
+    _intercepts(faction, state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
+                w.enemies, w.t_ad, w.t_intercept, w.t_strength, w.t_range, w.air_km, out)
+    return out
+
+
+@kernel
+def _air_over(f, n, u_alive, u_type, u_owner, u_place, u_sorties, u_backer, owner, t_air, t_drone, t_range, air_km,
+              commanded_only, spent_too, drones_only, out):
+    """Per place, how many of the faction's air units could fly over it: the kernel
+    behind `air_units_in_range` for every place at once."""
+    for p in range(out.shape[0]):
+        out[p] = 0
+    for u in range(n):
+        t = u_type[u]
+        if not (u_alive[u] and u_owner[u] == f and t_air[t]):
+            continue
+        if (not spent_too and u_sorties[u] <= 0) or (commanded_only and u_backer[u] >= 0) or (drones_only and not t_drone[t]):
+            continue
+        base, reach = u_place[u], t_range[t]
+        if owner[base] != f:
+            continue
+        for p in range(out.shape[0]):
+            if air_km[base, p] <= reach:
+                out[p] += 1
+
+
+def air_over(state: GameState, faction: int, commanded_only: bool = False, spent_too: bool = False,
+             drones_only: bool = False) -> np.ndarray:
+    """Per place, the count of `air_units_in_range` (optionally drones only)."""
+    w = state.world
+    out = np.empty(w.P, dtype=np.int64)
+    _air_over(faction, state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_sorties,
+              state.u_backer, state.owner, w.t_air, w.t_drone, w.t_range, w.air_km, commanded_only, spent_too,
+              drones_only, out)
+    return out
+
+
+@kernel
+def _intercept_at(f, place, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength,
+                  t_range, air_km):
+    """`intercept_chance` at one place."""
+    miss = 1.0
+    for u in range(n):
+        t = u_type[u]
+        if u_alive[u] and t_ad[t] and enemies[f, u_owner[u]] and air_km[u_place[u], place] <= t_range[t]:
+            miss *= 1.0 - t_intercept[t] * min(1.0, u_str[u] / t_strength[t])
+    return 1.0 - miss
+
+
+@kernel
+def _best_placed(f, place, n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_range, air_km):
+    """Of `air_units_in_range`, the first with the most sorties left; −1 if none."""
+    best, most = -1, 0
+    for u in range(n):
+        t = u_type[u]
+        if (u_alive[u] and u_owner[u] == f and t_air[t] and u_sorties[u] > 0 and owner[u_place[u]] == f
+                and air_km[u_place[u], place] <= t_range[t] and (best < 0 or u_sorties[u] > most)):
+            best, most = u, u_sorties[u]
+    return best
+
+
+@kernel
+def _hit(f, target, on_air_defence, power, max_share, with_locals, floor, n, u_alive, u_type, u_owner, u_place,
+         u_str, enemies, t_ground, t_ad, t_strength, local_defence):
+    """A strike that got through: the enemy's ground units at the target (or its air
+    defence) lose a share of their strength, the armed locals beside troops too, and
+    units worn below the floor are lost. Returns the strength lost."""
+    hit = np.empty(max(n, 1), dtype=np.int64)
+    k = 0
+    for u in range(n):
+        t = u_type[u]
+        if u_alive[u] and u_place[u] == target and enemies[f, u_owner[u]] and (t_ad[t] if on_air_defence else t_ground[t]):
+            hit[k] = u
+            k += 1
+    if k == 0:
+        return 0.0
+    strength = np.empty(k)
+    for j in range(k):
+        strength[j] = u_str[hit[j]]
+    before = np_sum(strength, k)
+    locals_ = local_defence[target] if with_locals else 0.0
+    share = min(max_share, power / max(before + locals_, 1.0))
+    for j in range(k):
+        u_str[hit[j]] *= 1.0 - share
+    if locals_ != 0.0:
+        local_defence[target] = locals_ * (1.0 - share)
+    for j in range(k):
+        u = hit[j]
+        if u_str[u] < floor * t_strength[u_type[u]]:
+            u_alive[u] = False
+            u_str[u] = 0.0
+        strength[j] = u_str[u]
+    return before - np_sum(strength, k) + locals_ * share
+
+
+def intercept_at(state: GameState, faction: int, place: int) -> float:
+    """`intercept_chance`, compiled."""
+    w = state.world
+    return _intercept_at(faction, place, state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place,
+                         state.u_str, w.enemies, w.t_ad, w.t_intercept, w.t_strength, w.t_range, w.air_km)
+
+
 def _fly(state: GameState, unit: int, target: int) -> bool:
     """Spend a sortie; return True if it got through the air defence."""
     w = state.world
     faction = int(state.u_owner[unit])
     state.u_sorties[unit] -= 1
-    if state.rng.random() < intercept_chance(state, faction, target):
+    if state.rng.random() < intercept_at(state, faction, target):
         t = state.u_type[unit]
         state.u_str[unit] -= w.spec.rules.air.drone_loss_on_intercept * w.t_strength[t]
         state.prune(np.array([unit]))
@@ -76,10 +203,41 @@ def _fly(state: GameState, unit: int, target: int) -> bool:
 
 
 def spend_support_sortie(state: GameState, faction: int, place: int) -> None:
-    """A battle over `place` uses one sortie of the faction's best-placed air unit."""
-    units = air_units_in_range(state, faction, place)
-    if len(units):
-        _fly(state, int(units[np.argmax(state.u_sorties[units])]), place)
+    """A battle over `place` uses one sortie of the faction's best-placed air unit: of
+    those that can reach it, the first with the most sorties left."""
+    w = state.world
+    unit = _best_placed(faction, place, state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place,
+                        state.u_sorties, state.owner, w.t_air, w.t_range, w.air_km)
+    if unit >= 0:
+        _fly(state, unit, place)
+
+
+@kernel
+def _strike(unit, target, draw, kind, hunt_bonus, max_share, loss_on_intercept, floor, n, u_alive, u_type, u_owner,
+            u_place, u_str, u_sorties, enemies, t_ground, t_ad, t_intercept, t_strength, t_range, t_strike, t_quality,
+            air_km, local_defence):
+    """One sortie of `unit` on `target`, `kind` an index into STRIKE_KINDS and `draw`
+    the uniform draw that decides whether the air defence brings it down. Returns the
+    strength the strike destroyed, or −1 if it was brought down (at a cost to the
+    squadron)."""
+    f = u_owner[unit]
+    t = u_type[unit]
+    u_sorties[unit] -= 1
+    if draw < _intercept_at(f, target, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept,
+                            t_strength, t_range, air_km):
+        u_str[unit] -= loss_on_intercept * t_strength[t]
+        if u_str[unit] < floor * t_strength[t]:
+            u_alive[unit] = False
+            u_str[unit] = 0.0
+        return -1.0
+    if kind == 2:
+        return 0.0
+    power = t_strike[t] * t_quality[t] * u_str[unit] / t_strength[t]
+    if kind == 1:
+        power *= hunt_bonus
+    # A strike on troops in a town also hits the armed locals fighting beside them.
+    return _hit(f, target, kind == 1, power, max_share, kind == 0, floor, n, u_alive, u_type, u_owner, u_place, u_str,
+                enemies, t_ground, t_ad, t_strength, local_defence)
 
 
 def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
@@ -89,35 +247,19 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     tname = w.types[t].name
     fshort, pname = w.faction_short(faction), w.place_name(target)
     data = {"unit": unit, "place": w.place_ids[target], "kind": kind}
-    if not _fly(state, unit, target):
-        data["intercepted"] = True
+    rules = w.spec.rules
+    damage = _strike(unit, target, state.rng.random(), STRIKE_KINDS.index(kind), rules.air.hunt_bonus,
+                     rules.air.max_strike_share, rules.air.drone_loss_on_intercept, rules.supply.unit_floor,
+                     state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
+                     state.u_sorties, w.enemies, w.t_ground, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
+                     w.t_strike, w.t_quality, w.air_km, state.local_defence)
+    data["intercepted"] = damage < 0
+    if damage < 0:
         return [Event("strike", f"{fshort} {tname} strike on {pname} shot down", state.turn, w.faction_ids[faction], data)]
-    power = w.t_strike[t] * w.t_quality[t] * state.u_str[unit] / w.t_strength[t]
-    data["intercepted"] = False
     if kind == "supply":
         state.interdicted[target] = True
         state._supply.pop(int(state.owner[target]), None)
         return [Event("strike", f"{fshort} {tname} cuts the roads through {pname}", state.turn, w.faction_ids[faction], data)]
-    targets = state.units_at(target)
-    targets = targets[w.enemies[faction, state.u_owner[targets]]]
-    if kind == "air_defence":
-        targets = targets[w.t_ad[state.u_type[targets]]]
-        power *= w.spec.rules.air.hunt_bonus
-    else:
-        targets = targets[w.t_ground[state.u_type[targets]]]
-    damage = 0.0
-    if len(targets):
-        # A strike on troops in a town also hits the armed locals fighting beside them.
-        locals_ = float(state.local_defence[target]) if kind == "units" else 0.0
-        before = float(np.sum(state.u_str[targets]))
-        total = before + locals_
-        share = min(w.spec.rules.air.max_strike_share, power / max(total, 1.0))
-        state.u_str[targets] *= 1.0 - share
-        if locals_:
-            state.local_defence[target] = locals_ * (1.0 - share)
-        state.prune(targets)
-        # What was lost, a unit worn below the floor and so disbanded included.
-        damage = before - float(np.sum(state.u_str[targets])) + locals_ * share
-    harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
+    harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else rules.air.strike_harm)
     data.update(damage=round(damage, 1), harm=round(harm, 1))
     return [Event("strike", f"{fshort} {tname} strike on {pname}: {damage:.0f} lost", state.turn, w.faction_ids[faction], data)]

@@ -13,23 +13,29 @@ import copy
 import numpy as np
 
 from .events import Event
+from .jit import kernel
 from .scripted import apply_effects, holds
 from .state import GameState
 from .supply import supplied
 
 
-def package_open(state: GameState, k: int) -> bool:
-    """Whether a package could be sent now, ignoring who pays."""
+@kernel
+def _open(ks, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer, from_turn, turn):
+    out = np.empty(ks.shape[0], dtype=np.bool_)
+    for i in range(ks.shape[0]):
+        k = ks[i]
+        b = backer[k]
+        out[i] = (unlocked[k] and sent[k] < cap[k] and commitment[b] >= min_commitment[k] and budget[b] >= cost[k]
+                  and turn >= from_turn[k])
+    return out
+
+
+def packages_open(state: GameState, ks: np.ndarray) -> np.ndarray:
+    """Which of the packages `ks` could be sent now, ignoring who pays: offered, not all
+    sent, its backer committed enough and with the budget for it, and its date come."""
     w = state.world
-    ref = w.packages[k]
-    pk = ref.spec
-    return bool(
-        state.unlocked[k]
-        and state.sent[k] < pk.cap
-        and state.commitment[ref.backer] >= pk.min_commitment
-        and state.budget[ref.backer] >= pk.cost
-        and (pk.available_from is None or state.date >= pk.available_from)
-    )
+    return _open(ks, state.unlocked, state.sent, w.pk_cap, state.commitment, w.pk_min_commitment, state.budget,
+                 w.pk_cost, w.pk_backer, w.pk_from_turn, state.turn)
 
 
 def dispatch(state: GameState, k: int) -> Event:
@@ -114,16 +120,38 @@ def deliver(state: GameState, k: int) -> list[Event]:
                   state.turn, w.faction_ids[client], data)]
 
 
+@kernel
+def _besieged(f, key_places, owner, enemies, nbr_ptr, nbr_idx):
+    """Whether an enemy holds a place next to one of the faction's key places."""
+    for p in range(owner.shape[0]):
+        if key_places[p] and owner[p] == f:
+            for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+                o = owner[nbr_idx[j]]
+                if o >= 0 and enemies[f, o]:
+                    return True
+    return False
+
+
 def in_danger(state: GameState, faction: int) -> bool:
-    """Lost ground this round, or enemies at the gates of a place worth points."""
+    """Lost ground this round, or enemies at the gates of a place worth points (a share
+    `rules.backers.danger_points_share` of the most any place is worth)."""
     w = state.world
     if state.places_lost[faction] > 0:
         return True
-    share = w.spec.rules.backers.danger_points_share
-    key = np.nonzero((state.owner == faction) & (w.vp > 0) & (w.vp >= np.max(w.vp) * share))[0]
-    hostile = state.owner >= 0
-    hostile[hostile] = w.enemies[faction, state.owner[hostile]]
-    return any(hostile[n] for p in key for n in w.neighbours[p])
+    return _besieged(faction, w.key_places, state.owner, w.enemies, w.nbr_ptr, w.nbr_idx)
+
+
+def red_lines_in_reach(state: GameState, faction: int) -> np.ndarray:
+    """Mask over places: those whose taking by `faction` could set off one of its enemy
+    backers' red lines not yet crossed; `red_lines_crossed` is empty for any other."""
+    w = state.world
+    mask = np.zeros(w.P, dtype=bool)
+    for b, backer in enumerate(w.backers):
+        if w.enemies[faction, int(w.backer_client[b])]:
+            for r in range(len(backer.red_lines)):
+                if (b, r) not in state.redlines_fired:
+                    mask |= w.red_line_sway[b][r]
+    return mask
 
 
 def red_lines_crossed(state: GameState, faction: int, place: int) -> list[tuple[int, object]]:
@@ -157,13 +185,14 @@ def backers_phase(state: GameState) -> list[Event]:
     danger = [in_danger(state, f) for f in range(w.F)]
     for b, backer in enumerate(w.backers):
         client = int(w.backer_client[b])
-        c = state.commitment[b]
+        c = float(state.commitment[b])
         if danger[client]:
             c += rules.danger_gain * backer.responsiveness
         c -= rules.decay
         floor = rules.pressure_legitimacy
-        if state.legitimacy[client] < floor:  # a discredited client is costly to stand by
-            c -= (floor - state.legitimacy[client]) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity
+        standing = float(state.legitimacy[client])
+        if standing < floor:  # a discredited client is costly to stand by
+            c -= (floor - standing) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity
         state.commitment[b] = min(100.0, max(0.0, c))
         for r, line in enumerate(backer.red_lines):
             if (b, r) not in state.redlines_fired and holds(state, line.when):
@@ -174,12 +203,13 @@ def backers_phase(state: GameState) -> list[Event]:
                 out += apply_effects(state, line.effects, w.backer_ids[b])
         state.budget[b] += backer.budget_per_turn
         # Send at most one package of its own accord per turn, likelier the more committed.
-        open_ = [k for k in w.packages_of_backer[b] if package_open(state, k)]
+        ks = w.packages_of_backer[b]
+        open_ = ks[packages_open(state, ks)].tolist() if len(ks) else []
         if open_:
             k = open_[int(state.rng.integers(len(open_)))]
             pk = w.packages[k].spec
             risky = pk.exposure > 0 or pk.escalation > 0
-            chance = state.commitment[b] / 100.0 * rules.send_chance * (backer.risk_tolerance if risky else 1.0)
+            chance = float(state.commitment[b]) / 100.0 * rules.send_chance * (backer.risk_tolerance if risky else 1.0)
             if state.rng.random() < chance:
                 out.append(dispatch(state, k))
     return out
@@ -194,13 +224,21 @@ def deliveries_phase(state: GameState) -> list[Event]:
     return out
 
 
+@kernel
+def _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, t_ground, out):
+    out[:] = 0.0
+    for u in range(n):
+        if u_alive[u] and enemies[f, u_owner[u]] and t_ground[u_type[u]]:
+            out[u_place[u]] += u_str[u]
+
+
 def _enemy_ground(state: GameState, faction: int) -> np.ndarray:
     """Strength of the faction's enemies' ground units, per place."""
     w = state.world
-    n = state.n_units
-    t = state.u_type[:n]
-    mask = state.u_alive[:n] & w.enemies[faction, state.u_owner[:n]] & w.t_ground[t]
-    return np.bincount(state.u_place[:n][mask], weights=state.u_str[:n][mask], minlength=w.P)
+    out = np.empty(w.P)
+    _enemy_ground_into(faction, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place, state.u_str,
+                       w.enemies, w.t_ground, out)
+    return out
 
 
 def backer_units_act(state: GameState) -> list[Event]:
@@ -216,11 +254,11 @@ def backer_units_act(state: GameState) -> list[Event]:
             continue
         f = int(state.u_owner[u])
         t = state.u_type[u]
-        hostile = state.owner >= 0
-        hostile[hostile] = w.enemies[f, state.owner[hostile]]
         if w.t_air[t]:
             if state.truce > 0:
                 continue
+            hostile = state.owner >= 0
+            hostile[hostile] = w.enemies[f, state.owner[hostile]]
             base = state.u_place[u]
             in_reach = hostile & (w.air_km[base] <= w.t_range[t])
             while state.u_sorties[u] > 0 and state.u_alive[u]:
@@ -229,35 +267,55 @@ def backer_units_act(state: GameState) -> list[Event]:
                     break
                 out += strike(state, u, int(np.argmax(power)), "units")
         elif w.t_ground[t] and w.t_speed[t] > 0:
-            _march_to_the_front(state, u, f, hostile)
+            to = _march(int(state.u_place[u]), f, w.t_speed[t], state.owner, _enemy_ground(state, f), w.enemies,
+                        state.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+            if to >= 0:
+                state.u_place[u] = to
     return out
 
 
-def _march_to_the_front(state: GameState, u: int, f: int, hostile: np.ndarray) -> None:
-    """A backer sends its fighters where the client is pressed hardest: the held place
-    with the most enemy ground strength next door. Too far for one week's march, they
-    go as far along the client's roads towards it as they can; where the next stage is
-    itself longer than a week's march (a long desert road out of a remote airbase), they
-    still make that one stage a week rather than stay stranded at the base for good."""
-    w = state.world
-    enemy = _enemy_ground(state, f)
-    pressure = np.array([sum(enemy[nb] for nb in w.neighbours[p] if hostile[nb]) if state.owner[p] == f else 0.0
-                         for p in range(w.P)])
-    if pressure.max() <= 0:
-        return
-    goal = int(np.argmax(pressure))
-    here = int(state.u_place[u])
-    d = state.paths(f)[here]
-    reach = np.flatnonzero((state.owner == f) & (d <= w.t_speed[state.u_type[u]]))
-    if len(reach) == 0:
-        return
-    to_goal = state.paths(f)[goal]
-    best = min(reach.tolist(), key=lambda p: (to_goal[p], d[p], p))
+@kernel
+def _march(here, f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_idx):
+    """Where a backer sends its fighters this week (−1: they stay): towards the held
+    place with the most enemy ground strength next door (the first such place if
+    several tie). Too far for one week's march, they go as far along the client's roads
+    towards it as they can (nearest to it, then nearest to where they are, then the
+    first place); where the next stage is itself longer than a week's march (a long
+    desert road out of a remote airbase), they still make that one stage a week rather
+    than stay stranded at the base for good."""
+    P = owner.shape[0]
+    goal, most = -1, 0.0
+    for p in range(P):
+        pressure = 0.0
+        if owner[p] == f:
+            for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+                q = nbr_idx[j]
+                if owner[q] >= 0 and enemies[f, owner[q]]:
+                    pressure += enemy[q]
+        if goal < 0 or pressure > most:
+            goal, most = p, pressure
+    if most <= 0:
+        return -1
+    d = paths[here]
+    to_goal = paths[goal]
+    best = -1
+    for p in range(P):
+        if owner[p] == f and d[p] <= speed:
+            if best < 0 or to_goal[p] < to_goal[best] or (to_goal[p] == to_goal[best] and d[p] < d[best]):
+                best = p
+    if best < 0:
+        return -1
     if to_goal[best] >= to_goal[here]:
-        stages = [n for n in w.neighbours[here] if state.owner[n] == f]
-        best = min(stages, key=lambda p: (w.route_km[here, p] + to_goal[p], p), default=here)
-    if to_goal[best] < to_goal[here]:
-        state.u_place[u] = best
+        best, leg = -1, 0.0
+        for j in range(nbr_ptr[here], nbr_ptr[here + 1]):
+            q = nbr_idx[j]
+            if owner[q] == f:
+                km = route_km[here, q] + to_goal[q]
+                if best < 0 or km < leg or (km == leg and q < best):
+                    best, leg = q, km
+        if best < 0:
+            return -1
+    return best if to_goal[best] < to_goal[here] else -1
 
 
 def withdrawals(state: GameState) -> list[Event]:

@@ -15,25 +15,46 @@ import numpy as np
 
 from .air import air_units_in_range, intercept_chance, spend_support_sortie
 from .events import Event
+from .jit import kernel, np_sum
 from .politics import civilian_harm
 from .state import GameState
 from .supply import supplied
 
 
 def morale(state: GameState, faction: int) -> float:
+    """A side's combat multiplier for its cohesion: `morale_floor` at none, 1 at full."""
     floor = state.world.spec.rules.combat.morale_floor
     return floor + (1.0 - floor) * state.cohesion[faction] / 100.0
+
+
+def air_cover(state: GameState, faction: int, place: int) -> float:
+    """Expected share of air support a faction can bring over a place (0..1): none if
+    no air unit of its with a sortie left can reach it, else the chance a strike there
+    gets through the enemy's air defence."""
+    if len(air_units_in_range(state, faction, place)) == 0:
+        return 0.0
+    return 1.0 - intercept_chance(state, faction, place)
+
+
+@kernel
+def _fighters_at(place, f, ready_only, with_air_defence, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad):
+    out = np.empty(max(n, 1), dtype=np.int64)
+    k = 0
+    for u in range(n):
+        t = u_type[u]
+        if (u_alive[u] and u_place[u] == place and u_owner[u] == f and (u_ready[u] or not ready_only)
+                and (t_ground[t] or (with_air_defence and t_ad[t]))):
+            out[k] = u
+            k += 1
+    return out[:k].copy()
 
 
 def attackers_at(state: GameState, faction: int, place: int) -> np.ndarray:
     """Units that join an attack from `place`: the faction's ready ground units there,
     including any a backer commands — they fight beside the client where they stand."""
     w = state.world
-    n = state.n_units
-    mask = (state.u_alive[:n] & state.u_ready[:n] & (state.u_place[:n] == place)
-            & (state.u_owner[:n] == faction))
-    idx = np.nonzero(mask)[0]
-    return idx[w.t_ground[state.u_type[idx]]]
+    return _fighters_at(place, faction, True, False, state.n_units, state.u_alive, state.u_ready, state.u_place,
+                        state.u_owner, state.u_type, w.t_ground, w.t_ad)
 
 
 def defenders_at(state: GameState, place: int) -> np.ndarray:
@@ -42,67 +63,205 @@ def defenders_at(state: GameState, place: int) -> np.ndarray:
     owner = int(state.owner[place])
     if owner < 0:
         return np.zeros(0, dtype=np.int64)
-    idx = state.units_at(place, owner)
-    return idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
+    return _fighters_at(place, owner, False, True, state.n_units, state.u_alive, state.u_ready, state.u_place,
+                        state.u_owner, state.u_type, w.t_ground, w.t_ad)
 
 
-def _power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) -> float:
-    w = state.world
-    if len(units) == 0:
+@kernel
+def _by_place(n, u_alive, u_place, P):
+    """Living units grouped by place, in unit order within a place: those at p are
+    idx[ptr[p]:ptr[p + 1]]."""
+    ptr = np.zeros(P + 1, dtype=np.int64)
+    for u in range(n):
+        if u_alive[u]:
+            ptr[u_place[u] + 1] += 1
+    for p in range(P):
+        ptr[p + 1] += ptr[p]
+    idx = np.empty(ptr[P], dtype=np.int64)
+    fill = ptr[:P].copy()
+    for u in range(n):
+        if u_alive[u]:
+            idx[fill[u_place[u]]] = u
+            fill[u_place[u]] += 1
+    return ptr, idx
+
+
+@kernel
+def _power(units, k, faction, in_supply, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params):
+    """Power of a force: strength × (quality + the side's bonus), times `morale`, supply
+    and the artillery bonus. `units[:k]` in unit order, as the sums must add them;
+    `params` is `World.combat_params`."""
+    if k == 0:
         return 0.0
-    t = state.u_type[units]
-    strength = state.u_str[units]
-    base = float(np.sum(strength * (w.t_quality[t] + state.quality_bonus[faction])))
-    art_share = float(np.sum(strength[w.t_artillery[t]])) / max(float(np.sum(strength)), 1.0)
-    rules = w.spec.rules.combat
-    mult = morale(state, faction) * (1.0 if in_supply else rules.out_of_supply)
-    mult *= 1.0 + rules.artillery_support * min(1.0, art_share / rules.artillery_full_share)
+    weighted = np.empty(k)
+    strength = np.empty(k)
+    artillery = np.empty(k)
+    m = 0
+    for j in range(k):
+        u = units[j]
+        t = u_type[u]
+        weighted[j] = u_str[u] * (t_quality[t] + quality_bonus[faction])
+        strength[j] = u_str[u]
+        if t_artillery[t]:
+            artillery[m] = u_str[u]
+            m += 1
+    base = np_sum(weighted, k)
+    art_share = np_sum(artillery, m) / max(np_sum(strength, k), 1.0)
+    floor = params[0]
+    mult = (floor + (1.0 - floor) * cohesion[faction] / 100.0) * (1.0 if in_supply else params[1])
+    mult *= 1.0 + params[2] * min(1.0, art_share / params[3])
     return base * mult
 
 
-def air_cover(state: GameState, faction: int, place: int) -> float:
-    """Expected share of air support a faction can bring over a place (0..1)."""
-    if len(air_units_in_range(state, faction, place)) == 0:
+@kernel
+def _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad):
+    """Those that can lend air cover (air units with a sortie left, at a base their side
+    holds) and those that can deny it (air-defence batteries), each in unit order."""
+    flyers = np.empty(max(n, 1), dtype=np.int64)
+    batteries = np.empty(max(n, 1), dtype=np.int64)
+    nf = nb = 0
+    for u in range(n):
+        if not u_alive[u]:
+            continue
+        t = u_type[u]
+        if t_air[t] and u_sorties[u] > 0 and owner[u_place[u]] == u_owner[u]:
+            flyers[nf] = u
+            nf += 1
+        if t_ad[t]:
+            batteries[nb] = u
+            nb += 1
+    return flyers[:nf], batteries[:nb]
+
+
+@kernel
+def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies, t_intercept, t_strength, t_range,
+           air_km):
+    """`air_cover` of side g over a place. `flyers` and `batteries` as `_air_units` gives them."""
+    flying = False
+    for u in flyers:
+        if u_owner[u] == g and air_km[u_place[u], place] <= t_range[u_type[u]]:
+            flying = True
+            break
+    if not flying:
         return 0.0
-    return 1.0 - intercept_chance(state, faction, place)
+    miss = 1.0
+    for u in batteries:
+        t = u_type[u]
+        if enemies[g, u_owner[u]] and air_km[u_place[u], place] <= t_range[t]:
+            miss *= 1.0 - t_intercept[t] * min(1.0, u_str[u] / t_strength[t])
+    return 1.0 - (1.0 - miss)
+
+
+@kernel
+def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u_owner, u_place, u_str, u_sorties,
+                   owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_air, t_intercept,
+                   t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, a_out, d_out):
+    """`battle_power` for each (origin, target) pair: the attacker's ready ground units
+    at the origin against the holder's ground and air-defence units and the armed
+    locals at the target, each side lifted by its air cover over the target. `ptr` and
+    `idx` group the living units by place (`_by_place`)."""
+    flyers, batteries = _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad)
+    force = np.empty(max(n, 1), dtype=np.int64)
+    for i in range(origins.shape[0]):
+        origin, target = origins[i], targets[i]
+        k = 0
+        for j in range(ptr[origin], ptr[origin + 1]):
+            u = idx[j]
+            if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]]:
+                force[k] = u
+                k += 1
+        a = _power(force, k, f, supply[f, origin], u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion,
+                   params)
+        a *= 1.0 + params[4] * _cover(f, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
+                                      t_intercept, t_strength, t_range, air_km)
+        # Armed locals fight for a neutral place, and for a held one that has kept its first allegiance.
+        d = local_defence[target]
+        g = owner[target]
+        if g >= 0:
+            k = 0
+            for j in range(ptr[target], ptr[target + 1]):
+                u = idx[j]
+                if u_owner[u] == g and (t_ground[u_type[u]] or t_ad[u_type[u]]):
+                    force[k] = u
+                    k += 1
+            d += _power(force, k, g, supply[g, target], u_type, u_str, t_quality, t_artillery, quality_bonus,
+                        cohesion, params)
+            d *= 1.0 + params[4] * _cover(g, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
+                                          t_intercept, t_strength, t_range, air_km)
+        a_out[i] = a
+        d_out[i] = d * terrain[target]
+
+
+def supply_table(state: GameState) -> np.ndarray:
+    """Every faction's supply mask, one row each."""
+    w = state.world
+    table = np.empty((w.F, w.P), dtype=bool)
+    for g in range(w.F):
+        table[g] = supplied(state, g)
+    return table
+
+
+def battle_powers(state: GameState, faction: int, origins: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expected attacker and defender power of each attack origins[i] → targets[i] by
+    the faction, before the random factor."""
+    w = state.world
+    a = np.empty(len(origins))
+    d = np.empty(len(origins))
+    ptr, idx = _by_place(state.n_units, state.u_alive, state.u_place, w.P)
+    _battle_powers(faction, origins, targets, ptr, idx, state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner,
+                   state.u_place, state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion,
+                   state.quality_bonus, supply_table(state), w.enemies, w.t_ground, w.t_ad, w.t_air, w.t_intercept,
+                   w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km, w.terrain_defence, w.combat_params,
+                   a, d)
+    return a, d
 
 
 def battle_power(state: GameState, faction: int, origin: int, target: int) -> tuple[float, float]:
     """Expected attacker and defender power for an attack, before the random factor."""
-    w = state.world
-    rules = w.spec.rules.combat
-    atk = attackers_at(state, faction, origin)
-    a_power = _power(state, atk, faction, bool(supplied(state, faction)[origin]))
-    a_power *= 1.0 + rules.air_support * air_cover(state, faction, target)
-    owner = int(state.owner[target])
-    # Armed locals fight for a neutral place, and for a held one that has kept its first allegiance.
-    d_power = float(state.local_defence[target])
-    if owner >= 0:
-        dfd = defenders_at(state, target)
-        d_power += _power(state, dfd, owner, bool(supplied(state, owner)[target]))
-        d_power *= 1.0 + rules.air_support * air_cover(state, owner, target)
-    return a_power, d_power * w.terrain_defence[target]
+    a, d = battle_powers(state, faction, np.array([origin], dtype=np.int64), np.array([target], dtype=np.int64))
+    return float(a[0]), float(d[0])
 
 
-def win_chance(state: GameState, faction: int, origin: int, target: int) -> float:
-    """Chance the attack takes the place: P(log-normal noise lifts the ratio past 1)."""
-    a, d = battle_power(state, faction, origin, target)
+def odds(a: float, d: float, noise: float) -> float:
+    """Chance an attack of power a takes a place defended with power d: the chance the
+    battle's log-normal random factor lifts their ratio past 1."""
     if a <= 0:
         return 0.0
     if d <= 0:
         return 1.0
-    noise = state.world.spec.rules.combat.noise
     z = math.log(a / d) / max(noise, 1e-6)
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def win_chance(state: GameState, faction: int, origin: int, target: int) -> float:
+    """Chance the attack takes the place."""
+    a, d = battle_power(state, faction, origin, target)
+    return odds(a, d, state.world.spec.rules.combat.noise)
+
+
+@kernel
+def _losses(units, frac, floor, u_alive, u_type, u_str, t_strength):
+    k = units.shape[0]
+    strength = np.empty(k)
+    for j in range(k):
+        strength[j] = u_str[units[j]]
+    before = np_sum(strength, k)
+    for j in range(k):
+        u = units[j]
+        u_str[u] *= 1.0 - frac
+        if u_str[u] < floor * t_strength[u_type[u]]:
+            u_alive[u] = False
+            u_str[u] = 0.0
+        strength[j] = u_str[u]
+    return before - np_sum(strength, k)
 
 
 def _take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
     """Take a share of the units' strength; return all they lost, a unit worn below the
     floor and so disbanded included."""
-    before = float(np.sum(state.u_str[units]))
-    state.u_str[units] *= 1.0 - frac
-    state.prune(units)
-    return before - float(np.sum(state.u_str[units]))
+    w = state.world
+    return _losses(units, frac, w.spec.rules.supply.unit_floor, state.u_alive, state.u_type, state.u_str,
+                   w.t_strength)
 
 
 def retreat_destination(state: GameState, faction: int, place: int) -> int | None:
@@ -165,8 +324,8 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
         return [Event("capture", f"{fshort} takes {name} unopposed", state.turn, w.faction_ids[faction],
                       {"place": w.place_ids[target], "from": w.place_ids[origin]})]
     ratio = a_power / d_power * math.exp(rules.noise * float(state.rng.standard_normal()))
-    a_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(1.0 / ratio, 0.25, 3.0)))
-    d_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(ratio, 0.25, 3.0)))
+    a_frac = min(rules.max_loss, rules.loss_rate * min(max(1.0 / ratio, 0.25), 3.0))
+    d_frac = min(rules.max_loss, rules.loss_rate * min(max(ratio, 0.25), 3.0))
     a_lost = _take_losses(state, atk, a_frac)
     d_lost = _take_losses(state, dfd, d_frac) if owner >= 0 else 0.0
     locals_lost = float(state.local_defence[target]) * d_frac

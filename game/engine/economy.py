@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .events import Event
+from .jit import kernel, np_sum
 from .state import GameState
 
 
@@ -17,37 +18,69 @@ def oil_flowing(state: GameState) -> np.ndarray:
     return np.where(shut, 0.0, state.oil)
 
 
+@kernel
+def _oil_total(owner, oil, blockade):
+    """Total of `oil_flowing`, added as numpy adds it."""
+    P = owner.shape[0]
+    flowing = np.empty(P)
+    for p in range(P):
+        flowing[p] = 0.0 if owner[p] >= 0 and blockade[owner[p]] else oil[p]
+    return np_sum(flowing, P)
+
+
+@kernel
+def _people(f, owner, population):
+    """People living in the faction's places, added as numpy adds them."""
+    held = np.empty(owner.shape[0])
+    k = 0
+    for p in range(owner.shape[0]):
+        if owner[p] == f:
+            held[k] = population[p]
+            k += 1
+    return np_sum(held, k)
+
+
+@kernel
+def _upkeep(f, n, u_alive, u_owner, u_backer, u_type, u_str, t_upkeep, t_strength):
+    cost = np.empty(max(n, 1))
+    k = 0
+    for u in range(n):
+        if u_alive[u] and u_owner[u] == f and u_backer[u] < 0:
+            t = u_type[u]
+            cost[k] = t_upkeep[t] * u_str[u] / t_strength[t]
+            k += 1
+    return np_sum(cost, k)
+
+
 def oil_revenue(state: GameState) -> float:
     """National oil revenue reaching the war chests this turn, in millions of dollars."""
     w = state.world
     eco = w.spec.rules.economy
-    return float(oil_flowing(state).sum()) * w.days_per_turn * eco.oil_price_usd * eco.state_share / 1e6
+    return _oil_total(state.owner, state.oil, state.blockade) * w.days_per_turn * eco.oil_price_usd * eco.state_share / 1e6
 
 
 def revenue_share(state: GameState, faction: int) -> float:
     """The central bank's holder gets what the others' fixed shares leave."""
     w = state.world
-    shares = np.array([f.income.oil_share for f in w.factions])
-    bank_holders = set(int(o) for o in state.owner[w.is_bank] if o >= 0)
+    shares = w.oil_shares
+    bank_holders = set(o for o in state.owner[w.bank_places].tolist() if o >= 0)
     if faction in bank_holders:
         others = sum(shares[i] for i in range(w.F) if i not in bank_holders)
         return max(0.0, 1.0 - others) / len(bank_holders)
-    return float(shares[faction])
+    return shares[faction]
 
 
 def upkeep(state: GameState, faction: int) -> float:
     """Upkeep of the units the faction pays for (its backers pay for those they command)."""
     w = state.world
-    n = state.n_units
-    mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
-    t = state.u_type[:n][mask]
-    return float(np.sum(w.t_upkeep[t] * state.u_str[:n][mask] / w.t_strength[t]))
+    return _upkeep(faction, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_str,
+                   w.t_upkeep, w.t_strength)
 
 
 def income(state: GameState, faction: int) -> float:
     w = state.world
     inc = w.factions[faction].income
-    people = float(w.population[state.owner == faction].sum())
+    people = _people(faction, state.owner, w.population)
     return inc.base + inc.per_100k_population * people / 100_000.0 + oil_revenue(state) * revenue_share(state, faction)
 
 

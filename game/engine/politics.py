@@ -80,7 +80,7 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
 
 def civilian_harm(state: GameState, faction: int, place: int, intensity: float) -> float:
     w = state.world
-    harm = w.population[place] / 100_000.0 * w.spec.rules.politics.harm_per_strike * intensity
+    harm = float(w.population[place]) / 100_000.0 * w.spec.rules.politics.harm_per_strike * intensity
     if harm > 0:
         state.harm[place] += harm
         state.harm_by[faction] += harm

@@ -14,9 +14,10 @@ import numpy as np
 
 from . import actions as A
 from .air import STRIKE_KINDS, strike
-from .backers import package_open, request
+from .backers import packages_open, request
 from .combat import attackers_at, resolve_attack
 from .events import Event
+from .jit import kernel
 from .scripted import choose
 from .state import GameState
 from .supply import supplied
@@ -56,10 +57,15 @@ def _hostile(state: GameState, faction: int, place: int) -> bool:
     return o < 0 or bool(state.world.enemies[faction, o])
 
 
-def _hostile_places(state: GameState, faction: int) -> np.ndarray:
-    """Places the faction may attack: neutral ones and those its enemies hold."""
-    o = state.owner
-    return np.where(o >= 0, state.world.enemies[faction, np.maximum(o, 0)], True)
+@kernel
+def _enemy_at(f, place, n, u_alive, u_owner, u_type, u_place, enemies, t_ground, t_ad):
+    """Whether the faction's enemies have ground forces, and air defence, at a place."""
+    ground = air_defence = False
+    for u in range(n):
+        if u_alive[u] and u_place[u] == place and enemies[f, u_owner[u]]:
+            ground |= t_ground[u_type[u]]
+            air_defence |= t_ad[u_type[u]]
+    return ground, air_defence
 
 
 def why_illegal(state: GameState, action) -> str | None:
@@ -127,12 +133,13 @@ def why_illegal(state: GameState, action) -> str | None:
             return "that squadron has lost its base"
         if w.air_km[base, target] > w.t_range[t]:
             return f"{w.place_name(target)} is {w.air_km[base, target]:.0f} km away; the range is {w.t_range[t]:.0f} km"
-        enemy = state.units_at(target)
-        enemy = enemy[w.enemies[f, state.u_owner[enemy]]]
-        if action.kind == "units" and not w.t_ground[state.u_type[enemy]].any():
-            return f"there are no enemy ground forces at {w.place_name(target)}"
-        if action.kind == "air_defence" and not w.t_ad[state.u_type[enemy]].any():
-            return f"there is no enemy air defence at {w.place_name(target)}"
+        if action.kind != "supply":
+            ground, air_defence = _enemy_at(f, target, state.n_units, state.u_alive, state.u_owner, state.u_type,
+                                            state.u_place, w.enemies, w.t_ground, w.t_ad)
+            if action.kind == "units" and not ground:
+                return f"there are no enemy ground forces at {w.place_name(target)}"
+            if action.kind == "air_defence" and not air_defence:
+                return f"there is no enemy air defence at {w.place_name(target)}"
         if action.kind == "supply" and not (state.owner[target] >= 0 and w.enemies[f, state.owner[target]]):
             return f"{w.place_name(target)} is not held by an enemy"
         return None
@@ -323,6 +330,174 @@ class ActionList(Sequence):
         return f"ActionList({len(self)} orders)"
 
 
+STRIKE_TARGETS = {kind: k for k, kind in enumerate(STRIKE_KINDS)}
+
+
+@kernel
+def _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_sorties, owner, enemies, t_air,
+                  t_strike, t_ground, t_ad, t_range, air_km):
+    """The faction's own drones and aircraft (unit order) and, for each, which places it
+    may strike now, by kind (STRIKE_KINDS order): any with enemy ground forces, enemy
+    air defence, or held by an enemy."""
+    P = owner.shape[0]
+    enemy_ground = np.zeros(P, dtype=np.bool_)
+    enemy_ad = np.zeros(P, dtype=np.bool_)
+    for u in range(n):
+        if u_alive[u] and enemies[f, u_owner[u]]:
+            if t_ground[u_type[u]]:
+                enemy_ground[u_place[u]] = True
+            if t_ad[u_type[u]]:
+                enemy_ad[u_place[u]] = True
+    count = 0
+    for u in range(n):
+        if u_alive[u] and u_owner[u] == f and u_backer[u] < 0 and t_air[u_type[u]]:
+            count += 1
+    flyers = np.empty(count, dtype=np.int64)
+    reach = np.zeros((count, 3, P), dtype=np.bool_)
+    i = 0
+    for u in range(n):
+        t = u_type[u]
+        if not (u_alive[u] and u_owner[u] == f and u_backer[u] < 0 and t_air[t]):
+            continue
+        flyers[i] = u
+        base = u_place[u]
+        if not truce and u_sorties[u] > 0 and owner[base] == f and t_strike[t] > 0:
+            for p in range(P):
+                if air_km[base, p] <= t_range[t]:
+                    reach[i, 0, p] = enemy_ground[p]
+                    reach[i, 1, p] = enemy_ad[p]
+                    reach[i, 2, p] = owner[p] >= 0 and enemies[f, owner[p]]
+        i += 1
+    return flyers, reach
+
+
+def strike_options(state: GameState, faction: int) -> tuple[np.ndarray, np.ndarray]:
+    """The faction's own air units (unit order) and a (unit, kind, place) mask of the
+    strikes each may fly now, kinds in STRIKE_KINDS order."""
+    w = state.world
+    return _strike_reach(faction, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer,
+                         state.u_type, state.u_place, state.u_sorties, state.owner, w.enemies, w.t_air, w.t_strike,
+                         w.t_ground, w.t_ad, w.t_range, w.air_km)
+
+
+@kernel
+def _move_reach(f, n, u_alive, u_owner, u_backer, u_type, u_ready, u_place, owner, t_air, t_speed, paths):
+    count = 0
+    for u in range(n):
+        t = u_type[u]
+        if u_alive[u] and u_owner[u] == f and u_backer[u] < 0 and not t_air[t] and u_ready[u] and t_speed[t] > 0:
+            count += 1
+    P = owner.shape[0]
+    movers = np.empty(count, dtype=np.int64)
+    reach = np.zeros((count, P), dtype=np.bool_)
+    i = 0
+    for u in range(n):
+        t = u_type[u]
+        if u_alive[u] and u_owner[u] == f and u_backer[u] < 0 and not t_air[t] and u_ready[u] and t_speed[t] > 0:
+            movers[i] = u
+            here = u_place[u]
+            for p in range(P):
+                reach[i, p] = p != here and owner[p] == f and paths[here, p] <= t_speed[t]
+            i += 1
+    return movers, reach
+
+
+def move_options(state: GameState, faction: int) -> tuple[np.ndarray, np.ndarray]:
+    """The faction's own ready ground and air-defence units that can move (unit order),
+    and a (unit, place) mask of the held places each can reach this turn by road
+    through its own ground."""
+    w = state.world
+    return _move_reach(faction, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type,
+                       state.u_ready, state.u_place, state.owner, w.t_air, w.t_speed, state.paths(faction))
+
+
+@kernel
+def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies, t_ground, nbr_ptr,
+                  nbr_idx, only):
+    P = owner.shape[0]
+    ready = np.zeros(P, dtype=np.bool_)
+    for u in range(n):
+        if u_alive[u] and u_ready[u] and u_owner[u] == f and u_backer[u] < 0 and t_ground[u_type[u]]:
+            ready[u_place[u]] = only[u_place[u]]
+    count = 0
+    for p in range(P):
+        if owner[p] == f and ready[p]:
+            for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+                o = owner[nbr_idx[j]]
+                if o < 0 or enemies[f, o]:
+                    count += 1
+    origins = np.empty(count, dtype=np.int64)
+    targets = np.empty(count, dtype=np.int64)
+    i = 0
+    for p in range(P):
+        if owner[p] == f and ready[p]:
+            for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+                o = owner[nbr_idx[j]]
+                if o < 0 or enemies[f, o]:
+                    origins[i] = p
+                    targets[i] = nbr_idx[j]
+                    i += 1
+    return origins, targets
+
+
+def attack_options(state: GameState, faction: int, only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Origins and targets of every attack the faction may launch now: from each held
+    place with its own ready ground units (place order) on each neutral or enemy
+    neighbour (in the order of the place's roads). `only` (a mask over places) keeps
+    the attacks from some origins."""
+    if state.truce > 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    w = state.world
+    return _attack_pairs(faction, state.n_units, state.u_alive, state.u_ready, state.u_owner, state.u_backer,
+                         state.u_type, state.u_place, state.owner, w.enemies, w.t_ground, w.nbr_ptr, w.nbr_idx,
+                         w.every_place if only is None else only)
+
+
+def recruit_towns(state: GameState, faction: int) -> np.ndarray:
+    """The faction's held towns in supply big enough to raise fighters in."""
+    w = state.world
+    return np.flatnonzero((state.owner == faction) & supplied(state, faction)
+                          & (w.population >= w.spec.rules.economy.min_recruit_population))
+
+
+def affordable_types(state: GameState, faction: int) -> list[int]:
+    """The unit types the faction can raise and afford, in money and men."""
+    w = state.world
+    return [t for t in w.recruits[faction]
+            if state.treasury[faction] >= w.types[t].cost and state.manpower[faction] >= w.types[t].manpower]
+
+
+def recruit_options(state: GameState, faction: int) -> tuple[list[int], list[int]]:
+    """What the faction may raise and where: any affordable type at any recruiting town."""
+    towns = recruit_towns(state, faction).tolist()
+    return (affordable_types(state, faction), towns) if towns else ([], [])
+
+
+def request_options(state: GameState, faction: int) -> list:
+    w = state.world
+    ks = w.packages_of_client[faction]
+    if len(ks) == 0:
+        return []
+    open_ = packages_open(state, ks) & (state.treasury[faction] >= w.pk_client_cost[ks])
+    return [A.RequestSupport(w.backer_ids[w.packages[k].backer], w.packages[k].id)
+            for k in ks[open_].tolist() if k not in state.requested]
+
+
+def politics_options(state: GameState, faction: int) -> list:
+    """Buying a neutral town next to one's own, and setting or lifting the oil blockade."""
+    w = state.world
+    held = state.owner == faction
+    out = []
+    for p in np.nonzero((state.owner < 0) & (w.allegiance_cost > 0) & (w.allegiance_cost <= state.treasury[faction]))[0]:
+        if any(held[nb] for nb in w.neighbours[p]):
+            out.append(A.BuyAllegiance(w.place_ids[p]))
+    if state.blockade[faction]:
+        out.append(A.SetBlockade(False))
+    elif np.any(held & (state.oil > 0)):
+        out.append(A.SetBlockade(True))
+    return out
+
+
 def legal_actions(state: GameState) -> ActionList:
     """Every order the active faction may give now, EndTurn last."""
     w = state.world
@@ -336,123 +511,118 @@ def legal_actions(state: GameState) -> ActionList:
         out.extend(A.ChooseOption(w.event_ids[e], o) for o in w.events[e].choice.options)
         return out
     out = ActionList()
-    n = state.n_units
-    P = w.P
-    alive = state.u_alive[:n]
-    owners = state.u_owner[:n]
-    types = state.u_type[:n]
-    where = state.u_place[:n]
-    mine = np.nonzero(alive & (owners == f) & (state.u_backer[:n] < 0))[0]
-    held = state.owner == f
-    hostile_place = _hostile_places(state, f)
-    enemy_unit = alive & w.enemies[f, owners]
-    enemy_ground = np.bincount(where[enemy_unit & w.t_ground[types]], minlength=P) > 0
-    enemy_ad = np.bincount(where[enemy_unit & w.t_ad[types]], minlength=P) > 0
-    enemy_held = hostile_place & (state.owner >= 0)
-    paths = state.paths(f)
     pids = w.place_ids
-    truce = state.truce > 0
-    ready_u = state.u_ready[:n]
-    sorties = state.u_sorties[:n]
-    air = w.t_air[types[mine]]
-    # Road moves for every ready ground unit at once: one boolean matrix unit × place.
-    movers = mine[~air & ready_u[mine] & (w.t_speed[types[mine]] > 0)]
-    if len(movers):
-        reach = (paths[where[movers]] <= w.t_speed[types[movers]][:, None]) & held[None, :]
-        reach[np.arange(len(movers)), where[movers]] = False
-        ui, pi = np.nonzero(reach)
-        out.add_lazy(len(ui), _Maker(A.Move, movers[ui], pi, pids))
-    flyers = mine[air]
+    movers, reach = move_options(state, f)
+    ui, pi = np.nonzero(reach)
+    out.add_lazy(len(ui), _Maker(A.Move, movers[ui], pi, pids))
+    flyers, strikes = strike_options(state, f)
+    for kind in STRIKE_KINDS:
+        ui, pi = np.nonzero(strikes[:, STRIKE_TARGETS[kind]])
+        out.add_lazy(len(ui), _Maker(A.DroneStrike, flyers[ui], pi, pids, kind))
     if len(flyers):
-        bases = where[flyers]
-        ft = types[flyers]
-        can_strike = (sorties[flyers] > 0) & held[bases] & (w.t_strike[ft] > 0) & (not truce)
-        reach = (w.air_km[bases] <= w.t_range[ft][:, None]) & can_strike[:, None]
-        for kind, mask in (("units", enemy_ground), ("air_defence", enemy_ad), ("supply", enemy_held)):
-            ui, pi = np.nonzero(reach & mask[None, :])
-            out.add_lazy(len(ui), _Maker(A.DroneStrike, flyers[ui], pi, pids, kind))
-        rested = ready_u[flyers] & (sorties[flyers] == w.t_sorties[ft])
-        can_go = rested[:, None] & (held & w.is_airbase)[None, :]
-        can_go[np.arange(len(flyers)), bases] = False
+        # Relocation: a squadron that has neither flown nor moved, to another held airbase.
+        ft = state.u_type[flyers]
+        rested = state.u_ready[flyers] & (state.u_sorties[flyers] == w.t_sorties[ft])
+        can_go = rested[:, None] & ((state.owner == f) & w.is_airbase)[None, :]
+        can_go[np.arange(len(flyers)), state.u_place[flyers]] = False
         ui, pi = np.nonzero(can_go)
         out.add_lazy(len(ui), _Maker(A.Relocate, flyers[ui], pi, pids))
-    if not truce:
-        ready = alive & state.u_ready[:n] & (owners == f) & (state.u_backer[:n] < 0) & w.t_ground[types]
-        has_attackers = np.bincount(where[ready], minlength=P) > 0
-        hostile_list = hostile_place.tolist()
-        for origin in np.flatnonzero(held & has_attackers).tolist():
-            out.extend([A.Attack(pids[origin], pids[nb]) for nb in w.neighbours[origin] if hostile_list[nb]])
-    sup = supplied(state, f)
-    towns = np.flatnonzero(held & sup & (w.population >= w.spec.rules.economy.min_recruit_population)).tolist()
-    affordable = [w.type_ids[t] for t in w.recruits[f]
-                  if state.treasury[f] >= w.types[t].cost and state.manpower[f] >= w.types[t].manpower]
-    if affordable and towns:
-        out.add_lazy(len(affordable) * len(towns),
-                     lambda i: A.Recruit(affordable[i // len(towns)], pids[towns[i % len(towns)]]), A.Recruit)
-    for k in w.packages_of_client[f]:
-        ref = w.packages[k]
-        if k not in state.requested and package_open(state, k) and state.treasury[f] >= ref.spec.client_cost:
-            out.append(A.RequestSupport(w.backer_ids[ref.backer], ref.id))
-    for p in np.nonzero((state.owner < 0) & (w.allegiance_cost > 0) & (w.allegiance_cost <= state.treasury[f]))[0]:
-        if any(held[nb] for nb in w.neighbours[p]):
-            out.append(A.BuyAllegiance(pids[p]))
-    if state.blockade[f]:
-        out.append(A.SetBlockade(False))
-    elif np.any(held & (state.oil > 0)):
-        out.append(A.SetBlockade(True))
+    origins, targets = attack_options(state, f)
+    out.extend(A.Attack(pids[o], pids[t]) for o, t in zip(origins.tolist(), targets.tolist()))
+    types, towns = recruit_options(state, f)
+    if types:
+        tids = [w.type_ids[t] for t in types]
+        out.add_lazy(len(types) * len(towns), lambda i: A.Recruit(tids[i // len(towns)], pids[towns[i % len(towns)]]),
+                     A.Recruit)
+    out.extend(request_options(state, f))
+    out.extend(politics_options(state, f))
     out.append(A.EndTurn())
     return out
 
 
-def apply(state: GameState, action) -> list[Event]:
-    """Carry out one order of the active faction; raise IllegalAction if the rules forbid it."""
-    reason = why_illegal(state, action)
-    if reason is not None:
-        raise IllegalAction(reason)
+def _move(state: GameState, f: int, action) -> list[Event]:
     w = state.world
-    f = state.active
-    fid = w.faction_ids[f]
-    state.action_count += 1
-    if isinstance(action, A.EndTurn):
-        return advance(state)
-    if isinstance(action, A.Move):
-        u = action.unit
-        frm = state.u_place[u]
-        state.u_place[u] = w.pidx[action.to]
-        state.u_ready[u] = False
-        return [Event("move", f"{w.types[state.u_type[u]].name} moves {w.place_name(frm)} → {w.place_name(w.pidx[action.to])}",
-                      state.turn, fid, {"unit": u, "from": w.place_ids[frm], "to": action.to})]
-    if isinstance(action, A.Attack):
-        return resolve_attack(state, f, w.pidx[action.origin], w.pidx[action.target])
-    if isinstance(action, A.DroneStrike):
-        return strike(state, action.unit, w.pidx[action.target], action.kind)
-    if isinstance(action, A.Relocate):
-        u = action.unit
-        state.u_place[u] = w.pidx[action.to]
-        state.u_ready[u] = False
-        state.u_sorties[u] = 0
-        return [Event("move", f"{w.types[state.u_type[u]].name} relocates to {w.place_name(w.pidx[action.to])}",
-                      state.turn, fid, {"unit": u, "to": action.to})]
-    if isinstance(action, A.Recruit):
-        t, p = w.tidx[action.unit_type], w.pidx[action.place]
-        state.treasury[f] -= w.types[t].cost
-        state.manpower[f] -= w.types[t].manpower
-        state.add_unit(t, f, p)
-        return [Event("recruit", f"{w.faction_short(f)} raises {w.types[t].name} at {w.place_name(p)}", state.turn, fid,
-                      {"type": action.unit_type, "place": action.place})]
-    if isinstance(action, A.RequestSupport):
-        return request(state, f, w.kidx[(action.backer, action.package)])
-    if isinstance(action, A.BuyAllegiance):
-        p = w.pidx[action.place]
-        state.treasury[f] -= w.allegiance_cost[p]
-        state.set_owner(p, f)
-        state.local_defence[p] = 0.0
-        return [Event("control", f"{w.place_name(p)} sides with the {w.faction_short(f)}", state.turn, fid, {"place": action.place})]
-    if isinstance(action, A.SetBlockade):
-        state.blockade[f] = action.on
-        verb = "shuts the oil fields and terminals it holds" if action.on else "lets the oil flow again"
-        return [Event("blockade", f"{w.faction_short(f)} {verb}", state.turn, fid, {"on": action.on})]
-    if isinstance(action, A.ChooseOption):
-        return choose(state, f, w.eidx[action.event], action.option)
-    raise IllegalAction(f"unknown order {action!r}")  # unreachable: why_illegal refuses it first
+    u = action.unit
+    frm = int(state.u_place[u])
+    to = w.pidx[action.to]
+    state.u_place[u] = to
+    state.u_ready[u] = False
+    return [Event("move", f"{w.types[state.u_type[u]].name} moves {w.place_name(frm)} → {w.place_name(to)}",
+                  state.turn, w.faction_ids[f], {"unit": u, "from": w.place_ids[frm], "to": action.to})]
 
+
+def _attack(state: GameState, f: int, action) -> list[Event]:
+    w = state.world
+    return resolve_attack(state, f, w.pidx[action.origin], w.pidx[action.target])
+
+
+def _strike(state: GameState, f: int, action) -> list[Event]:
+    return strike(state, action.unit, state.world.pidx[action.target], action.kind)
+
+
+def _relocate(state: GameState, f: int, action) -> list[Event]:
+    w = state.world
+    u = action.unit
+    state.u_place[u] = w.pidx[action.to]
+    state.u_ready[u] = False
+    state.u_sorties[u] = 0
+    return [Event("move", f"{w.types[state.u_type[u]].name} relocates to {w.place_name(w.pidx[action.to])}",
+                  state.turn, w.faction_ids[f], {"unit": u, "to": action.to})]
+
+
+def _recruit(state: GameState, f: int, action) -> list[Event]:
+    w = state.world
+    t, p = w.tidx[action.unit_type], w.pidx[action.place]
+    state.treasury[f] -= w.types[t].cost
+    state.manpower[f] -= w.types[t].manpower
+    state.add_unit(t, f, p)
+    return [Event("recruit", f"{w.faction_short(f)} raises {w.types[t].name} at {w.place_name(p)}", state.turn,
+                  w.faction_ids[f], {"type": action.unit_type, "place": action.place})]
+
+
+def _request(state: GameState, f: int, action) -> list[Event]:
+    return request(state, f, state.world.kidx[(action.backer, action.package)])
+
+
+def _buy(state: GameState, f: int, action) -> list[Event]:
+    w = state.world
+    p = w.pidx[action.place]
+    state.treasury[f] -= w.allegiance_cost[p]
+    state.set_owner(p, f)
+    state.local_defence[p] = 0.0
+    return [Event("control", f"{w.place_name(p)} sides with the {w.faction_short(f)}", state.turn, w.faction_ids[f],
+                  {"place": action.place})]
+
+
+def _blockade(state: GameState, f: int, action) -> list[Event]:
+    w = state.world
+    state.blockade[f] = action.on
+    verb = "shuts the oil fields and terminals it holds" if action.on else "lets the oil flow again"
+    return [Event("blockade", f"{w.faction_short(f)} {verb}", state.turn, w.faction_ids[f], {"on": action.on})]
+
+
+def _choose(state: GameState, f: int, action) -> list[Event]:
+    return choose(state, f, state.world.eidx[action.event], action.option)
+
+
+def _end(state: GameState, f: int, action) -> list[Event]:
+    return advance(state)
+
+
+_CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Relocate: _relocate, A.Recruit: _recruit,
+              A.RequestSupport: _request, A.BuyAllegiance: _buy, A.SetBlockade: _blockade, A.ChooseOption: _choose,
+              A.EndTurn: _end}
+
+
+def apply(state: GameState, action, checked: bool = False) -> list[Event]:
+    """Carry out one order of the active faction; raise IllegalAction if the rules forbid it.
+
+    `checked` says the caller has already made sure the order is legal in this very
+    state (as the AI does, taking its orders from the rules' own lists of what is
+    legal), so it is not checked a second time."""
+    if not checked:
+        reason = why_illegal(state, action)
+        if reason is not None:
+            raise IllegalAction(reason)
+    state.action_count += 1
+    return _CARRY_OUT[type(action)](state, state.active, action)

@@ -3,13 +3,15 @@ format's fixed vocabulary. Nothing here knows about any particular war."""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..scenario import model as m
 from .events import Event
-from .state import GameState
+
+if TYPE_CHECKING:  # the world reads conditions (`reads`) before any state exists
+    from .state import GameState
 
 
 def faction_stat(state: GameState, faction: int, stat: str) -> float:
@@ -51,6 +53,46 @@ def holds(state: GameState, cond) -> bool:
     if isinstance(cond, m.NotCond):
         return not holds(state, cond.of)
     raise TypeError(f"unknown condition {cond!r}")
+
+
+def reads(cond) -> frozenset[str]:
+    """What a condition reads of the game, so that a caller can tell when its answer
+    may have changed: 'owner' (who holds what), 'turn', 'flags', 'commitment' (of
+    backers) or 'stats' (a faction's funds, men, standing, cohesion or strength)."""
+    if cond is None:
+        return frozenset()
+    if isinstance(cond, (m.OwnsCond, m.NearCond)):
+        return frozenset({"owner"})
+    if isinstance(cond, m.TurnCond):
+        return frozenset({"turn"})
+    if isinstance(cond, m.FlagCond):
+        return frozenset({"flags"})
+    if isinstance(cond, m.CommitmentCond):
+        return frozenset({"commitment"})
+    if isinstance(cond, m.StatCond):
+        return frozenset({"owner"} if cond.stat == "places" else {"stats"})
+    if isinstance(cond, (m.AllCond, m.AnyCond)):
+        return frozenset().union(*(reads(c) for c in cond.of))
+    if isinstance(cond, m.NotCond):
+        return reads(cond.of)
+    raise TypeError(f"unknown condition {cond!r}")
+
+
+def swayed_by(world, cond) -> np.ndarray:
+    """Mask over places: those whose change of hands alone can change the condition's
+    answer (it reads who holds them, or how many places a side holds)."""
+    w = world
+    if isinstance(cond, m.OwnsCond):
+        return np.arange(w.P) == w.pidx[cond.place]
+    if isinstance(cond, m.NearCond):
+        return w.road_km[w.pidx[cond.place]] <= cond.km
+    if isinstance(cond, m.StatCond) and cond.stat == "places":
+        return np.ones(w.P, dtype=bool)
+    if isinstance(cond, (m.AllCond, m.AnyCond)):
+        return np.logical_or.reduce([swayed_by(w, c) for c in cond.of])
+    if isinstance(cond, m.NotCond):
+        return swayed_by(w, cond.of)
+    return np.zeros(w.P, dtype=bool)
 
 
 def apply_effect(state: GameState, eff, source: str) -> list[Event]:
@@ -132,14 +174,14 @@ def apply_effects(state: GameState, effects, source: str) -> list[Event]:
 
 def events_phase(state: GameState) -> list[Event]:
     w = state.world
-    # A turn spans several days; an event whose window touches any of them may fire.
-    first = state.date
-    last = w.date_of(state.turn + 1) - dt.timedelta(days=1)
+    turn = state.turn
     out: list[Event] = []
     for i, ev in enumerate(w.events):
         if i in state.fired and not ev.repeat:
             continue
-        if (ev.date_from and last < ev.date_from) or (ev.date_to and first > ev.date_to):
+        # A turn spans several days; an event whose window touches any of them may fire.
+        lo, hi = w.event_turns[i]
+        if turn < lo or turn > hi:
             continue
         if not holds(state, ev.when):
             continue

@@ -10,6 +10,7 @@ import copy
 
 import numpy as np
 
+from .jit import kernel
 from .world import World, shortest_paths
 
 UNIT_FIELDS = (
@@ -17,26 +18,42 @@ UNIT_FIELDS = (
 )
 
 
+@kernel
 def _add_place(d: np.ndarray, route_km: np.ndarray, mine: np.ndarray, p: int) -> np.ndarray:
     """Shortest paths after one more place joins the passable set (one Floyd step)."""
-    edges = np.where(mine, route_km[p], np.inf)
-    edges[p] = 0.0
-    row = np.min(edges[:, None] + d, axis=0)  # p to everywhere, via a neighbour
+    P = d.shape[0]
+    row = np.full(P, np.inf)  # p to everywhere, via a neighbour it now links up with
+    for q in range(P):
+        edge = 0.0 if q == p else (route_km[p, q] if mine[q] else np.inf)
+        if edge == np.inf:
+            continue
+        for j in range(P):
+            row[j] = min(row[j], edge + d[q, j])
     row[p] = 0.0
     new = d.copy()  # cached arrays may be shared with clones: never modify in place
-    new[p, :] = row
-    new[:, p] = row
-    return np.minimum(new, row[:, None] + row[None, :])
+    for i in range(P):
+        for j in range(P):
+            new[i, j] = min(row[j] if i == p else (row[i] if j == p else d[i, j]), row[i] + row[j])
+    return new
+
+
+@kernel
+def _passes_through(d: np.ndarray, p: int) -> bool:
+    P = d.shape[0]
+    for i in range(P):
+        if i == p:
+            continue
+        for j in range(P):
+            if j != p and d[i, p] + d[p, j] <= d[i, j] + 1e-9:
+                return True
+    return False
 
 
 def _drop_place(d: np.ndarray, p: int) -> np.ndarray | None:
     """Shortest paths after a place leaves the passable set, when no shortest path
     ran through it (usual for a place on the front line); None when one did and
     everything must be traced again."""
-    through = d[:, p, None] + d[None, p, :] <= d + 1e-9
-    through[p, :] = False
-    through[:, p] = False
-    if through.any():
+    if _passes_through(d, p):
         return None
     new = d.copy()
     new[p, :] = np.inf

@@ -5,10 +5,9 @@ Places struck on their supply routes this turn carry no supply through them."""
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 
+from .jit import kernel
 from .state import GameState
 
 
@@ -18,36 +17,56 @@ def supplied(state: GameState, faction: int) -> np.ndarray:
     if cached is not None:
         return cached
     w = state.world
-    passable = ((state.owner == faction) & ~state.interdicted).tolist()
-    primary = [p for p in range(w.P) if passable[p] and (w.is_port[p] or w.is_airbase[p] or w.home_region_mask[faction, p])]
     result = np.zeros(w.P, dtype=bool)
-    if primary:
-        # A hub counts once any road through held places reaches a primary source.
-        hubs = [p for p in range(w.P) if passable[p] and w.is_hub[p]]
-        if hubs:
-            reached = _within(w.adjacency, passable, primary, float("inf"))
-            hubs = [p for p in hubs if p in reached]
-        for p in _within(w.adjacency, passable, primary + hubs, w.spec.rules.supply.max_km):
-            result[p] = True
+    _supply(faction, state.owner, state.interdicted, w.source_mask[faction], w.is_hub, w.nbr_ptr, w.nbr_idx, w.nbr_km,
+            w.spec.rules.supply.max_km, result)
     state._supply[faction] = result
     return result
 
 
-def _within(adjacency: list, passable: list, sources: list, limit: float) -> dict:
-    """Multi-source Dijkstra through passable places: place -> km, for those within `limit`."""
-    dist = {s: 0.0 for s in sources}
-    heap = [(0.0, s) for s in sources]
-    heapq.heapify(heap)
-    while heap:
-        d, p = heapq.heappop(heap)
-        if d > dist.get(p, float("inf")):
-            continue
-        for n, km in adjacency[p]:
-            nd = d + km
-            if passable[n] and nd <= limit and nd < dist.get(n, float("inf")):
-                dist[n] = nd
-                heapq.heappush(heap, (nd, n))
-    return dist
+@kernel
+def _within(nbr_ptr, nbr_idx, nbr_km, passable, sources, limit, reached):
+    """Mark the passable places a road through passable places joins, within `limit`
+    km, to a source (Dijkstra; the few dozen places of a map need no heap)."""
+    P = passable.shape[0]
+    dist = np.full(P, np.inf)
+    done = np.zeros(P, dtype=np.bool_)
+    for p in range(P):
+        if sources[p]:
+            dist[p] = 0.0
+    while True:
+        here, d = -1, np.inf
+        for p in range(P):
+            if not done[p] and dist[p] < d:
+                here, d = p, dist[p]
+        if here < 0:
+            break
+        done[here] = True
+        for j in range(nbr_ptr[here], nbr_ptr[here + 1]):
+            there = nbr_idx[j]
+            step = d + nbr_km[j]
+            if passable[there] and step <= limit and step < dist[there]:
+                dist[there] = step
+    for p in range(P):
+        reached[p] = dist[p] < np.inf
+
+
+@kernel
+def _supply(f, owner, interdicted, source, hub, nbr_ptr, nbr_idx, nbr_km, max_km, result):
+    passable = np.empty(owner.shape[0], dtype=np.bool_)
+    for p in range(owner.shape[0]):
+        passable[p] = owner[p] == f and not interdicted[p]
+    primary = passable & source
+    if not primary.any():
+        return
+    sources = primary.copy()
+    hubs = passable & hub
+    if hubs.any():
+        # A hub counts once any road through held places reaches a primary source.
+        linked = np.zeros(passable.shape[0], dtype=np.bool_)
+        _within(nbr_ptr, nbr_idx, nbr_km, passable, primary, np.inf, linked)
+        sources |= hubs & linked
+    _within(nbr_ptr, nbr_idx, nbr_km, passable, sources, max_km, result)
 
 
 def attrition(state: GameState, faction: int) -> list:

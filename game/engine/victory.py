@@ -34,9 +34,11 @@ def check_victory(state: GameState) -> list[Event]:
     """Run after every round; ends the game when a condition is met or time runs out."""
     w = state.world
     winners: list[tuple[int, str]] = []
+    owner = state.owner.tolist()
     for f, fac in enumerate(w.factions):
         for j, v in enumerate(fac.victory):
-            held = all(state.owner[w.pidx[p]] == f for p in v.places) if v.places else False
+            places = w.victory_places[f][j]
+            held = all(owner[p] == f for p in places) if places else False
             if v.kind == VictoryKind.capture:
                 state.hold[f, j] = state.hold[f, j] + 1 if held else 0
                 if state.hold[f, j] >= v.hold_turns:
@@ -55,8 +57,8 @@ def check_victory(state: GameState) -> list[Event]:
         return []
     survivors = []
     for f, fac in enumerate(w.factions):
-        for v in fac.victory:
-            if v.kind == VictoryKind.survive and v.places and all(state.owner[w.pidx[p]] == f for p in v.places):
+        for j, v in enumerate(fac.victory):
+            if v.kind == VictoryKind.survive and v.places and all(owner[p] == f for p in w.victory_places[f][j]):
                 names = ", ".join(w.place_name(w.pidx[p]) for p in v.places)
                 survivors.append((f, v.note or f"still held {names} at the end"))
     if survivors:

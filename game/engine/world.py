@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario.model import Feature, Scenario, UnitCategory
+from .jit import kernel
+from .scripted import reads, swayed_by
 
 GROUND = {UnitCategory.militia, UnitCategory.regular, UnitCategory.elite, UnitCategory.mercenary,
           UnitCategory.artillery, UnitCategory.armour}
@@ -60,11 +62,16 @@ class World:
         self.allegiance_cost = np.array([p.allegiance_cost for p in places])
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])
+        c = rules.combat
+        # The combat rules the power kernel reads, in the order it reads them (combat._power).
+        self.combat_params = np.array([c.morale_floor, c.out_of_supply, c.artillery_support, c.artillery_full_share,
+                                       c.air_support], dtype=np.float64)
         feats = [set(p.features) for p in places]
         self.is_airbase = np.array([Feature.airbase in f for f in feats])
         self.is_port = np.array([Feature.port in f for f in feats])
         self.is_bank = np.array([Feature.central_bank in f for f in feats])
         self.is_hub = np.array([Feature.supply_hub in f for f in feats])
+        self.every_place = np.ones(P, dtype=bool)
         self.regions = sorted({p.region for p in places if p.region})
         self.region = np.array([self.regions.index(p.region) if p.region else -1 for p in places])
 
@@ -83,6 +90,12 @@ class World:
                 self.neighbours[b].append(a)
         # The same roads as Python lists of (neighbour, effective km), for Dijkstra.
         self.adjacency = [[(n, float(self.route_km[p, n])) for n in self.neighbours[p]] for p in range(P)]
+        # ... and as flat arrays for the compiled kernels: place p's neighbours are
+        # nbr_idx[nbr_ptr[p]:nbr_ptr[p + 1]], in the order of `neighbours[p]`.
+        self.nbr_ptr = np.zeros(P + 1, dtype=np.int64)
+        self.nbr_ptr[1:] = np.cumsum([len(n) for n in self.neighbours])
+        self.nbr_idx = np.array([n for ns in self.neighbours for n in ns], dtype=np.int64)
+        self.nbr_km = np.array([km for row in self.adjacency for _, km in row], dtype=np.float64)
         self.adjacent = np.isfinite(self.route_km) & ~np.eye(P, dtype=bool)
         self.air_km = _great_circle(self.lat, self.lon)
         self.road_km = shortest_paths(self.route_km)  # ignoring who holds what
@@ -102,6 +115,8 @@ class World:
             for r in f.home_regions:
                 if r in self.regions:
                     self.home_region_mask[i] = self.home_region_mask[i] | (self.region == self.regions.index(r))
+        # Where each faction's supply starts: held ports, airbases and home-region places.
+        self.source_mask = self.home_region_mask | self.is_port | self.is_airbase
 
         # Unit types
         self.type_ids = list(spec.unit_types)
@@ -136,34 +151,84 @@ class World:
                 self.kidx[(self.backer_ids[bi], pid)] = len(self.packages)
                 self.packages.append(PackageRef(bi, pid, pk))
 
-        self.packages_of_backer = [[k for k, p in enumerate(self.packages) if p.backer == b] for b in range(self.B)]
-        self.packages_of_client = [[k for k, p in enumerate(self.packages) if self.backer_client[p.backer] == f]
-                                   for f in range(self.F)]
+        self.packages_of_backer = [np.array([k for k, p in enumerate(self.packages) if p.backer == b], dtype=np.int64)
+                                   for b in range(self.B)]
+        self.packages_of_client = [np.array([k for k, p in enumerate(self.packages) if self.backer_client[p.backer] == f],
+                                            dtype=np.int64) for f in range(self.F)]
+        pks = [p.spec for p in self.packages]
+        self.pk_backer = np.array([p.backer for p in self.packages], dtype=np.int64)
+        self.pk_cap = np.array([pk.cap for pk in pks], dtype=np.int64)
+        self.pk_min_commitment = np.array([pk.min_commitment for pk in pks], dtype=np.float64)
+        self.pk_cost = np.array([pk.cost for pk in pks], dtype=np.float64)
+        self.pk_client_cost = np.array([pk.client_cost for pk in pks], dtype=np.float64)
 
-        # Scenario events
+        # Scenario events, each with the turns its date window touches (see `turns_touching`).
         self.event_ids = list(spec.events)
         self.eidx = {e: i for i, e in enumerate(self.event_ids)}
         self.events = list(spec.events.values())
+        self.event_turns = [self.turns_touching(e.date_from, e.date_to) for e in self.events]
+        self._dates: list[dt.date] = []
+        self._dates = [self.date_of(t) for t in range(self.last_turn + 2)]
+        self.pk_from_turn = np.array([self.first_turn_from(pk.available_from) for pk in pks], dtype=np.int64)
+
+        # Looked up every round.
+        self.place_names = [p.name for p in places]
+        self.key_places = (self.vp > 0) & (self.vp >= np.max(self.vp) * rules.backers.danger_points_share)
+        self.bank_places = np.flatnonzero(self.is_bank)
+        self.oil_shares = [f.income.oil_share for f in self.factions]
+        self.victory_places = [[[self.pidx[p] for p in v.places] for v in f.victory] for f in self.factions]
+        # What the backers' red lines read, so that whoever weighs them knows when to weigh
+        # again, and the places whose taking could set each off.
+        self.red_lines_read = frozenset().union(*(reads(line.when) for b in self.backers for line in b.red_lines))
+        self.red_line_sway = [[swayed_by(self, line.when) for line in b.red_lines] for b in self.backers]
 
     # -- helpers shared by the rules --------------------------------------------
     def date_of(self, turn: int) -> dt.date:
+        if 0 <= turn < len(self._dates):
+            return self._dates[turn]
         return self.start_date + dt.timedelta(days=self.days_per_turn * (turn - 1))
 
+    def turns_touching(self, first: dt.date | None, last: dt.date | None) -> tuple[float, float]:
+        """The first and last turn whose days (a turn spans `days_per_turn` of them)
+        touch the dates from `first` to `last`; either end may be open (None)."""
+        lo = (first - self.start_date).days // self.days_per_turn + 1 if first is not None else -np.inf
+        hi = (last - self.start_date).days // self.days_per_turn + 1 if last is not None else np.inf
+        return lo, hi
+
+    def first_turn_from(self, day: dt.date | None) -> int:
+        """The first turn whose first day is on or after `day` (0 for no date)."""
+        if day is None:
+            return 0
+        return max(0, -(-(day - self.start_date).days // self.days_per_turn) + 1)
+
     def place_name(self, i: int) -> str:
-        return self.spec.map.places[self.place_ids[i]].name
+        return self.place_names[i]
 
     def faction_short(self, i: int) -> str:
         return self.factions[i].short if i >= 0 else "neutral"
 
 
+@kernel
+def _floyd(d: np.ndarray, through: np.ndarray) -> None:
+    P = d.shape[0]
+    for k in range(P):
+        if not through[k]:
+            continue
+        for i in range(P):
+            via = d[i, k]
+            if via == np.inf:
+                continue
+            for j in range(P):
+                step = via + d[k, j]
+                if step < d[i, j]:
+                    d[i, j] = step
+
+
 def shortest_paths(weights: np.ndarray, through: np.ndarray | None = None) -> np.ndarray:
-    """All-pairs shortest path lengths (Floyd–Warshall, vectorised over rows).
+    """All-pairs shortest path lengths (Floyd–Warshall).
 
     `through` limits which places a path may pass through; when the weights already
     forbid the others, skipping them gives the same answer for less work."""
     d = weights.copy()
-    ks = range(d.shape[0]) if through is None else np.flatnonzero(through).tolist()
-    for k in ks:
-        np.minimum(d, d[:, k, None] + d[None, k, :], out=d)
+    _floyd(d, np.ones(d.shape[0], dtype=bool) if through is None else through)
     return d
-

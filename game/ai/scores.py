@@ -1,0 +1,336 @@
+"""The utility AI's considerations, compiled: ground power and threat per place, and the
+scores of strikes, attacks and moves.
+
+Each kernel computes what the plain statement of the AI (tests/reference_ai.py) does
+for one candidate at a time, for all candidates in one pass, with the same arithmetic
+in the same order, so that both pick the same order bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..engine.air import _intercepts
+from ..engine.combat import _battle_powers, _by_place
+from ..engine.jit import kernel, np_sum
+from ..engine.rules import _attack_pairs, _strike_reach
+
+# A place is held when what stands in it (with its terrain) is this many times the enemy
+# strength that could reach it next turn; only the shortfall calls for more troops, and
+# only what is beyond it is free to leave. Battles are decided by a noisy ratio, so a
+# bare match is a coin flip.
+HOLD_MARGIN = 2.0
+
+
+@kernel
+def ground_power_into(n, u_alive, u_type, u_owner, u_place, u_str, t_ground, t_quality, power):
+    """Ground strength × quality per (faction, place), added in unit order."""
+    power[:, :] = 0.0
+    for u in range(n):
+        t = u_type[u]
+        if u_alive[u] and t_ground[t]:
+            power[u_owner[u], u_place[u]] += u_str[u] * t_quality[t]
+
+
+@kernel
+def threat_into(f, enemies, power, hostile, nbr_ptr, nbr_idx, enemy, threat):
+    """Enemy ground power per place (`enemy`), and what of it could strike each place
+    next turn (`threat`): from hostile neighbours, and at half weight from one hostile
+    step further back."""
+    F, P = power.shape
+    enemy[:] = 0.0
+    for g in range(F):
+        if enemies[f, g]:
+            for p in range(P):
+                enemy[p] += power[g, p]
+    near = np.zeros(P)
+    for p in range(P):
+        for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+            if hostile[nbr_idx[j]]:
+                near[p] += enemy[nbr_idx[j]]
+    for p in range(P):
+        total = 0.0
+        for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+            q = nbr_idx[j]
+            if hostile[q]:
+                total += enemy[q] + 0.5 * near[q]
+        threat[p] = total
+
+
+@kernel
+def fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, staging):
+    """Places held by the faction's enemies (`hostile`); places on or next to its own
+    front line (`front_near`); and for each place it holds, the value of the best
+    neighbour it could attack from there (`staging`, 0 where there is none)."""
+    P = owner.shape[0]
+    for p in range(P):
+        hostile[p] = owner[p] >= 0 and enemies[f, owner[p]]
+    front = np.zeros(P, dtype=np.bool_)
+    for p in range(P):
+        staging[p] = 0.0
+        if owner[p] != f:
+            continue
+        found = False
+        for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+            q = nbr_idx[j]
+            if hostile[q]:
+                front[p] = True
+            if hostile[q] or owner[q] < 0:
+                if not found or values[q] > staging[p]:
+                    staging[p] = values[q]
+                found = True
+    for p in range(P):
+        front_near[p] = front[p]
+        for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+            if front[nbr_idx[j]]:
+                front_near[p] = True
+
+
+@kernel
+def best_strike(flyers, reach, enemy, front_near, intercept, values, strike_cost):
+    """The strike worth most: (unit, place, kind, score), kind 0 for troops and 1 for air
+    defence, unit −1 if none scores above 0. Each target is scored once, for the first
+    squadron that can reach it; the first best wins."""
+    P = values.shape[0]
+    best_u, best_p, best_k, best = -1, -1, -1, 0.0
+    seen = np.zeros(P, dtype=np.bool_)
+    for kind in range(2):
+        seen[:] = False
+        for i in range(flyers.shape[0]):
+            for p in range(P):
+                if not reach[i, kind, p] or seen[p]:
+                    continue
+                seen[p] = True
+                risk = intercept[p]
+                if kind == 0:
+                    gain = enemy[p] / 1000.0 * (2.0 if front_near[p] else 0.7) * (1.0 + 0.2 * values[p])
+                    gain -= strike_cost[p]
+                else:
+                    gain = 3.0 * risk + (1.5 if front_near[p] else 0.3)
+                score = gain * (1.0 - risk)
+                if score > best:
+                    best_u, best_p, best_k, best = flyers[i], p, kind, score
+    return best_u, best_p, best_k, best
+
+
+@kernel
+def odds(a, d, noise):
+    """`combat.odds`: the chance the battle's random factor lifts a / d past 1."""
+    if a <= 0:
+        return 0.0
+    if d <= 0:
+        return 1.0
+    z = math.log(a / d) / max(noise, 1e-6)
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+@kernel
+def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
+                 battle_cost, terrain, local_defence, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx, u_ready,
+                 u_type, u_owner, u_str, t_ground, t_quality, chance, gain):
+    """For each attack, its chance of taking the place, and (where that chance is at
+    least `need`, else NaN) what it is worth before any red line: the place's value at
+    those odds, less the standing lost among civilians, weighed by whether the force
+    can hold the place and by what the origin is left exposed to. `ptr` and `idx` group
+    the living units by place (`combat._by_place`)."""
+    going_of = np.empty(max(idx.shape[0], 1))
+    for i in range(origins.shape[0]):
+        origin, target = origins[i], targets[i]
+        p = odds(a_power[i], d_power[i], noise)
+        chance[i] = p
+        if p < need:
+            gain[i] = np.nan
+            continue
+        g = p * values[target] * (0.5 + 0.5 * aggression)
+        if population[target] > 0:
+            g -= battle_cost[target]
+        k = 0
+        for j in range(ptr[origin], ptr[origin + 1]):
+            u = idx[j]
+            if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]]:
+                going_of[k] = u_str[u] * t_quality[u_type[u]]
+                k += 1
+        going = np_sum(going_of, k)
+        counter = 0.0
+        for j in range(nbr_ptr[target], nbr_ptr[target + 1]):
+            q = nbr_idx[j]
+            if q != origin and hostile[q]:
+                counter += enemy[q]
+        hold = min(1.0, going * terrain[target] / (counter + 1.0))
+        g *= 0.3 + 0.7 * hold
+        left = power[f, origin] - going + local_defence[origin]
+        exposed = 0.0
+        for j in range(nbr_ptr[origin], nbr_ptr[origin + 1]):
+            q = nbr_idx[j]
+            if q != target and hostile[q]:
+                exposed += enemy[q]
+        if exposed > 0:
+            g -= caution * values[origin] * min(1.0, exposed / (left * terrain[origin] + 1.0)) * 0.5
+        gain[i] = g
+
+
+@kernel
+def best_move(f, movers, reach, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
+              local_defence, terrain, values, staging, supplied, caution, drive):
+    """The move worth most: (unit, place, score), unit −1 if none scores above 0.
+
+    A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
+    times its threat, and (at `drive` = boldness × aggression) as a staging post next
+    to places worth taking; a unit leaves a place only for one that needs it more than
+    its own place does, and never bares a threatened place."""
+    P = values.shape[0]
+    need = np.empty(P)
+    for p in range(P):
+        own = power[f, p]
+        stands = (own + local_defence[p]) * terrain[p]
+        shortfall = max(HOLD_MARGIN * threat[p] - stands, 0.0)
+        need[p] = (caution * shortfall * values[p] / 1000.0 + drive * staging[p] / (1.0 + own / 2000.0)) \
+            * (1.0 if supplied[p] else 0.3)
+    best_u, best_p, best = -1, -1, 0.0
+    for i in range(movers.shape[0]):
+        u = movers[i]
+        if not (u_alive[u] and u_ready[u]):
+            continue
+        t = u_type[u]
+        here = u_place[u]
+        left = max(power[f, here] - u_str[u] * t_quality[t], 0.0)
+        if not t_ground[t] or (threat[here] > 0 and left + local_defence[here] <= 0):
+            continue
+        stays = (left + local_defence[here]) * terrain[here]
+        keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, 0.0)
+        floor = max(need[here], keep)
+        for p in range(P):
+            if reach[i, p]:
+                score = need[p] - floor - 0.05
+                if score > best:
+                    best_u, best_p, best = u, p, score
+    return best_u, best_p, best
+
+
+# What `decide` may consider, as bits of its `stages` argument.
+STRIKE, ATTACK, MOVE = 1, 2, 4
+# What it found.
+STRUCK, ATTACKED, MOVED, NOTHING, ASK_DETERRENCE, BUDGET_SPENT = 0, 1, 2, 3, 4, 5
+# Which parts of a view are stale, as indices into its `stale` flags.
+GROUND, FORCES, OWN, NO_STRIKE = 0, 1, 2, 3
+
+
+@kernel
+def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise,
+           n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
+           owner, local_defence, cohesion, quality_bonus, supply, movers, reach,
+           enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
+           terrain, population, combat_params, nbr_ptr, nbr_idx,
+           values, strike_cost, battle_cost, hostile, front_near, staging, power, enemy, threat, intercept,
+           out_i, out_f):
+    """One order's worth of thought: the best strike, else the best attack, else the
+    best move, among the `stages` asked for, bringing the view's stale parts up to date
+    first. Returns what it found (STRUCK, ATTACKED, MOVED or NOTHING) with the order in
+    `out_i` and its score or odds in `out_f`; or ASK_DETERRENCE with a target in
+    out_i[0] whose red lines (which only Python can read) must be weighed first.
+
+    `stale` flags the parts of the view to work out again; `only` masks the places whose
+    attacks are in question (cleared once none is worth launching); `deterrence` holds
+    each target's red-line cost, NaN where not yet weighed."""
+    if stale[GROUND]:
+        fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, staging)
+        stale[GROUND] = 0
+    if stale[OWN] or stale[FORCES]:
+        ground_power_into(n, u_alive, u_type, u_owner, u_place, u_str, t_ground, t_quality, power)
+        stale[OWN] = 0
+    if stale[FORCES]:
+        threat_into(f, enemies, power, hostile, nbr_ptr, nbr_idx, enemy, threat)
+        _intercepts(f, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength, t_range,
+                    air_km, intercept)
+        stale[FORCES] = 0
+    if stages & STRIKE and not stale[NO_STRIKE]:
+        flyers, strikes = _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_sorties, owner,
+                                        enemies, t_air, t_strike, t_ground, t_ad, t_range, air_km)
+        unit, place, kind, score = best_strike(flyers, strikes, enemy, front_near, intercept, values, strike_cost)
+        if unit >= 0:
+            out_i[0], out_i[1], out_i[2] = unit, place, kind
+            out_f[0] = score
+            return STRUCK
+        stale[NO_STRIKE] = 1
+    if stages & ATTACK and not truce and only.any():
+        origins, targets = _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies,
+                                         t_ground, nbr_ptr, nbr_idx, only)
+        k = origins.shape[0]
+        a_power = np.empty(k)
+        d_power = np.empty(k)
+        ptr, idx = _by_place(n, u_alive, u_place, owner.shape[0])
+        _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u_owner, u_place, u_str, u_sorties, owner,
+                       local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_air, t_intercept,
+                       t_strength, t_range, t_quality, t_artillery, air_km, terrain, combat_params, a_power, d_power)
+        chance = np.empty(k)
+        gain = np.empty(k)
+        attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
+                     battle_cost, terrain, local_defence, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx,
+                     u_ready, u_type, u_owner, u_str, t_ground, t_quality, chance, gain)
+        best, best_score = -1, 0.0
+        for i in range(k):
+            # Only an attack worth something before any red line can be the best.
+            if not gain[i] > 0:
+                continue
+            cost = deterrence[targets[i]]
+            if np.isnan(cost):
+                out_i[0] = targets[i]
+                return ASK_DETERRENCE
+            score = gain[i] - cost
+            if score > best_score:
+                best, best_score = i, score
+        if best >= 0:
+            out_i[0], out_i[1] = origins[best], targets[best]
+            out_f[0] = chance[best]
+            return ATTACKED
+        only[:] = False
+    if stages & MOVE and movers.shape[0]:
+        unit, place, score = best_move(f, movers, reach, u_alive, u_ready, u_type, u_place, u_str, t_ground,
+                                       t_quality, power, threat, local_defence, terrain, values, staging, supply[f],
+                                       caution, drive)
+        if unit >= 0:
+            out_i[0], out_i[1] = unit, place
+            out_f[0] = score
+            return MOVED
+    return NOTHING
+
+
+@kernel
+def plan(budget, stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise,
+         n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
+         owner, local_defence, cohesion, quality_bonus, supply, movers, reach,
+         enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
+         terrain, population, combat_params, nbr_ptr, nbr_idx,
+         values, strike_cost, battle_cost, hostile, front_near, staging, power, enemy, threat, intercept,
+         out_i, out_f):
+    """`decide` again and again for as long as it finds a move, up to `budget` orders,
+    each time as if the moves found so far were made: a move is certain (the unit is
+    at its new place and has acted), so a run of moves can be worked out at once and
+    given one by one. Returns how many moves it found (rows of `out_i` and `out_f`)
+    and what `decide` found after them (in the next row), or BUDGET_SPENT."""
+    ready = u_ready.copy()
+    place = u_place.copy()
+    k = 0
+    while True:
+        found = decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise,
+                       n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
+                       owner, local_defence, cohesion, quality_bonus, supply, movers, reach,
+                       enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
+                       t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
+                       values, strike_cost, battle_cost, hostile, front_near, staging, power, enemy, threat,
+                       intercept, out_i[k], out_f[k:k + 1])
+        if found != MOVED:
+            return k, found
+        unit, to = out_i[k, 0], out_i[k, 1]
+        # What the move changes, as the agent would see it after the move: only its own
+        # power at the two places, and so only the attacks from them.
+        only[place[unit]] = True
+        only[to] = True
+        stale[OWN] = 1
+        place[unit] = to
+        ready[unit] = False
+        k += 1
+        if k >= budget:
+            return k, BUDGET_SPENT
