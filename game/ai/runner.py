@@ -65,9 +65,10 @@ def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 
             return state
         agent = agents[state.active]
         action = agent.act(state)
-        # Agents make sure of their own orders (they take them from the rules' lists of
-        # legal orders), so an order is checked once, not again here.
-        events = apply(state, action, checked=agent.gives_legal_orders)
+        # The built-in agents make sure of their own orders (they take them from the
+        # rules' lists of legal orders), so an order is checked once, not again here;
+        # any other agent's orders are checked as a player's are.
+        events = apply(state, action, checked=getattr(agent, "gives_legal_orders", False))
         if on_action is not None:
             on_action(action, events, state)
     raise RuntimeError(f"game did not end within {max_actions} actions")

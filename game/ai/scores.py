@@ -297,30 +297,44 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
     return NOTHING
 
 
+# The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
+VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE = range(8)
+HOSTILE, FRONT_NEAR, ONLY = range(3)
+NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
+
+
 @kernel
-def plan(budget, stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise,
-         n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
-         owner, local_defence, cohesion, quality_bonus, supply, movers, reach,
-         enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
-         terrain, population, combat_params, nbr_ptr, nbr_idx,
-         values, strike_cost, battle_cost, hostile, front_near, staging, power, enemy, threat, intercept,
-         out_i, out_f):
+def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supply, movers, reach,
+         u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
+         owner, local_defence, cohesion, quality_bonus,
+         type_figures, type_kinds, enemies, air_km, place_figures, combat_params, nbr_ptr, nbr_idx, out_i, out_f):
     """`decide` again and again for as long as it finds a move, up to `budget` orders,
     each time as if the moves found so far were made: a move is certain (the unit is
     at its new place and has acted), so a run of moves can be worked out at once and
     given one by one. Returns how many moves it found (rows of `out_i` and `out_f`)
-    and what `decide` found after them (in the next row), or BUDGET_SPENT."""
+    and what `decide` found after them (in the next row), or BUDGET_SPENT.
+
+    The view's figures, marks and params come as tables (rows as named above) and the
+    world's unit-type and place figures as `World.type_figures`, `type_kinds` and
+    `place_figures`, to keep a call from Python short."""
+    t_quality, t_strength, t_range, t_intercept, t_strike = (type_figures[0], type_figures[1], type_figures[2],
+                                                             type_figures[3], type_figures[4])
+    t_ground, t_air, t_ad, t_artillery = type_kinds[0], type_kinds[1], type_kinds[2], type_kinds[3]
+    terrain, population = place_figures[0], place_figures[1]
     ready = u_ready.copy()
     place = u_place.copy()
+    only = marks[ONLY]
     k = 0
     while True:
-        found = decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise,
+        found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
+                       params[CAUTION], params[DRIVE], params[NOISE],
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
                        t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
-                       values, strike_cost, battle_cost, hostile, front_near, staging, power, enemy, threat,
-                       intercept, out_i[k], out_f[k:k + 1])
+                       figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
+                       marks[FRONT_NEAR], figures[STAGING], power, figures[ENEMY], figures[THREAT],
+                       figures[INTERCEPT], out_i[k], out_f[k:k + 1])
         if found != MOVED:
             return k, found
         unit, to = out_i[k, 0], out_i[k, 1]

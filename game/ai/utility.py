@@ -125,19 +125,19 @@ class TurnView:
         w = state.world
         self.f = f
         pers = self.pers = w.factions[f].personality
-        self.values, self.strike_cost, self.battle_cost = _place_terms(agent, state, f)
-        self.need_odds = (agent.level.attack_odds + agent.odds_shift - 0.05 * (pers.aggression - 1.0)
-                          + 0.04 * (pers.caution - 1.0))
-        self.drive = agent.boldness * pers.aggression
-        self.hostile = np.empty(w.P, dtype=bool)
-        self.front_near = np.empty(w.P, dtype=bool)
-        self.staging = np.empty(w.P)
+        # The view's figures and marks per place, in the tables `scores.plan` takes (rows
+        # as `scores` names them), each row also under its own name.
+        self.figures = np.empty((8, w.P))
+        (self.values, self.strike_cost, self.battle_cost, self.staging, self.enemy, self.threat, self.intercept,
+         self.deterrence) = self.figures
+        self.figures[:3] = _place_terms(agent, state, f)
+        self.marks = np.empty((3, w.P), dtype=bool)
+        self.hostile, self.front_near, self.only = self.marks  # `only`: places whose attacks are in question
+        self.params = np.array([agent.level.attack_odds + agent.odds_shift - 0.05 * (pers.aggression - 1.0)
+                                + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
+                                agent.boldness * pers.aggression, w.spec.rules.combat.noise])
         self.power = np.empty((w.F, w.P))
-        self.enemy = np.empty(w.P)
-        self.threat = np.empty(w.P)
-        self.intercept = np.empty(w.P)
         self.stale = np.zeros(4, dtype=np.int64)
-        self.only = np.empty(w.P, dtype=bool)  # places whose attacks are in question
         # Each target's red-line cost (NaN: not yet weighed). It is nothing where taking
         # the place cannot set off a red line; which lines are left to cross changes only
         # between rounds, so `unweighed` (what the costs are reset to) lasts the turn.
@@ -146,7 +146,6 @@ class TurnView:
         self.unweighed = memo.get(key)
         if self.unweighed is None:
             self.unweighed = memo[key] = np.where(red_lines_in_reach(state, f), np.nan, 0.0)
-        self.deterrence = np.empty(w.P)
         self.changed_ground(state)
 
     # What an order can have changed, from most to least.
@@ -357,15 +356,12 @@ class UtilityAgent:
         out_i, out_f = self._out_i, self._out_f
         while True:
             moves, found = scores.plan(
-                budget, stages, view.stale, view.only, view.deterrence, view.f, state.truce > 0, view.need_odds,
-                pers.aggression, pers.caution, view.drive, w.spec.rules.combat.noise,
-                state.n_units, state.u_alive, state.u_ready, state.u_owner, state.u_backer, state.u_type,
-                state.u_place, state.u_str, state.u_sorties,
-                state.owner, state.local_defence, state.cohesion, state.quality_bonus, view.supply, view.movers,
-                view.reach, w.enemies, w.t_air, w.t_strike, w.t_ground, w.t_ad, w.t_intercept, w.t_strength,
-                w.t_range, w.t_quality, w.t_artillery, w.air_km, w.terrain_defence, w.population, w.combat_params,
-                w.nbr_ptr, w.nbr_idx, view.values, view.strike_cost, view.battle_cost, view.hostile,
-                view.front_near, view.staging, view.power, view.enemy, view.threat, view.intercept, out_i, out_f)
+                budget, stages, view.f, state.truce > 0, state.n_units, view.params, view.stale, view.figures,
+                view.marks, view.power, view.supply, view.movers, view.reach,
+                state.u_alive, state.u_ready, state.u_owner, state.u_backer, state.u_type, state.u_place, state.u_str,
+                state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
+                w.type_figures, w.type_kinds, w.enemies, w.air_km, w.place_figures, w.combat_params, w.nbr_ptr,
+                w.nbr_idx, out_i, out_f)
             if found != scores.ASK_DETERRENCE or moves:
                 break
             # A backer's red line deters: taking the place would bring its forces in.

@@ -18,6 +18,7 @@ from .politics import civilian_harm
 from .state import GameState
 
 STRIKE_KINDS = ("units", "air_defence", "supply")
+_KIND = {kind: k for k, kind in enumerate(STRIKE_KINDS)}
 
 
 def air_units_in_range(state: GameState, faction: int, place: int, commanded_only: bool = False,
@@ -189,27 +190,38 @@ def intercept_at(state: GameState, faction: int, place: int) -> float:
                          state.u_str, w.enemies, w.t_ad, w.t_intercept, w.t_strength, w.t_range, w.air_km)
 
 
-def _fly(state: GameState, unit: int, target: int) -> bool:
-    """Spend a sortie; return True if it got through the air defence."""
-    w = state.world
-    faction = int(state.u_owner[unit])
-    state.u_sorties[unit] -= 1
-    if state.rng.random() < intercept_at(state, faction, target):
-        t = state.u_type[unit]
-        state.u_str[unit] -= w.spec.rules.air.drone_loss_on_intercept * w.t_strength[t]
-        state.prune(np.array([unit]))
+@kernel
+def _sortie(unit, target, draw, loss_on_intercept, floor, n, u_alive, u_type, u_owner, u_place, u_str, u_sorties,
+            enemies, t_ad, t_intercept, t_strength, t_range, air_km):
+    """Spend a sortie of `unit` over `target`; `draw` (uniform) decides whether the air
+    defence brings it down, at a cost to the squadron. Returns True if it got through."""
+    t = u_type[unit]
+    u_sorties[unit] -= 1
+    if draw < _intercept_at(u_owner[unit], target, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad,
+                            t_intercept, t_strength, t_range, air_km):
+        u_str[unit] -= loss_on_intercept * t_strength[t]
+        if u_str[unit] < floor * t_strength[t]:
+            u_alive[unit] = False
+            u_str[unit] = 0.0
         return False
     return True
 
 
-def spend_support_sortie(state: GameState, faction: int, place: int) -> None:
-    """A battle over `place` uses one sortie of the faction's best-placed air unit: of
-    those that can reach it, the first with the most sorties left."""
+def fly(state: GameState, unit: int, target: int) -> bool:
+    """Spend a sortie; return True if it got through the air defence."""
     w = state.world
-    unit = _best_placed(faction, place, state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place,
+    rules = w.spec.rules
+    return _sortie(unit, target, state.rng.random(), rules.air.drone_loss_on_intercept, rules.supply.unit_floor,
+                   state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
+                   state.u_sorties, w.enemies, w.t_ad, w.t_intercept, w.t_strength, w.t_range, w.air_km)
+
+
+def best_placed(state: GameState, faction: int, place: int) -> int:
+    """The air unit a battle over `place` draws its support from: of the faction's
+    `air_units_in_range`, the first with the most sorties left (−1 if none)."""
+    w = state.world
+    return _best_placed(faction, place, state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place,
                         state.u_sorties, state.owner, w.t_air, w.t_range, w.air_km)
-    if unit >= 0:
-        _fly(state, unit, place)
 
 
 @kernel
@@ -218,26 +230,19 @@ def _strike(unit, target, draw, kind, hunt_bonus, max_share, loss_on_intercept, 
             air_km, local_defence):
     """One sortie of `unit` on `target`, `kind` an index into STRIKE_KINDS and `draw`
     the uniform draw that decides whether the air defence brings it down. Returns the
-    strength the strike destroyed, or −1 if it was brought down (at a cost to the
-    squadron)."""
-    f = u_owner[unit]
-    t = u_type[unit]
-    u_sorties[unit] -= 1
-    if draw < _intercept_at(f, target, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept,
-                            t_strength, t_range, air_km):
-        u_str[unit] -= loss_on_intercept * t_strength[t]
-        if u_str[unit] < floor * t_strength[t]:
-            u_alive[unit] = False
-            u_str[unit] = 0.0
+    strength the strike destroyed, or −1 if it was brought down."""
+    if not _sortie(unit, target, draw, loss_on_intercept, floor, n, u_alive, u_type, u_owner, u_place, u_str,
+                   u_sorties, enemies, t_ad, t_intercept, t_strength, t_range, air_km):
         return -1.0
     if kind == 2:
         return 0.0
+    t = u_type[unit]
     power = t_strike[t] * t_quality[t] * u_str[unit] / t_strength[t]
     if kind == 1:
         power *= hunt_bonus
     # A strike on troops in a town also hits the armed locals fighting beside them.
-    return _hit(f, target, kind == 1, power, max_share, kind == 0, floor, n, u_alive, u_type, u_owner, u_place, u_str,
-                enemies, t_ground, t_ad, t_strength, local_defence)
+    return _hit(u_owner[unit], target, kind == 1, power, max_share, kind == 0, floor, n, u_alive, u_type, u_owner,
+                u_place, u_str, enemies, t_ground, t_ad, t_strength, local_defence)
 
 
 def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
@@ -248,7 +253,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     fshort, pname = w.faction_short(faction), w.place_name(target)
     data = {"unit": unit, "place": w.place_ids[target], "kind": kind}
     rules = w.spec.rules
-    damage = _strike(unit, target, state.rng.random(), STRIKE_KINDS.index(kind), rules.air.hunt_bonus,
+    damage = _strike(unit, target, state.rng.random(), _KIND[kind], rules.air.hunt_bonus,
                      rules.air.max_strike_share, rules.air.drone_loss_on_intercept, rules.supply.unit_floor,
                      state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
                      state.u_sorties, w.enemies, w.t_ground, w.t_ad, w.t_intercept, w.t_strength, w.t_range,

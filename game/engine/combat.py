@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .air import air_units_in_range, intercept_chance, spend_support_sortie
+from .air import air_units_in_range, best_placed, fly, intercept_chance
 from .events import Event
 from .jit import kernel, np_sum
 from .politics import civilian_harm
@@ -292,17 +292,36 @@ def capture(state: GameState, faction: int, place: int) -> float:
             # back and forth does not by itself wear both sides out.
             state.cohesion[faction] = min(100.0, state.cohesion[faction] + pol.cohesion_gain_share * loss)
     trapped = 0.0
-    for u in state.units_at(place):
+    fall_back: dict[int, int | None] = {}  # each side's retreat is the same for all its units
+    for u in state.units_at(place).tolist():
         o = int(state.u_owner[u])
         if o == faction:
             continue
-        dest = retreat_destination(state, o, place)
+        if o not in fall_back:
+            fall_back[o] = retreat_destination(state, o, place)
+        dest = fall_back[o]
         if dest is None:
             trapped += float(state.u_str[u])
-            state.kill(int(u))
+            state.kill(u)
         else:
             state.u_place[u] = dest
     return trapped
+
+
+@kernel
+def _clash(attackers, defenders, a_frac, d_frac, target, floor, u_alive, u_type, u_str, t_strength, t_artillery,
+           local_defence):
+    """Both sides' losses in a battle for `target`, the defenders' armed locals among
+    them. Returns what each side lost (units worn below the floor and so disbanded
+    included) and whether the attackers still have artillery."""
+    a_lost = _losses(attackers, a_frac, floor, u_alive, u_type, u_str, t_strength)
+    d_lost = _losses(defenders, d_frac, floor, u_alive, u_type, u_str, t_strength) if defenders.shape[0] else 0.0
+    locals_lost = local_defence[target] * d_frac
+    local_defence[target] -= locals_lost
+    guns = False
+    for u in attackers:
+        guns |= t_artillery[u_type[u]] and u_str[u] > 0
+    return a_lost, d_lost + locals_lost, guns
 
 
 def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> list[Event]:
@@ -314,9 +333,10 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     dfd = defenders_at(state, target) if owner >= 0 else np.zeros(0, dtype=np.int64)
     a_power, d_power = battle_power(state, faction, origin, target)
     # Spend one sortie of air support on each side that had it counted.
-    spend_support_sortie(state, faction, target)
-    if owner >= 0:
-        spend_support_sortie(state, owner, target)
+    for side in (faction, owner) if owner >= 0 else (faction,):
+        unit = best_placed(state, side, target)
+        if unit >= 0:
+            fly(state, unit, target)
     state.u_ready[atk] = False
     if d_power <= 0:
         capture(state, faction, target)
@@ -326,13 +346,9 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     ratio = a_power / d_power * math.exp(rules.noise * float(state.rng.standard_normal()))
     a_frac = min(rules.max_loss, rules.loss_rate * min(max(1.0 / ratio, 0.25), 3.0))
     d_frac = min(rules.max_loss, rules.loss_rate * min(max(ratio, 0.25), 3.0))
-    a_lost = _take_losses(state, atk, a_frac)
-    d_lost = _take_losses(state, dfd, d_frac) if owner >= 0 else 0.0
-    locals_lost = float(state.local_defence[target]) * d_frac
-    state.local_defence[target] -= locals_lost
-    d_lost += locals_lost
-    art = float(np.sum(state.u_str[atk][w.t_artillery[state.u_type[atk]]])) > 0
-    harm = civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if art else 1.0))
+    a_lost, d_lost, guns = _clash(atk, dfd, a_frac, d_frac, target, w.spec.rules.supply.unit_floor, state.u_alive,
+                                  state.u_type, state.u_str, w.t_strength, w.t_artillery, state.local_defence)
+    harm = civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if guns else 1.0))
     won = ratio >= 1.0
     data = {"origin": w.place_ids[origin], "place": w.place_ids[target], "ratio": round(ratio, 3),
             "attacker_lost": round(a_lost), "defender_lost": round(d_lost), "won": won, "harm": round(harm, 1),

@@ -69,16 +69,25 @@ def _supply(f, owner, interdicted, source, hub, nbr_ptr, nbr_idx, nbr_km, max_km
     _within(nbr_ptr, nbr_idx, nbr_km, passable, sources, max_km, result)
 
 
+@kernel
+def _cut_off(f, n, u_alive, u_owner, u_type, u_place, sup, t_ground, t_ad):
+    """The faction's ground and air-defence units standing where there is no supply."""
+    out = np.empty(max(n, 1), dtype=np.int64)
+    k = 0
+    for u in range(n):
+        if u_alive[u] and u_owner[u] == f and not sup[u_place[u]] and (t_ground[u_type[u]] or t_ad[u_type[u]]):
+            out[k] = u
+            k += 1
+    return out[:k].copy()
+
+
 def attrition(state: GameState, faction: int) -> list:
     """Ground units cut off from supply lose strength each turn they stay cut off."""
     from .events import Event
 
     w = state.world
-    n = state.n_units
-    sup = supplied(state, faction)
-    mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & ~sup[state.u_place[:n]]
-    idx = np.nonzero(mask)[0]
-    idx = idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
+    idx = _cut_off(faction, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                   supplied(state, faction), w.t_ground, w.t_ad)
     if len(idx) == 0:
         return []
     rate = w.spec.rules.supply.attrition

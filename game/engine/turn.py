@@ -8,6 +8,7 @@ from __future__ import annotations
 from .backers import backer_units_act, backers_phase, deliveries_phase, withdrawals
 from .economy import income_phase
 from .events import Event
+from .jit import kernel
 from .politics import cohesion_phase
 from .scripted import events_phase
 from .siege import siege_phase
@@ -16,12 +17,18 @@ from .supply import attrition
 from .victory import check_victory
 
 
+@kernel
+def _rested(f, n, u_owner, u_type, u_ready, u_sorties, t_sorties):
+    """The faction's units, dead ones too, are ready again with all their sorties."""
+    for u in range(n):
+        if u_owner[u] == f:
+            u_ready[u] = True
+            u_sorties[u] = t_sorties[u_type[u]]
+
+
 def start_faction_turn(state: GameState) -> list[Event]:
     f = state.active
-    n = state.n_units
-    mine = state.u_owner[:n] == f
-    state.u_ready[:n][mine] = True
-    state.u_sorties[:n][mine] = state.world.t_sorties[state.u_type[:n][mine]]
+    _rested(f, state.n_units, state.u_owner, state.u_type, state.u_ready, state.u_sorties, state.world.t_sorties)
     state.requested.clear()
     state.action_count = 0
     return income_phase(state, f)

@@ -16,7 +16,7 @@ def points(state: GameState, faction: int) -> int:
 
 def _collapsed(state: GameState, faction: int) -> bool:
     return state.cohesion[faction] <= 0.0 or (
-        faction_stat(state, faction, "strength") <= 0.0 and not np.any(state.owner == faction)
+        not np.any(state.owner == faction) and faction_stat(state, faction, "strength") <= 0.0
     )
 
 

@@ -62,6 +62,9 @@ class World:
         self.allegiance_cost = np.array([p.allegiance_cost for p in places])
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])
+        # One table for the kernels, as with unit types below.
+        self.place_figures = np.array([self.terrain_defence, self.population], dtype=np.float64)
+        self.terrain_defence, self.population = self.place_figures
         c = rules.combat
         # The combat rules the power kernel reads, in the order it reads them (combat._power).
         self.combat_params = np.array([c.morale_floor, c.out_of_supply, c.artillery_support, c.artillery_full_share,
@@ -123,19 +126,20 @@ class World:
         self.tidx = {t: i for i, t in enumerate(self.type_ids)}
         types = list(spec.unit_types.values())
         self.types = types
-        self.t_strength = np.array([t.strength for t in types], dtype=np.float64)
-        self.t_quality = np.array([t.quality for t in types])
-        self.t_speed = np.array([t.speed_km for t in types])
-        self.t_range = np.array([t.range_km for t in types])
-        self.t_strike = np.array([t.strike for t in types])
+        # The figures and kinds of unit type the kernels read come in two tables, one row
+        # each, so that a kernel takes two arguments rather than eleven; the t_* names
+        # are those rows.
+        self.type_figures = np.array([[t.quality for t in types], [t.strength for t in types],
+                                      [t.range_km for t in types], [t.intercept for t in types],
+                                      [t.strike for t in types], [t.speed_km for t in types]], dtype=np.float64)
+        self.t_quality, self.t_strength, self.t_range, self.t_intercept, self.t_strike, self.t_speed = self.type_figures
+        self.type_kinds = np.array([[t.category in GROUND for t in types], [t.category in AIR for t in types],
+                                    [t.category == UnitCategory.air_defence for t in types],
+                                    [t.category == UnitCategory.artillery for t in types],
+                                    [t.category == UnitCategory.drone for t in types]], dtype=bool)
+        self.t_ground, self.t_air, self.t_ad, self.t_artillery, self.t_drone = self.type_kinds
         self.t_sorties = np.array([t.sorties for t in types], dtype=np.int64)
-        self.t_intercept = np.array([t.intercept for t in types])
         self.t_upkeep = np.array([t.upkeep for t in types])
-        self.t_ground = np.array([t.category in GROUND for t in types])
-        self.t_air = np.array([t.category in AIR for t in types])
-        self.t_drone = np.array([t.category == UnitCategory.drone for t in types])
-        self.t_ad = np.array([t.category == UnitCategory.air_defence for t in types])
-        self.t_artillery = np.array([t.category == UnitCategory.artillery for t in types])
         self.recruits = [[self.tidx[t] for t in f.recruits] for f in self.factions]
 
         # Backers and their packages, flattened so a package is one index.
