@@ -1,19 +1,24 @@
 """Plain statements of the rules whose live versions are compiled kernels.
 
-Each function here is the rule written the obvious way, with numpy over the state's
-arrays and nothing cached. The engine's kernels must agree with them bit for bit
-(tests/test_kernels.py); they are test oracles, not used by the game.
+Each function here is the rule written the obvious way, with numpy and plain Python
+over the state's arrays and nothing cached or incremental. The engine's kernels must
+agree with them bit for bit (tests/test_kernels.py); they are test oracles, not used by
+the game. Where a reference changes the state, it is run on a clone.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 
 import numpy as np
 
-from game.engine.combat import air_cover, attackers_at, defenders_at, morale
+from game.engine.air import air_units_in_range, intercept_chance
+from game.engine.combat import air_cover, attackers_at, capture, defenders_at, morale
+from game.engine.politics import civilian_harm
 from game.engine.state import GameState
-from game.engine.supply import supplied
+
+# -- combat -------------------------------------------------------------------------------
 
 
 def power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) -> float:
@@ -54,3 +59,327 @@ def win_chance(state: GameState, faction: int, origin: int, target: int) -> floa
     noise = state.world.spec.rules.combat.noise
     z = math.log(a / d) / max(noise, 1e-6)
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
+    before = float(np.sum(state.u_str[units]))
+    state.u_str[units] *= 1.0 - frac
+    state.prune(units)
+    return before - float(np.sum(state.u_str[units]))
+
+
+def fly(state: GameState, unit: int, target: int) -> bool:
+    w = state.world
+    faction = int(state.u_owner[unit])
+    state.u_sorties[unit] -= 1
+    if state.rng.random() < intercept_chance(state, faction, target):
+        t = state.u_type[unit]
+        state.u_str[unit] -= w.spec.rules.air.drone_loss_on_intercept * w.t_strength[t]
+        state.prune(np.array([unit]))
+        return False
+    return True
+
+
+def spend_support_sortie(state: GameState, faction: int, place: int) -> None:
+    units = air_units_in_range(state, faction, place)
+    if len(units):
+        fly(state, int(units[np.argmax(state.u_sorties[units])]), place)
+
+
+def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> dict:
+    """The battle, by the rule in combat.py; returns its figures."""
+    w = state.world
+    rules = w.spec.rules.combat
+    atk = attackers_at(state, faction, origin)
+    owner = int(state.owner[target])
+    dfd = defenders_at(state, target) if owner >= 0 else np.zeros(0, dtype=np.int64)
+    a_power, d_power = battle_power(state, faction, origin, target)
+    spend_support_sortie(state, faction, target)
+    if owner >= 0:
+        spend_support_sortie(state, owner, target)
+    state.u_ready[atk] = False
+    if d_power <= 0:
+        capture(state, faction, target)
+        state.u_place[atk] = target
+        return {"unopposed": True}
+    ratio = a_power / d_power * math.exp(rules.noise * float(state.rng.standard_normal()))
+    a_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(1.0 / ratio, 0.25, 3.0)))
+    d_frac = min(rules.max_loss, rules.loss_rate * float(np.clip(ratio, 0.25, 3.0)))
+    a_lost = take_losses(state, atk, a_frac)
+    d_lost = take_losses(state, dfd, d_frac) if owner >= 0 else 0.0
+    locals_lost = float(state.local_defence[target]) * d_frac
+    state.local_defence[target] -= locals_lost
+    d_lost += locals_lost
+    art = float(np.sum(state.u_str[atk][w.t_artillery[state.u_type[atk]]])) > 0
+    civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if art else 1.0))
+    out = {"ratio": ratio, "attacker_lost": a_lost, "defender_lost": d_lost}
+    if ratio < 1.0:
+        return out
+    if ratio >= rules.rout_ratio and owner >= 0:
+        out["defender_lost"] += take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
+        state.cohesion[owner] = max(0.0, state.cohesion[owner] - w.spec.rules.politics.cohesion_per_loss)
+    out["defender_lost"] += capture(state, faction, target)
+    alive = atk[state.u_alive[atk]]
+    state.u_place[alive] = target
+    return out
+
+
+# -- the air war ----------------------------------------------------------------------------
+
+
+def strike(state: GameState, unit: int, target: int, kind: str) -> float | None:
+    """A strike by the rule in air.py; the strength it destroyed, None if shot down."""
+    w = state.world
+    faction = int(state.u_owner[unit])
+    t = state.u_type[unit]
+    if not fly(state, unit, target):
+        return None
+    power = w.t_strike[t] * w.t_quality[t] * state.u_str[unit] / w.t_strength[t]
+    if kind == "supply":
+        state.interdicted[target] = True
+        state._supply.pop(int(state.owner[target]), None)
+        return 0.0
+    targets = state.units_at(target)
+    targets = targets[w.enemies[faction, state.u_owner[targets]]]
+    if kind == "air_defence":
+        targets = targets[w.t_ad[state.u_type[targets]]]
+        power *= w.spec.rules.air.hunt_bonus
+    else:
+        targets = targets[w.t_ground[state.u_type[targets]]]
+    damage = 0.0
+    if len(targets):
+        locals_ = float(state.local_defence[target]) if kind == "units" else 0.0
+        before = float(np.sum(state.u_str[targets]))
+        total = before + locals_
+        share = min(w.spec.rules.air.max_strike_share, power / max(total, 1.0))
+        state.u_str[targets] *= 1.0 - share
+        if locals_:
+            state.local_defence[target] = locals_ * (1.0 - share)
+        state.prune(targets)
+        damage = before - float(np.sum(state.u_str[targets])) + locals_ * share
+    civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
+    return damage
+
+
+# -- roads and supply ---------------------------------------------------------------------
+
+
+def shortest_paths(weights: np.ndarray, through: np.ndarray | None = None) -> np.ndarray:
+    d = weights.copy()
+    ks = range(d.shape[0]) if through is None else np.flatnonzero(through).tolist()
+    for k in ks:
+        np.minimum(d, d[:, k, None] + d[None, k, :], out=d)
+    return d
+
+
+def add_place(d: np.ndarray, route_km: np.ndarray, mine: np.ndarray, p: int) -> np.ndarray:
+    edges = np.where(mine, route_km[p], np.inf)
+    edges[p] = 0.0
+    row = np.min(edges[:, None] + d, axis=0)
+    row[p] = 0.0
+    new = d.copy()
+    new[p, :] = row
+    new[:, p] = row
+    return np.minimum(new, row[:, None] + row[None, :])
+
+
+def drop_place(d: np.ndarray, p: int) -> np.ndarray | None:
+    through = d[:, p, None] + d[None, p, :] <= d + 1e-9
+    through[p, :] = False
+    through[:, p] = False
+    if through.any():
+        return None
+    new = d.copy()
+    new[p, :] = np.inf
+    new[:, p] = np.inf
+    return new
+
+
+def _within(adjacency: list, passable: list, sources: list, limit: float) -> dict:
+    dist = {s: 0.0 for s in sources}
+    heap = [(0.0, s) for s in sources]
+    heapq.heapify(heap)
+    while heap:
+        d, p = heapq.heappop(heap)
+        if d > dist.get(p, float("inf")):
+            continue
+        for n, km in adjacency[p]:
+            nd = d + km
+            if passable[n] and nd <= limit and nd < dist.get(n, float("inf")):
+                dist[n] = nd
+                heapq.heappush(heap, (nd, n))
+    return dist
+
+
+def supplied(state: GameState, faction: int) -> np.ndarray:
+    """Supply by multi-source Dijkstra with a heap, traced afresh every call."""
+    w = state.world
+    passable = ((state.owner == faction) & ~state.interdicted).tolist()
+    primary = [p for p in range(w.P) if passable[p] and (w.is_port[p] or w.is_airbase[p] or w.home_region_mask[faction, p])]
+    result = np.zeros(w.P, dtype=bool)
+    if primary:
+        hubs = [p for p in range(w.P) if passable[p] and w.is_hub[p]]
+        if hubs:
+            reached = _within(w.adjacency, passable, primary, float("inf"))
+            hubs = [p for p in hubs if p in reached]
+        for p in _within(w.adjacency, passable, primary + hubs, w.spec.rules.supply.max_km):
+            result[p] = True
+    return result
+
+
+def cut_off(state: GameState, faction: int) -> np.ndarray:
+    w = state.world
+    n = state.n_units
+    sup = supplied(state, faction)
+    mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & ~sup[state.u_place[:n]]
+    idx = np.nonzero(mask)[0]
+    return idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
+
+
+# -- orders -----------------------------------------------------------------------------------
+
+
+def _hostile_places(state: GameState, faction: int) -> np.ndarray:
+    o = state.owner
+    return np.where(o >= 0, state.world.enemies[faction, np.maximum(o, 0)], True)
+
+
+def move_options(state: GameState, f: int) -> tuple[np.ndarray, np.ndarray]:
+    w = state.world
+    n = state.n_units
+    types = state.u_type[:n]
+    mine = np.nonzero(state.u_alive[:n] & (state.u_owner[:n] == f) & (state.u_backer[:n] < 0))[0]
+    air = w.t_air[types[mine]]
+    movers = mine[~air & state.u_ready[:n][mine] & (w.t_speed[types[mine]] > 0)]
+    where = state.u_place[movers]
+    reach = (state.paths(f)[where] <= w.t_speed[types[movers]][:, None]) & (state.owner == f)[None, :]
+    reach[np.arange(len(movers)), where] = False
+    return movers, reach
+
+
+def strike_options(state: GameState, f: int) -> tuple[np.ndarray, np.ndarray]:
+    w = state.world
+    n = state.n_units
+    alive, owners, types, where = state.u_alive[:n], state.u_owner[:n], state.u_type[:n], state.u_place[:n]
+    mine = np.nonzero(alive & (owners == f) & (state.u_backer[:n] < 0))[0]
+    held = state.owner == f
+    enemy_unit = alive & w.enemies[f, owners]
+    enemy_ground = np.bincount(where[enemy_unit & w.t_ground[types]], minlength=w.P) > 0
+    enemy_ad = np.bincount(where[enemy_unit & w.t_ad[types]], minlength=w.P) > 0
+    enemy_held = _hostile_places(state, f) & (state.owner >= 0)
+    flyers = mine[w.t_air[types[mine]]]
+    bases = where[flyers]
+    ft = types[flyers]
+    can_strike = (state.u_sorties[:n][flyers] > 0) & held[bases] & (w.t_strike[ft] > 0) & (state.truce <= 0)
+    reach = (w.air_km[bases] <= w.t_range[ft][:, None]) & can_strike[:, None]
+    return flyers, np.stack([reach & m[None, :] for m in (enemy_ground, enemy_ad, enemy_held)], axis=1)
+
+
+def attack_options(state: GameState, f: int) -> list[tuple[int, int]]:
+    if state.truce > 0:
+        return []
+    w = state.world
+    n = state.n_units
+    ready = (state.u_alive[:n] & state.u_ready[:n] & (state.u_owner[:n] == f) & (state.u_backer[:n] < 0)
+             & w.t_ground[state.u_type[:n]])
+    has = np.bincount(state.u_place[:n][ready], minlength=w.P) > 0
+    hostile = _hostile_places(state, f)
+    return [(o, nb) for o in np.flatnonzero((state.owner == f) & has).tolist() for nb in w.neighbours[o] if hostile[nb]]
+
+
+def package_open(state: GameState, k: int) -> bool:
+    w = state.world
+    ref = w.packages[k]
+    pk = ref.spec
+    return bool(
+        state.unlocked[k]
+        and state.sent[k] < pk.cap
+        and state.commitment[ref.backer] >= pk.min_commitment
+        and state.budget[ref.backer] >= pk.cost
+        and (pk.available_from is None or state.date >= pk.available_from)
+    )
+
+
+# -- money ---------------------------------------------------------------------------------------
+
+
+def oil_revenue(state: GameState) -> float:
+    w = state.world
+    eco = w.spec.rules.economy
+    shut = np.zeros(w.P, dtype=bool)
+    held = state.owner >= 0
+    shut[held] = state.blockade[state.owner[held]]
+    flowing = np.where(shut, 0.0, state.oil)
+    return float(flowing.sum()) * w.days_per_turn * eco.oil_price_usd * eco.state_share / 1e6
+
+
+def revenue_share(state: GameState, faction: int) -> float:
+    w = state.world
+    shares = np.array([f.income.oil_share for f in w.factions])
+    bank_holders = set(int(o) for o in state.owner[w.is_bank] if o >= 0)
+    if faction in bank_holders:
+        others = sum(shares[i] for i in range(w.F) if i not in bank_holders)
+        return max(0.0, 1.0 - others) / len(bank_holders)
+    return float(shares[faction])
+
+
+def upkeep(state: GameState, faction: int) -> float:
+    w = state.world
+    n = state.n_units
+    mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
+    t = state.u_type[:n][mask]
+    return float(np.sum(w.t_upkeep[t] * state.u_str[:n][mask] / w.t_strength[t]))
+
+
+def income(state: GameState, faction: int) -> float:
+    w = state.world
+    inc = w.factions[faction].income
+    people = float(w.population[state.owner == faction].sum())
+    return inc.base + inc.per_100k_population * people / 100_000.0 + oil_revenue(state) * revenue_share(state, faction)
+
+
+# -- backers ---------------------------------------------------------------------------------------
+
+
+def enemy_ground(state: GameState, faction: int) -> np.ndarray:
+    w = state.world
+    n = state.n_units
+    t = state.u_type[:n]
+    mask = state.u_alive[:n] & w.enemies[faction, state.u_owner[:n]] & w.t_ground[t]
+    return np.bincount(state.u_place[:n][mask], weights=state.u_str[:n][mask], minlength=w.P)
+
+
+def march_to_the_front(state: GameState, u: int, f: int) -> int:
+    """Where a backer's fighters at u go this week (their place if they stay)."""
+    w = state.world
+    hostile = state.owner >= 0
+    hostile[hostile] = w.enemies[f, state.owner[hostile]]
+    enemy = enemy_ground(state, f)
+    pressure = np.array([sum(enemy[nb] for nb in w.neighbours[p] if hostile[nb]) if state.owner[p] == f else 0.0
+                         for p in range(w.P)])
+    here = int(state.u_place[u])
+    if pressure.max() <= 0:
+        return here
+    goal = int(np.argmax(pressure))
+    d = state.paths(f)[here]
+    reach = np.flatnonzero((state.owner == f) & (d <= w.t_speed[state.u_type[u]]))
+    if len(reach) == 0:
+        return here
+    to_goal = state.paths(f)[goal]
+    best = min(reach.tolist(), key=lambda p: (to_goal[p], d[p], p))
+    if to_goal[best] >= to_goal[here]:
+        stages = [n for n in w.neighbours[here] if state.owner[n] == f]
+        best = min(stages, key=lambda p: (w.route_km[here, p] + to_goal[p], p), default=here)
+    return best if to_goal[best] < to_goal[here] else here
+
+
+def in_danger(state: GameState, faction: int) -> bool:
+    w = state.world
+    if state.places_lost[faction] > 0:
+        return True
+    share = w.spec.rules.backers.danger_points_share
+    key = np.nonzero((state.owner == faction) & (w.vp > 0) & (w.vp >= np.max(w.vp) * share))[0]
+    hostile = state.owner >= 0
+    hostile[hostile] = w.enemies[faction, state.owner[hostile]]
+    return any(hostile[n] for p in key for n in w.neighbours[p])
+

@@ -1,0 +1,59 @@
+"""The utility AI against its plain statement (reference_ai.py), order by order.
+
+The game's agent thinks once a turn, keeps what it worked out, refreshes only what
+each order changed, plans runs of moves ahead and scores with compiled kernels; the
+reference lists every legal order and scores each from scratch before every order.
+Played side by side on the same games, they must give the very same orders, so every
+shortcut the fast agent takes is checked against the slow, obvious one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine_helpers import MINI, fixture_world, load_world, shipped_path
+from game.ai.utility import UtilityAgent
+from game.engine import apply, new_game
+from reference_ai import UtilityAgent as ReferenceAgent
+
+# The variations of judgement the search level compares, besides the plain one.
+VARIANTS = {"plain": {}, "bold": {"odds_shift": -0.10, "boldness": 1.5},
+            "focused": {"odds_shift": -0.05, "boldness": 2.0, "focus": 3.0}}
+
+
+def _lockstep(world, seed: int, level: str, variant: dict, max_orders: int = 100_000) -> int:
+    """Play a game with the fast agent on every side, asking the reference agent (seeded
+    alike) the same question before each order; return how many orders were compared."""
+    game_seed, agent_seed = np.random.SeedSequence(seed).spawn(2)
+    state = new_game(world, game_seed)
+    seeds = agent_seed.spawn(world.F)
+    fast = [UtilityAgent(s, level, **variant) for s in seeds]
+    slow = [ReferenceAgent(s, level, **variant) for s in seeds]
+    compared = 0
+    while not state.over and compared < max_orders:
+        f = state.active
+        action = fast[f].act(state)
+        expected = slow[f].act(state)
+        assert action == expected, (world.spec.meta.id, seed, state.turn, f, fast[f].why, slow[f].why)
+        assert fast[f].why == slow[f].why
+        apply(state, action)
+        compared += 1
+    return compared
+
+
+@pytest.mark.parametrize("scenario", ["tripoli_2019", "dignity_2014"])
+@pytest.mark.parametrize("level", ["normal", "easy"])
+def test_fast_agent_gives_the_reference_agents_orders(scenario, level):
+    world = load_world(shipped_path(scenario))
+    for seed in range(2):
+        assert _lockstep(world, 100 + seed, level, {}) > 100
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_the_search_levels_variations_agree_too(variant):
+    # A slice of the 2019 war and whole games of the small scenarios.
+    assert _lockstep(load_world(shipped_path("tripoli_2019")), 7, "normal", VARIANTS[variant], 1500) == 1500
+    for world in (load_world(MINI), fixture_world("arena")):
+        for seed in range(4):
+            _lockstep(world, seed, "normal", VARIANTS[variant])

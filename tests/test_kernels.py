@@ -1,0 +1,282 @@
+"""Every compiled kernel against the plain statement of its rule (reference_rules.py),
+on states reached by seeded random play on every shipped scenario and the test ones,
+then shaken: strengths, armed locals, cohesion and the holders of places changed at
+random. Results must be equal bit for bit, since a seeded game must play the same
+whichever computes them.
+
+Runs are derandomized, so every run tries the same examples and a failure reproduces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import reference_rules as ref
+from engine_helpers import MINI, fixture_world, load_world, random_actions, shipped_path
+from game.engine import new_game
+from game.engine import air, backers, combat, economy, rules, state as state_module, supply, turn
+from game.engine.jit import np_sum
+from game.engine.world import shortest_paths
+
+EXACT = settings(derandomize=True, database=None, deadline=None, max_examples=40,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+WORLDS = {"mini": lambda: load_world(MINI), "arena": lambda: fixture_world("arena"),
+          "tripoli_2019": lambda: load_world(shipped_path("tripoli_2019")),
+          "dignity_2014": lambda: load_world(shipped_path("dignity_2014"))}
+
+
+@st.composite
+def states(draw, shaken: bool = True):
+    world = WORLDS[draw(st.sampled_from(sorted(WORLDS)))]()
+    seed = draw(st.integers(0, 2**31))
+    state = new_game(world, seed)
+    random_actions(state, draw(st.integers(0, 600)), seed)
+    if shaken and draw(st.booleans()):
+        rng = np.random.default_rng(seed)
+        n = state.n_units
+        state.u_str[:n] *= rng.uniform(0.05, 2.0, n)
+        state.local_defence *= rng.uniform(0.0, 3.0, world.P) * (rng.random(world.P) < 0.5)
+        state.cohesion[:] = rng.uniform(0.0, 100.0, world.F)
+        state.quality_bonus[:] = rng.uniform(0.0, 0.5, world.F)
+        state.u_sorties[:n] = rng.integers(0, 3, n)
+        for p in rng.choice(world.P, size=draw(st.integers(0, 4)), replace=False).tolist():
+            state.set_owner(p, int(rng.integers(-1, world.F)))
+    return state
+
+
+def _same_state(a, b) -> list[str]:
+    """Names of the state's arrays and figures that differ between two states."""
+    diffs = [name for name, value in vars(a).items()
+             if isinstance(value, np.ndarray) and not np.array_equal(value, getattr(b, name), equal_nan=True)]
+    diffs += [name for name in ("turn", "active", "truce", "winner", "n_units", "embargo")
+              if getattr(a, name) != getattr(b, name)]
+    if a.rng.bit_generator.state != b.rng.bit_generator.state:
+        diffs.append("rng")
+    return diffs
+
+
+# -- arithmetic ---------------------------------------------------------------------------------
+
+def test_np_sum_adds_in_numpys_order():
+    """At every length up to well past numpy's block of 128 and its recursive halving,
+    with magnitudes spread over fifteen orders so that any other order of adding shows."""
+    rng = np.random.default_rng(2019)
+    for n in range(0, 1100):
+        a = rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 9, n)
+        assert np_sum(a, n) == float(np.sum(a)), n
+        # ... and of a prefix, as kernels use it on the filled part of a buffer.
+        assert np_sum(a, n // 3) == float(np.sum(a[:n // 3])), n
+
+
+# -- combat and the air war ----------------------------------------------------------------------
+
+
+@given(states())
+@EXACT
+def test_battle_powers_match_the_rule(state):
+    w = state.world
+    rng = np.random.default_rng(state.n_units)
+    for f in range(w.F):
+        origins, targets = rules.attack_options(state, f)
+        # Every legal attack, and pairs of any places: the rule is defined for both.
+        origins = np.concatenate([origins, rng.integers(0, w.P, 8)])
+        targets = np.concatenate([targets, rng.integers(0, w.P, 8)])
+        a, d = combat.battle_powers(state, f, origins, targets)
+        for i in range(len(origins)):
+            assert (a[i], d[i]) == ref.battle_power(state, f, int(origins[i]), int(targets[i]))
+        for i in range(min(len(origins), 6)):
+            o, t = int(origins[i]), int(targets[i])
+            assert combat.win_chance(state, f, o, t) == ref.win_chance(state, f, o, t)
+
+
+@given(states())
+@EXACT
+def test_air_defence_and_air_cover_match_the_rule(state):
+    w = state.world
+    flyers, batteries = combat._air_units(state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place,
+                                          state.u_sorties, state.owner, w.t_air, w.t_ad)
+    for f in range(w.F):
+        chances = air.intercept_chances(state, f)
+        flying = air.air_over(state, f)
+        drones = air.air_over(state, f, spent_too=True, drones_only=True)
+        for p in range(w.P):
+            assert chances[p] == air.intercept_chance(state, f, p) == air.intercept_at(state, f, p)
+            assert flying[p] == len(air.air_units_in_range(state, f, p))
+            in_range = air.air_units_in_range(state, f, p, spent_too=True)
+            assert drones[p] == int(w.t_drone[state.u_type[in_range]].sum())
+            cover = combat._cover(f, p, flyers, batteries, state.u_type, state.u_owner, state.u_place, state.u_str,
+                                  w.enemies, w.t_intercept, w.t_strength, w.t_range, w.air_km)
+            assert cover == combat.air_cover(state, f, p)
+            best = air.best_placed(state, f, p)
+            units = air.air_units_in_range(state, f, p)
+            assert best == (int(units[np.argmax(state.u_sorties[units])]) if len(units) else -1)
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_strikes_match_the_rule(state, seed):
+    w = state.world
+    for f in range(w.F):
+        flyers, reach = rules.strike_options(state, f)
+        for i, kind_index, p in zip(*np.nonzero(reach)):
+            kind = air.STRIKE_KINDS[kind_index]
+            fast, slow = state.clone(), state.clone()
+            fast.rng = np.random.default_rng(seed)
+            slow.rng = np.random.default_rng(seed)
+            events = air.strike(fast, int(flyers[i]), int(p), kind)
+            damage = ref.strike(slow, int(flyers[i]), int(p), kind)
+            assert _same_state(fast, slow) == []
+            assert events[0].data["intercepted"] == (damage is None)
+            if damage is not None and kind != "supply":
+                assert events[0].data["damage"] == round(damage, 1)
+            break  # one strike per faction and state keeps the test quick
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_battles_match_the_rule(state, seed):
+    w = state.world
+    for f in range(w.F):
+        origins, targets = rules.attack_options(state, f)
+        for o, t in list(zip(origins.tolist(), targets.tolist()))[:3]:
+            fast, slow = state.clone(), state.clone()
+            fast.rng = np.random.default_rng(seed)
+            slow.rng = np.random.default_rng(seed)
+            events = combat.resolve_attack(fast, f, o, t)
+            out = ref.resolve_attack(slow, f, o, t)
+            assert _same_state(fast, slow) == []
+            if "ratio" in out:
+                data = events[0].data
+                assert (data["attacker_lost"], data["defender_lost"]) == (round(out["attacker_lost"]),
+                                                                          round(out["defender_lost"]))
+
+
+# -- roads and supply --------------------------------------------------------------------------------
+
+
+@given(states())
+@EXACT
+def test_supply_matches_the_rule(state):
+    for f in range(state.world.F):
+        state.invalidate()
+        assert np.array_equal(supply.supplied(state, f), ref.supplied(state, f))
+        cut = supply._cut_off(f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                              supply.supplied(state, f), state.world.t_ground, state.world.t_ad)
+        assert np.array_equal(cut, ref.cut_off(state, f))
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_road_tracing_matches_the_rule(state, seed):
+    w = state.world
+    rng = np.random.default_rng(seed)
+    assert np.array_equal(shortest_paths(w.route_km), ref.shortest_paths(w.route_km))
+    for f in range(w.F):
+        mine = state.owner == f
+        weights = np.where(mine[:, None] & mine[None, :], w.route_km, np.inf)
+        d = shortest_paths(weights, mine)
+        assert np.array_equal(d, ref.shortest_paths(weights, mine))
+        for p in rng.choice(w.P, size=min(4, w.P), replace=False).tolist():
+            grown = mine.copy()
+            grown[p] = True
+            assert np.array_equal(state_module._add_place(d, w.route_km, grown, p), ref.add_place(d, w.route_km, grown, p))
+            kept, expected = state_module._drop_place(d, p), ref.drop_place(d, p)
+            assert (kept is None and expected is None) or np.array_equal(kept, expected)
+
+
+# -- orders ------------------------------------------------------------------------------------------
+
+
+@given(states())
+@EXACT
+def test_order_lists_match_the_rule(state):
+    w = state.world
+    for f in range(w.F):
+        movers, reach = rules.move_options(state, f)
+        expected_movers, expected_reach = ref.move_options(state, f)
+        assert np.array_equal(movers, expected_movers) and np.array_equal(reach, expected_reach)
+        flyers, strikes = rules.strike_options(state, f)
+        expected_flyers, expected_strikes = ref.strike_options(state, f)
+        assert np.array_equal(flyers, expected_flyers) and np.array_equal(strikes, expected_strikes)
+        origins, targets = rules.attack_options(state, f)
+        assert list(zip(origins.tolist(), targets.tolist())) == ref.attack_options(state, f)
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_packages_on_offer_match_the_rule(state, seed):
+    w = state.world
+    if not w.packages:
+        return
+    rng = np.random.default_rng(seed)
+    state.commitment[:] = rng.uniform(0, 100, w.B)
+    state.budget[:] = rng.uniform(0, 3 * max(float(w.pk_cost.max()), 1.0), w.B)
+    state.turn = int(rng.integers(1, w.last_turn + 1))
+    ks = np.arange(len(w.packages))
+    assert backers.packages_open(state, ks).tolist() == [ref.package_open(state, k) for k in ks.tolist()]
+
+
+# -- money, backers, the turn ---------------------------------------------------------------------------
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_money_matches_the_rule(state, seed):
+    w = state.world
+    state.blockade[:] = np.random.default_rng(seed).random(w.F) < 0.5
+    assert economy.oil_revenue(state) == ref.oil_revenue(state)
+    for f in range(w.F):
+        assert economy.revenue_share(state, f) == ref.revenue_share(state, f)
+        assert economy.upkeep(state, f) == ref.upkeep(state, f)
+        assert economy.income(state, f) == ref.income(state, f)
+
+
+@given(states())
+@EXACT
+def test_backers_read_the_map_as_the_rule_does(state):
+    w = state.world
+    for f in range(w.F):
+        assert np.array_equal(backers._enemy_ground(state, f), ref.enemy_ground(state, f))
+        assert backers.in_danger(state, f) == ref.in_danger(state, f)
+    n = state.n_units
+    for u in np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0)).tolist():
+        f, t = int(state.u_owner[u]), int(state.u_type[u])
+        if not (w.t_ground[t] and w.t_speed[t] > 0):
+            continue
+        to = backers._march(int(state.u_place[u]), f, w.t_speed[t], state.owner, backers._enemy_ground(state, f),
+                            w.enemies, state.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+        assert (to if to >= 0 else int(state.u_place[u])) == ref.march_to_the_front(state, u, f)
+
+
+@given(states(shaken=False))
+@EXACT
+def test_a_new_turn_readies_the_units_as_the_rule_does(state):
+    w = state.world
+    n = state.n_units
+    for f in range(w.F):
+        fast = state.clone()
+        turn._rested(f, n, fast.u_owner, fast.u_type, fast.u_ready, fast.u_sorties, w.t_sorties)
+        slow = state.clone()
+        mine = slow.u_owner[:n] == f
+        slow.u_ready[:n][mine] = True
+        slow.u_sorties[:n][mine] = w.t_sorties[slow.u_type[:n][mine]]
+        assert _same_state(fast, slow) == []
+
+
+@pytest.mark.parametrize("name", sorted(WORLDS))
+def test_event_windows_in_turns_match_the_dates(name):
+    """An event may fire on a turn when its date window touches any of the turn's days."""
+    w = WORLDS[name]()
+    for i, ev in enumerate(w.events):
+        lo, hi = w.event_turns[i]
+        for t in range(0, w.last_turn + 3):
+            first = w.date_of(t)
+            last = w.date_of(t + 1) - dt.timedelta(days=1)
+            touches = not ((ev.date_from and last < ev.date_from) or (ev.date_to and first > ev.date_to))
+            assert (lo <= t <= hi) == touches, (ev.name, t)
