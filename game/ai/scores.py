@@ -60,27 +60,28 @@ def threat_into(f, enemies, power, hostile, nbr_ptr, nbr_idx, enemy, threat):
 
 
 @kernel
-def fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, staging):
+def fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, border, staging):
     """Places held by the faction's enemies (`hostile`); places on or next to its own
-    front line (`front_near`); and for each place it holds, the value of the best
-    neighbour it could attack from there (`staging`, 0 where there is none)."""
+    front line (`front_near`); the places it holds from which it could attack a
+    neighbour, enemy or neutral (`border`); and for each of those, the value of the
+    best neighbour it could attack (`staging`, 0 elsewhere)."""
     P = owner.shape[0]
     for p in range(P):
         hostile[p] = owner[p] >= 0 and enemies[f, owner[p]]
     front = np.zeros(P, dtype=np.bool_)
     for p in range(P):
         staging[p] = 0.0
+        border[p] = False
         if owner[p] != f:
             continue
-        found = False
         for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
             q = nbr_idx[j]
             if hostile[q]:
                 front[p] = True
             if hostile[q] or owner[q] < 0:
-                if not found or values[q] > staging[p]:
+                if not border[p] or values[q] > staging[p]:
                     staging[p] = values[q]
-                found = True
+                border[p] = True
     for p in range(P):
         front_near[p] = front[p]
         for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
@@ -172,14 +173,15 @@ def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression,
 
 
 @kernel
-def best_move(f, movers, reach, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
+def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
               local_defence, terrain, values, staging, supplied, caution, drive):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
     A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
     times its threat, and (at `drive` = boldness × aggression) as a staging post next
     to places worth taking; a unit leaves a place only for one that needs it more than
-    its own place does, and never bares a threatened place."""
+    its own place does, and never bares a threatened place. The places mover i can
+    reach are reach_idx[reach_ptr[i]:reach_ptr[i + 1]], in place order."""
     P = values.shape[0]
     need = np.empty(P)
     for p in range(P):
@@ -201,12 +203,26 @@ def best_move(f, movers, reach, u_alive, u_ready, u_type, u_place, u_str, t_grou
         stays = (left + local_defence[here]) * terrain[here]
         keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, 0.0)
         floor = max(need[here], keep)
-        for p in range(P):
-            if reach[i, p]:
-                score = need[p] - floor - 0.05
-                if score > best:
-                    best_u, best_p, best = u, p, score
+        for j in range(reach_ptr[i], reach_ptr[i + 1]):
+            p = reach_idx[j]
+            score = need[p] - floor - 0.05
+            if score > best:
+                best_u, best_p, best = u, p, score
     return best_u, best_p, best
+
+
+@kernel
+def best_recruit(worth, threat, towns):
+    """The best of raising each type (of strength `worth` for the money) at each town,
+    likelier where the threat is greater: (type index, town index, score); the first
+    best, type by type and town by town."""
+    best_t, best_p, best = -1, -1, 0.0
+    for i in range(worth.shape[0]):
+        for j in range(towns.shape[0]):
+            score = worth[i] * (1.0 + threat[towns[j]] / 2000.0) / 100.0
+            if score > best:
+                best_t, best_p, best = i, j, score
+    return best_t, best_p, best
 
 
 # What `decide` may consider, as bits of its `stages` argument.
@@ -220,10 +236,10 @@ GROUND, FORCES, OWN, NO_STRIKE = 0, 1, 2, 3
 @kernel
 def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
-           owner, local_defence, cohesion, quality_bonus, supply, movers, reach,
+           owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
            terrain, population, combat_params, nbr_ptr, nbr_idx,
-           values, strike_cost, battle_cost, hostile, front_near, staging, power, enemy, threat, intercept,
+           values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
            out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
     best move, among the `stages` asked for, bringing the view's stale parts up to date
@@ -235,7 +251,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
     attacks are in question (cleared once none is worth launching); `deterrence` holds
     each target's red-line cost, NaN where not yet weighed."""
     if stale[GROUND]:
-        fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, staging)
+        fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, border, staging)
         stale[GROUND] = 0
     if stale[OWN] or stale[FORCES]:
         ground_power_into(n, u_alive, u_type, u_owner, u_place, u_str, t_ground, t_quality, power)
@@ -287,7 +303,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
             return ATTACKED
         only[:] = False
     if stages & MOVE and movers.shape[0]:
-        unit, place, score = best_move(f, movers, reach, u_alive, u_ready, u_type, u_place, u_str, t_ground,
+        unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
                                        t_quality, power, threat, local_defence, terrain, values, staging, supply[f],
                                        caution, drive)
         if unit >= 0:
@@ -299,12 +315,12 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 
 # The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
 VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE = range(8)
-HOSTILE, FRONT_NEAR, ONLY = range(3)
+HOSTILE, FRONT_NEAR, ONLY, BORDER = range(4)
 NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
 
 
 @kernel
-def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supply, movers, reach,
+def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supply, movers, reach_ptr, reach_idx,
          u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
          owner, local_defence, cohesion, quality_bonus,
          type_figures, type_kinds, enemies, air_km, place_figures, combat_params, nbr_ptr, nbr_idx, out_i, out_f):
@@ -329,19 +345,20 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
         found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
                        params[CAUTION], params[DRIVE], params[NOISE],
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
-                       owner, local_defence, cohesion, quality_bonus, supply, movers, reach,
+                       owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
                        t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
-                       marks[FRONT_NEAR], figures[STAGING], power, figures[ENEMY], figures[THREAT],
+                       marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
                        figures[INTERCEPT], out_i[k], out_f[k:k + 1])
         if found != MOVED:
             return k, found
         unit, to = out_i[k, 0], out_i[k, 1]
         # What the move changes, as the agent would see it after the move: only its own
-        # power at the two places, and so only the attacks from them.
-        only[place[unit]] = True
-        only[to] = True
+        # power at the two places, and so only the attacks from them, if any can be
+        # launched from there at all.
+        only[place[unit]] |= marks[BORDER, place[unit]]
+        only[to] |= marks[BORDER, to]
         stale[OWN] = 1
         place[unit] = to
         ready[unit] = False

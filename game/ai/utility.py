@@ -121,8 +121,9 @@ class TurnView:
     lay of the front when places change hands, the balance of forces when units are
     hit, and the reach of each unit only when the roads open or close."""
 
-    def __init__(self, agent: "UtilityAgent", state: GameState, f: int):
-        w = state.world
+    def __init__(self, agent: "UtilityAgent", world, f: int):
+        w = world
+        self.world = world
         self.f = f
         pers = self.pers = w.factions[f].personality
         # The view's figures and marks per place, in the tables `scores.plan` takes (rows
@@ -130,14 +131,21 @@ class TurnView:
         self.figures = np.empty((8, w.P))
         (self.values, self.strike_cost, self.battle_cost, self.staging, self.enemy, self.threat, self.intercept,
          self.deterrence) = self.figures
-        self.figures[:3] = _place_terms(agent, state, f)
-        self.marks = np.empty((3, w.P), dtype=bool)
-        self.hostile, self.front_near, self.only = self.marks  # `only`: places whose attacks are in question
+        self.marks = np.empty((4, w.P), dtype=bool)
+        # `only`: the places whose attacks are in question; `border`: those from which
+        # the faction can attack at all.
+        self.hostile, self.front_near, self.only, self.border = self.marks
         self.params = np.array([agent.level.attack_odds + agent.odds_shift - 0.05 * (pers.aggression - 1.0)
                                 + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
                                 agent.boldness * pers.aggression, w.spec.rules.combat.noise])
         self.power = np.empty((w.F, w.P))
         self.stale = np.zeros(4, dtype=np.int64)
+
+    def look(self, agent: "UtilityAgent", state: GameState) -> "TurnView":
+        """Work everything out afresh, as at the start of a turn."""
+        w = state.world
+        f = self.f
+        self.values[:], self.strike_cost[:], self.battle_cost[:] = _place_terms(agent, state, f)
         # Each target's red-line cost (NaN: not yet weighed). It is nothing where taking
         # the place cannot set off a red line; which lines are left to cross changes only
         # between rounds, so `unweighed` (what the costs are reset to) lasts the turn.
@@ -147,12 +155,17 @@ class TurnView:
         if self.unweighed is None:
             self.unweighed = memo[key] = np.where(red_lines_in_reach(state, f), np.nan, 0.0)
         self.changed_ground(state)
+        return self
 
     # What an order can have changed, from most to least.
     def changed_ground(self, state: GameState) -> None:
         """Places changed hands (or anything else may have changed)."""
         self.stale[scores.GROUND] = 1
-        self.movers, self.reach = move_options(state, self.f)
+        self.movers, reach = move_options(state, self.f)
+        # Each mover's reachable places as a list, place order, for `scores.best_move`.
+        self.reach_ptr = np.zeros(len(self.movers) + 1, dtype=np.int64)
+        np.cumsum(reach.sum(axis=1), out=self.reach_ptr[1:])
+        self.reach_idx = np.nonzero(reach)[1]
         self.supply = supply_table(state)
         self.towns: np.ndarray | None = None  # where to recruit, worked out when first needed
         self.changed_forces()
@@ -162,6 +175,7 @@ class TurnView:
         if `red_lines`, what the backers' red lines read)."""
         self.stale[scores.FORCES] = 1
         self.stale[scores.NO_STRIKE] = 0
+        self.enemy_air: bool | None = None  # whether the enemy has drones or aircraft left
         self.reconsider_attacks(red_lines)
 
     def reconsider_attacks(self, red_lines: bool = True) -> None:
@@ -175,7 +189,8 @@ class TurnView:
         """Only the faction's own ground forces changed, at `places`: attacks from there
         are in question, and no other."""
         self.stale[scores.OWN] = 1
-        self.only[list(places)] = True
+        for p in places:
+            self.only[p] |= self.border[p]
 
 
 class UtilityAgent:
@@ -198,13 +213,27 @@ class UtilityAgent:
         self._key: tuple | None = None
         self._given = 0
         self._asked: set = set()
-        self._view: TurnView | None = None
+        self._view: TurnView | None = None  # None when it must be worked out afresh
+        self._spare: TurnView | None = None  # its arrays, kept from turn to turn
         self._last = None  # the last order given, and the order count it was given at
         self._count = -1
         self._moved_from = -1
         self._out_i = np.zeros((1, 3), dtype=np.int64)
         self._out_f = np.zeros(1)
         self._queue: list[tuple] = []  # orders worked out ahead, last first
+        self._settled = False  # ... and after them, nothing more to strike, attack or move
+
+    @property
+    def why(self) -> str:
+        """Why it gave its last order, in a player's words."""
+        why = self._why
+        if type(why) is tuple:
+            why = self._why = why[0].format(*why[1:])
+        return why
+
+    @why.setter
+    def why(self, text: str) -> None:
+        self._why = text
 
     # -- the turn -------------------------------------------------------------------
     def act(self, state: GameState):
@@ -215,19 +244,25 @@ class UtilityAgent:
             self._asked = set()
             self._view = None
             self._queue = []
+            self._settled = False
         if state.pending and any(pf == f for pf, _ in state.pending):
             self._view = None  # the answer's effects may change anything
             return self._choose(state, legal_actions(state))
         if self._given >= self.level.max_orders:
             return self._end("order budget for the turn used")
-        if self._queue and state.action_count == self._count + 1:
-            # The run worked out before still stands: nothing but its own last order
-            # has happened since.
-            choice = self._next_queued(state)
-            return self._gave(state, choice)
+        # Whether the run of orders worked out before still stands: nothing but the
+        # agent's own last order has happened since.
+        on_plan = state.action_count == self._count + 1
+        if self._queue and on_plan:
+            return self._gave(state, self._next_queued(state))
+        # A run of moves worked out to its end found nothing more to strike, attack or
+        # move after it.
+        settled, self._settled = self._settled and on_plan, False
         self._queue = []
         view = self._refresh(state, f)
-        if self.level.plans_moves:
+        if settled:
+            choice = None
+        elif self.level.plans_moves:
             choice = self._think(state, view, scores.STRIKE | scores.ATTACK | scores.MOVE)
         else:
             # A level that does not plan its moves considers them only half the time.
@@ -257,7 +292,9 @@ class UtilityAgent:
         detail; anything else calls for a fresh look."""
         view, last = self._view, self._last
         if view is None or state.action_count != self._count + 1 or last is None:
-            self._view = TurnView(self, state, f)
+            if self._spare is None or self._spare.world is not state.world or self._spare.f != f:
+                self._spare = TurnView(self, state.world, f)
+            self._view = self._spare.look(self, state)
             return self._view
         self._last = None
         kind = type(last)
@@ -357,7 +394,7 @@ class UtilityAgent:
         while True:
             moves, found = scores.plan(
                 budget, stages, view.f, state.truce > 0, state.n_units, view.params, view.stale, view.figures,
-                view.marks, view.power, view.supply, view.movers, view.reach,
+                view.marks, view.power, view.supply, view.movers, view.reach_ptr, view.reach_idx,
                 state.u_alive, state.u_ready, state.u_owner, state.u_backer, state.u_type, state.u_place, state.u_str,
                 state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
                 w.type_figures, w.type_kinds, w.enemies, w.air_km, w.place_figures, w.combat_params, w.nbr_ptr,
@@ -368,29 +405,33 @@ class UtilityAgent:
             target = int(out_i[0, 0])
             crossed = red_lines_crossed(state, view.f, target)
             view.deterrence[target] = pers.caution * sum(line.commitment for _, line in crossed) / 10.0
-        queue = [("move", int(out_i[k, 0]), int(out_i[k, 1]), float(out_f[k])) for k in range(moves)]
+        rows, scores_ = out_i[:moves + 1].tolist(), out_f[:moves + 1].tolist()
+        queue = [("move", rows[k][0], rows[k][1], scores_[k]) for k in range(moves)]
         if found == scores.STRUCK:
-            queue.append(("strike", int(out_i[moves, 0]), int(out_i[moves, 1]), float(out_f[moves]),
-                          _STRIKE_KINDS[out_i[moves, 2]]))
+            queue.append(("strike", rows[moves][0], rows[moves][1], scores_[moves], _STRIKE_KINDS[rows[moves][2]]))
         elif found == scores.ATTACKED:
-            queue.append(("attack", int(out_i[moves, 0]), int(out_i[moves, 1]), float(out_f[moves])))
+            queue.append(("attack", rows[moves][0], rows[moves][1], scores_[moves]))
         if not queue:
             return None
-        self._queue = queue[::-1]
+        self._settled = found == scores.NOTHING
+        queue.reverse()
+        self._queue = queue
         return self._next_queued(state)
 
     def _next_queued(self, state: GameState):
-        """The next order of a run worked out before, with its reason."""
+        """The next order of a run worked out before, with its reason (put into words
+        only if someone reads it)."""
         w = state.world
         what, a, b, score, *kind = self._queue.pop()
+        names = w.place_names
         if what == "move":
-            self.why = f"move to {w.place_name(b)}: needed there ({score:.2f})"
+            self._why = ("move to {}: needed there ({:.2f})", names[b], score)
             return Move(a, w.place_ids[b])
         if what == "strike":
-            self.why = f"strike {w.place_name(b)} ({kind[0]}): value {score:.1f}"
+            self._why = ("strike {} ({}): value {:.1f}", names[b], kind[0], score)
             return DroneStrike(a, w.place_ids[b], kind[0])
-        self.why = (f"attack {w.place_name(b)} from {w.place_name(a)}: "
-                    f"odds {score:.2f}, worth {self._view.values[b]:.1f}")
+        self._why = ("attack {} from {}: odds {:.2f}, worth {:.1f}", names[b], names[a], score,
+                     float(self._view.values[b]))
         return Attack(w.place_ids[a], w.place_ids[b])
 
     def _recruit(self, state: GameState, view: TurnView):
@@ -406,14 +447,12 @@ class UtilityAgent:
         types = affordable_types(state, f)
         if not types:
             return None
-        # Each type's strength for the money, raised where the threat is greatest; the
-        # first best (type by type, town by town) wins.
+        # Each type's strength for the money, raised where the threat is greatest.
         worth = np.array([w.t_strength[t] * w.t_quality[t] / max(w.types[t].cost, 0.5) for t in types])
-        score = worth[:, None] * (1.0 + view.threat[view.towns] / 2000.0)[None, :] / 100.0
-        i = int(np.argmax(score))
-        if not score.flat[i] > 0.0:
+        i, j, _ = scores.best_recruit(worth, view.threat, view.towns)
+        if i < 0:
             return None
-        t, p = types[i // len(view.towns)], int(view.towns[i % len(view.towns)])
+        t, p = types[i], int(view.towns[j])
         self.why = f"raise {w.types[t].name} at {w.place_name(p)}"
         return Recruit(w.type_ids[t], w.place_ids[p])
 
@@ -425,8 +464,11 @@ class UtilityAgent:
         options = request_options(state, f)
         if not options:
             return None
-        n = state.n_units
-        enemy_air = bool(np.any(state.u_alive[:n] & w.t_air[state.u_type[:n]] & w.enemies[f, state.u_owner[:n]]))
+        if view.enemy_air is None:
+            n = state.n_units
+            view.enemy_air = bool(np.any(state.u_alive[:n] & w.t_air[state.u_type[:n]]
+                                         & w.enemies[f, state.u_owner[:n]]))
+        enemy_air = view.enemy_air
         for a in options:
             if (a.backer, a.package) in self._asked:
                 continue

@@ -248,23 +248,23 @@ def _strike(unit, target, draw, kind, hunt_bonus, max_share, loss_on_intercept, 
 def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     w = state.world
     faction = int(state.u_owner[unit])
-    t = state.u_type[unit]
-    tname = w.types[t].name
-    fshort, pname = w.faction_short(faction), w.place_name(target)
-    data = {"unit": unit, "place": w.place_ids[target], "kind": kind}
     rules = w.spec.rules
     damage = _strike(unit, target, state.rng.random(), _KIND[kind], rules.air.hunt_bonus,
                      rules.air.max_strike_share, rules.air.drone_loss_on_intercept, rules.supply.unit_floor,
                      state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
                      state.u_sorties, w.enemies, w.t_ground, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
                      w.t_strike, w.t_quality, w.air_km, state.local_defence)
-    data["intercepted"] = damage < 0
+    what = f"{w.faction_short(faction)} {w.type_names[state.u_type[unit]]}"
+    fid = w.faction_ids[faction]
     if damage < 0:
-        return [Event("strike", f"{fshort} {tname} strike on {pname} shot down", state.turn, w.faction_ids[faction], data)]
+        data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": True}
+        return [Event("strike", f"{what} strike on {w.place_names[target]} shot down", state.turn, fid, data)]
     if kind == "supply":
         state.interdicted[target] = True
         state._supply.pop(int(state.owner[target]), None)
-        return [Event("strike", f"{fshort} {tname} cuts the roads through {pname}", state.turn, w.faction_ids[faction], data)]
+        data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False}
+        return [Event("strike", f"{what} cuts the roads through {w.place_names[target]}", state.turn, fid, data)]
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else rules.air.strike_harm)
-    data.update(damage=round(damage, 1), harm=round(harm, 1))
-    return [Event("strike", f"{fshort} {tname} strike on {pname}: {damage:.0f} lost", state.turn, w.faction_ids[faction], data)]
+    data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False,
+            "damage": round(damage, 1), "harm": round(harm, 1)}
+    return [Event("strike", f"{what} strike on {w.place_names[target]}: {damage:.0f} lost", state.turn, fid, data)]

@@ -87,15 +87,14 @@ def _by_place(n, u_alive, u_place, P):
 
 
 @kernel
-def _power(units, k, faction, in_supply, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params):
+def _power(units, k, faction, in_supply, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params,
+           scratch):
     """Power of a force: strength × (quality + the side's bonus), times `morale`, supply
     and the artillery bonus. `units[:k]` in unit order, as the sums must add them;
-    `params` is `World.combat_params`."""
+    `params` is `World.combat_params`; `scratch` three rows of room for k figures."""
     if k == 0:
         return 0.0
-    weighted = np.empty(k)
-    strength = np.empty(k)
-    artillery = np.empty(k)
+    weighted, strength, artillery = scratch[0], scratch[1], scratch[2]
     m = 0
     for j in range(k):
         u = units[j]
@@ -162,6 +161,7 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
     `idx` group the living units by place (`_by_place`)."""
     flyers, batteries = _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad)
     force = np.empty(max(n, 1), dtype=np.int64)
+    scratch = np.empty((3, max(n, 1)))
     for i in range(origins.shape[0]):
         origin, target = origins[i], targets[i]
         k = 0
@@ -171,7 +171,7 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
                 force[k] = u
                 k += 1
         a = _power(force, k, f, supply[f, origin], u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion,
-                   params)
+                   params, scratch)
         a *= 1.0 + params[4] * _cover(f, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
                                       t_intercept, t_strength, t_range, air_km)
         # Armed locals fight for a neutral place, and for a held one that has kept its first allegiance.
@@ -185,7 +185,7 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
                     force[k] = u
                     k += 1
             d += _power(force, k, g, supply[g, target], u_type, u_str, t_quality, t_artillery, quality_bonus,
-                        cohesion, params)
+                        cohesion, params, scratch)
             d *= 1.0 + params[4] * _cover(g, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
                                           t_intercept, t_strength, t_range, air_km)
         a_out[i] = a

@@ -342,24 +342,22 @@ def _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_so
     P = owner.shape[0]
     enemy_ground = np.zeros(P, dtype=np.bool_)
     enemy_ad = np.zeros(P, dtype=np.bool_)
-    for u in range(n):
-        if u_alive[u] and enemies[f, u_owner[u]]:
-            if t_ground[u_type[u]]:
-                enemy_ground[u_place[u]] = True
-            if t_ad[u_type[u]]:
-                enemy_ad[u_place[u]] = True
+    flyers = np.empty(n, dtype=np.int64)
     count = 0
     for u in range(n):
-        if u_alive[u] and u_owner[u] == f and u_backer[u] < 0 and t_air[u_type[u]]:
-            count += 1
-    flyers = np.empty(count, dtype=np.int64)
-    reach = np.zeros((count, 3, P), dtype=np.bool_)
-    i = 0
-    for u in range(n):
-        t = u_type[u]
-        if not (u_alive[u] and u_owner[u] == f and u_backer[u] < 0 and t_air[t]):
+        if not u_alive[u]:
             continue
-        flyers[i] = u
+        t = u_type[u]
+        if enemies[f, u_owner[u]]:
+            enemy_ground[u_place[u]] |= t_ground[t]
+            enemy_ad[u_place[u]] |= t_ad[t]
+        elif u_owner[u] == f and u_backer[u] < 0 and t_air[t]:
+            flyers[count] = u
+            count += 1
+    reach = np.zeros((count, 3, P), dtype=np.bool_)
+    for i in range(count):
+        u = flyers[i]
+        t = u_type[u]
         base = u_place[u]
         if not truce and u_sorties[u] > 0 and owner[base] == f and t_strike[t] > 0:
             for p in range(P):
@@ -367,8 +365,7 @@ def _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_so
                     reach[i, 0, p] = enemy_ground[p]
                     reach[i, 1, p] = enemy_ad[p]
                     reach[i, 2, p] = owner[p] >= 0 and enemies[f, owner[p]]
-        i += 1
-    return flyers, reach
+    return flyers[:count], reach
 
 
 def strike_options(state: GameState, faction: int) -> tuple[np.ndarray, np.ndarray]:
@@ -547,7 +544,8 @@ def _move(state: GameState, f: int, action) -> list[Event]:
     to = w.pidx[action.to]
     state.u_place[u] = to
     state.u_ready[u] = False
-    return [Event("move", f"{w.types[state.u_type[u]].name} moves {w.place_name(frm)} → {w.place_name(to)}",
+    names = w.place_names
+    return [Event("move", f"{w.type_names[state.u_type[u]]} moves {names[frm]} → {names[to]}",
                   state.turn, w.faction_ids[f], {"unit": u, "from": w.place_ids[frm], "to": action.to})]
 
 

@@ -126,6 +126,7 @@ class World:
         self.tidx = {t: i for i, t in enumerate(self.type_ids)}
         types = list(spec.unit_types.values())
         self.types = types
+        self.type_names = [t.name for t in types]
         # The figures and kinds of unit type the kernels read come in two tables, one row
         # each, so that a kernel takes two arguments rather than eleven; the t_* names
         # are those rows.
