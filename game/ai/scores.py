@@ -173,6 +173,25 @@ def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression,
 
 
 @kernel
+def reach_lists(reach):
+    """A (unit, place) mask as lists: unit i's places are idx[ptr[i]:ptr[i + 1]], in place order."""
+    k, P = reach.shape
+    ptr = np.zeros(k + 1, dtype=np.int64)
+    for i in range(k):
+        ptr[i + 1] = ptr[i]
+        for p in range(P):
+            ptr[i + 1] += reach[i, p]
+    idx = np.empty(ptr[k], dtype=np.int64)
+    j = 0
+    for i in range(k):
+        for p in range(P):
+            if reach[i, p]:
+                idx[j] = p
+                j += 1
+    return ptr, idx
+
+
+@kernel
 def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
               local_defence, terrain, values, staging, supplied, caution, drive):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
@@ -230,7 +249,7 @@ STRIKE, ATTACK, MOVE = 1, 2, 4
 # What it found.
 STRUCK, ATTACKED, MOVED, NOTHING, ASK_DETERRENCE, BUDGET_SPENT = 0, 1, 2, 3, 4, 5
 # Which parts of a view are stale, as indices into its `stale` flags.
-GROUND, FORCES, OWN, NO_STRIKE = 0, 1, 2, 3
+GROUND, FORCES, OWN, NO_STRIKE, AIR_DEFENCE = 0, 1, 2, 3, 4
 
 
 @kernel
@@ -258,9 +277,11 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         stale[OWN] = 0
     if stale[FORCES]:
         threat_into(f, enemies, power, hostile, nbr_ptr, nbr_idx, enemy, threat)
+        stale[FORCES] = 0
+    if stale[AIR_DEFENCE]:
         _intercepts(f, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength, t_range,
                     air_km, intercept)
-        stale[FORCES] = 0
+        stale[AIR_DEFENCE] = 0
     if stages & STRIKE and not stale[NO_STRIKE]:
         flyers, strikes = _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_sorties, owner,
                                         enemies, t_air, t_strike, t_ground, t_ad, t_range, air_km)

@@ -139,7 +139,7 @@ class TurnView:
                                 + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
                                 agent.boldness * pers.aggression, w.spec.rules.combat.noise])
         self.power = np.empty((w.F, w.P))
-        self.stale = np.zeros(4, dtype=np.int64)
+        self.stale = np.zeros(5, dtype=np.int64)
 
     def look(self, agent: "UtilityAgent", state: GameState) -> "TurnView":
         """Work everything out afresh, as at the start of a turn."""
@@ -162,18 +162,18 @@ class TurnView:
         """Places changed hands (or anything else may have changed)."""
         self.stale[scores.GROUND] = 1
         self.movers, reach = move_options(state, self.f)
-        # Each mover's reachable places as a list, place order, for `scores.best_move`.
-        self.reach_ptr = np.zeros(len(self.movers) + 1, dtype=np.int64)
-        np.cumsum(reach.sum(axis=1), out=self.reach_ptr[1:])
-        self.reach_idx = np.nonzero(reach)[1]
+        self.reach_ptr, self.reach_idx = scores.reach_lists(reach)
         self.supply = supply_table(state)
         self.towns: np.ndarray | None = None  # where to recruit, worked out when first needed
         self.changed_forces()
 
-    def changed_forces(self, red_lines: bool = True) -> None:
+    def changed_forces(self, red_lines: bool = True, air_defence: bool = True) -> None:
         """Units of either side were hit, so the balance everywhere is in question (and,
-        if `red_lines`, what the backers' red lines read)."""
+        if `red_lines`, what the backers' red lines read; if `air_defence`, the enemy's
+        air defence)."""
         self.stale[scores.FORCES] = 1
+        if air_defence:
+            self.stale[scores.AIR_DEFENCE] = 1
         self.stale[scores.NO_STRIKE] = 0
         self.enemy_air: bool | None = None  # whether the enemy has drones or aircraft left
         self.reconsider_attacks(red_lines)
@@ -313,7 +313,8 @@ class UtilityAgent:
             if red_lines & {"stats", "commitment"}:
                 view.reconsider_attacks()
         elif kind is DroneStrike and last.kind != "supply":
-            view.changed_forces("stats" in red_lines)
+            # A strike on troops leaves the air defence as it was.
+            view.changed_forces("stats" in red_lines, last.kind == "air_defence")
         else:
             view.changed_ground(state)
         return view
@@ -405,6 +406,10 @@ class UtilityAgent:
             target = int(out_i[0, 0])
             crossed = red_lines_crossed(state, view.f, target)
             view.deterrence[target] = pers.caution * sum(line.commitment for _, line in crossed) / 10.0
+        if moves == 0 and found == scores.STRUCK:  # the commonest answer, given at once
+            unit, place, kind = out_i[0].tolist()
+            self._why = ("strike {} ({}): value {:.1f}", w.place_names[place], _STRIKE_KINDS[kind], float(out_f[0]))
+            return DroneStrike(unit, w.place_ids[place], _STRIKE_KINDS[kind])
         rows, scores_ = out_i[:moves + 1].tolist(), out_f[:moves + 1].tolist()
         queue = [("move", rows[k][0], rows[k][1], scores_[k]) for k in range(moves)]
         if found == scores.STRUCK:

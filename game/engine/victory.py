@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..scenario.model import TimeoutRule, VictoryKind
 from .events import Event
 from .scripted import faction_stat
@@ -14,10 +12,10 @@ def points(state: GameState, faction: int) -> int:
     return int(state.world.vp[state.owner == faction].sum())
 
 
-def _collapsed(state: GameState, faction: int) -> bool:
-    return state.cohesion[faction] <= 0.0 or (
-        not np.any(state.owner == faction) and faction_stat(state, faction, "strength") <= 0.0
-    )
+def _collapsed(state: GameState, faction: int, owner: list[int]) -> bool:
+    """Its coalition has fallen apart, or it holds nothing and has no army left;
+    `owner` is `state.owner` as a list."""
+    return state.cohesion[faction] <= 0.0 or (faction not in owner and faction_stat(state, faction, "strength") <= 0.0)
 
 
 def _finish(state: GameState, winner: int, reason: str) -> list[Event]:
@@ -45,7 +43,7 @@ def check_victory(state: GameState) -> list[Event]:
                     names = ", ".join(w.place_name(w.pidx[p]) for p in v.places)
                     winners.append((f, v.note or f"held {names} for {v.hold_turns} turn(s)"))
             elif v.kind == VictoryKind.collapse:
-                beaten = [e for e in range(w.F) if w.enemies[f, e] and _collapsed(state, e)]
+                beaten = [e for e in range(w.F) if w.enemies[f, e] and _collapsed(state, e, owner)]
                 if beaten:
                     winners.append((f, v.note or f"the {w.faction_short(beaten[0])} collapsed"))
             elif v.kind == VictoryKind.points and points(state, f) >= v.points:
