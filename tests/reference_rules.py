@@ -287,6 +287,35 @@ def attack_options(state: GameState, f: int) -> list[tuple[int, int]]:
     return [(o, nb) for o in np.flatnonzero((state.owner == f) & has).tolist() for nb in w.neighbours[o] if hostile[nb]]
 
 
+def politics_options(state: GameState, f: int) -> list:
+    from game.engine import actions as A
+
+    w = state.world
+    held = state.owner == f
+    out = []
+    for p in np.nonzero((state.owner < 0) & (w.allegiance_cost > 0) & (w.allegiance_cost <= state.treasury[f]))[0]:
+        if any(held[nb] for nb in w.neighbours[p]):
+            out.append(A.BuyAllegiance(w.place_ids[p]))
+    if state.blockade[f]:
+        out.append(A.SetBlockade(False))
+    elif np.any(held & (state.oil > 0)):
+        out.append(A.SetBlockade(True))
+    return out
+
+
+def request_options(state: GameState, f: int) -> list:
+    from game.engine import actions as A
+
+    w = state.world
+    out = []
+    for k in range(len(w.packages)):
+        ref = w.packages[k]
+        if (w.backer_client[ref.backer] == f and k not in state.requested and package_open(state, k)
+                and state.treasury[f] >= ref.spec.client_cost):
+            out.append(A.RequestSupport(w.backer_ids[ref.backer], ref.id))
+    return out
+
+
 def package_open(state: GameState, k: int) -> bool:
     w = state.world
     ref = w.packages[k]

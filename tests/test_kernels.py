@@ -45,6 +45,8 @@ def states(draw, shaken: bool = True):
         state.cohesion[:] = rng.uniform(0.0, 100.0, world.F)
         state.quality_bonus[:] = rng.uniform(0.0, 0.5, world.F)
         state.u_sorties[:n] = rng.integers(0, 3, n)
+        state.treasury[:] = rng.uniform(-50.0, 400.0, world.F)
+        state.blockade[:] = rng.random(world.F) < 0.3
         for p in rng.choice(world.P, size=draw(st.integers(0, 4)), replace=False).tolist():
             state.set_owner(p, int(rng.integers(-1, world.F)))
     return state
@@ -206,6 +208,8 @@ def test_order_lists_match_the_rule(state):
         assert np.array_equal(flyers, expected_flyers) and np.array_equal(strikes, expected_strikes)
         origins, targets = rules.attack_options(state, f)
         assert list(zip(origins.tolist(), targets.tolist())) == ref.attack_options(state, f)
+        assert rules.politics_options(state, f) == ref.politics_options(state, f)
+        assert rules.request_options(state, f) == ref.request_options(state, f)
 
 
 @given(states(), st.integers(0, 2**31))

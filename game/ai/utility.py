@@ -34,7 +34,7 @@ from ..engine import (
 from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
-from ..engine.rules import affordable_types, move_options, politics_options, recruit_towns, request_options
+from ..engine.rules import affordable_types, move_options, open_requests, politics_options, recruit_towns
 from ..engine.supply import supplied
 from ..scenario import model as m
 from . import scores
@@ -140,6 +140,8 @@ class TurnView:
                                 agent.boldness * pers.aggression, w.spec.rules.combat.noise])
         self.power = np.empty((w.F, w.P))
         self.stale = np.zeros(5, dtype=np.int64)
+        # What each unit type's strength is worth for its price, to a recruiter.
+        self.worth = np.array([w.t_strength[t] * w.t_quality[t] / max(w.types[t].cost, 0.5) for t in range(len(w.types))])
 
     def look(self, agent: "UtilityAgent", state: GameState) -> "TurnView":
         """Work everything out afresh, as at the start of a turn."""
@@ -453,8 +455,7 @@ class UtilityAgent:
         if not types:
             return None
         # Each type's strength for the money, raised where the threat is greatest.
-        worth = np.array([w.t_strength[t] * w.t_quality[t] / max(w.types[t].cost, 0.5) for t in types])
-        i, j, _ = scores.best_recruit(worth, view.threat, view.towns)
+        i, j, _ = scores.best_recruit(view.worth[types], view.threat, view.towns)
         if i < 0:
             return None
         t, p = types[i], int(view.towns[j])
@@ -466,31 +467,36 @@ class UtilityAgent:
         f = view.f
         pers = view.pers
         best, best_score = None, 0.0
-        options = request_options(state, f)
-        if not options:
-            return None
-        if view.enemy_air is None:
-            n = state.n_units
-            view.enemy_air = bool(np.any(state.u_alive[:n] & w.t_air[state.u_type[:n]]
-                                         & w.enemies[f, state.u_owner[:n]]))
-        enemy_air = view.enemy_air
-        for a in options:
-            if (a.backer, a.package) in self._asked:
+        for k in open_requests(state, f):
+            ref = w.packages[k]
+            if (w.backer_ids[ref.backer], ref.id) in self._asked:
                 continue
-            pk = w.packages[w.kidx[(a.backer, a.package)]].spec
+            pk = ref.spec
             if pk.client_cost > 0.5 * state.treasury[f]:
                 continue
             score = pers.foreign_help * (1.0 + len(pk.units)) - pk.client_cost / 20.0
-            if pk.kind.value == "air_defence" and enemy_air:
+            kind = pk.kind.value
+            if kind == "air_defence" and self._enemy_air(state, view):
                 score += 2.0
-            if pk.kind.value in ("drones", "jets"):
+            if kind in ("drones", "jets"):
                 score += 1.5
             if score > best_score:
-                best, best_score = a, score
-        if best is not None:
-            self._asked.add((best.backer, best.package))
-            self.why = f"ask {w.backers[w.bidx[best.backer]].name} for {w.packages[w.kidx[(best.backer, best.package)]].spec.name}"
-        return best
+                best, best_score = k, score
+        if best is None:
+            return None
+        ref = w.packages[best]
+        self._asked.add((w.backer_ids[ref.backer], ref.id))
+        self.why = f"ask {w.backers[ref.backer].name} for {ref.spec.name}"
+        return RequestSupport(w.backer_ids[ref.backer], ref.id)
+
+    @staticmethod
+    def _enemy_air(state: GameState, view: TurnView) -> bool:
+        if view.enemy_air is None:
+            w = state.world
+            n = state.n_units
+            view.enemy_air = bool(np.any(state.u_alive[:n] & w.t_air[state.u_type[:n]]
+                                         & w.enemies[view.f, state.u_owner[:n]]))
+        return view.enemy_air
 
     def _politics(self, state: GameState, view: TurnView):
         w = state.world

@@ -470,28 +470,51 @@ def recruit_options(state: GameState, faction: int) -> tuple[list[int], list[int
     return (affordable_types(state, faction), towns) if towns else ([], [])
 
 
-def request_options(state: GameState, faction: int) -> list:
+def open_requests(state: GameState, faction: int) -> list[int]:
+    """The packages (indices) the faction may ask its backers for now."""
     w = state.world
     ks = w.packages_of_client[faction]
     if len(ks) == 0:
         return []
     open_ = packages_open(state, ks) & (state.treasury[faction] >= w.pk_client_cost[ks])
-    return [A.RequestSupport(w.backer_ids[w.packages[k].backer], w.packages[k].id)
-            for k in ks[open_].tolist() if k not in state.requested]
+    return [k for k in ks[open_].tolist() if k not in state.requested]
+
+
+def request_options(state: GameState, faction: int) -> list:
+    w = state.world
+    return [A.RequestSupport(w.backer_ids[w.packages[k].backer], w.packages[k].id) for k in open_requests(state, faction)]
+
+
+@kernel
+def _politics(f, owner, allegiance_cost, treasury, blockade, oil, nbr_ptr, nbr_idx):
+    """The neutral places the faction can afford to buy next to its own, and whether it
+    can set the blockade (1), lift it (0) or neither (−1)."""
+    P = owner.shape[0]
+    buy = np.empty(P, dtype=np.int64)
+    k = 0
+    for p in range(P):
+        if owner[p] < 0 and 0 < allegiance_cost[p] <= treasury:
+            for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
+                if owner[nbr_idx[j]] == f:
+                    buy[k] = p
+                    k += 1
+                    break
+    if blockade:
+        return buy[:k], 0
+    for p in range(P):
+        if owner[p] == f and oil[p] > 0:
+            return buy[:k], 1
+    return buy[:k], -1
 
 
 def politics_options(state: GameState, faction: int) -> list:
     """Buying a neutral town next to one's own, and setting or lifting the oil blockade."""
     w = state.world
-    held = state.owner == faction
-    out = []
-    for p in np.nonzero((state.owner < 0) & (w.allegiance_cost > 0) & (w.allegiance_cost <= state.treasury[faction]))[0]:
-        if any(held[nb] for nb in w.neighbours[p]):
-            out.append(A.BuyAllegiance(w.place_ids[p]))
-    if state.blockade[faction]:
-        out.append(A.SetBlockade(False))
-    elif np.any(held & (state.oil > 0)):
-        out.append(A.SetBlockade(True))
+    buy, blockade = _politics(faction, state.owner, w.allegiance_cost, state.treasury[faction], state.blockade[faction],
+                              state.oil, w.nbr_ptr, w.nbr_idx)
+    out = [A.BuyAllegiance(w.place_ids[p]) for p in buy.tolist()]
+    if blockade >= 0:
+        out.append(A.SetBlockade(bool(blockade)))
     return out
 
 

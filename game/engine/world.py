@@ -59,7 +59,7 @@ class World:
         guard = rules.combat.home_guard / 1000.0
         self.local_defence0 = np.array([p.local_defence + (guard * p.population if p.owner else 0.0) for p in places],
                                        dtype=np.float64)
-        self.allegiance_cost = np.array([p.allegiance_cost for p in places])
+        self.allegiance_cost = np.array([p.allegiance_cost for p in places], dtype=np.float64)
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])
         # One table for the kernels, as with unit types below.
