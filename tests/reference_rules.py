@@ -378,6 +378,17 @@ def enemy_ground(state: GameState, faction: int) -> np.ndarray:
     return np.bincount(state.u_place[:n][mask], weights=state.u_str[:n][mask], minlength=w.P)
 
 
+def strike_target(state: GameState, u: int, f: int) -> int | None:
+    """Where a backer's air unit strikes: None if nowhere."""
+    w = state.world
+    hostile = state.owner >= 0
+    hostile[hostile] = w.enemies[f, state.owner[hostile]]
+    t = state.u_type[u]
+    in_reach = hostile & (w.air_km[state.u_place[u]] <= w.t_range[t])
+    power = enemy_ground(state, f) * in_reach
+    return None if power.max() <= 0 else int(np.argmax(power))
+
+
 def march_to_the_front(state: GameState, u: int, f: int) -> int:
     """Where a backer's fighters at u go this week (their place if they stay)."""
     w = state.world

@@ -249,8 +249,12 @@ def test_backers_read_the_map_as_the_rule_does(state):
         assert np.array_equal(backers._enemy_ground(state, f), ref.enemy_ground(state, f))
         assert backers.in_danger(state, f) == ref.in_danger(state, f)
     n = state.n_units
-    for u in np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0)).tolist():
+    for u in np.flatnonzero(state.u_alive[:n]).tolist():
         f, t = int(state.u_owner[u]), int(state.u_type[u])
+        if w.t_air[t]:
+            target = backers._strike_target(u, f, n, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                                            state.u_str, state.owner, w.enemies, w.t_ground, w.t_range, w.air_km)
+            assert (target if target >= 0 else None) == ref.strike_target(state, u, f)
         if not (w.t_ground[t] and w.t_speed[t] > 0):
             continue
         to = backers._march(int(state.u_place[u]), f, w.t_speed[t], state.owner, backers._enemy_ground(state, f),

@@ -257,21 +257,32 @@ def backer_units_act(state: GameState) -> list[Event]:
         if w.t_air[t]:
             if state.truce > 0:
                 continue
-            hostile = state.owner >= 0
-            hostile[hostile] = w.enemies[f, state.owner[hostile]]
-            base = state.u_place[u]
-            in_reach = hostile & (w.air_km[base] <= w.t_range[t])
             while state.u_sorties[u] > 0 and state.u_alive[u]:
-                power = _enemy_ground(state, f) * in_reach
-                if power.max() <= 0:
+                target = _strike_target(u, f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                                        state.u_str, state.owner, w.enemies, w.t_ground, w.t_range, w.air_km)
+                if target < 0:
                     break
-                out += strike(state, u, int(np.argmax(power)), "units")
+                out += strike(state, u, target, "units")
         elif w.t_ground[t] and w.t_speed[t] > 0:
             to = _march(int(state.u_place[u]), f, w.t_speed[t], state.owner, _enemy_ground(state, f), w.enemies,
                         state.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
             if to >= 0:
                 state.u_place[u] = to
     return out
+
+
+@kernel
+def _strike_target(u, f, n, u_alive, u_owner, u_type, u_place, u_str, owner, enemies, t_ground, t_range, air_km):
+    """Where a backer's air unit strikes: the enemy-held place in its reach with the
+    most enemy ground strength (the first if several tie); −1 if there is none."""
+    enemy = np.zeros(owner.shape[0])
+    _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, t_ground, enemy)
+    base, reach = u_place[u], t_range[u_type[u]]
+    best, most = -1, 0.0
+    for p in range(owner.shape[0]):
+        if owner[p] >= 0 and enemies[f, owner[p]] and air_km[base, p] <= reach and enemy[p] > most:
+            best, most = p, enemy[p]
+    return best
 
 
 @kernel
