@@ -23,20 +23,27 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
 	touch $(STAMP) $@
 
+# `sandtable compile` readies the compiled kernels first: about 20 s once per machine
+# and version of the engine, a moment afterwards.
 play: $(STAMP)
+	$(BIN)/sandtable compile
 	SDL_VIDEODRIVER= $(BIN)/sandtable play
 
 test: $(TESTSTAMP)
+	$(BIN)/sandtable compile
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/sandtable compile
 	$(BIN)/sandtable bench
 
 sim: $(STAMP)
+	$(BIN)/sandtable compile
 	$(BIN)/sandtable simulate scenarios/tripoli_2019.yaml --games 200 --ai gna=normal --ai lna=normal
 
 # The runs behind scenarios/CALIBRATION.md (about 50 minutes on two cores).
 calibrate: $(STAMP)
+	$(BIN)/sandtable compile
 	SANDTABLE=$(BIN)/sandtable scripts/calibrate.sh out/calibration
 
 validate: $(STAMP)

@@ -54,6 +54,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run(Path(args.scenario), args.games, args.json)
 
 
+def cmd_compile(args: argparse.Namespace) -> int:
+    import time
+
+    from .ai.runner import warm_up
+    from .engine import World
+    from .engine.jit import CACHE
+
+    loaded = load_scenario(args.scenario)
+    t0 = time.perf_counter()
+    warm_up(World(loaded.spec, loaded.sha256))
+    print(f"kernels ready in {time.perf_counter() - t0:.1f} s (kept in {CACHE})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sandtable", description="Strategy simulation of proxy war.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -67,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
     p.add_argument("--reference", action="store_true", help="write the Markdown format reference instead")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("compile", help="compile the engine's and the AI's kernels for this machine",
+                       description="Compile the engine's and the AI's hot loops for this machine now, rather than "
+                                   "at the start of the first game (`make` does it on install). They are kept on "
+                                   "disk, under NUMBA_CACHE_DIR if set, else ~/.cache/sandtable.")
+    p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario to play while compiling")
+    p.set_defaults(func=cmd_compile)
 
     p = sub.add_parser("bench", help="measure load time, engine, lab and AI speed, and frame time")
     p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario to measure (default: tripoli_2019)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import GameState, World, apply, new_game
+from ..engine.jit import mark_ready
 from .random_agent import RandomAgent
 from .search import SearchAgent
 from .utility import EasyAgent, NormalAgent
@@ -60,15 +61,16 @@ def make_agents(world: World, seed: np.random.SeedSequence, levels: dict[str, st
 
 def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 1_000_000) -> GameState:
     """Let the agents play until the game ends; `on_action(action, events, state)` sees every step."""
+    # The built-in agents make sure of their own orders (they take them from the rules'
+    # lists of legal orders), so an order is checked once, not again here; any other
+    # agent's orders are checked as a player's are.
+    checked = [getattr(agent, "gives_legal_orders", False) for agent in agents]
     for _ in range(max_actions):
         if state.over:
             return state
-        agent = agents[state.active]
-        action = agent.act(state)
-        # The built-in agents make sure of their own orders (they take them from the
-        # rules' lists of legal orders), so an order is checked once, not again here;
-        # any other agent's orders are checked as a player's are.
-        events = apply(state, action, checked=getattr(agent, "gives_legal_orders", False))
+        f = state.active
+        action = agents[f].act(state)
+        events = apply(state, action, checked=checked[f])
         if on_action is not None:
             on_action(action, events, state)
     raise RuntimeError(f"game did not end within {max_actions} actions")
@@ -79,3 +81,18 @@ def run_game(world: World, seed: np.random.SeedSequence | int, levels: dict[str,
     game_seed, agent_seed = ss.spawn(2)
     state = new_game(world, game_seed)
     return play_out(state, make_agents(world, agent_seed, levels))
+
+
+def warm_up(world: World) -> None:
+    """Load every compiled kernel of the engine and the AI, compiling any that this
+    machine has not compiled before (`game.engine.jit`): a game of the normal AI
+    against itself touches them all but the checks of a player's orders, which a few
+    rounds of random orders do."""
+    play_out(new_game(world, 0), make_agents(world, np.random.SeedSequence(0), {f: "normal" for f in world.faction_ids}))
+    state = new_game(world, 1)
+    agents = make_agents(world, np.random.SeedSequence(1))
+    for _ in range(400):
+        if state.over or state.turn > 3:
+            break
+        apply(state, agents[state.active].act(state))
+    mark_ready()

@@ -94,38 +94,6 @@ def intercept_chances(state: GameState, faction: int) -> np.ndarray:
 
 
 @kernel
-def _air_over(f, n, u_alive, u_type, u_owner, u_place, u_sorties, u_backer, owner, t_air, t_drone, t_range, air_km,
-              commanded_only, spent_too, drones_only, out):
-    """Per place, how many of the faction's air units could fly over it: the kernel
-    behind `air_units_in_range` for every place at once."""
-    for p in range(out.shape[0]):
-        out[p] = 0
-    for u in range(n):
-        t = u_type[u]
-        if not (u_alive[u] and u_owner[u] == f and t_air[t]):
-            continue
-        if (not spent_too and u_sorties[u] <= 0) or (commanded_only and u_backer[u] >= 0) or (drones_only and not t_drone[t]):
-            continue
-        base, reach = u_place[u], t_range[t]
-        if owner[base] != f:
-            continue
-        for p in range(out.shape[0]):
-            if air_km[base, p] <= reach:
-                out[p] += 1
-
-
-def air_over(state: GameState, faction: int, commanded_only: bool = False, spent_too: bool = False,
-             drones_only: bool = False) -> np.ndarray:
-    """Per place, the count of `air_units_in_range` (optionally drones only)."""
-    w = state.world
-    out = np.empty(w.P, dtype=np.int64)
-    _air_over(faction, state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_sorties,
-              state.u_backer, state.owner, w.t_air, w.t_drone, w.t_range, w.air_km, commanded_only, spent_too,
-              drones_only, out)
-    return out
-
-
-@kernel
 def _intercept_at(f, place, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength,
                   t_range, air_km):
     """`intercept_chance` at one place."""

@@ -332,6 +332,8 @@ def _march(here, f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_
 def withdrawals(state: GameState) -> list[Event]:
     """Units sent for a limited time (a strike package, a rotation) go home when it ends."""
     n = state.n_units
+    if not state.u_expires[:n].any():  # nothing sent for a limited time
+        return []
     due = np.flatnonzero(state.u_alive[:n] & (state.u_expires[:n] > 0) & (state.u_expires[:n] <= state.turn))
     if len(due) == 0:
         return []

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a game reports thousands of events, and a frozen dataclass takes four
+# times as long to build. Treat them as read-only all the same.
+@dataclass(slots=True)
 class Event:
     kind: str  # e.g. "battle", "move", "strike", "delivery", "scripted", "victory"
     text: str  # one line a player can read

@@ -70,7 +70,19 @@ def cache_dir() -> Path:
     return here
 
 
-numba.config.CACHE_DIR = str(cache_dir())
+CACHE = cache_dir()
+numba.config.CACHE_DIR = str(CACHE)
+_READY = CACHE / "ready"
+
+
+def kernels_ready() -> bool:
+    """Whether this version's kernels have all been compiled on this machine."""
+    return _READY.exists()
+
+
+def mark_ready() -> None:
+    """Record that every kernel is compiled (after a warm-up has called them all)."""
+    _READY.touch()
 
 # Compile once per machine and keep the machine code; never trade exactness for speed
 # (no fastmath), since games must replay bit for bit.

@@ -38,10 +38,11 @@ def end_faction_turn(state: GameState) -> list[Event]:
     f = state.active
     out = attrition(state, f) + cohesion_phase(state, f)
     # Roads cut by strikes stay cut until the side that holds them has felt it once.
-    cut = state.interdicted & (state.owner == f)
-    if cut.any():
-        state.interdicted[cut] = False
-        state._supply.pop(f, None)
+    if state.interdicted.any():
+        cut = state.interdicted & (state.owner == f)
+        if cut.any():
+            state.interdicted[cut] = False
+            state._supply.pop(f, None)
     return out
 
 

@@ -20,7 +20,7 @@ from ..engine.persist import write_json_atomic
 from .errors import LabError
 from .executors import open_executor
 from .momentum import LowPoint, low_points
-from .play import TURN_STATS, Chunk, GameJob, failed_result, run_chunk
+from .play import TURN_STATS, Chunk, GameJob, failed_result, run_chunk, world_for
 from .store import RESULTS, ResultStore
 from .variant import Prepared
 
@@ -168,6 +168,12 @@ def execute(runs: list[Run], executor: str = "local", jobs: int = 1, scheduler: 
     t0 = time.perf_counter()
     try:
         if work:
+            if executor == "local":
+                # Ready the compiled kernels here, once: the pool's workers are forked
+                # from this process and inherit them, and the scenario's world with them.
+                from ..ai.runner import warm_up
+
+                warm_up(world_for(work[0].spec_json, work[0].sha256))
             with open_executor(executor, jobs, scheduler) as run_all:
                 for chunk, outcome in run_all(run_chunk, work):
                     run = runs[chunk.run]
