@@ -192,94 +192,42 @@ def reach_lists(reach):
 
 
 @kernel
-def _need(p, f, power, threat, local_defence, terrain, values, staging, supplied, caution, drive):
-    own = power[f, p]
-    stands = (own + local_defence[p]) * terrain[p]
-    shortfall = max(HOLD_MARGIN * threat[p] - stands, 0.0)
-    return (caution * shortfall * values[p] / 1000.0 + drive * staging[p] / (1.0 + own / 2000.0)) \
-        * (1.0 if supplied[p] else 0.3)
-
-
-@kernel
-def _mover_best(i, f, movers, reach_ptr, reach_idx, need, u_alive, u_ready, u_type, u_place, u_str, t_ground,
-                t_quality, power, threat, local_defence, terrain, values, caution, floor, best_score, best_place):
-    """Mover i's best move into best_score[i] and best_place[i] (−inf and −1 if it may
-    not move), the first best of its reachable places; and into floor[i] what leaving
-    its place costs."""
-    best_score[i], best_place[i] = -np.inf, -1
-    u = movers[i]
-    if not (u_alive[u] and u_ready[u]):
-        return
-    t = u_type[u]
-    here = u_place[u]
-    left = max(power[f, here] - u_str[u] * t_quality[t], 0.0)
-    if not t_ground[t] or (threat[here] > 0 and left + local_defence[here] <= 0):
-        return
-    stays = (left + local_defence[here]) * terrain[here]
-    keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, 0.0)
-    floor[i] = max(need[here], keep)
-    for j in range(reach_ptr[i], reach_ptr[i + 1]):
-        p = reach_idx[j]
-        score = need[p] - floor[i] - 0.05
-        if score > best_score[i]:
-            best_score[i], best_place[i] = score, p
-
-
-@kernel
-def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power,
-              threat, local_defence, terrain, values, staging, supplied, caution, drive, need, floor, best_score,
-              best_place, moved, moved_from, moved_to):
-    """The move worth most: (mover index, place, score), −1 if none scores above 0.
+def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
+              local_defence, terrain, values, staging, supplied, caution, drive):
+    """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
     A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
     times its threat, and (at `drive` = boldness × aggression) as a staging post next
     to places worth taking; a unit leaves a place only for one that needs it more than
     its own place does, and never bares a threatened place. The places mover i can
-    reach are reach_idx[reach_ptr[i]:reach_ptr[i + 1]], in place order.
-
-    `need` and each mover's best (`floor`, `best_score`, `best_place`) are kept between
-    calls: with `moved` < 0 they are worked out afresh; else mover `moved` has just gone
-    from `moved_from` to `moved_to`, which changed the need of those two places only, so
-    only the movers standing there or whose best was there are looked at again, and the
-    others only weigh those two places against their best."""
-    k = movers.shape[0]
-    if moved < 0:
-        for p in range(values.shape[0]):
-            need[p] = _need(p, f, power, threat, local_defence, terrain, values, staging, supplied, caution, drive)
-        for i in range(k):
-            _mover_best(i, f, movers, reach_ptr, reach_idx, need, u_alive, u_ready, u_type, u_place, u_str, t_ground,
-                        t_quality, power, threat, local_defence, terrain, values, caution, floor, best_score,
-                        best_place)
-    else:
-        need[moved_from] = _need(moved_from, f, power, threat, local_defence, terrain, values, staging, supplied,
-                                 caution, drive)
-        need[moved_to] = _need(moved_to, f, power, threat, local_defence, terrain, values, staging, supplied,
-                               caution, drive)
-        best_score[moved], best_place[moved] = -np.inf, -1
-        for i in range(k):
-            if i == moved:
-                continue
-            here = u_place[movers[i]]
-            if here == moved_from or here == moved_to or best_place[i] == moved_from or best_place[i] == moved_to:
-                _mover_best(i, f, movers, reach_ptr, reach_idx, need, u_alive, u_ready, u_type, u_place, u_str,
-                            t_ground, t_quality, power, threat, local_defence, terrain, values, caution, floor,
-                            best_score, best_place)
-                continue
-            if best_place[i] < 0:
-                continue  # it may not move, and a move between two other places does not change that
-            # Its own place and its best are as they were: only the two places whose
-            # need changed can beat its best (on a tie, the earlier place wins).
-            for j in range(reach_ptr[i], reach_ptr[i + 1]):
-                p = reach_idx[j]
-                if p == moved_from or p == moved_to:
-                    score = need[p] - floor[i] - 0.05
-                    if score > best_score[i] or (score == best_score[i] and p < best_place[i]):
-                        best_score[i], best_place[i] = score, p
-    best_i, best = -1, 0.0
-    for i in range(k):
-        if best_place[i] >= 0 and best_score[i] > best:
-            best_i, best = i, best_score[i]
-    return best_i, (best_place[best_i] if best_i >= 0 else -1), best
+    reach are reach_idx[reach_ptr[i]:reach_ptr[i + 1]], in place order."""
+    P = values.shape[0]
+    need = np.empty(P)
+    for p in range(P):
+        own = power[f, p]
+        stands = (own + local_defence[p]) * terrain[p]
+        shortfall = max(HOLD_MARGIN * threat[p] - stands, 0.0)
+        need[p] = (caution * shortfall * values[p] / 1000.0 + drive * staging[p] / (1.0 + own / 2000.0)) \
+            * (1.0 if supplied[p] else 0.3)
+    best_u, best_p, best = -1, -1, 0.0
+    for i in range(movers.shape[0]):
+        u = movers[i]
+        if not (u_alive[u] and u_ready[u]):
+            continue
+        t = u_type[u]
+        here = u_place[u]
+        left = max(power[f, here] - u_str[u] * t_quality[t], 0.0)
+        if not t_ground[t] or (threat[here] > 0 and left + local_defence[here] <= 0):
+            continue
+        stays = (left + local_defence[here]) * terrain[here]
+        keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, 0.0)
+        floor = max(need[here], keep)
+        for j in range(reach_ptr[i], reach_ptr[i + 1]):
+            p = reach_idx[j]
+            score = need[p] - floor - 0.05
+            if score > best:
+                best_u, best_p, best = u, p, score
+    return best_u, best_p, best
 
 
 @kernel
@@ -311,7 +259,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
            terrain, population, combat_params, nbr_ptr, nbr_idx,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
-           need_of, floor_of, move_score, move_place, moved, moved_from, moved_to, out_i, out_f):
+           out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
     best move, among the `stages` asked for, bringing the view's stale parts up to date
     first. Returns what it found (STRUCK, ATTACKED, MOVED or NOTHING) with the order in
@@ -320,8 +268,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 
     `stale` flags the parts of the view to work out again; `only` masks the places whose
     attacks are in question (cleared once none is worth launching); `deterrence` holds
-    each target's red-line cost, NaN where not yet weighed; `need_of` to `moved_to`
-    carry `best_move`'s figures from one move of a run to the next."""
+    each target's red-line cost, NaN where not yet weighed."""
     if stale[GROUND]:
         fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, border, staging)
         stale[GROUND] = 0
@@ -377,12 +324,11 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
             return ATTACKED
         only[:] = False
     if stages & MOVE and movers.shape[0]:
-        i, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str,
-                                    t_ground, t_quality, power, threat, local_defence, terrain, values, staging,
-                                    supply[f], caution, drive, need_of, floor_of, move_score, move_place, moved,
-                                    moved_from, moved_to)
-        if i >= 0:
-            out_i[0], out_i[1], out_i[2] = movers[i], place, i
+        unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
+                                       t_quality, power, threat, local_defence, terrain, values, staging, supply[f],
+                                       caution, drive)
+        if unit >= 0:
+            out_i[0], out_i[1] = unit, place
             out_f[0] = score
             return MOVED
     return NOTHING
@@ -415,11 +361,6 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     ready = u_ready.copy()
     place = u_place.copy()
     only = marks[ONLY]
-    need_of = np.empty(owner.shape[0])
-    floor_of = np.empty(movers.shape[0])
-    move_score = np.empty(movers.shape[0])
-    move_place = np.empty(movers.shape[0], dtype=np.int64)
-    moved, moved_from, moved_to = -1, -1, -1
     k = 0
     while True:
         found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
@@ -430,12 +371,10 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
-                       figures[INTERCEPT], need_of, floor_of, move_score, move_place, moved, moved_from,
-                       moved_to, out_i[k], out_f[k:k + 1])
+                       figures[INTERCEPT], out_i[k], out_f[k:k + 1])
         if found != MOVED:
             return k, found
         unit, to = out_i[k, 0], out_i[k, 1]
-        moved, moved_from, moved_to = out_i[k, 2], place[unit], to
         # What the move changes, as the agent would see it after the move: only its own
         # power at the two places, and so only the attacks from them, if any can be
         # launched from there at all.

@@ -65,6 +65,22 @@ def _err(msg: str, code: int) -> int:
     return code
 
 
+def _ready_the_kernels() -> None:
+    """Compile the engine's kernels before the window opens if this machine has not yet
+    (`make play` has, with `sandtable compile`): twenty seconds with a word on the
+    terminal beat a window that freezes on the first turn."""
+    from ..engine.jit import kernels_ready
+
+    if kernels_ready():
+        return
+    from ..ai.runner import warm_up
+    from ..engine import World
+
+    print("Preparing the engine for this machine (once per version of Sandtable, about 20 s)...", flush=True)
+    loaded = load_scenario(DEFAULT_SCENARIO)
+    warm_up(World(loaded.spec, loaded.sha256))
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     if args.screenshot:  # pictures need no display (unless a driver is named explicitly)
         for var in ("SDL_VIDEODRIVER", "SDL_AUDIODRIVER"):
@@ -84,6 +100,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())}; {LEVEL_HELP})", 2)
     if args.autoplay < 0:
         return _err("--autoplay must be 0 or more turns", 2)
+    _ready_the_kernels()
     save_dir = Path(args.save_dir) if args.save_dir else default_save_dir()
     scenario = Path(args.scenario) if args.scenario else None
     seed = args.seed if args.seed is not None else secrets.randbelow(100_000)
