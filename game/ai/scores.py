@@ -35,16 +35,21 @@ def ground_power_into(n, u_alive, u_type, u_owner, u_place, u_str, t_ground, t_q
 
 
 @kernel
-def threat_into(f, enemies, power, hostile, nbr_ptr, nbr_idx, enemy, threat):
-    """Enemy ground power per place (`enemy`), and what of it could strike each place
-    next turn (`threat`): from hostile neighbours, and at half weight from one hostile
-    step further back."""
+def enemy_into(f, enemies, power, enemy):
+    """Enemy ground power per place."""
     F, P = power.shape
     enemy[:] = 0.0
     for g in range(F):
         if enemies[f, g]:
             for p in range(P):
                 enemy[p] += power[g, p]
+
+
+@kernel
+def threat_into(enemy, hostile, nbr_ptr, nbr_idx, threat):
+    """What of the enemy's ground power (`enemy_into`) could strike each place next
+    turn: from hostile neighbours, and at half weight from one hostile step further back."""
+    P = enemy.shape[0]
     near = np.zeros(P)
     for p in range(P):
         for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
@@ -249,7 +254,7 @@ STRIKE, ATTACK, MOVE = 1, 2, 4
 # What it found.
 STRUCK, ATTACKED, MOVED, NOTHING, ASK_DETERRENCE, BUDGET_SPENT = 0, 1, 2, 3, 4, 5
 # Which parts of a view are stale, as indices into its `stale` flags.
-GROUND, FORCES, OWN, NO_STRIKE, AIR_DEFENCE = 0, 1, 2, 3, 4
+GROUND, FORCES, OWN, NO_STRIKE, AIR_DEFENCE, THREAT = 0, 1, 2, 3, 4, 5
 
 
 @kernel
@@ -276,8 +281,9 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         ground_power_into(n, u_alive, u_type, u_owner, u_place, u_str, t_ground, t_quality, power)
         stale[OWN] = 0
     if stale[FORCES]:
-        threat_into(f, enemies, power, hostile, nbr_ptr, nbr_idx, enemy, threat)
+        enemy_into(f, enemies, power, enemy)
         stale[FORCES] = 0
+        stale[THREAT] = 1  # worked out when first needed: strikes and attacks do without
     if stale[AIR_DEFENCE]:
         _intercepts(f, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength, t_range,
                     air_km, intercept)
@@ -323,6 +329,9 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
             out_f[0] = chance[best]
             return ATTACKED
         only[:] = False
+    if stale[THREAT]:
+        threat_into(enemy, hostile, nbr_ptr, nbr_idx, threat)
+        stale[THREAT] = 0
     if stages & MOVE and movers.shape[0]:
         unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
                                        t_quality, power, threat, local_defence, terrain, values, staging, supply[f],

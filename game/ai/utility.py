@@ -88,7 +88,8 @@ def threat(state: GameState, f: int) -> np.ndarray:
     w = state.world
     hostile = (state.owner >= 0) & w.enemies[f, np.maximum(state.owner, 0)]
     enemy, out = np.empty(w.P), np.empty(w.P)
-    scores.threat_into(f, w.enemies, ground_power(state), hostile, w.nbr_ptr, w.nbr_idx, enemy, out)
+    scores.enemy_into(f, w.enemies, ground_power(state), enemy)
+    scores.threat_into(enemy, hostile, w.nbr_ptr, w.nbr_idx, out)
     return out
 
 
@@ -139,7 +140,7 @@ class TurnView:
                                 + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
                                 agent.boldness * pers.aggression, w.spec.rules.combat.noise])
         self.power = np.empty((w.F, w.P))
-        self.stale = np.zeros(5, dtype=np.int64)
+        self.stale = np.zeros(6, dtype=np.int64)
         # What each unit type's strength is worth for its price, to a recruiter.
         self.worth = np.array([w.t_strength[t] * w.t_quality[t] / max(w.types[t].cost, 0.5) for t in range(len(w.types))])
 

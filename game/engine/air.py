@@ -193,12 +193,16 @@ def best_placed(state: GameState, faction: int, place: int) -> int:
 
 
 @kernel
-def _strike(unit, target, draw, kind, hunt_bonus, max_share, loss_on_intercept, floor, n, u_alive, u_type, u_owner,
-            u_place, u_str, u_sorties, enemies, t_ground, t_ad, t_intercept, t_strength, t_range, t_strike, t_quality,
-            air_km, local_defence):
+def _strike(unit, target, draw, kind, air_rules, n, u_alive, u_type, u_owner, u_place, u_str, u_sorties, enemies,
+            type_figures, type_kinds, air_km, local_defence):
     """One sortie of `unit` on `target`, `kind` an index into STRIKE_KINDS and `draw`
     the uniform draw that decides whether the air defence brings it down. Returns the
-    strength the strike destroyed, or −1 if it was brought down."""
+    strength the strike destroyed, or −1 if it was brought down. `air_rules` is
+    `World.air_rules`; the type tables are `World.type_figures` and `type_kinds`."""
+    hunt_bonus, max_share, loss_on_intercept, floor = air_rules[0], air_rules[1], air_rules[2], air_rules[3]
+    t_quality, t_strength, t_range, t_intercept, t_strike = (type_figures[0], type_figures[1], type_figures[2],
+                                                             type_figures[3], type_figures[4])
+    t_ground, t_ad = type_kinds[0], type_kinds[2]
     if not _sortie(unit, target, draw, loss_on_intercept, floor, n, u_alive, u_type, u_owner, u_place, u_str,
                    u_sorties, enemies, t_ad, t_intercept, t_strength, t_range, air_km):
         return -1.0
@@ -217,11 +221,9 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     w = state.world
     faction = int(state.u_owner[unit])
     rules = w.spec.rules
-    damage = _strike(unit, target, state.rng.random(), _KIND[kind], rules.air.hunt_bonus,
-                     rules.air.max_strike_share, rules.air.drone_loss_on_intercept, rules.supply.unit_floor,
-                     state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
-                     state.u_sorties, w.enemies, w.t_ground, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
-                     w.t_strike, w.t_quality, w.air_km, state.local_defence)
+    damage = _strike(unit, target, state.rng.random(), _KIND[kind], w.air_rules, state.n_units, state.u_alive,
+                     state.u_type, state.u_owner, state.u_place, state.u_str, state.u_sorties, w.enemies,
+                     w.type_figures, w.type_kinds, w.air_km, state.local_defence)
     what = f"{w.faction_short(faction)} {w.type_names[state.u_type[unit]]}"
     fid = w.faction_ids[faction]
     if damage < 0:

@@ -66,9 +66,12 @@ class World:
         self.place_figures = np.array([self.terrain_defence, self.population], dtype=np.float64)
         self.terrain_defence, self.population = self.place_figures
         c = rules.combat
-        # The combat rules the power kernel reads, in the order it reads them (combat._power).
+        # The combat rules the power kernel reads, in the order it reads them (combat._power),
+        # and the air rules the strike kernel reads (air._strike).
         self.combat_params = np.array([c.morale_floor, c.out_of_supply, c.artillery_support, c.artillery_full_share,
                                        c.air_support], dtype=np.float64)
+        self.air_rules = np.array([rules.air.hunt_bonus, rules.air.max_strike_share, rules.air.drone_loss_on_intercept,
+                                   rules.supply.unit_floor], dtype=np.float64)
         feats = [set(p.features) for p in places]
         self.is_airbase = np.array([Feature.airbase in f for f in feats])
         self.is_port = np.array([Feature.port in f for f in feats])
