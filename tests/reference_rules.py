@@ -124,6 +124,15 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     return out
 
 
+def retreat_destination(state: GameState, faction: int, place: int) -> int | None:
+    w = state.world
+    sup = supplied(state, faction)
+    options = [n for n in w.neighbours[place] if state.owner[n] == faction]
+    if not options:
+        return None
+    return min(options, key=lambda n: (not sup[n], w.route_km[place, n], n))
+
+
 # -- the air war ----------------------------------------------------------------------------
 
 

@@ -159,6 +159,14 @@ def test_battles_match_the_rule(state, seed):
 
 @given(states())
 @EXACT
+def test_retreats_match_the_rule(state):
+    for f in range(state.world.F):
+        for p in range(state.world.P):
+            assert combat.retreat_destination(state, f, p) == ref.retreat_destination(state, f, p)
+
+
+@given(states())
+@EXACT
 def test_supply_matches_the_rule(state):
     for f in range(state.world.F):
         state.invalidate()

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .air import air_units_in_range, best_placed, fly, intercept_chance
+from .air import _best_placed, air_units_in_range, fly, intercept_chance
 from .events import Event
 from .jit import kernel, np_sum
 from .politics import civilian_harm
@@ -152,6 +152,38 @@ def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies
 
 
 @kernel
+def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied, u_ready, u_type,
+                u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies, t_ground, t_ad,
+                t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params):
+    """`battle_power` of one attack; `force` and `scratch` are room for the units at a place."""
+    k = 0
+    for j in range(ptr[origin], ptr[origin + 1]):
+        u = idx[j]
+        if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]]:
+            force[k] = u
+            k += 1
+    a = _power(force, k, f, a_supplied, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params,
+               scratch)
+    a *= 1.0 + params[4] * _cover(f, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
+                                  t_intercept, t_strength, t_range, air_km)
+    # Armed locals fight for a neutral place, and for a held one that has kept its first allegiance.
+    d = local_defence[target]
+    g = owner[target]
+    if g >= 0:
+        k = 0
+        for j in range(ptr[target], ptr[target + 1]):
+            u = idx[j]
+            if u_owner[u] == g and (t_ground[u_type[u]] or t_ad[u_type[u]]):
+                force[k] = u
+                k += 1
+        d += _power(force, k, g, d_supplied, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params,
+                    scratch)
+        d *= 1.0 + params[4] * _cover(g, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
+                                      t_intercept, t_strength, t_range, air_km)
+    return a, d * terrain[target]
+
+
+@kernel
 def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u_owner, u_place, u_str, u_sorties,
                    owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_air, t_intercept,
                    t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, a_out, d_out):
@@ -164,32 +196,40 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
     scratch = np.empty((3, max(n, 1)))
     for i in range(origins.shape[0]):
         origin, target = origins[i], targets[i]
-        k = 0
-        for j in range(ptr[origin], ptr[origin + 1]):
-            u = idx[j]
-            if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]]:
-                force[k] = u
-                k += 1
-        a = _power(force, k, f, supply[f, origin], u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion,
-                   params, scratch)
-        a *= 1.0 + params[4] * _cover(f, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
-                                      t_intercept, t_strength, t_range, air_km)
-        # Armed locals fight for a neutral place, and for a held one that has kept its first allegiance.
-        d = local_defence[target]
         g = owner[target]
-        if g >= 0:
-            k = 0
-            for j in range(ptr[target], ptr[target + 1]):
-                u = idx[j]
-                if u_owner[u] == g and (t_ground[u_type[u]] or t_ad[u_type[u]]):
-                    force[k] = u
-                    k += 1
-            d += _power(force, k, g, supply[g, target], u_type, u_str, t_quality, t_artillery, quality_bonus,
-                        cohesion, params, scratch)
-            d *= 1.0 + params[4] * _cover(g, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
-                                          t_intercept, t_strength, t_range, air_km)
-        a_out[i] = a
-        d_out[i] = d * terrain[target]
+        d_supplied = g >= 0 and supply[g, target]
+        a_out[i], d_out[i] = _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch,
+                                         supply[f, origin], d_supplied, u_ready, u_type, u_owner,
+                                         u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
+                                         t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery,
+                                         air_km, terrain, params)
+
+
+@kernel
+def _engage(f, origin, target, a_supplied, d_supplied, n, u_alive, u_ready, u_type, u_owner, u_place, u_str,
+            u_sorties, owner, local_defence, cohesion, quality_bonus, enemies, type_figures, type_kinds, air_km,
+            terrain, params):
+    """What a battle starts from: the attackers and the defenders (`attackers_at`,
+    `defenders_at`), both sides' power (`battle_power`) and each side's air unit
+    that will fly in support (`air.best_placed`, −1 for none)."""
+    t_quality, t_strength, t_range, t_intercept = type_figures[0], type_figures[1], type_figures[2], type_figures[3]
+    t_ground, t_air, t_ad, t_artillery = type_kinds[0], type_kinds[1], type_kinds[2], type_kinds[3]
+    ptr, idx = _by_place(n, u_alive, u_place, owner.shape[0])
+    flyers, batteries = _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad)
+    force = np.empty(max(n, 1), dtype=np.int64)
+    scratch = np.empty((3, max(n, 1)))
+    a, d = _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied,
+                       u_ready, u_type, u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
+                       t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain,
+                       params)
+    attackers = _fighters_at(origin, f, True, False, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad)
+    g = owner[target]
+    defenders = _fighters_at(target, g, False, True, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad)
+    a_support = _best_placed(f, target, n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_range,
+                             air_km)
+    d_support = _best_placed(g, target, n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_range,
+                             air_km) if g >= 0 else -1
+    return attackers, defenders, a, d, a_support, d_support
 
 
 def supply_table(state: GameState) -> np.ndarray:
@@ -264,14 +304,24 @@ def _take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
                    w.t_strength)
 
 
+@kernel
+def _fall_back(place, o, owner, sup, route_km, nbr_ptr, nbr_idx):
+    best = -1
+    for j in range(nbr_ptr[place], nbr_ptr[place + 1]):
+        n = nbr_idx[j]
+        if owner[n] != o:
+            continue
+        if best < 0 or (not sup[n], route_km[place, n], n) < (not sup[best], route_km[place, best], best):
+            best = n
+    return best
+
+
 def retreat_destination(state: GameState, faction: int, place: int) -> int | None:
-    """Where beaten defenders fall back: the held neighbour that is best supplied and nearest."""
+    """Where beaten defenders fall back: the held neighbour that is best supplied and
+    nearest (the first in place order if several are as good)."""
     w = state.world
-    sup = supplied(state, faction)
-    options = [n for n in w.neighbours[place] if state.owner[n] == faction]
-    if not options:
-        return None
-    return min(options, key=lambda n: (not sup[n], w.route_km[place, n], n))
+    dest = _fall_back(place, faction, state.owner, supplied(state, faction), w.route_km, w.nbr_ptr, w.nbr_idx)
+    return None if dest < 0 else dest
 
 
 def capture(state: GameState, faction: int, place: int) -> float:
@@ -328,15 +378,18 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     w = state.world
     rules = w.spec.rules.combat
     name, fshort = w.place_name(target), w.faction_short(faction)
-    atk = attackers_at(state, faction, origin)
     owner = int(state.owner[target])
-    dfd = defenders_at(state, target) if owner >= 0 else np.zeros(0, dtype=np.int64)
-    a_power, d_power = battle_power(state, faction, origin, target)
-    # Spend one sortie of air support on each side that had it counted.
-    for side in (faction, owner) if owner >= 0 else (faction,):
-        unit = best_placed(state, side, target)
-        if unit >= 0:
-            fly(state, unit, target)
+    atk, dfd, a_power, d_power, a_support, d_support = _engage(
+        faction, origin, target, supplied(state, faction)[origin], owner >= 0 and supplied(state, owner)[target],
+        state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
+        state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
+        w.type_figures, w.type_kinds, w.air_km, w.terrain_defence, w.combat_params)
+    # Spend one sortie of air support on each side that had it counted (the defenders'
+    # choice of squadron does not depend on how the attackers' sortie went).
+    if a_support >= 0:
+        fly(state, a_support, target)
+    if d_support >= 0:
+        fly(state, d_support, target)
     state.u_ready[atk] = False
     if d_power <= 0:
         capture(state, faction, target)

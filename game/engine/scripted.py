@@ -175,13 +175,14 @@ def apply_effects(state: GameState, effects, source: str) -> list[Event]:
 def events_phase(state: GameState) -> list[Event]:
     w = state.world
     turn = state.turn
+    fired = state.fired
     out: list[Event] = []
-    for i, ev in enumerate(w.events):
-        if i in state.fired and not ev.repeat:
-            continue
+    for i, (lo, hi) in enumerate(w.event_turns):
         # A turn spans several days; an event whose window touches any of them may fire.
-        lo, hi = w.event_turns[i]
         if turn < lo or turn > hi:
+            continue
+        ev = w.events[i]
+        if i in fired and not ev.repeat:
             continue
         if not holds(state, ev.when):
             continue
