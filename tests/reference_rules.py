@@ -338,6 +338,42 @@ def package_open(state: GameState, k: int) -> bool:
     )
 
 
+# -- scenario conditions -----------------------------------------------------------------------------
+
+
+def holds(state: GameState, cond) -> bool:
+    from game.engine.scripted import faction_stat
+    from game.scenario import model as m
+
+    w = state.world
+    if cond is None:
+        return True
+    if isinstance(cond, m.OwnsCond):
+        who = w.fidx[cond.faction] if cond.faction else -1
+        return bool(state.owner[w.pidx[cond.place]] == who)
+    if isinstance(cond, m.TurnCond):
+        return state.turn >= cond.turn
+    if isinstance(cond, m.FlagCond):
+        return cond.flag in state.flags
+    if isinstance(cond, m.CommitmentCond):
+        return bool(state.commitment[w.bidx[cond.backer]] >= cond.value)
+    if isinstance(cond, m.StatCond):
+        value = faction_stat(state, w.fidx[cond.faction], cond.stat)
+        return value < cond.value if cond.test == "stat_below" else value > cond.value
+    if isinstance(cond, m.NearCond):
+        f = w.fidx[cond.faction]
+        hostile = state.owner >= 0
+        hostile[hostile] = w.enemies[f, state.owner[hostile]]
+        return bool(np.any(hostile & (w.road_km[w.pidx[cond.place]] <= cond.km)))
+    if isinstance(cond, m.AllCond):
+        return all(holds(state, c) for c in cond.of)
+    if isinstance(cond, m.AnyCond):
+        return any(holds(state, c) for c in cond.of)
+    if isinstance(cond, m.NotCond):
+        return not holds(state, cond.of)
+    raise TypeError(f"unknown condition {cond!r}")
+
+
 # -- money ---------------------------------------------------------------------------------------
 
 

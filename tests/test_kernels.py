@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import reference_rules as ref
 from engine_helpers import MINI, fixture_world, load_world, random_actions, shipped_path
 from game.engine import new_game
-from game.engine import air, backers, combat, economy, rules, state as state_module, supply, turn
+from game.engine import air, backers, combat, economy, rules, scripted, state as state_module, supply, turn
 from game.engine.jit import np_sum
 from game.engine.world import shortest_paths
 
@@ -278,6 +278,29 @@ def test_a_new_turn_readies_the_units_as_the_rule_does(state):
         slow.u_ready[:n][mine] = True
         slow.u_sorties[:n][mine] = w.t_sorties[slow.u_type[:n][mine]]
         assert _same_state(fast, slow) == []
+
+
+def _conditions(cond):
+    """A condition and every condition inside it."""
+    if cond is not None:
+        yield cond
+        inner = getattr(cond, "of", None)
+        for c in inner if isinstance(inner, list) else [inner] if inner is not None else []:
+            yield from _conditions(c)
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_scenario_conditions_read_the_state_as_the_rule_does(state, seed):
+    w = state.world
+    rng = np.random.default_rng(seed)
+    conds = [c for ev in w.events for c in _conditions(ev.when)]
+    conds += [c for b in w.backers for line in b.red_lines for c in _conditions(line.when)]
+    # Raise some of the flags the conditions test, and move some backers' commitment.
+    state.flags |= {c.flag for c in conds if getattr(c, "test", "") == "flag" and rng.random() < 0.5}
+    state.commitment[:] = rng.uniform(0, 100, w.B)
+    for cond in conds:
+        assert scripted.holds(state, cond) == ref.holds(state, cond), cond
 
 
 @pytest.mark.parametrize("name", sorted(WORLDS))

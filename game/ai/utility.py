@@ -476,7 +476,7 @@ class UtilityAgent:
             if pk.client_cost > 0.5 * state.treasury[f]:
                 continue
             score = pers.foreign_help * (1.0 + len(pk.units)) - pk.client_cost / 20.0
-            kind = pk.kind.value
+            kind = w.pk_kind[k]
             if kind == "air_defence" and self._enemy_air(state, view):
                 score += 2.0
             if kind in ("drones", "jets"):

@@ -183,17 +183,18 @@ def backers_phase(state: GameState) -> list[Event]:
     rules = w.spec.rules.backers
     out: list[Event] = []
     danger = [in_danger(state, f) for f in range(w.F)]
+    floor = rules.pressure_legitimacy
     for b, backer in enumerate(w.backers):
-        client = int(w.backer_client[b])
+        client = w.client_of[b]
         c = float(state.commitment[b])
         if danger[client]:
             c += rules.danger_gain * backer.responsiveness
         c -= rules.decay
-        floor = rules.pressure_legitimacy
         standing = float(state.legitimacy[client])
         if standing < floor:  # a discredited client is costly to stand by
             c -= (floor - standing) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity
-        state.commitment[b] = min(100.0, max(0.0, c))
+        c = min(100.0, max(0.0, c))
+        state.commitment[b] = c
         for r, line in enumerate(backer.red_lines):
             if (b, r) not in state.redlines_fired and holds(state, line.when):
                 state.redlines_fired.add((b, r))
@@ -204,7 +205,9 @@ def backers_phase(state: GameState) -> list[Event]:
         state.budget[b] += backer.budget_per_turn
         # Send at most one package of its own accord per turn, likelier the more committed.
         ks = w.packages_of_backer[b]
-        open_ = ks[packages_open(state, ks)].tolist() if len(ks) else []
+        if not len(ks) or state.budget[b] < w.cheapest[b] or state.commitment[b] < w.least_commitment[b]:
+            continue  # none it could send
+        open_ = ks[packages_open(state, ks)].tolist()
         if open_:
             k = open_[int(state.rng.integers(len(open_)))]
             pk = w.packages[k].spec

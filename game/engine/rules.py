@@ -460,8 +460,8 @@ def recruit_towns(state: GameState, faction: int) -> np.ndarray:
 def affordable_types(state: GameState, faction: int) -> list[int]:
     """The unit types the faction can raise and afford, in money and men."""
     w = state.world
-    return [t for t in w.recruits[faction]
-            if state.treasury[faction] >= w.types[t].cost and state.manpower[faction] >= w.types[t].manpower]
+    money, men = float(state.treasury[faction]), float(state.manpower[faction])
+    return [t for t in w.recruits[faction] if money >= w.t_cost[t] and men >= w.t_manpower[t]]
 
 
 def recruit_options(state: GameState, faction: int) -> tuple[list[int], list[int]]:

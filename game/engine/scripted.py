@@ -26,32 +26,65 @@ def faction_stat(state: GameState, faction: int, stat: str) -> float:
 
 
 def holds(state: GameState, cond) -> bool:
-    w = state.world
+    """Whether a scenario condition holds in this state."""
     if cond is None:
         return True
+    tests = state.world.condition_tests
+    known = tests.get(id(cond))
+    if known is None or known[0] is not cond:
+        known = tests[id(cond)] = (cond, _test(state.world, cond))
+    return bool(known[1](state))
+
+
+def _test(w, cond):
+    """The condition as a function of the state, with its ids looked up once: the
+    statement of what each kind of condition means."""
+    if cond is None:
+        return lambda s: True
     if isinstance(cond, m.OwnsCond):
-        who = w.fidx[cond.faction] if cond.faction else -1
-        return bool(state.owner[w.pidx[cond.place]] == who)
+        place, who = w.pidx[cond.place], (w.fidx[cond.faction] if cond.faction else -1)
+        return lambda s: s.owner[place] == who
     if isinstance(cond, m.TurnCond):
-        return state.turn >= cond.turn
+        turn = cond.turn
+        return lambda s: s.turn >= turn
     if isinstance(cond, m.FlagCond):
-        return cond.flag in state.flags
+        flag = cond.flag
+        return lambda s: flag in s.flags
     if isinstance(cond, m.CommitmentCond):
-        return bool(state.commitment[w.bidx[cond.backer]] >= cond.value)
+        b, value = w.bidx[cond.backer], cond.value
+        return lambda s: s.commitment[b] >= value
     if isinstance(cond, m.StatCond):
-        value = faction_stat(state, w.fidx[cond.faction], cond.stat)
-        return value < cond.value if cond.test == "stat_below" else value > cond.value
+        f, stat, value = w.fidx[cond.faction], cond.stat, cond.value
+        if cond.test == "stat_below":
+            return lambda s: faction_stat(s, f, stat) < value
+        return lambda s: faction_stat(s, f, stat) > value
     if isinstance(cond, m.NearCond):
         f = w.fidx[cond.faction]
-        hostile = state.owner >= 0
-        hostile[hostile] = w.enemies[f, state.owner[hostile]]
-        return bool(np.any(hostile & (w.road_km[w.pidx[cond.place]] <= cond.km)))
-    if isinstance(cond, m.AllCond):
-        return all(holds(state, c) for c in cond.of)
-    if isinstance(cond, m.AnyCond):
-        return any(holds(state, c) for c in cond.of)
+        near = np.flatnonzero(w.road_km[w.pidx[cond.place]] <= cond.km)
+
+        def enemy_near(s) -> bool:
+            owners = s.owner[near]
+            return bool(np.any((owners >= 0) & w.enemies[f, np.maximum(owners, 0)]))
+        return enemy_near
+    if isinstance(cond, (m.AllCond, m.AnyCond)):
+        parts = [_test(w, c) for c in cond.of]
+        if isinstance(cond, m.AllCond):
+            def all_of(s) -> bool:
+                for part in parts:
+                    if not part(s):
+                        return False
+                return True
+            return all_of
+
+        def any_of(s) -> bool:
+            for part in parts:
+                if part(s):
+                    return True
+            return False
+        return any_of
     if isinstance(cond, m.NotCond):
-        return not holds(state, cond.of)
+        part = _test(w, cond.of)
+        return lambda s: not part(s)
     raise TypeError(f"unknown condition {cond!r}")
 
 

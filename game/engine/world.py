@@ -143,6 +143,8 @@ class World:
                                     [t.category == UnitCategory.drone for t in types]], dtype=bool)
         self.t_ground, self.t_air, self.t_ad, self.t_artillery, self.t_drone = self.type_kinds
         self.t_sorties = np.array([t.sorties for t in types], dtype=np.int64)
+        self.t_cost = [t.cost for t in types]
+        self.t_manpower = [t.manpower for t in types]
         self.t_upkeep = np.array([t.upkeep for t in types])
         self.recruits = [[self.tidx[t] for t in f.recruits] for f in self.factions]
 
@@ -164,6 +166,13 @@ class World:
         self.packages_of_client = [np.array([k for k, p in enumerate(self.packages) if self.backer_client[p.backer] == f],
                                             dtype=np.int64) for f in range(self.F)]
         pks = [p.spec for p in self.packages]
+        self.client_of = self.backer_client.tolist()
+        self.pk_kind = [pk.kind.value for pk in pks]
+        # What the cheapest of a backer's packages costs and the least commitment any
+        # needs: below either, it has nothing it could send.
+        self.cheapest = [min((pks[k].cost for k in ks), default=0.0) for ks in self.packages_of_backer]
+        self.least_commitment = [min((pks[k].min_commitment for k in ks), default=0.0)
+                                 for ks in self.packages_of_backer]
         self.pk_backer = np.array([p.backer for p in self.packages], dtype=np.int64)
         self.pk_cap = np.array([pk.cap for pk in pks], dtype=np.int64)
         self.pk_min_commitment = np.array([pk.min_commitment for pk in pks], dtype=np.float64)
@@ -185,6 +194,9 @@ class World:
         self.bank_places = np.flatnonzero(self.is_bank)
         self.oil_shares = [f.income.oil_share for f in self.factions]
         self.victory_places = [[[self.pidx[p] for p in v.places] for v in f.victory] for f in self.factions]
+        # Each scenario condition as a function of the state, built when first tested
+        # (`scripted.holds`), by the id of the condition.
+        self.condition_tests: dict[int, tuple] = {}
         # What the backers' red lines read, so that whoever weighs them knows when to weigh
         # again, and the places whose taking could set each off.
         self.red_lines_read = frozenset().union(*(reads(line.when) for b in self.backers for line in b.red_lines))
