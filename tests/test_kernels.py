@@ -10,6 +10,9 @@ Runs are derandomized, so every run tries the same examples and a failure reprod
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -17,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reference_rules as ref
-from engine_helpers import MINI, fixture_world, load_world, random_actions, shipped_path
+from engine_helpers import MINI, ROOT, fixture_world, load_world, random_actions, shipped_path
 from game.engine import new_game
 from game.engine import air, backers, combat, economy, rules, scripted, state as state_module, supply, turn
 from game.engine.jit import np_sum
@@ -314,3 +317,21 @@ def test_event_windows_in_turns_match_the_dates(name):
             last = w.date_of(t + 1) - dt.timedelta(days=1)
             touches = not ((ev.date_from and last < ev.date_from) or (ev.date_to and first > ev.date_to))
             assert (lo <= t <= hi) == touches, (ev.name, t)
+
+
+def test_kernels_stay_within_their_arrays(tmp_path):
+    """Compiled code does not check its indices: a kernel that wrote past the end of an
+    array would corrupt memory silently. Compiled again with bounds checks (in a fresh
+    process and cache), whole games of every agent must play without an IndexError."""
+    code = ("from game.ai.runner import run_game, warm_up\n"
+            "from game.engine import World\n"
+            "from game.scenario import load_scenario\n"
+            "for name in ('tests/data/mini.yaml', 'scenarios/tripoli_2019.yaml', 'scenarios/dignity_2014.yaml'):\n"
+            "    loaded = load_scenario(name)\n"
+            "    world = World(loaded.spec, loaded.sha256)\n"
+            "    warm_up(world)\n"
+            "    for level in ('normal', 'easy', 'random'):\n"
+            "        run_game(world, 11, {f: level for f in world.faction_ids})\n")
+    env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..engine.air import _intercepts
-from ..engine.combat import _battle_powers, _by_place
+from ..engine.combat import _air_units_into, _battle_powers_with, _by_place_into
 from ..engine.jit import kernel, np_sum
 from ..engine.rules import _attack_pairs, _strike_reach
 
@@ -264,7 +264,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
            terrain, population, combat_params, nbr_ptr, nbr_idx,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
-           out_i, out_f):
+           found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
     best move, among the `stages` asked for, bringing the view's stale parts up to date
     first. Returns what it found (STRUCK, ATTACKED, MOVED or NOTHING) with the order in
@@ -273,7 +273,9 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 
     `stale` flags the parts of the view to work out again; `only` masks the places whose
     attacks are in question (cleared once none is worth launching); `deterrence` holds
-    each target's red-line cost, NaN where not yet weighed."""
+    each target's red-line cost, NaN where not yet weighed; `found_units` to `scratch`
+    hold the units by place and the air units once worked out, and room for a place's
+    units (see `plan`)."""
     if stale[GROUND]:
         fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near, border, staging)
         stale[GROUND] = 0
@@ -289,9 +291,9 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
                     air_km, intercept)
         stale[AIR_DEFENCE] = 0
     if stages & STRIKE and not stale[NO_STRIKE]:
-        flyers, strikes = _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_sorties, owner,
+        own_flyers, strikes = _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_sorties, owner,
                                         enemies, t_air, t_strike, t_ground, t_ad, t_range, air_km)
-        unit, place, kind, score = best_strike(flyers, strikes, enemy, front_near, intercept, values, strike_cost)
+        unit, place, kind, score = best_strike(own_flyers, strikes, enemy, front_near, intercept, values, strike_cost)
         if unit >= 0:
             out_i[0], out_i[1], out_i[2] = unit, place, kind
             out_f[0] = score
@@ -303,10 +305,18 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         k = origins.shape[0]
         a_power = np.empty(k)
         d_power = np.empty(k)
-        ptr, idx = _by_place(n, u_alive, u_place, owner.shape[0])
-        _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u_owner, u_place, u_str, u_sorties, owner,
-                       local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_air, t_intercept,
-                       t_strength, t_range, t_quality, t_artillery, air_km, terrain, combat_params, a_power, d_power)
+        if not found_units[0]:
+            # Units by place and the air units, for every attack weighed in this plan:
+            # moves do not change them for the attack's purposes (a unit that moved is
+            # no longer ready, and air units do not move).
+            _by_place_into(n, u_alive, u_place, ptr, idx)
+            found_units[1], found_units[2] = _air_units_into(n, u_alive, u_type, u_owner, u_place, u_sorties, owner,
+                                                             t_air, t_ad, flyers, batteries)
+            found_units[0] = 1
+        _battle_powers_with(f, origins, targets, ptr, idx, flyers[:found_units[1]], batteries[:found_units[2]], force,
+                            scratch, u_ready, u_type, u_owner, u_place, u_str, owner, local_defence, cohesion,
+                            quality_bonus, supply, enemies, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
+                            t_artillery, air_km, terrain, combat_params, a_power, d_power)
         chance = np.empty(k)
         gain = np.empty(k)
         attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
@@ -370,6 +380,14 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     ready = u_ready.copy()
     place = u_place.copy()
     only = marks[ONLY]
+    room = max(n, 1)
+    found_units = np.zeros(3, dtype=np.int64)
+    ptr = np.empty(owner.shape[0] + 1, dtype=np.int64)
+    idx = np.empty(room, dtype=np.int64)
+    flyers = np.empty(room, dtype=np.int64)
+    batteries = np.empty(room, dtype=np.int64)
+    force = np.empty(room, dtype=np.int64)
+    scratch = np.empty((3, room))
     k = 0
     while True:
         found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
@@ -380,7 +398,8 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
-                       figures[INTERCEPT], out_i[k], out_f[k:k + 1])
+                       figures[INTERCEPT], found_units, ptr, idx, flyers, batteries, force, scratch, out_i[k],
+                       out_f[k:k + 1])
         if found != MOVED:
             return k, found
         unit, to = out_i[k, 0], out_i[k, 1]

@@ -68,21 +68,29 @@ def defenders_at(state: GameState, place: int) -> np.ndarray:
 
 
 @kernel
-def _by_place(n, u_alive, u_place, P):
+def _by_place_into(n, u_alive, u_place, ptr, idx):
     """Living units grouped by place, in unit order within a place: those at p are
-    idx[ptr[p]:ptr[p + 1]]."""
-    ptr = np.zeros(P + 1, dtype=np.int64)
+    idx[ptr[p]:ptr[p + 1]]. `ptr` has a place more than the map, `idx` room for n."""
+    P = ptr.shape[0] - 1
+    ptr[:] = 0
     for u in range(n):
         if u_alive[u]:
             ptr[u_place[u] + 1] += 1
     for p in range(P):
         ptr[p + 1] += ptr[p]
-    idx = np.empty(ptr[P], dtype=np.int64)
     fill = ptr[:P].copy()
     for u in range(n):
         if u_alive[u]:
             idx[fill[u_place[u]]] = u
             fill[u_place[u]] += 1
+
+
+@kernel
+def _by_place(n, u_alive, u_place, P):
+    """`_by_place_into`, in arrays of its own."""
+    ptr = np.empty(P + 1, dtype=np.int64)
+    idx = np.empty(max(n, 1), dtype=np.int64)
+    _by_place_into(n, u_alive, u_place, ptr, idx)
     return ptr, idx
 
 
@@ -113,11 +121,10 @@ def _power(units, k, faction, in_supply, u_type, u_str, t_quality, t_artillery, 
 
 
 @kernel
-def _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad):
+def _air_units_into(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad, flyers, batteries):
     """Those that can lend air cover (air units with a sortie left, at a base their side
-    holds) and those that can deny it (air-defence batteries), each in unit order."""
-    flyers = np.empty(max(n, 1), dtype=np.int64)
-    batteries = np.empty(max(n, 1), dtype=np.int64)
+    holds) and those that can deny it (air-defence batteries), each in unit order, into
+    `flyers` and `batteries` (room for n each); returns how many of each."""
     nf = nb = 0
     for u in range(n):
         if not u_alive[u]:
@@ -129,6 +136,15 @@ def _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_
         if t_ad[t]:
             batteries[nb] = u
             nb += 1
+    return nf, nb
+
+
+@kernel
+def _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad):
+    """`_air_units_into`, in arrays of their own."""
+    flyers = np.empty(max(n, 1), dtype=np.int64)
+    batteries = np.empty(max(n, 1), dtype=np.int64)
+    nf, nb = _air_units_into(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad, flyers, batteries)
     return flyers[:nf], batteries[:nb]
 
 
@@ -194,6 +210,18 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
     flyers, batteries = _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad)
     force = np.empty(max(n, 1), dtype=np.int64)
     scratch = np.empty((3, max(n, 1)))
+    _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, u_ready, u_type, u_owner,
+                        u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad,
+                        t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, a_out, d_out)
+
+
+@kernel
+def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, u_ready, u_type, u_owner,
+                        u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad,
+                        t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, a_out,
+                        d_out):
+    """`_battle_powers` given what it works out first: the units by place, the air
+    units (`_air_units`), and room for a place's units (`force`, `scratch`)."""
     for i in range(origins.shape[0]):
         origin, target = origins[i], targets[i]
         g = owner[target]
