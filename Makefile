@@ -41,7 +41,7 @@ sim: $(STAMP)
 	$(BIN)/sandtable compile
 	$(BIN)/sandtable simulate scenarios/tripoli_2019.yaml --games 200 --ai gna=normal --ai lna=normal
 
-# The runs behind scenarios/CALIBRATION.md (about 50 minutes on two cores).
+# The runs behind scenarios/CALIBRATION.md (about 5 minutes on two cores).
 calibrate: $(STAMP)
 	$(BIN)/sandtable compile
 	SANDTABLE=$(BIN)/sandtable scripts/calibrate.sh out/calibration

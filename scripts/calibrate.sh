@@ -3,7 +3,7 @@
 # scenario, one run without each backer, sweeps over Turkey's support, a
 # hard-against-hard run, then a comparison table. Every run
 # is seeded, so the figures come out the same on any machine; only the time it takes
-# differs (about 50 minutes on two cores at the default sizes).
+# differs (about 5 minutes on two cores at the default sizes).
 #
 #   scripts/calibrate.sh [OUT]          (or: make calibrate)
 #   GAMES=400 CF_GAMES=200 MINOR_GAMES=60 SWEEP_GAMES=60 HARD_GAMES=40 JOBS=2

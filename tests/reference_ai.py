@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game.ai.utility import UtilityAgent as GameAgent
 from game.engine import (
     Attack,
     BuyAllegiance,
@@ -29,7 +30,6 @@ from game.engine.backers import red_lines_crossed
 from game.engine.combat import attackers_at
 from game.engine.economy import oil_revenue, revenue_share, upkeep
 from game.engine.supply import supplied
-from game.scenario import model as m
 from reference_rules import win_chance
 
 
@@ -135,17 +135,6 @@ class UtilityAgent:
                 return choice
         return self._end("nothing worth doing")
 
-    def _goal_weights(self, state: GameState, f: int) -> np.ndarray:
-        w = state.world
-        weights = np.ones(w.P)
-        for v in w.factions[f].victory:
-            for pid in v.places:
-                p = w.pidx[pid]
-                weights[p] = self.focus
-                for n in w.neighbours[p]:
-                    weights[n] = max(weights[n], (1.0 + self.focus) / 2.0)
-        return weights
-
     def _end(self, why: str):
         self.why = f"end turn: {why}"
         return EndTurn()
@@ -169,50 +158,10 @@ class UtilityAgent:
             threat[p] = sum(enemy[n] + 0.5 * near[n] for n in w.neighbours[p] if hostile[n])
         return threat
 
-    def _choose(self, state: GameState, options) -> ChooseOption:
-        w = state.world
-        f = state.active
-        pers = w.factions[f].personality
-        best, best_score = options[0], -np.inf
-        for opt in options:
-            event = w.events[w.eidx[opt.event]]
-            effects = event.choice.options[opt.option].effects
-            score = sum(self._effect_score(state, f, e, pers) for e in effects)
-            if score > best_score:
-                best, best_score = opt, score
-        label = w.events[w.eidx[best.event]].choice.options[best.option].label
-        self.why = f"answer '{label}': weighs the effects at {best_score:+.1f}"
-        return best
-
-    def _effect_score(self, state: GameState, f: int, e, pers) -> float:
-        w = state.world
-        mine = lambda fid: fid is not None and w.fidx.get(fid) == f  # noqa: E731
-        if isinstance(e, m.StatEffect):
-            sign = 1.0 if mine(e.faction) else -0.5
-            scale = {"treasury": 0.05 * pers.economy, "manpower": 0.001, "legitimacy": 0.3 * pers.legitimacy,
-                     "cohesion": 0.3}[e.effect]
-            return sign * scale * e.delta
-        if isinstance(e, (m.CommitmentEffect,)):
-            client = w.fidx[w.backers[w.bidx[e.backer]].supports]
-            return (0.2 if client == f else -0.2) * e.delta * pers.foreign_help
-        if isinstance(e, m.UnlockEffect):
-            client = w.fidx[w.backers[w.bidx[e.backer]].supports]
-            return (3.0 if client == f else -3.0) * pers.foreign_help
-        if isinstance(e, m.SetOwnerEffect):
-            value = float(place_values(state)[w.pidx[e.place]])
-            return value if mine(e.faction) else -value
-        if isinstance(e, m.TruceEffect):
-            # A truce helps whoever is losing ground.
-            vp = [int(w.vp[state.owner == i].sum()) for i in range(w.F)]
-            behind = vp[f] < max(v for i, v in enumerate(vp) if i != f) if w.F > 1 else False
-            return (2.0 if behind else -2.0) * pers.caution * min(e.turns, 4) / 4
-        if isinstance(e, m.BlockadeEffect):
-            return 2.0 * pers.economy - 2.0 * pers.legitimacy if mine(e.faction) and e.on else 0.0
-        if isinstance(e, m.SpawnEffect):
-            return 2.0 * e.count if mine(e.faction) else -2.0 * e.count
-        if isinstance(e, m.DefectEffect):
-            return 3.0 if mine(e.to) else (-3.0 if mine(e.faction) else 0.0)
-        return 0.0
+    # What the game's agent does the same way, not by a kernel or a kept view, is its own.
+    _goal_weights = GameAgent._goal_weights
+    _choose = GameAgent._choose
+    _effect_score = GameAgent._effect_score
 
     # -- orders -------------------------------------------------------------------------
     def _strike(self, state, f, options, pers, values, power, hostile, threat):

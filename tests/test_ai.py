@@ -11,7 +11,8 @@ from game.engine import Attack, EndTurn, World, apply, new_game, why_illegal
 from game.engine.persist import state_hash
 from game.ai.runner import AGENTS, make_agents, play_out
 from game.ai.search import SearchAgent
-from game.ai.utility import HOLD_MARGIN, UtilityAgent, ground_power
+from game.ai.scores import HOLD_MARGIN
+from game.ai.utility import UtilityAgent, ground_power
 from game.ai.utility import threat as place_threat
 from game.scenario import load_scenario
 

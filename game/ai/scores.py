@@ -8,12 +8,10 @@ in the same order, so that both pick the same order bit for bit.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..engine.air import _intercepts
-from ..engine.combat import _air_units_into, _battle_powers_with, _by_place_into
+from ..engine.combat import _air_units_into, _battle_powers_with, _by_place_into, odds
 from ..engine.jit import kernel, np_sum
 from ..engine.rules import _attack_pairs, _strike_reach
 
@@ -119,17 +117,6 @@ def best_strike(flyers, reach, enemy, front_near, intercept, values, strike_cost
                 if score > best:
                     best_u, best_p, best_k, best = flyers[i], p, kind, score
     return best_u, best_p, best_k, best
-
-
-@kernel
-def odds(a, d, noise):
-    """`combat.odds`: the chance the battle's random factor lifts a / d past 1."""
-    if a <= 0:
-        return 0.0
-    if d <= 0:
-        return 1.0
-    z = math.log(a / d) / max(noise, 1e-6)
-    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
 @kernel

@@ -35,10 +35,8 @@ from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.rules import affordable_types, move_options, open_requests, politics_options, recruit_towns
-from ..engine.supply import supplied
 from ..scenario import model as m
 from . import scores
-from .scores import HOLD_MARGIN  # noqa: F401  (part of this module's interface)
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,7 @@ def battle_power(state: GameState, faction: int, origin: int, target: int) -> tu
     return float(a[0]), float(d[0])
 
 
+@kernel
 def odds(a: float, d: float, noise: float) -> float:
     """Chance an attack of power a takes a place defended with power d: the chance the
     battle's log-normal random factor lifts their ratio past 1."""

@@ -416,15 +416,8 @@ def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, ow
     for u in range(n):
         if u_alive[u] and u_ready[u] and u_owner[u] == f and u_backer[u] < 0 and t_ground[u_type[u]]:
             ready[u_place[u]] = only[u_place[u]]
-    count = 0
-    for p in range(P):
-        if owner[p] == f and ready[p]:
-            for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
-                o = owner[nbr_idx[j]]
-                if o < 0 or enemies[f, o]:
-                    count += 1
-    origins = np.empty(count, dtype=np.int64)
-    targets = np.empty(count, dtype=np.int64)
+    origins = np.empty(nbr_idx.shape[0], dtype=np.int64)
+    targets = np.empty(nbr_idx.shape[0], dtype=np.int64)
     i = 0
     for p in range(P):
         if owner[p] == f and ready[p]:
@@ -434,7 +427,7 @@ def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, ow
                     origins[i] = p
                     targets[i] = nbr_idx[j]
                     i += 1
-    return origins, targets
+    return origins[:i], targets[:i]
 
 
 def attack_options(state: GameState, faction: int, only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
