@@ -51,6 +51,7 @@ validate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/sandtable schema -o scenarios/scenario.schema.json
+	$(BIN)/sandtable schema --targets -o scenarios/targets.schema.json
 	$(BIN)/sandtable schema --reference -o scenarios/README.md
 
 clean:

@@ -20,9 +20,22 @@ class UserError(Exception):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .scenario.targets import is_targets_file, load_targets, scenario_of
+
     status = 0
     for name in args.files:
         try:
+            if is_targets_file(name):
+                # A targets file is checked against the scenario it sits beside.
+                scenario = scenario_of(name)
+                if not scenario.is_file():
+                    print(f"{name}: its scenario {scenario} does not exist (a targets file sits beside the "
+                          "scenario it is for)", file=sys.stderr)
+                    status = 1
+                    continue
+                targets = load_targets(name, load_scenario(scenario).spec)
+                print(f"ok {targets.targets.scenario} targets ({len(targets.checkpoints)} checkpoints)")
+                continue
             loaded = load_scenario(name)
         except ScenarioError as exc:
             print(exc.render(), file=sys.stdout)
@@ -35,9 +48,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .scenario.schema import reference_markdown, schema_text
+    from .scenario.schema import reference_markdown, schema_text, targets_schema_text
 
-    text = reference_markdown() if args.reference else schema_text()
+    text = reference_markdown() if args.reference else targets_schema_text() if args.targets else schema_text()
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -73,13 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p = sub.add_parser("validate", help="check scenario files (and targets files) and report every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="write the scenario JSON Schema (or the format reference)")
     p.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
     p.add_argument("--reference", action="store_true", help="write the Markdown format reference instead")
+    p.add_argument("--targets", action="store_true", help="write the JSON Schema of targets files instead")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("compile", help="compile the engine's and the AI's kernels for this machine",

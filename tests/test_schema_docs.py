@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import MINI, SCENARIOS, mini_text
-from game.scenario.schema import json_schema, reference_markdown, schema_text
+from game.scenario.schema import json_schema, reference_markdown, schema_text, targets_schema_text
 from game.scenario.yamlio import load_document
 
 STALE = "is out of date with game/scenario/model.py; run `make schema` and commit the result"
@@ -21,6 +21,21 @@ def test_shipped_schema_is_current():
 def test_shipped_reference_is_current():
     shipped = (SCENARIOS / "README.md").read_text(encoding="utf-8")
     assert shipped == reference_markdown(), f"scenarios/README.md {STALE}"
+
+
+def test_shipped_targets_schema_is_current():
+    shipped = (SCENARIOS / "targets.schema.json").read_text(encoding="utf-8")
+    assert shipped == targets_schema_text(), f"scenarios/targets.schema.json {STALE}"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.targets.yaml")), ids=lambda p: p.name)
+def test_targets_schema_accepts_shipped_targets(path):
+    import jsonschema
+
+    data = _jsonable(yaml.safe_load(path.read_text(encoding="utf-8")))
+    errors = list(jsonschema.Draft202012Validator(json.loads(targets_schema_text())).iter_errors(data))
+    assert not errors, [e.message for e in errors]
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=targets.schema.json"
 
 
 def test_schema_text_is_deterministic_json():
@@ -106,7 +121,7 @@ def test_schema_rejects_what_the_loader_rejects(old, new):
     assert list(validator.iter_errors(data)), f"the schema accepted {new!r}"
 
 
-SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+SHIPPED = sorted(p for p in SCENARIOS.glob("*.yaml") if not p.name.endswith(".targets.yaml"))
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])

@@ -21,6 +21,7 @@ from ..atomic import write_text_atomic
 from ..engine import EndTurn, IllegalAction, World, apply, legal_actions, new_game
 from ..engine.persist import SaveError, load_game, save_game, state_hash
 from ..scenario import LoadedScenario, load_scenario
+from ..scenario.targets import is_targets_file
 from .paths import DEFAULT_SCENARIO, SCENARIO_DIR
 
 MAX_AI_ORDERS = 400  # an agent that gives more in one turn is ended (a guard against a looping AI)
@@ -320,6 +321,8 @@ def _find_scenario(path: Path, side: dict, explicit, scenario_dir: Path) -> Path
     if isinstance(noted, str) and Path(noted).is_file() and side.get("scenario") == sid:
         return Path(noted)
     for p in sorted(Path(scenario_dir).glob("*.y*ml")):
+        if is_targets_file(p):
+            continue
         try:
             loaded = load_scenario(p)
         except Exception:

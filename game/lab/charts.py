@@ -194,6 +194,38 @@ def band_chart(series: dict[str, np.ndarray], colours: dict[str, str], labels: d
     return fig
 
 
+def checkpoint_chart(series: dict[str, np.ndarray], colours: dict[str, str], labels: dict[str, str],
+                     bands: dict[str, list[tuple[int, int | None, int | None, str]]], shares: list[tuple[int, str, float]],
+                     title: str, start: dt.date, days_per_turn: int, running: np.ndarray | None = None) -> Figure:
+    """Places held by turn (as `band_chart`) with the record's bands drawn over it: at
+    each checkpoint, a bar in the side's colour from the fewest to the most places the
+    record allows, and along the top the share of games inside that checkpoint."""
+    fig = band_chart(series, colours, labels, "places held", title, start, days_per_turn, running,
+                     "bars: the record's band at each checkpoint; figures along the top: share of games inside it")
+    ax = fig.axes[0]
+    lo_y, hi_y = ax.get_ylim()
+    n = max(1, len(bands))
+    for k, (side, marks) in enumerate(bands.items()):
+        shift = (k - (n - 1) / 2) * 0.45  # sides' bars at one date stand apart
+        for turn, lo, hi, _cp in marks:
+            bottom = lo if lo is not None else 0
+            top = hi if hi is not None else hi_y
+            ax.plot([turn + shift] * 2, [bottom, top], color=colours[side], linewidth=5, alpha=0.55,
+                    solid_capstyle="butt", zorder=4)
+            for end, given in ((bottom, lo), (top, hi)):
+                if given is not None:
+                    ax.plot([turn + shift - 0.6, turn + shift + 0.6], [end] * 2, color=colours[side], linewidth=1.5,
+                            zorder=5)
+    # The labels sit in a strip above the data, staggered so that close dates do not collide.
+    ax.set_ylim(lo_y, hi_y * 1.22)
+    for k, (turn, name, share) in enumerate(sorted(shares)):
+        ax.axvline(turn, color="#bbbbbb", linewidth=0.8, linestyle="--", zorder=1)
+        ax.annotate(f"{name}: {_pct(share)}", (turn, hi_y * (1.17 if k % 2 == 0 else 1.08)), ha="center",
+                    va="center", fontsize=7.5, color="#333333", zorder=6,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#cccccc", "lw": 0.6})
+    return fig
+
+
 def deliveries_chart(series: dict[str, np.ndarray], colours: dict[str, str], labels: dict[str, str],
                      title: str, start: dt.date, days_per_turn: int) -> Figure:
     """Mean cumulative packages sent per game, per backer, by turn."""

@@ -82,6 +82,13 @@ def _finish(summary: dict, out: Path, tty: bool) -> int:
         for k, o in summary["outcomes"].items():
             if o["rate"] is not None:
                 c.print(f"  {k:>8}: {100 * o['rate']:5.1f}%  (95% CI {100 * o['ci95'][0]:.1f}–{100 * o['ci95'][1]:.1f}%)")
+        cps = summary.get("checkpoints")
+        if cps and cps["games"]:
+            c.print(f"  against the record ({cps['file']}):")
+            for cp in cps["checkpoints"] + [{"id": "every checkpoint", "date": "", "inside": cps["every"]}]:
+                o = cp["inside"]
+                c.print(f"    {cp['id']:<18} {cp['date']:<10} {100 * o['rate']:5.1f}% inside "
+                        f"(95% CI {100 * o['ci95'][0]:.1f}–{100 * o['ci95'][1]:.1f}%)")
         c.print(f"  report: {out / 'report.md'}")
     else:
         print(one_line(summary, out))
@@ -108,8 +115,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     progress = _progress(args, "simulate")
     try:
         variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without)))
+        targets = False if args.no_targets else args.targets
         _run, summary = simulate(variant, out, _options(args), parse_ai(_split(args.ai)), args.save_replays,
-                                 progress=progress, command=_command_line(args, "simulate"))
+                                 progress=progress, command=_command_line(args, "simulate"), targets=targets)
     except LabError as exc:
         return _user_errors(exc)
     except KeyboardInterrupt:
@@ -267,6 +275,10 @@ def add_commands(subparsers) -> None:
                    help="change a scenario value by dotted path, e.g. backers.BACKER.commitment=60 (repeatable)")
     p.add_argument("--save-replays", type=int, default=0, metavar="K",
                    help="keep the first K games' replays in DIR/replays/ (check them with `sandtable replay`)")
+    p.add_argument("--targets", metavar="FILE",
+                   help="count the games against this targets file's dated checkpoints (default: the scenario's "
+                        "own NAME.targets.yaml beside it, if there is one)")
+    p.add_argument("--no-targets", action="store_true", help="do not count games against any checkpoints")
     p.set_defaults(func=cmd_simulate)
 
     p = subparsers.add_parser(

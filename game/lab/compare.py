@@ -1,7 +1,9 @@
 """`compare`: finished simulate runs side by side, read from their summary.json files.
 
 One row per run: win rates with their Wilson intervals, draws, game length and each
-side's momentum (the median turn of its low point in the games it recovered from).
+side's momentum (the median turn of its low point in the games it recovered from),
+and, for runs counted against a targets file, the share of games that look like the
+war (inside every checkpoint).
 Against a baseline run each side also gets the change in win rate, in percentage
 points, and whether the two intervals are *separated* (do not overlap): a cautious
 reading of "the change is larger than the noise of this many games".
@@ -190,6 +192,14 @@ def _momentum_cell(summary: dict, faction: str) -> str:
     return "–" if m.get("median") is None else f"{m['median']:g}"
 
 
+def _like_the_war(summary: dict) -> dict | None:
+    """The share of games inside every checkpoint of the scenario's record, if the run
+    was counted against one (see `checkpoints`)."""
+    cps = summary.get("checkpoints")
+    every = cps.get("every") if isinstance(cps, dict) else None
+    return every if _is_rate(every) else None
+
+
 def _change_cells(mine: dict, theirs: dict, is_base: bool) -> list[str]:
     """The change in points against the baseline and whether the intervals are separated."""
     if is_base or mine["rate"] is None or theirs["rate"] is None:
@@ -202,11 +212,15 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
     """The header and one row of text cells per run; `shares` from `read_place_shares`."""
     factions = runs[0].factions
     held = [(p, f) for p in (shares[0] if shares else {}) for f in factions]
+    shaped = any(_like_the_war(r.summary) for r in runs)
     header = ["run", "games"] + [f"{f} wins" for f in factions] + ["draws", "mean turns"]
     header += [f"{f} low turn" for f in factions] + [f"{p}: {f}" for p, f in held]
+    header += ["like the war"] if shaped else []
     if base_row is not None:
         for f in factions:
             header += [f"Δ {f}", f"{f} separated"]
+        if shaped:
+            header += ["Δ like the war", "like the war separated"]
         for p, f in held:
             header += [f"Δ {p}: {f}", f"{p}: {f} separated"]
     rows = []
@@ -218,9 +232,16 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
         row += [_rate_cell(s["outcomes"][k]) for k in factions + ["draw"]]
         row += ["–" if mean is None else f"{mean:.1f}"] + [_momentum_cell(s, f) for f in factions]
         row += [_rate_cell(shares[i][p][f]) for p, f in held]
+        like = _like_the_war(s)
+        if shaped:
+            row.append("–" if like is None else _rate_cell(like))
         if base_row is not None:
             for f in factions:
                 row += _change_cells(s["outcomes"][f], runs[base_row].summary["outcomes"][f], i == base_row)
+            if shaped:
+                theirs = _like_the_war(runs[base_row].summary)
+                row += (["–", "–"] if like is None or theirs is None
+                        else _change_cells(like, theirs, i == base_row))
             for p, f in held:
                 row += _change_cells(shares[i][p][f], shares[base_row][p][f], i == base_row)
         rows.append(row)
@@ -237,6 +258,7 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
 
 CAPTION = ("wins and draws: share of completed games (Wilson 95% interval); low turn: median turn of a side's "
            "low point in the games it recovered from")
+SHAPE_CAPTION = "; like the war: share of games inside every checkpoint of the scenario's targets file"
 PLACE_CAPTION = "; place: side: share of completed games that side ended holding the place (Wilson 95% interval)"
 BASELINE_CAPTION = ("; Δ: change in win rate (or place share) against the baseline, in percentage points; "
                     "separated: the two intervals do not overlap")
@@ -272,5 +294,5 @@ def compare(paths: list[str | Path], baseline: str | Path | None = None, markdow
         except OSError as exc:
             raise LabError(f"{markdown_file}: cannot write the table ({exc.strerror or exc})") from None
     print_table(header, rows, f"Runs of {runs[0].summary['scenario']} compared",
-                CAPTION + (PLACE_CAPTION if places else "") + (BASELINE_CAPTION if base_row is not None else ""))
+                CAPTION + (SHAPE_CAPTION if "like the war" in header else "") + (PLACE_CAPTION if places else "") + (BASELINE_CAPTION if base_row is not None else ""))
     return header, rows

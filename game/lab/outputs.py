@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..atomic import write_atomic, write_text_atomic
+from ..scenario.errors import display_path
+from .checkpoints import summary_block
 from .momentum import momentum
 from .play import CAUSES, TURN_STATS
 from .stats import rate, spread
@@ -50,8 +52,10 @@ def write_csv(path: Path, header: list[str], rows) -> None:
     write_atomic(path, write)
 
 
-def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list]) -> tuple[list[str], list[list]]:
-    """One row per game; `lows` holds each finished game's low points (see `momentum`)."""
+def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list], tests=(),
+                verdicts: dict[int, list[bool]] | None = None) -> tuple[list[str], list[list]]:
+    """One row per game; `lows` holds each finished game's low points (see `momentum`),
+    `verdicts` whether it was inside each of the checkpoints `tests` (see `checkpoints`)."""
     factions = list(spec.factions)
     places = list(spec.map.places)
     keys = key_places(spec)
@@ -60,7 +64,8 @@ def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list]) 
     header = (["index", "entropy", "spawn_key"] + [f"agent_{f}" for f in factions]
               + ["status", "winner", "reason", "turns"] + [f"owner_{p}" for p in keys]
               + ["harm"] + [f"harm_{f}" for f in factions] + [f"deliveries_{b}" for b in backers]
-              + [f"{c}_{f}" for f in factions for c in ("low_turn", "low_places")] + ["error"])
+              + [f"{c}_{f}" for f in factions for c in ("low_turn", "low_places")]
+              + [f"inside_{t.id}" for t in tests] + (["looks_like_the_war"] if tests else []) + ["error"])
     rows = []
     for r in results:
         ok = r["status"] == "ok"
@@ -74,6 +79,9 @@ def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list]) 
             row += [""] * (len(keys) + 1 + len(factions) + len(backers))
         low = lows.get(r["index"])  # none for a failed game
         row += [x for p in low for x in (p.turn, p.places)] if low else [""] * (2 * len(factions))
+        if tests:
+            seen = (verdicts or {}).get(r["index"])
+            row += [int(v) for v in seen] + [int(all(seen))] if seen else [""] * (len(tests) + 1)
         row.append(r.get("error", ""))
         rows.append(row)
     return header, rows
@@ -161,6 +169,8 @@ def summarise(run) -> dict:
         "turns": spread([r["turns"] for r in ok]),
         "momentum": momentum(list(spec.factions), run.low_points().values()),
         "losses": losses(list(spec.factions), ok),
+        "checkpoints": (summary_block(run.targets, run.checkpoint_tests(), run.verdicts(),
+                                      display_path(run.targets.path)) if run.targets else None),
         "failures": [{"index": r["index"], "entropy": run.seed, "spawn_key": r["spawn_key"], "error": r["error"]}
                      for r in failed],
         # Wall clock of the whole session (start-up included), over every game it played.
@@ -173,7 +183,8 @@ def summarise(run) -> dict:
 def write_tables(run) -> None:
     spec = run.prepared.spec
     results = run.results()
-    write_csv(run.out / "games.csv", *games_table(spec, run.seed, results, run.low_points()))
+    write_csv(run.out / "games.csv", *games_table(spec, run.seed, results, run.low_points(), run.checkpoint_tests(),
+                                                  run.verdicts()))
     write_csv(run.out / "turns.csv", *turns_table(spec, results, run.turn_rows))
 
 
@@ -191,6 +202,10 @@ def one_line(summary: dict, out: Path) -> str:
             parts.append(f"{k}={o['rate']:.3f}[{o['ci95'][0]:.3f},{o['ci95'][1]:.3f}]")
     if summary["turns"]["mean"] is not None:
         parts.append(f"turns_mean={summary['turns']['mean']:.1f}")
+    cps = summary.get("checkpoints")
+    if cps and cps["every"]["rate"] is not None:
+        o = cps["every"]
+        parts.append(f"looks_like_the_war={o['rate']:.3f}[{o['ci95'][0]:.3f},{o['ci95'][1]:.3f}]")
     if summary.get("games_per_second"):
         parts.append(f"games_per_second={summary['games_per_second']:.1f}")
     parts.append(f"out={out}")

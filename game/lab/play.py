@@ -69,6 +69,17 @@ TURN_STATS = ("places", "strength", "funds", "legitimacy", "cohesion", "strikes"
 CAUSES = ("battle", "strikes", "siege")
 
 
+# A place's holder in a game's ownership record: the faction's index as a digit or letter, "." for nobody.
+HOLDER_CODES = "0123456789abcdefghijklmnopqrstuvwxyz"
+NOBODY = "."
+
+
+def holders_code(owner: np.ndarray) -> str:
+    """Who holds every place, one character a place in map order: a turn's line of the
+    ownership record a game keeps so that checkpoints can be tested after the run."""
+    return "".join(HOLDER_CODES[o] if o >= 0 else NOBODY for o in owner.tolist())
+
+
 def turn_column(faction: int, stat: str) -> int:
     """Where a faction's figure stands in a turn row."""
     return 1 + len(TURN_STATS) * faction + TURN_STATS.index(stat)
@@ -88,6 +99,7 @@ class TurnTracker:
         self.lost = np.zeros((len(CAUSES), world.F))  # by cause, this round
         self.lost_total = np.zeros((len(CAUSES), world.F))  # by cause, over the game
         self.sent = np.zeros(world.B)
+        self.held: list[list] = []  # [turn, holders_code] beside each turn row
         self.rows: list[list] = [self.snapshot(state, 0)]
 
     def snapshot(self, state, turn: int) -> list:
@@ -107,6 +119,7 @@ class TurnTracker:
         self.strikes[:] = 0
         self.lost_total += self.lost
         self.lost[:] = 0
+        self.held.append([turn, holders_code(state.owner)])
         return row
 
     def see(self, events, state) -> None:
@@ -170,7 +183,8 @@ def play_game(world: World, entropy: int, job: GameJob) -> dict:
             tracker.see(events, st)
 
         play_out(state, agents, on_action=on_action)
-        result.update(status="ok", error="", **_final(world, state, tracker), turn_rows=tracker.rows)
+        result.update(status="ok", error="", **_final(world, state, tracker), turn_rows=tracker.rows,
+                      held=tracker.held)
         if recorder is not None:
             result["replay"] = recorder.to_json()
     except Exception as exc:  # a game that raises is data, not the end of the run
@@ -183,7 +197,7 @@ def failed_result(job: GameJob, exc: BaseException, trace: str = "", turns: int 
     return {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels), "status": "failed",
             "error": f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500], "traceback": trace,
             "winner": None, "reason": "", "turns": turns, "owners": [], "harm": 0.0, "harm_by": [],
-            "deliveries": [], "losses": {cause: [] for cause in CAUSES}, "turn_rows": []}
+            "deliveries": [], "losses": {cause: [] for cause in CAUSES}, "turn_rows": [], "held": []}
 
 
 def run_chunk(chunk: Chunk) -> tuple[int, list[dict]]:

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from . import charts
+from .checkpoints import bands_by_faction
 from .momentum import recovery_turns
 from .outputs import TURN_STATS, key_places
 from .play import CAUSES
@@ -94,6 +95,14 @@ def write_report(run, summary: dict, command: str = "") -> None:
                             f"Territory over time ({len(spec.map.places)} places)",
                             meta.start_date, meta.days_per_turn, tl.running, note)
     charts.save_png(fig, out / "charts" / "territory.png")
+    if summary.get("checkpoints"):
+        cps = summary["checkpoints"]
+        fig = charts.checkpoint_chart(
+            tl.by_faction("places"), colours, names, bands_by_faction(spec, run.checkpoint_tests()),
+            [(c["turn"], c["id"], c["inside"]["rate"] or 0.0) for c in cps["checkpoints"]],
+            f"The war's shape against the record: {100 * (cps['every']['rate'] or 0):.0f}% of games inside "
+            "every checkpoint", meta.start_date, meta.days_per_turn, tl.running)
+        charts.save_png(fig, out / "charts" / "checkpoints.png")
     fig = charts.band_chart(tl.by_faction("strength"), colours, names, "ground strength (fighters)",
                             "Ground strength over time", meta.start_date, meta.days_per_turn, tl.running, note)
     charts.save_png(fig, out / "charts" / "strength.png")
@@ -122,6 +131,22 @@ def _momentum(spec, block: dict) -> list[str]:
         median, spread = ("–", "–") if m["median"] is None else (f"{m['median']:g}", f"{m['p10']:g}–{m['p90']:g}")
         L.append(f"| {spec.factions[f].short} | {m['count']} | {median} | {spread} |")
     return L + ["", "![Turn of the low point in games with a recovery](charts/momentum.png)", ""]
+
+
+def _checkpoints(spec, block: dict) -> list[str]:
+    L = ["## The war's shape against the record", "",
+         f"Each checkpoint of `{block['file']}` states what held on a date of the real war; a game is inside it "
+         "when all of that is true at the end of the turn holding the date (or when the game ended sooner, of the "
+         "position it ended in). A game that looks like the war is inside every checkpoint.", "",
+         "| checkpoint | date (turn) | what the record says | sources | games inside | 95% interval |",
+         "|---|---|---|---|---:|---|"]
+    for c in block["checkpoints"]:
+        r, ci = _fmt_rate(c["inside"])
+        name = c["name"].replace("|", "\\|")
+        L.append(f"| `{c['id']}` | {c['date']} ({c['turn']}) | {name} | {', '.join(c['source'])} | {r} | {ci} |")
+    r, ci = _fmt_rate(block["every"])
+    L.append(f"| **every checkpoint** | | the games that look like the war | | **{r}** | {ci} |")
+    return L + ["", "![Places held by turn, with the record's bands](charts/checkpoints.png)", ""]
 
 
 def _losses(spec, block: dict) -> list[str]:
@@ -214,6 +239,8 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L.append("")
     L.append("![Ground strength by turn](charts/strength.png)")
     L.append("")
+    if summary.get("checkpoints"):
+        L += _checkpoints(spec, summary["checkpoints"])
     L += _momentum(spec, summary["momentum"])
     L += _losses(spec, summary["losses"])
     keys = key_places(spec)

@@ -17,11 +17,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine.persist import write_json_atomic
+from ..scenario.targets import LoadedTargets
+from .checkpoints import Test, compile_tests, verdicts
 from .errors import LabError
 from .executors import open_executor
 from .momentum import LowPoint, low_points
 from .play import TURN_STATS, Chunk, GameJob, failed_result, run_chunk, world_for
-from .store import RESULTS, ResultStore
+from .store import PER_TURN, RESULTS, ResultStore
 from .variant import Prepared
 
 
@@ -75,10 +77,12 @@ class Run:
     levels: dict[str, str] = field(default_factory=dict)  # when the same for every game
     extra: dict = field(default_factory=dict)  # recorded in the fingerprint (e.g. a tournament's agents)
     store: ResultStore | None = None
+    targets: LoadedTargets | None = None  # the record's checkpoints, when the scenario has a targets file
     ran: int = 0  # this run's games played in this session
     session_games: int = 0  # games of all runs played in this session (a sweep plays many runs at once)
     elapsed: float = 0.0  # seconds the session took
     _lows: tuple | None = field(default=None, init=False, repr=False)  # (state of the results, low points)
+    _verdicts: tuple | None = field(default=None, init=False, repr=False)  # (state of the results, verdicts)
 
     @property
     def games(self) -> int:
@@ -91,7 +95,7 @@ class Run:
             "seed": self.seed, "agents": self.levels, "sets": list(v.sets), "without": list(v.without),
             "version": __version__,
             # The shape of a game's turn rows: results written with other columns cannot be resumed.
-            "turn_stats": list(TURN_STATS), **self.extra,
+            "turn_stats": list(TURN_STATS), "per_turn": list(PER_TURN), **self.extra,
         }
 
     def open(self, resume: bool, overwrite: bool) -> None:
@@ -122,6 +126,10 @@ class Run:
         """A game's per-turn rows, read back from the results file."""
         return self.store.turn_rows(index)
 
+    def held(self, index: int) -> list[list]:
+        """A game's ownership record: [turn, who holds each place] at each turn row."""
+        return self.store.held(index)
+
     def low_points(self) -> dict[int, list[LowPoint]]:
         """Every finished game's low points (see `momentum`) by game index. Finding them
         reads each game's turn rows back from disk, and the summary, games.csv and the
@@ -132,6 +140,19 @@ class Run:
             self._lows = (state, {r["index"]: low_points(self.turn_rows(r["index"]), factions)
                                   for r in self.results() if r["status"] == "ok"})
         return self._lows[1]
+
+
+    def checkpoint_tests(self) -> list[Test]:
+        return compile_tests(self.prepared.spec, self.targets.checkpoints) if self.targets else []
+
+    def verdicts(self) -> dict[int, list[bool]]:
+        """Every finished game's verdict at each checkpoint (in date order), by game index;
+        kept, like the low points, until more games are stored."""
+        state = (len(self.store.results), self.ran)
+        if self._verdicts is None or self._verdicts[0] != state:
+            found = verdicts(self.checkpoint_tests(), self.results(), self.held, self.prepared.spec.meta.last_turn)
+            self._verdicts = (state, found)
+        return self._verdicts[1]
 
 
 def simple_jobs(games: int, levels: dict[str, str], replays: int = 0) -> list[GameJob]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..scenario.targets import LoadedTargets, default_targets_path, load_targets
 from . import lock
 from .errors import LabError
 from .executors import EXECUTORS, default_jobs
@@ -45,11 +46,29 @@ class RunOptions:
             raise LabError(problems)
 
 
+def find_targets(variant: Variant, spec, targets: str | Path | None | bool = None) -> LoadedTargets | None:
+    """The checkpoints a run is measured against: the file named, else the scenario's
+    own targets file if it has one (None for `targets=False`)."""
+    if targets is False:
+        return None
+    if targets is None:
+        path = default_targets_path(variant.path)
+        if not path.exists():
+            return None
+    else:
+        path = Path(targets)
+        if not path.is_file():
+            raise LabError(f"--targets {targets}: no such file")
+    return load_targets(path, spec)
+
+
 def simulate(variant: Variant, out: str | Path, options: RunOptions, levels: dict[str, str] | None = None,
              save_replays: int = 0, progress=None, on_chunk=None, command: str = "",
-             report: bool = True) -> tuple[Run, dict]:
+             report: bool = True, targets: str | Path | None | bool = None) -> tuple[Run, dict]:
     """Play the games (only the missing ones with `resume`) and write DIR's files.
 
+    `targets` names a targets file to count the games against (see `checkpoints`);
+    None takes the scenario's own, if any, and False none.
     Returns the run and its summary; failed games are in the summary, not raised."""
     options.check()
     if save_replays < 0:
@@ -57,7 +76,8 @@ def simulate(variant: Variant, out: str | Path, options: RunOptions, levels: dic
     prepared = prepare(variant)
     levels = check_levels(prepared.spec, levels or {})
     run = Run("simulate", prepared, Path(out), options.seed,
-              simple_jobs(options.games, levels, min(save_replays, options.games)), levels)
+              simple_jobs(options.games, levels, min(save_replays, options.games)), levels,
+              targets=find_targets(variant, prepared.spec, targets))
     with lock.using(run.out):
         run.open(options.resume, options.overwrite)
         execute([run], options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)

@@ -18,6 +18,7 @@ from .errors import LabError
 
 RESULTS = "results.jsonl"
 FORMAT = "sandtable-lab-results"
+PER_TURN = ("turn_rows", "held")  # a game's records kept on disk, not in memory
 
 
 class ResultStore:
@@ -111,15 +112,24 @@ class ResultStore:
             offset += len(line)
 
     def _keep(self, record: dict, offset: int) -> None:
-        """Hold a game's row in memory; its per-turn rows stay on disk until asked for
-        (a run of thousands of games would otherwise hold millions of numbers)."""
-        self.results[record["index"]] = {k: v for k, v in record.items() if k != "turn_rows"}
+        """Hold a game's row in memory; its per-turn rows and ownership record stay on
+        disk until asked for (a run of thousands of games would otherwise hold millions
+        of numbers)."""
+        self.results[record["index"]] = {k: v for k, v in record.items() if k not in PER_TURN}
         self.offsets[record["index"]] = offset
 
-    def turn_rows(self, index: int) -> list[list]:
+    def per_turn(self, index: int, key: str) -> list[list]:
+        """One of a game's per-turn records (see PER_TURN), read back from the file."""
         with open(self.path, "rb") as fh:
             fh.seek(self.offsets[index])
-            return json.loads(fh.readline()).get("turn_rows", [])
+            return json.loads(fh.readline()).get(key, [])
+
+    def turn_rows(self, index: int) -> list[list]:
+        return self.per_turn(index, "turn_rows")
+
+    def held(self, index: int) -> list[list]:
+        """[turn, who holds each place] beside each turn row (see play.holders_code)."""
+        return self.per_turn(index, "held")
 
     def done(self) -> set[int]:
         """Indices of games finished without error (failed ones are tried again on resume)."""

@@ -27,7 +27,7 @@ from .errors import LabError
 from .outputs import _csv, summarise, write_summary, write_tables
 from .overrides import split_setting
 from .runner import Run, check_levels, execute, simple_jobs
-from .simulate import RunOptions
+from .simulate import RunOptions, find_targets
 from .variant import Variant, prepare
 
 
@@ -192,8 +192,11 @@ def sweep(path: str, base_sets: list[str], without: list[str], axis_texts: list[
 
                     problems.append(f"--focus {o}: not an outcome of this scenario{did_you_mean(o, known)} "
                                     f"(outcomes: {', '.join(known)})")
+        # Each point is counted against the scenario's own checkpoints, so a sweep shows
+        # which settings keep the war's shape as well as its outcome.
         runs.append(Run("sweep-point", prepared, out / "points" / f"p{i:03d}", options.seed,
-                        simple_jobs(options.games, level_map), level_map))
+                        simple_jobs(options.games, level_map), level_map,
+                        targets=find_targets(prepared.variant, prepared.spec)))
     if problems:
         raise LabError(sorted(set(problems), key=problems.index))
     with lock.using(out):

@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 from .model import Scenario
+from .targets import Targets
 
 SCHEMA_ID = "https://sandtable.invalid/scenario.schema.json"
+TARGETS_SCHEMA_ID = "https://sandtable.invalid/targets.schema.json"
 
 
 def json_schema() -> dict:
@@ -28,6 +30,15 @@ def json_schema() -> dict:
 
 def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def targets_schema() -> dict:
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": TARGETS_SCHEMA_ID,
+            **Targets.model_json_schema(mode="validation")}
+
+
+def targets_schema_text() -> str:
+    return json.dumps(targets_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
 def _type_of(prop: dict[str, Any]) -> str:
@@ -56,7 +67,6 @@ def _type_of(prop: dict[str, Any]) -> str:
 def reference_markdown() -> str:
     """The scenario format reference, generated so it cannot drift from the schema."""
     schema = json_schema()
-    defs = schema.get("$defs", {})
     out = [
         "# Scenario format reference",
         "",
@@ -87,14 +97,28 @@ def reference_markdown() -> str:
             out.append(f"| `{name}` | {_type_of(prop)} | {default} | {desc} |")
         out.append("")
 
-    table("Scenario (top level)", schema)
-    for name in sorted(defs):
-        node = defs[name]
-        if "properties" in node:
-            table(name, node)
-        elif "enum" in node:
-            out.append(f"## {name}")
-            out.append("")
-            out.append("One of: " + ", ".join(f"`{v}`" for v in node["enum"]))
-            out.append("")
+    def tables(top: str, node: dict) -> None:
+        table(top, node)
+        defs = node.get("$defs", {})
+        for name in sorted(defs):
+            if "properties" in defs[name]:
+                table(name, defs[name])
+            elif "enum" in defs[name]:
+                out.append(f"## {name}")
+                out.append("")
+                out.append("One of: " + ", ".join(f"`{v}`" for v in defs[name]["enum"]))
+                out.append("")
+
+    tables("Scenario (top level)", schema)
+    out += [
+        "# Targets file reference",
+        "",
+        "A targets file, `NAME.targets.yaml` beside the scenario `NAME.yaml`, states what the record says the",
+        "war looked like on dates of its course. `sandtable simulate` counts every game against it and reports",
+        "the share of games inside each checkpoint, and inside all of them (the games that look like the war).",
+        "`sandtable validate NAME.targets.yaml` checks it against its scenario. Its schema is",
+        "`targets.schema.json`.",
+        "",
+    ]
+    tables("Targets (top level)", targets_schema())
     return "\n".join(out).rstrip() + "\n"
