@@ -4,6 +4,7 @@ previous file as it was and no half-written one."""
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -28,6 +29,17 @@ def write_atomic(path: str | Path, write: Callable[[TextIO], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _sweep_leftovers(path)
+
+
+def _sweep_leftovers(path: Path) -> None:
+    """Remove temporary files an earlier write of `path` left when its process was killed
+    mid-write: the file just written supersedes whatever they held."""
+    for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            old.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: it does no harm
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

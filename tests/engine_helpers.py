@@ -16,6 +16,7 @@ import numpy as np
 from game.engine import EndTurn, GameState, World, apply, legal_actions
 from game.engine import actions as A
 from game.engine.economy import income, upkeep
+from game.engine.invariants import violations
 from game.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,74 +138,10 @@ def random_actions(state: GameState, n: int, seed: int) -> list:
 
 
 def check_invariants(state: GameState) -> list[str]:
-    """Everything that must hold between any two actions. Returns readable violations.
-
-    Units standing on ground their side does not hold is checked separately
-    (`off_own_ground`), so that a known engine bug there cannot hide others.
-    """
-    w = state.world
-    n = state.n_units
-    bad: list[str] = []
-    s = state.u_str[:n]
-    alive = state.u_alive[:n]
-    if not np.all(np.isfinite(s)):
-        bad.append(f"non-finite unit strength: units {np.nonzero(~np.isfinite(s))[0].tolist()}")
-    if np.any(s < 0):
-        bad.append(f"negative unit strength: units {np.nonzero(s < 0)[0].tolist()}")
-    if np.any(alive & ~(s > 0)):
-        bad.append(f"alive unit with strength <= 0: units {np.nonzero(alive & ~(s > 0))[0].tolist()}")
-    if np.any(~alive & (s != 0)):
-        bad.append(f"dead unit with strength left: units {np.nonzero(~alive & (s != 0))[0].tolist()}")
-    place = state.u_place[:n][alive]
-    if np.any((place < 0) | (place >= w.P)):
-        bad.append(f"alive unit off the map: places {sorted(set(place.tolist()))}")
-    owners = state.u_owner[:n][alive]
-    if np.any((owners < 0) | (owners >= w.F)):
-        bad.append(f"alive unit with owner out of range: {sorted(set(owners.tolist()))}")
-    types = state.u_type[:n]
-    if np.any((types < 0) | (types >= len(w.type_ids))):
-        bad.append("unit type index out of range")
-    backers = state.u_backer[:n]
-    if np.any((backers < -1) | (backers >= w.B)):
-        bad.append("unit backer index out of range")
-    if np.any(state.u_sorties[:n][alive] < 0):
-        bad.append("negative sorties left")
-    if np.any((state.owner < -1) | (state.owner >= w.F)):
-        bad.append(f"place owner out of range: {sorted(set(state.owner.tolist()))}")
-    for name in ("legitimacy", "cohesion"):
-        arr = getattr(state, name)
-        if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 100):
-            bad.append(f"{name} outside [0, 100]: {arr.tolist()}")
-    if not np.all(np.isfinite(state.treasury)):
-        bad.append(f"treasury not finite: {state.treasury.tolist()}")
-    if not np.all(np.isfinite(state.manpower)) or np.any(state.manpower < 0):
-        bad.append(f"manpower negative or not finite: {state.manpower.tolist()}")
-    if w.B:
-        if not np.all(np.isfinite(state.budget)) or np.any(state.budget < 0):
-            bad.append(f"backer budget negative or not finite: {state.budget.tolist()}")
-        if np.any(state.commitment < 0) or np.any(state.commitment > 100):
-            bad.append(f"commitment outside [0, 100]: {state.commitment.tolist()}")
-    if np.any(state.sent < 0) or any(state.sent[k] > ref.spec.cap for k, ref in enumerate(w.packages)):
-        bad.append(f"packages sent beyond their cap: {state.sent.tolist()}")
-    if not np.all(np.isfinite(state.harm)) or np.any(state.harm < 0):
-        bad.append("civilian harm negative or not finite")
-    if np.any(state.local_defence < 0):
-        bad.append("negative local defence")
-    if not 1 <= state.turn <= w.last_turn:
-        bad.append(f"turn {state.turn} outside 1..{w.last_turn}")
-    # Once the game is over `active` is left one past the last faction; that is checked
-    # (as a known engine bug) by test_engine_rules.test_active_faction_valid_after_game_over.
-    if not state.over and not 0 <= state.active < w.F:
-        bad.append(f"active faction {state.active} out of range")
-    for f, e in state.pending:
-        if not (0 <= e < len(w.events) and w.events[e].choice is not None and w.fidx[w.events[e].choice.faction] == f):
-            bad.append(f"pending choice {(f, e)} is not a choice of that faction")
-    if state.over:
-        if not -1 <= state.winner < w.F:
-            bad.append(f"winner {state.winner} out of range")
-        if not isinstance(state.reason, str) or not state.reason.strip():
-            bad.append("game over without a reason")
-    return bad
+    """The engine's invariants (game.engine.invariants). Units standing on ground their
+    side does not hold are checked separately (`off_own_ground`), so that a known engine
+    bug there cannot hide others."""
+    return violations(state)
 
 
 def off_own_ground(state: GameState) -> list[tuple[int, str, str, str]]:

@@ -8,8 +8,11 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -441,6 +444,41 @@ SEMANTIC_CORRUPTIONS = {
 }
 
 
+# Values a damaged or hand-edited save may hold that no play can reach: each is refused,
+# with a message that names what is wrong.
+IMPOSSIBLE = {
+    "negative strength": (lambda d: d["state"]["u_str"].__setitem__(0, -50.0), "negative unit strength"),
+    "cohesion above 100": (lambda d: d["state"]["cohesion"].__setitem__(0, 150.0), "cohesion outside [0, 100]"),
+    "negative cohesion": (lambda d: d["state"]["cohesion"].__setitem__(0, -5.0), "cohesion outside [0, 100]"),
+    "negative legitimacy": (lambda d: d["state"]["legitimacy"].__setitem__(1, -1.0), "legitimacy outside"),
+    "negative manpower": (lambda d: d["state"]["manpower"].__setitem__(0, -100.0), "manpower negative"),
+    "negative local defence": (lambda d: d["state"]["local_defence"].__setitem__(0, -10.0), "negative local defence"),
+    "alive = 5": (lambda d: d["state"]["u_alive"].__setitem__(0, 5), "'u_alive' must hold only true or false"),
+    "a unit named by a number": (lambda d: d["state"]["u_names"].__setitem__(0, 12345), "unit's name"),
+    "a unit named by a page": (lambda d: d["state"]["u_names"].__setitem__(0, "x" * 5000), "unit's name"),
+    "a junk flag": (_set(("state", "flags"), ["ok_flag", "Not A Flag!"]), "a flag is not an id"),
+}
+
+
+@pytest.mark.parametrize("what", list(IMPOSSIBLE))
+def test_impossible_saves_are_refused_by_name(what, save_text, tmp_path):
+    data = json.loads(save_text)
+    edit, message = IMPOSSIBLE[what]
+    edit(data)
+    with pytest.raises(SaveError, match=re.escape(message)):
+        load_from(tmp_path, json.dumps(data).encode())
+
+
+def test_a_huge_save_is_refused_unread(tmp_path, monkeypatch):
+    import game.engine.persist as persist
+
+    monkeypatch.setattr(persist, "MAX_SAVE_BYTES", 1000)  # rather than write 32 MB
+    path = tmp_path / "big.json"
+    path.write_text(" " * 2000 + "{}", encoding="utf-8")
+    with pytest.raises(SaveError, match="far larger than any save"):
+        load_game(path, world("dignity_2014"))
+
+
 def load_from(tmp_path, raw: bytes):
     path = tmp_path / "bad.json"
     path.write_bytes(raw)
@@ -540,6 +578,38 @@ def test_interrupted_save_leaves_no_file_behind(tmp_path, monkeypatch):
         save_game(tmp_path / "new.json", s)
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
+
+
+KILLED_WRITER = """
+import sys, time
+from game.atomic import write_atomic
+
+def write(fh):
+    fh.write('{"format": "sandtable-save", "partial": ' + 'x' * 100000)
+    fh.flush()
+    print("writing", flush=True)
+    time.sleep(60)  # killed here, mid-write
+
+write_atomic(sys.argv[1], write)
+"""
+
+
+def test_a_save_killed_mid_write_leaves_nothing_after_the_next_save(tmp_path):
+    s = midgame("mini", actions=10)
+    path = tmp_path / "quicksave.json"
+    save_game(path, s)
+    good = path.read_bytes()
+    for _ in range(2):  # two writers killed, as after repeated crashes
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True,
+                                cwd=Path(__file__).resolve().parent.parent)
+        assert proc.stdout.readline().strip() == "writing"
+        proc.kill()
+        proc.wait()
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) == 2  # what kill -9 leaves: no handler runs
+    assert path.read_bytes() == good  # and the save itself is untouched
+    save_game(path, s)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quicksave.json"]
 
 
 def test_illegal_order_after_load_is_still_refused(tmp_path):

@@ -18,10 +18,15 @@ import numpy as np
 
 from ..atomic import write_atomic
 from .actions import action_from_json, action_to_json
+from .invariants import violations
 from .state import GameState
 from .world import World
 
 SAVE_FORMAT = 1
+# Far beyond any real save or game (a 2019 game ends with a few hundred units and saves
+# in well under a megabyte); a file past these is refused before it is read or built.
+MAX_SAVE_BYTES = 32 * 1024 * 1024
+MAX_UNITS = 100_000
 _SKIP = {"world", "rng", "_paths", "_supply", "opening_events"}
 
 
@@ -92,6 +97,8 @@ def state_from_json(data: Any, world: World) -> GameState:
                 raise SaveError(f"save is missing '{name}'")
             raw = fields[name]
             if isinstance(template, np.ndarray):
+                if template.dtype == bool and not _all_bools(raw):
+                    raise SaveError(f"save is corrupt: '{name}' must hold only true or false")
                 value = np.array(raw, dtype=template.dtype)
                 if not name.startswith("u_") and value.shape != template.shape:
                     raise SaveError(f"save field '{name}' has the wrong shape")
@@ -113,6 +120,14 @@ def state_from_json(data: Any, world: World) -> GameState:
         raise SaveError(f"save is corrupt: {exc}") from None
     state.invalidate()
     return state
+
+
+def _all_bools(raw: Any) -> bool:
+    """True when a (possibly nested) list holds nothing but true and false: JSON's 5 or
+    "yes" would otherwise pass into a boolean array as true."""
+    if isinstance(raw, list):
+        return all(_all_bools(v) for v in raw)
+    return isinstance(raw, bool)
 
 
 def _check_values(state: GameState) -> None:
@@ -142,6 +157,9 @@ def _check_values(state: GameState) -> None:
     need(all(isinstance(d, list) and len(d) == 2 and 0 <= d[1] < len(w.packages) for d in state.deliveries),
          "a delivery refers to nothing")
     need(all(isinstance(e, int) and 0 <= e < len(w.events) for e in state.fired), "a fired event refers to nothing")
+    need(n <= MAX_UNITS, f"{n} units, more than any game makes")
+    broken = violations(state)
+    need(not broken, "; ".join(broken[:3]) + (f" (and {len(broken) - 3} more)" if len(broken) > 3 else ""))
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:
@@ -165,6 +183,12 @@ def save_game(path: str | Path, state: GameState) -> None:
 
 
 def load_game(path: str | Path, world: World) -> GameState:
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # read_json reports a missing or unreadable file
+    if size > MAX_SAVE_BYTES:
+        raise SaveError(f"{path}: {size / 2**20:.0f} MB is far larger than any save; not loaded")
     return state_from_json(read_json(path, "save"), world)
 
 

@@ -29,8 +29,16 @@ def _user_errors(exc: LabError) -> int:
     return 2
 
 
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+def _split(values: list[str] | None, flag: str = "") -> list[str]:
+    """Repeated or comma-separated values; an empty one (`--without ""`, `a,,b`) is a
+    mistake, not nothing, when `flag` names the option for the message."""
+    out = []
+    for item in values or []:
+        parts = [v.strip() for v in item.split(",")]
+        if flag and not all(parts):
+            raise LabError(f"{flag} {item!r}: an empty value; give ids, separated by commas")
+        out += [v for v in parts if v]
+    return out
 
 
 def _default_out(args, command: str) -> Path:
@@ -44,7 +52,7 @@ def _command_line(args, command: str, extra: list[str] | None = None) -> str:
         parts += ["--ai", a]
     for s in args.set or []:
         parts += ["--set", s]
-    for b in _split(args.without):
+    for b in _split(args.without, "--without"):
         parts += ["--without", b]
     parts += extra or []
     return " ".join(shlex.quote(p) for p in parts)
@@ -53,7 +61,8 @@ def _command_line(args, command: str, extra: list[str] | None = None) -> str:
 def _options(args):
     from .simulate import RunOptions
 
-    return RunOptions(games=args.games, seed=args.seed, jobs=args.jobs or default_jobs(), executor=args.executor,
+    return RunOptions(games=args.games, seed=args.seed, jobs=default_jobs() if args.jobs is None else args.jobs,
+                      executor=args.executor,
                       scheduler=args.scheduler, resume=args.resume, overwrite=args.overwrite)
 
 
@@ -61,6 +70,14 @@ def _progress(args, label: str):
     from .progress import make_progress
 
     return make_progress(label, None if args.progress is None else args.progress)
+
+
+def _write_failed(out: Path, exc: OSError) -> int:
+    """A disk that fills up (or goes away) mid-run: every stored game is safe."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    print(f"sandtable: error: writing the results failed{where}: {exc.strerror or exc}. The games stored before "
+          f"it are kept in {out}; make room and run the same command with --resume to finish.", file=sys.stderr)
+    return 1
 
 
 def _interrupted(out: Path) -> int:
@@ -114,14 +131,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out = _default_out(args, "simulate")
     progress = _progress(args, "simulate")
     try:
-        variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without)))
+        variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
         targets = False if args.no_targets else args.targets
-        _run, summary = simulate(variant, out, _options(args), parse_ai(_split(args.ai)), args.save_replays,
+        _run, summary = simulate(variant, out, _options(args), parse_ai(_split(args.ai, "--ai")), args.save_replays,
                                  progress=progress, command=_command_line(args, "simulate"), targets=targets)
     except LabError as exc:
         return _user_errors(exc)
     except KeyboardInterrupt:
         return _interrupted(out)
+    except OSError as exc:
+        return _write_failed(out, exc)
     return _finish(summary, out, progress is not None)
 
 
@@ -135,13 +154,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     for f in args.fix or []:
         extra += ["--fix", f]
     try:
-        runs, rows = sweep(args.scenario, list(args.fix or []), _split(args.without), list(args.set or []), out,
-                           _options(args), parse_ai(_split(args.ai)), args.sample, progress=progress,
+        runs, rows = sweep(args.scenario, list(args.fix or []), _split(args.without, "--without"), list(args.set or []), out,
+                           _options(args), parse_ai(_split(args.ai, "--ai")), args.sample, progress=progress,
                            command=_command_line(args, "sweep", extra), focus=_split(args.focus) or None)
     except LabError as exc:
         return _user_errors(exc)
     except KeyboardInterrupt:
         return _interrupted(out)
+    except OSError as exc:
+        return _write_failed(out, exc)
     failed = sum(r["summary"]["failed"] for r in rows)
     if progress is not None:
         from rich.console import Console
@@ -180,13 +201,15 @@ def cmd_tournament(args: argparse.Namespace) -> int:
     progress = _progress(args, "tournament")
     agents = _split([args.agents])
     try:
-        variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without)))
+        variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
         run, st = tournament(variant, agents, out, _options(args), progress=progress,
                              command=_command_line(args, "tournament", ["--agents", ",".join(agents)]))
     except LabError as exc:
         return _user_errors(exc)
     except KeyboardInterrupt:
         return _interrupted(out)
+    except OSError as exc:
+        return _write_failed(out, exc)
     from rich.console import Console
 
     # A table is the point of a tournament: print it even when not on a terminal (rich drops the colours).

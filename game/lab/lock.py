@@ -32,8 +32,13 @@ def using(directory: str | Path):
     if d in _HELD or fcntl is None:
         yield
         return
-    d.mkdir(parents=True, exist_ok=True)
-    fd = os.open(d / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd = os.open(d / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except FileExistsError:
+        raise LabError(f"{directory}: is a file, not a directory; choose another --out") from None
+    except OSError as exc:
+        raise LabError(f"{directory}: cannot write here ({exc.strerror or exc}); choose another --out") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

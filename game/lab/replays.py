@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import __version__
 from ..engine import World
 from ..engine.persist import SaveError, read_json, replay
+from ..scenario import ScenarioError
 from .errors import LabError
 from .variant import Variant, prepare
 
@@ -66,7 +67,15 @@ def verify(path: str | Path, scenario: str | None = None) -> tuple[str, list[str
         variant = Variant(file, tuple(lab.get("sets", ())), tuple(lab.get("without", ())))
     except TypeError:
         raise SaveError(f"{path}: replay is corrupt: bad 'sets' or 'without'") from None
-    prepared = prepare(variant)
+    try:
+        prepared = prepare(variant)
+    except ScenarioError as exc:
+        # The path came out of the replay (or beside it): whatever file it names, its lines
+        # are not shown, so a doctored replay cannot make this print another file's contents.
+        n = len(exc.problems)
+        raise LabError(f"{path}: the scenario file it names, {file}, is not a valid Sandtable scenario "
+                       f"({n} problem{'s' if n != 1 else ''}; `sandtable validate` that file to see them), "
+                       "or give the right one with --scenario") from None
     world = World(prepared.spec, prepared.sha256)
     state = replay(data, world)  # SaveError at the first divergence
     got = _verdict(world, state)

@@ -15,6 +15,11 @@ from .runner import Run, check_levels, execute, simple_jobs
 from .variant import Variant, prepare
 
 
+# Games in one run (or one point of a sweep). Each waiting game is held in memory, and
+# this many take hours even on a cluster; a bigger question is asked as several runs.
+MAX_GAMES = 200_000
+
+
 @dataclass
 class RunOptions:
     """How to run games (shared by simulate, sweep and tournament)."""
@@ -32,6 +37,9 @@ class RunOptions:
         problems = []
         if self.games < 1:
             problems.append("--games must be at least 1")
+        elif self.games > MAX_GAMES:
+            problems.append(f"--games {self.games}: at most {MAX_GAMES:,} games a run (that many take hours); "
+                            "split a bigger study into runs with different --seed values")
         if self.seed < 0:
             problems.append("--seed must be 0 or more")
         if self.jobs < 1:
