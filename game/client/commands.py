@@ -3,12 +3,14 @@
     sandtable play [SCENARIO] [--as FACTION|spectate] [--ai LEVEL] [--seed S]
                    [--load SAVE] [--screenshot PATH] [--autoplay TURNS] [--size WxH]
     sandtable play [SCENARIO] --replay FILE [--screenshot PATH] [--autoplay TURNS]
+    sandtable play [SCENARIO] --autoplay TURNS --save FILE [--seed S] [--as FACTION]
 
 Without --as or --load it opens the main menu. --screenshot renders one picture
 (after --autoplay turns played by the AI on every side) and exits; it works with
 SDL's dummy video driver, so it needs no display. --replay watches a lab game
 (`simulate --save-replays`) as a spectator, its recorded orders instead of agents;
 with --autoplay the first TURNS rounds are played back before the window opens.
+--save writes the position after --autoplay as a save and exits without a window.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--screenshot", metavar="PATH", help="save a PNG of the first screen (after --autoplay) and exit")
     p.add_argument("--autoplay", type=int, default=0, metavar="TURNS",
                    help="let the AI play every side for TURNS turns first (stops at a question for your side)")
+    p.add_argument("--save", metavar="FILE",
+                   help="with --autoplay: write the position after TURNS turns as a save and exit, with no window "
+                        "(for bug reports and tests; open it with --load FILE)")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x900")
     p.add_argument("--fullscreen", action="store_true", help="open full screen")
     p.add_argument("--save-dir", metavar="DIR", help="where saves, autosaves and options live "
@@ -104,7 +109,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     save_dir = Path(args.save_dir) if args.save_dir else default_save_dir()
     scenario = Path(args.scenario) if args.scenario else None
     seed = args.seed if args.seed is not None else secrets.randbelow(100_000)
-    headless = bool(args.screenshot)
+    headless = bool(args.screenshot or args.save)  # neither opens a window nor touches the autosave
     session = None
     if args.replay:
         from .replay import ReplayError, load_replay
@@ -156,8 +161,17 @@ def cmd_play(args: argparse.Namespace) -> int:
             else:
                 return _err(f"no faction '{side}' in {loaded.id} (choose from: {', '.join(factions)}, spectate)", 2)
             session = GameSession.new(loaded, human, level, seed, save_dir, autosave=not headless)
+    if args.save and (session is None or args.replay):
+        return _err("--save writes a game's position: give --autoplay TURNS (and --as, --load or a scenario)", 2)
     if session is not None and args.autoplay:
         autoplay(session, args.autoplay)
+    if args.save:
+        try:
+            written = session.save(args.save)
+        except OSError as exc:
+            return _err(f"cannot write {args.save}: {exc.strerror or exc}", 1)
+        print(f"wrote {written} (turn {session.state.turn}{', game over' if session.state.over else ''})")
+        return 0
 
     import pygame
 
