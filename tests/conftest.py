@@ -9,6 +9,13 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests are derandomised (their examples follow from the test's own source), so
+# every run tries the same cases and a failure reproduces; hypothesis then has nothing
+# worth remembering between runs, so its example database stays out of the tree.
+settings.register_profile("sandtable", derandomize=True, database=None)
+settings.load_profile("sandtable")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -1,5 +1,5 @@
 """Thousands of seeded random clicks, drags, wheel turns and key presses on every
-screen: the client must never raise."""
+screen: the client must never raise, and the game behind it must stay sound."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pygame_gui.elements import UIButton
 from client_helpers import frames, make_app, start
 from game.client.endscreen import EndScreen
 from game.client.menu import MenuScreen
+from game.engine.invariants import violations
 
 KEYS = [pygame.K_RETURN, pygame.K_e, pygame.K_TAB, pygame.K_n, pygame.K_ESCAPE, pygame.K_a, pygame.K_s,
         pygame.K_f, pygame.K_l, pygame.K_b, pygame.K_r, pygame.K_F5, pygame.K_F9,
@@ -73,6 +74,11 @@ def _monkey(app, rng: random.Random, events: int) -> None:
                    buttons=(1 if held else 0, 0, 0), touch=False))
         if i % 2 == 1:
             frames(app, 1, dt=rng.choice([0.016, 0.05, 0.2]))
+            # Whatever was clicked, the game underneath stays a position play can reach.
+            state = getattr(getattr(screen, "session", None), "state", None)
+            if state is not None:
+                broken = violations(state)
+                assert not broken, f"event {i}: {broken}"
         if isinstance(app.screen, (MenuScreen, EndScreen)) and rng.random() < 0.02:
             start(app, human=rng.choice([0, 1, None]), seed=rng.randrange(1000))
         if not app.running:  # the monkey found the Quit button: carry on in a new game

@@ -197,6 +197,10 @@ def test_event_dialog_offers_choices_and_applies_one(app):
     # ending the turn is refused while the question waits, and the reason is shown
     app.screen.give(A.EndTurn())
     assert "first answer" in app.screen.status_text
+    # The question cites what it rests on, as the scenario gives it.
+    if ev.source:
+        first = ev.source if isinstance(ev.source, str) else ev.source[0]
+        assert f"[{first}] {w.spec.meta.sources[first].title}" in dialog_text(dialog)
     option = list(ev.choice.options)[0]
     click_element(app, dialog.options[option])
     assert s.pending == []
@@ -293,6 +297,13 @@ def test_recruit_and_ask_a_backer(app):
     key(app, pygame.K_b)
     window = app.screen.top_dialog()
     assert isinstance(window, BackersWindow)
+    # Every backer and package of the player's side shows the sources the scenario gives for it.
+    shown = dialog_text(window)
+    for b, bk in enumerate(w.backers):
+        if w.backer_client[b] == s.active:
+            for ref in [bk] + [w.packages[k].spec for k in w.packages_of_backer[b]]:
+                for sid in [ref.source] if isinstance(ref.source, str) else ref.source or []:
+                    assert f"[{sid}]" in shown, (ref.name, sid)
     request = next(a for a in legal_actions(s) if isinstance(a, A.RequestSupport))
     button = window.request_buttons[(request.backer, request.package)]
     assert button.is_enabled

@@ -438,7 +438,9 @@ def test_a_faction_that_cannot_pay_loses_fighters_and_cohesion():
     cohesion = s.cohesion[BLUE]
     end_turn(s)
     assert s.active == BLUE
-    assert s.u_str[units_of(s, BLUE)] == pytest.approx(strength * 0.95)
+    kept = 1.0 - s.world.spec.rules.economy.unpaid_desertion
+    assert 0 < kept < 1
+    assert s.u_str[units_of(s, BLUE)] == pytest.approx(strength * kept)
     assert s.cohesion[BLUE] < cohesion
 
 

@@ -100,14 +100,22 @@ def objectives(world) -> dict[int, list[str]]:
     return out
 
 
+def source_text(spec, sid: str) -> str:
+    """One source as a reader cites it: [id] title — publisher, date, link."""
+    src = spec.meta.sources.get(sid)
+    if src is None:
+        return f"[{sid}]"
+    bits = [b for b in (src.publisher, src.date.isoformat() if src.date else None, src.url) if b]
+    return f"[{sid}] {src.title}" + (" — " + ", ".join(bits) if bits else "")
+
+
 def sources_line(spec, source) -> str:
+    """The `source:` ids behind a value, spelled out, for the end of a tooltip or panel."""
     if not source:
         return ""
     ids = [source] if isinstance(source, str) else list(source)
-    titles = [spec.meta.sources[s].title for s in ids if s in spec.meta.sources]
-    if not titles:
-        return ""
-    return "<br><font color='#8d99a6'><i>Sources: " + esc("; ".join(titles)) + "</i></font>"
+    cited = [source_text(spec, s) for s in ids]
+    return "<br><font color='#8d99a6'><i>Sources: " + esc("; ".join(cited)) + "</i></font>"
 
 
 # -- places and units ---------------------------------------------------------------------
@@ -199,7 +207,21 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
         lines.append(f"<font color='{BAD}'>Civilians harmed here: {state.harm[p]:,.0f}</font>")
     if pl.note:
         lines.append(f"<i>{esc(pl.note)}</i>")
-    return "<br>".join(lines) + sources_line(spec, pl.source)
+    return "<br>".join(lines) + sources_line(spec, pl.source) + routes_html(spec, pid)
+
+
+def routes_html(spec, pid: str) -> str:
+    """The roads out of a place, with the sources for their lengths where the scenario gives them."""
+    lines = []
+    for r in spec.map.routes:
+        if pid not in (r.a, r.b):
+            continue
+        other = spec.map.places[r.b if r.a == pid else r.a].name
+        cited = f" [{', '.join([r.source] if isinstance(r.source, str) else r.source)}]" if r.source else ""
+        lines.append(f"{esc(other)} {r.km:g} km by {r.kind.value}{esc(cited)}")
+    if not lines:
+        return ""
+    return f"<br><font color='{MUTED}'>Roads: " + " · ".join(lines) + "</font>"
 
 
 def unit_html(state, u: int, supplied: dict[int, np.ndarray] | None = None) -> str:

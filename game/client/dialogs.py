@@ -116,6 +116,7 @@ class EventDialog(Dialog):
         body = f"<b>{D.esc(ev.name)}</b>"
         if ev.text:
             body += f"<br><i>{D.esc(ev.text)}</i>"
+        body += D.sources_line(w.spec, ev.source)
         body += f"<br><br><font color='{D.GOLD}'><b>{D.esc(ev.choice.prompt)}</b></font>"
         self.text(body)
         self.options: dict[str, UIButton] = {}
@@ -271,7 +272,7 @@ class BackersWindow(Dialog):
                     f"{D.money(s.budget[b])} (+{D.money(bk.budget_per_turn)}/turn)")
             if bk.interests:
                 head += f"<br><font color='{D.MUTED}'><i>Wants: {D.esc('; '.join(bk.interests))}</i></font>"
-            add_text(head)
+            add_text(head + D.sources_line(w.spec, bk.source))
             for k in w.packages_of_backer[b]:
                 ref = w.packages[k]
                 pk = ref.spec
@@ -280,8 +281,8 @@ class BackersWindow(Dialog):
                           else f"<font color='{D.MUTED}'>{D.esc(reason)}</font>")
                 top = y
                 add_text(f"<b>{D.esc(pk.name)}</b> — sent {int(s.sent[k])}/{pk.cap}<br>"
-                         f"<font color='#c8d0d8'>{D.esc(D.package_terms(pk, w.spec))}</font><br>{status}",
-                         x=24, wdt=cw - 150)
+                         f"<font color='#c8d0d8'>{D.esc(D.package_terms(pk, w.spec))}</font><br>{status}"
+                         + D.sources_line(w.spec, pk.source), x=24, wdt=cw - 150)
                 action = A.RequestSupport(w.backer_ids[b], ref.id)
                 btn = UIButton(pygame.Rect(cw - 118, top + 6, 120, 32), "Request", self.ui_manager, container=c,
                                tool_tip_text=f"Cannot: {reason}" if reason else "Ask for this package now",
@@ -351,10 +352,10 @@ class ReportDialog(Dialog):
 class NewsDialog(Dialog):
     """What the scenario's events brought since the player last moved."""
 
-    def __init__(self, screen, items: list[tuple[str, str]]):
+    def __init__(self, screen, items: list[tuple[str, str, str]]):
         super().__init__(screen, "News", 600)
-        body = "<br><br>".join(f"<b>{D.esc(name)}</b><br><i>{D.esc(text)}</i>" if text else f"<b>{D.esc(name)}</b>"
-                               for name, text in items)
+        body = "<br><br>".join((f"<b>{D.esc(name)}</b><br><i>{D.esc(text)}</i>" if text else f"<b>{D.esc(name)}</b>")
+                               + cited for name, text, cited in items)
         self.text(body, height=min(520, 60 + 70 * len(items)))
         self.button("Continue  [Enter]", self.close)
         self.default = self.close

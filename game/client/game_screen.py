@@ -60,7 +60,7 @@ class GameScreen:
         self.think_token = 0
         self.skip_key = None  # (turn, active) being skipped through without animations
         self.question_hidden: int | None = None
-        self.news: list[tuple[str, str]] = []
+        self.news: list[tuple[str, str, str]] = []  # (headline, text, sources as HTML)
         self.end_timer = None
         self.replay_error_shown = False
         self._sup_version = -1
@@ -168,9 +168,12 @@ class GameScreen:
             self.anims += anims_for(events, self.view, s, self.speed(), self.app.fonts)
         for e in events:
             if e.kind == "scripted":
-                self.news.append((e.text, (e.data or {}).get("text", "")))
+                w = self.session.world
+                ev = w.events[w.eidx[e.data["event"]]] if (e.data or {}).get("event") in w.eidx else None
+                cited = D.sources_line(w.spec, ev.source) if ev is not None else ""
+                self.news.append((e.text, (e.data or {}).get("text", ""), cited))
             elif e.kind in ("red_line", "defection") and self.session.human is not None:
-                self.news.append((e.text, ""))
+                self.news.append((e.text, "", ""))
         key = (s.turn, s.active)
         if key != self._turn_key:
             self._turn_key = key
