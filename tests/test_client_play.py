@@ -329,3 +329,24 @@ def test_threaded_ai_keeps_the_window_responsive(tmp_path):
         assert session.is_human_turn() and session.state.turn == 2
     finally:
         app.close()
+
+
+def test_every_key_in_the_table_works_and_is_in_the_help(app):
+    from game.client import keys
+    from game.client.dialogs import HelpDialog
+
+    start(app, human=0)
+    screen = app.screen
+    for b in keys.BINDINGS:
+        assert callable(getattr(screen, b.action, None)), f"{b.shown} calls {b.action}, which the screen lacks"
+    key(app, pygame.K_a)
+    assert screen.view.show_air  # a key from the table reaches its action
+    key(app, pygame.K_a)
+    assert not screen.view.show_air
+    key(app, pygame.K_F1)
+    help_text = dialog_text(app.screen.top_dialog())
+    assert isinstance(app.screen.top_dialog(), HelpDialog)
+    for b in keys.BINDINGS:
+        assert f"{b.shown} — {b.does}" in help_text
+    assert "\n" not in help_text  # the window wraps lines itself, never mid-sentence
+    assert screen.top.buttons["backers"].text == keys.labelled("Backers", "open_backers")

@@ -5,6 +5,8 @@ button callbacks are deferred to the end of the frame's event handling (the app'
 
 from __future__ import annotations
 
+import re
+
 import pygame
 from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox, UIWindow
 
@@ -13,6 +15,7 @@ from ..engine import why_illegal
 from ..engine.air import intercept_chance
 from ..engine.backers import red_lines_crossed
 from . import describe as D
+from . import keys
 from .gfx import later
 
 TITLE_H = 34  # window title bar and borders, roughly, in the theme
@@ -98,7 +101,7 @@ class MessageDialog(Dialog):
     def __init__(self, screen, title: str, html: str, width: int = 520, button: str = "OK"):
         super().__init__(screen, title, width)
         self.text(html)
-        self.button(f"{button}  [Enter]", self.close)
+        self.button(f"{button}  [{keys.shown('confirm')}]", self.close)
         self.default = self.close
         self.fit()
 
@@ -175,9 +178,9 @@ class AttackDialog(Dialog):
         lines.append(f"<font color='{D.MUTED}'>Both sides lose strength either way; the worse the odds, the more "
                      "you lose. Air cover and supply are counted in the odds.</font>")
         self.text("<br>".join(lines))
-        self.confirm = self.button("Attack  [Enter]", on_confirm, width=self.inner_w // 2 - 4, advance=False,
-                                   object_id="#danger_button")
-        self.button("Cancel  [Esc]", self.close, x=8 + self.inner_w // 2 + 4, width=self.inner_w // 2 - 4)
+        self.confirm = self.button(f"Attack  [{keys.shown('confirm')}]", on_confirm, width=self.inner_w // 2 - 4,
+                                   advance=False, object_id="#danger_button")
+        self.button(f"Cancel  [{keys.shown('cancel')}]", self.close, x=8 + self.inner_w // 2 + 4, width=self.inner_w // 2 - 4)
         self.default = on_confirm
         self.fit()
 
@@ -208,7 +211,7 @@ class StrikeDialog(Dialog):
             self.numbered.append(cb)
         if len(kinds) == 1:
             self.default = self.numbered[0]
-        self.button("Cancel  [Esc]", self.close)
+        self.button(f"Cancel  [{keys.shown('cancel')}]", self.close)
         self.fit()
 
 
@@ -232,7 +235,7 @@ class RecruitDialog(Dialog):
             if reason:
                 b.set_text(f"{i + 1}.  {label}  (not now)")
             self.numbered.append(cb)
-        self.button("Close  [Esc]", self.close)
+        self.button(f"Close  [{keys.shown('cancel')}]", self.close)
         self.fit()
 
 
@@ -344,7 +347,7 @@ class ReportDialog(Dialog):
         if others:
             lines.append("<br>" + "<br>".join(D.esc(t) for t in others))
         self.text("<br>".join(lines) or "Nothing happened.")
-        self.button("OK  [Enter]", self.close)
+        self.button(f"OK  [{keys.shown('confirm')}]", self.close)
         self.default = self.close
         self.fit()
 
@@ -357,7 +360,7 @@ class NewsDialog(Dialog):
         body = "<br><br>".join((f"<b>{D.esc(name)}</b><br><i>{D.esc(text)}</i>" if text else f"<b>{D.esc(name)}</b>")
                                + cited for name, text, cited in items)
         self.text(body, height=min(520, 60 + 70 * len(items)))
-        self.button("Continue  [Enter]", self.close)
+        self.button(f"Continue  [{keys.shown('confirm')}]", self.close)
         self.default = self.close
         self.fit()
 
@@ -370,11 +373,7 @@ range. <font color='#5ad2ff'>Blue</font>: airbases a squadron can fly to.<br>
 Left-click a ring to give the order; right-click anywhere to try an order — if the rules forbid it you are told
 why.<br><br>
 <b>Keys</b><br>
-Enter / E — end turn · Tab / N — next unit with orders · Esc — cancel or close<br>
-A — air-defence umbrellas and drone ranges · S — supply network · F — front line · L — legend<br>
-B — backers · R — recruit at the selected place · F5 — quick save · F9 — quick load<br>
-Mouse wheel — zoom · drag — pan · Home — whole country · Space — skip the AI's animations<br>
-Spectating: P — pause · + / − — speed<br><br>
+{keys}<br><br>
 <b>Reading the map</b><br>
 Tinted ground shows who holds the nearest town. Circles are towns sized by population, diamonds airbases,
 squares oil fields and terminals; a gold ring marks an objective. Counters beside a place show the fighters
@@ -384,7 +383,8 @@ there; a yellow dot means some can still act; a red edge and ! mean they are cut
 class HelpDialog(Dialog):
     def __init__(self, screen):
         super().__init__(screen, "How to play", 720)
-        self.text(HELP)
-        self.button("Close  [Esc]", self.close)
+        # The source wraps its lines for reading here; the window wraps them to its width.
+        self.text(re.sub(r"\s*<br>\s*", "<br>", " ".join(HELP.split())).format(keys=keys.help_html()))
+        self.button(f"Close  [{keys.shown('cancel')}]", self.close)
         self.default = self.close
         self.fit()

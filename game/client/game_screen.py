@@ -18,7 +18,7 @@ from ..engine import EndTurn, IllegalAction
 from ..engine import actions as A
 from ..engine.supply import supplied as supplied_mask
 from . import describe as D
-from . import gfx
+from . import gfx, keys
 from .anim import BannerAnim, anims_for
 from .dialogs import (AttackDialog, BackersWindow, EventDialog, HelpDialog, MessageDialog, NewsDialog,
                       RecruitDialog, ReportDialog, StrikeDialog)
@@ -579,59 +579,52 @@ class GameScreen:
             return
         if d is not None:
             return
+        binding = keys.BY_KEY.get(k)
+        if binding is not None:
+            getattr(self, binding.action)()
+        elif k in keys.PAN:
+            self.view.camera.pan_px(*keys.PAN[k])
+
+    # -- what the keys do (see keys.py) ------------------------------------------------------
+    def confirm(self) -> None:
         ses = self.session
-        if k in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_e):
-            if ses.is_human_turn() and ses.pending_question() is not None:
-                self.question_hidden = None
-            elif not ses.spectating:
-                self.end_turn()
-        elif k in (pygame.K_TAB, pygame.K_n):
-            u = self.orders.next_unit()
-            if u is None:
-                self.message("None of your units can do anything more this turn. Enter ends the turn.", gfx.STRIKE)
-            else:
-                x, y = self.view.screen_of(int(ses.state.u_place[u]))
-                if not self.map_rect.inflate(-80, -80).collidepoint(x, y):
-                    p = int(ses.state.u_place[u])
-                    self.view.camera.center_on(self.view.px[p], self.view.py[p])
-        elif k == pygame.K_ESCAPE:
-            self.orders.clear()
-        elif k == pygame.K_a:
-            self.view.show_air = not self.view.show_air
-        elif k == pygame.K_s:
-            self.view.show_supply = not self.view.show_supply
-        elif k == pygame.K_f:
-            self.view.show_front = not self.view.show_front
-        elif k == pygame.K_l:
-            self.view.show_legend = not self.view.show_legend
-        elif k == pygame.K_b:
-            self.open_backers()
-        elif k == pygame.K_r:
-            self.open_recruit()
-        elif k in (pygame.K_h, pygame.K_F1):
-            self.open_help()
-        elif k == pygame.K_F3:
-            self.app.show_fps = not self.app.show_fps
-        elif k == pygame.K_F5:
-            self.quick_save()
-        elif k == pygame.K_F9:
-            self.quick_load()
-        elif k == pygame.K_SPACE:
-            self.skip()
-        elif k == pygame.K_p:
-            self.toggle_pause()
-        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-            self.faster()
-        elif k in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            self.slower()
-        elif k == pygame.K_HOME:
-            cam = self.view.camera
-            cam.set_zoom(cam.min_zoom)
-            x0, y0, x1, y1 = cam.world
-            cam.center_on((x0 + x1) / 2, (y0 + y1) / 2)
-        elif k in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP, pygame.K_DOWN):
-            step = 80
-            dx = step if k == pygame.K_LEFT else -step if k == pygame.K_RIGHT else 0
-            dy = step if k == pygame.K_UP else -step if k == pygame.K_DOWN else 0
-            self.view.camera.pan_px(dx, dy)
+        if ses.is_human_turn() and ses.pending_question() is not None:
+            self.question_hidden = None
+        elif not ses.spectating:
+            self.end_turn()
+
+    def next_unit(self) -> None:
+        ses = self.session
+        u = self.orders.next_unit()
+        if u is None:
+            self.message("None of your units can do anything more this turn. Enter ends the turn.", gfx.STRIKE)
+            return
+        x, y = self.view.screen_of(int(ses.state.u_place[u]))
+        if not self.map_rect.inflate(-80, -80).collidepoint(x, y):
+            p = int(ses.state.u_place[u])
+            self.view.camera.center_on(self.view.px[p], self.view.py[p])
+
+    def cancel(self) -> None:
+        self.orders.clear()
+
+    def toggle_air(self) -> None:
+        self.view.show_air = not self.view.show_air
+
+    def toggle_supply(self) -> None:
+        self.view.show_supply = not self.view.show_supply
+
+    def toggle_front(self) -> None:
+        self.view.show_front = not self.view.show_front
+
+    def toggle_legend(self) -> None:
+        self.view.show_legend = not self.view.show_legend
+
+    def toggle_fps(self) -> None:
+        self.app.show_fps = not self.app.show_fps
+
+    def home_view(self) -> None:
+        cam = self.view.camera
+        cam.set_zoom(cam.min_zoom)
+        x0, y0, x1, y1 = cam.world
+        cam.center_on((x0 + x1) / 2, (y0 + y1) / 2)
 

@@ -8,6 +8,7 @@ import pygame
 from pygame_gui.elements import UIButton, UIPanel, UIScrollingContainer, UITextBox
 
 from . import describe as D
+from . import keys
 from .gfx import later
 
 TOP_H = 46
@@ -28,9 +29,11 @@ class TopBar:
             specs += [("pause", "Pause [P]", screen.toggle_pause, 100), ("slower", "−", screen.slower, 34),
                       ("faster", "+", screen.faster, 34), ("skip", "Skip turn [Space]", screen.skip, 140)]
         else:
-            specs += [("end", "End turn  [Enter]", screen.end_turn, 150)]
-        specs += [("backers", "Backers [B]", screen.open_backers, 104), ("save", "Save [F5]", screen.quick_save, 90),
-                  ("load", "Load [F9]", screen.quick_load, 90), ("help", "Help [F1]", screen.open_help, 90),
+            specs += [("end", keys.labelled("End turn ", "confirm"), screen.end_turn, 150)]
+        specs += [("backers", keys.labelled("Backers", "open_backers"), screen.open_backers, 104),
+                  ("save", keys.labelled("Save", "quick_save"), screen.quick_save, 90),
+                  ("load", keys.labelled("Load", "quick_load"), screen.quick_load, 90),
+                  ("help", keys.labelled("Help", "open_help"), screen.open_help, 90),
                   ("menu", "Menu", screen.to_menu, 70)]
         x = W - 8
         self.buttons: dict[str, UIButton] = {}
@@ -95,7 +98,7 @@ class SidePanel:
         self.resources = UITextBox("", pygame.Rect(4, 4, iw, res_h), m, container=self.panel, object_id="#resources")
         y = 4 + res_h + 4
         bw = (iw - 8) // 3
-        self.recruit_btn = UIButton(pygame.Rect(4, y, bw, 30), "Recruit [R]", m, container=self.panel,
+        self.recruit_btn = UIButton(pygame.Rect(4, y, bw, 30), keys.labelled("Recruit", "open_recruit"), m, container=self.panel,
                                     command=lambda: d(screen.open_recruit),
                                     tool_tip_text="Raise new units at the selected place")
         self.buy_btn = UIButton(pygame.Rect(8 + bw, y, bw, 30), "Buy allegiance", m, container=self.panel,
@@ -154,7 +157,7 @@ class SidePanel:
                     rows.append("Backers: " + ", ".join(
                         f"<font color='{D.lighten(w.backers[b].colour)}'>{D.esc(w.backers[b].name)}</font> "
                         f"{s.commitment[b]:.0f}" for b in mine)
-                        + (f" · <b>{coming}</b> on the way" if coming else "") + " <font color='#9aa4ad'>[B]</font>")
+                        + (f" · <b>{coming}</b> on the way" if coming else "") + f" <font color='#9aa4ad'>[{keys.shown('open_backers')}]</font>")
             else:
                 rows.append(f"{D.fac(w, f)}: {int(held.sum())} places · {vp} VP · {D.people(strength)} fighters")
                 rows.append(f"<font color='{D.MUTED}'>   {D.money(s.treasury[f])} · legitimacy {s.legitimacy[f]:.0f} · "
