@@ -9,7 +9,7 @@ TESTSTAMP := $(VENV)/.installed-test
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 
-.PHONY: play test bench sim calibrate validate schema clean
+.PHONY: play test test-fast bench sim calibrate validate schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,15 @@ play: $(STAMP)
 	$(BIN)/sandtable compile
 	SDL_VIDEODRIVER= $(BIN)/sandtable play
 
+# The suite runs on every core (pytest-xdist); `make test-fast` leaves out the tests
+# marked slow (whole games, thousands of clicks) for a check in under a minute.
 test: $(TESTSTAMP)
 	$(BIN)/sandtable compile
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+test-fast: $(TESTSTAMP)
+	$(BIN)/sandtable compile
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/sandtable compile

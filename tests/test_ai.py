@@ -138,6 +138,7 @@ def test_agents_end_their_turns():
     assert any(isinstance(a, EndTurn) for a in orders["lna"])
 
 
+@pytest.mark.slow
 def test_thousands_of_ai_turns_are_all_legal():
     """Utility levels over many seeded games of both shipped scenarios: every order legal."""
     turns = 0

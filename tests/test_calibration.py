@@ -24,6 +24,9 @@ from game.scenario.loader import load_scenario
 GAMES = 24
 NORMAL = {"gna": "normal", "lna": "normal"}
 
+# Whole games (or thousands of clicks) each: left out by `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def _run(tmp_path_factory, name: str, without: tuple[str, ...] = ()) -> dict:
     out = tmp_path_factory.mktemp("calibration") / name

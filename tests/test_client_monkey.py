@@ -19,6 +19,9 @@ KEYS = [pygame.K_RETURN, pygame.K_e, pygame.K_TAB, pygame.K_n, pygame.K_ESCAPE, 
         pygame.K_SPACE, pygame.K_p, pygame.K_EQUALS, pygame.K_MINUS, pygame.K_HOME, pygame.K_LEFT, pygame.K_UP,
         pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_DOWN]
 
+# Whole games (or thousands of clicks) each: left out by `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def _monkey(app, rng: random.Random, events: int) -> None:
     W, H = app.size

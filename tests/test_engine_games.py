@@ -119,6 +119,7 @@ def run_chunk(scenario: str, chunk: int) -> ChunkResult:
     return _cache[key]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk", range(CHUNKS))
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_random_games_reach_a_verdict_with_invariants_intact(scenario, chunk):

@@ -1170,6 +1170,7 @@ def consistency_worlds():
     return names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, path", consistency_worlds(), ids=[n for n, _ in consistency_worlds()])
 def test_every_legal_action_passes_why_illegal(name, path):
     if path is not None and not path.exists():

@@ -319,6 +319,7 @@ def test_event_windows_in_turns_match_the_dates(name):
             assert (lo <= t <= hi) == touches, (ev.name, t)
 
 
+@pytest.mark.slow
 def test_kernels_stay_within_their_arrays(tmp_path):
     """Compiled code does not check its indices: a kernel that wrote past the end of an
     array would corrupt memory silently. Compiled again with bounds checks (in a fresh

@@ -67,6 +67,7 @@ def test_tripoli_games_identical_serial_and_two_local_jobs(tmp_path):
     assert (tmp_path / "a" / "turns.csv").read_bytes() == (tmp_path / "b" / "turns.csv").read_bytes()
 
 
+@pytest.mark.slow
 def test_games_identical_on_a_dask_local_cluster(tmp_path):
     pytest.importorskip("dask.distributed")
     _run(tmp_path / "serial", games=12)

@@ -9,6 +9,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,6 +125,7 @@ def assert_loads_or_fails_cleanly(path: Path) -> None:
     assert isinstance(result, LoadedScenario)
 
 
+@pytest.mark.slow
 @EXACT
 @given(mutated_data())
 def test_mutated_data_loads_or_fails_cleanly(data):
