@@ -106,3 +106,44 @@ def test_report_shows_when_the_tide_turns(tripoli_run):
     gna = summary["momentum"]["factions"]["gna"]
     assert f"| GNA | {gna['count']} | {gna['median']:g} |" in report
     assert (out / "charts" / "momentum.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- how the sides moved: returned moves and a capital left bare --------------------------------
+
+
+def test_the_tracker_counts_returned_moves_and_a_bare_capital():
+    from engine_helpers import P, load_world, units_of
+    from game.engine import apply, new_game
+    from game.engine import actions as A
+    from game.lab.play import TurnTracker
+
+    from conftest import MINI
+
+    s = new_game(load_world(MINI), 0)
+    blue, red = s.world.fidx["blue"], s.world.fidx["red"]
+    capital, village = P(s, "capital"), P(s, "village")
+    s.owner[village] = blue  # the village sides with Blue, so its militia may move there
+    a, b, c = units_of(s, blue, capital)
+    s.u_place[c] = village
+    tracker = TurnTracker(s.world, s)
+
+    def order(action):
+        tracker.see(apply(s, action), s)
+
+    order(A.Move(a, "village"))  # out of the capital
+    assert tracker.returned[blue] == 0
+    order(A.Move(c, "capital"))  # into the place a unit just left: shuttling
+    assert tracker.returned[blue] == 1
+    order(A.Move(b, "village"))  # and into the village, which c left
+    assert tracker.returned[blue] == 2
+    order(A.EndTurn())
+    assert tracker.capital_emptied[blue] == 0  # c holds the capital
+
+    while s.active != blue:  # Red passes
+        order(A.EndTurn())
+    order(A.Move(c, "village"))
+    assert units_of(s, blue, capital) == []
+    order(A.EndTurn())  # Blue ends its turn with the capital bare and Red's regulars next door at the hub
+    assert tracker.capital_emptied[blue] == 1
+    # A new turn forgets the last one's departures: c's move counts as nothing.
+    assert tracker.returned[blue] == 2 and tracker.returned[red] == 0 and tracker.capital_emptied[red] == 0

@@ -77,6 +77,7 @@ class World:
         self.is_port = np.array([Feature.port in f for f in feats])
         self.is_bank = np.array([Feature.central_bank in f for f in feats])
         self.is_hub = np.array([Feature.supply_hub in f for f in feats])
+        self.is_capital = np.array([Feature.capital in f for f in feats])
         self.every_place = np.ones(P, dtype=bool)
         self.regions = sorted({p.region for p in places if p.region})
         self.region = np.array([self.regions.index(p.region) if p.region else -1 for p in places])

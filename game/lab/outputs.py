@@ -64,6 +64,7 @@ def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list], 
     header = (["index", "entropy", "spawn_key"] + [f"agent_{f}" for f in factions]
               + ["status", "winner", "reason", "turns"] + [f"owner_{p}" for p in keys]
               + ["harm"] + [f"harm_{f}" for f in factions] + [f"deliveries_{b}" for b in backers]
+              + [f"{h}_{f}" for h in HABITS for f in factions]
               + [f"{c}_{f}" for f in factions for c in ("low_turn", "low_places")]
               + [f"inside_{t.id}" for t in tests] + (["looks_like_the_war"] if tests else []) + ["error"])
     rows = []
@@ -78,6 +79,8 @@ def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list], 
         else:
             row += [""] * (len(keys) + 1 + len(factions) + len(backers))
         low = lows.get(r["index"])  # none for a failed game
+        for h in HABITS:
+            row += r.get(h) or [""] * len(factions)
         row += [x for p in low for x in (p.turn, p.places)] if low else [""] * (2 * len(factions))
         if tests:
             seen = (verdicts or {}).get(r["index"])
@@ -121,6 +124,22 @@ def losses(factions: list[str], ok: list[dict]) -> dict:
     for i, f in enumerate(factions):
         out[f] = {cause: round(sum(r["losses"][cause][i] for r in ok) / len(ok), 1) if ok else None
                   for cause in CAUSES}
+    return out
+
+
+# How the AI moved, counted per faction in every game (see play.TurnTracker._watch_moves).
+HABITS = ("returned_moves", "capital_emptied")
+
+
+def habits(factions: list[str], ok: list[dict]) -> dict:
+    """Per faction, the mean per game of each habit: units moved back into a place their
+    side left earlier the same turn, and turns ended with a capital left bare beside an enemy."""
+    out = {}
+    for i, f in enumerate(factions):
+        out[f] = {}
+        for h in HABITS:
+            seen = [r[h][i] for r in ok if r.get(h)]
+            out[f][h] = round(sum(seen) / len(seen), 3) if seen else None
     return out
 
 
@@ -169,6 +188,7 @@ def summarise(run) -> dict:
         "turns": spread([r["turns"] for r in ok]),
         "momentum": momentum(list(spec.factions), run.low_points().values()),
         "losses": losses(list(spec.factions), ok),
+        "habits": habits(list(spec.factions), ok),
         "checkpoints": (summary_block(run.targets, run.checkpoint_tests(), run.verdicts(),
                                       display_path(run.targets.path)) if run.targets else None),
         "failures": [{"index": r["index"], "entropy": run.seed, "spawn_key": r["spawn_key"], "error": r["error"]}

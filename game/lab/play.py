@@ -95,6 +95,11 @@ class TurnTracker:
     def __init__(self, world: World, state):
         self.world = world
         self.turn = state.turn
+        # How the AI moves, per faction over the game (see `_watch_moves`).
+        self.active = state.active
+        self.left: set[int] = set()  # places the active side moved units out of this turn
+        self.returned = np.zeros(world.F, dtype=np.int64)
+        self.capital_emptied = np.zeros(world.F, dtype=np.int64)
         self.strikes = np.zeros(world.F, dtype=np.int64)
         self.lost = np.zeros((len(CAUSES), world.F))  # by cause, this round
         self.lost_total = np.zeros((len(CAUSES), world.F))  # by cause, over the game
@@ -122,9 +127,36 @@ class TurnTracker:
         self.held.append([turn, holders_code(state.owner)])
         return row
 
+    def _watch_moves(self, events, state) -> None:
+        """Two habits a person notices in an AI's turn: *returned moves*, a unit moved into
+        a place its side moved a unit out of earlier in the same turn (shuttling), and
+        *capital emptied*, a turn its side ended with a capital it holds left without
+        a unit while an enemy stood next to it."""
+        w = self.world
+        for e in events:
+            if e.kind == "move" and e.data and "from" in e.data and e.faction in w.fidx:
+                if w.pidx[e.data["to"]] in self.left:
+                    self.returned[w.fidx[e.faction]] += 1
+                self.left.add(w.pidx[e.data["from"]])
+        if state.active != self.active or state.over:
+            f = self.active
+            n = state.n_units
+            alive = state.u_alive[:n]
+            for p in np.nonzero(w.is_capital & (state.owner == f))[0]:
+                mine = alive & (state.u_place[:n] == p) & (state.u_owner[:n] == f)
+                if mine.any():
+                    continue
+                near = (np.isin(state.u_place[:n], w.neighbours[p]) & alive & w.enemies[f, state.u_owner[:n]]
+                        & w.t_ground[state.u_type[:n]])
+                if near.any():
+                    self.capital_emptied[f] += 1
+            self.active = state.active
+            self.left = set()
+
     def see(self, events, state) -> None:
         w = self.world
         fidx = w.fidx
+        self._watch_moves(events, state)
         for e in events:
             if e.kind == "strike" and e.faction in fidx:
                 self.strikes[fidx[e.faction]] += 1
@@ -160,6 +192,8 @@ def _final(world: World, state, tracker: TurnTracker) -> dict:
         "harm_by": [float(x) for x in state.harm_by],
         "deliveries": [int(round(x)) for x in per_backer],
         "losses": {cause: [round(float(x), 1) for x in tracker.lost_total[i]] for i, cause in enumerate(CAUSES)},
+        "returned_moves": tracker.returned.tolist(),
+        "capital_emptied": tracker.capital_emptied.tolist(),
     }
 
 
@@ -197,7 +231,8 @@ def failed_result(job: GameJob, exc: BaseException, trace: str = "", turns: int 
     return {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels), "status": "failed",
             "error": f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500], "traceback": trace,
             "winner": None, "reason": "", "turns": turns, "owners": [], "harm": 0.0, "harm_by": [],
-            "deliveries": [], "losses": {cause: [] for cause in CAUSES}, "turn_rows": [], "held": []}
+            "deliveries": [], "losses": {cause: [] for cause in CAUSES}, "turn_rows": [], "held": [],
+            "returned_moves": [], "capital_emptied": []}
 
 
 def run_chunk(chunk: Chunk) -> tuple[int, list[dict]]:

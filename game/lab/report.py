@@ -165,6 +165,20 @@ def _losses(spec, block: dict) -> list[str]:
     return L + [""]
 
 
+def _habits(spec, block: dict) -> list[str]:
+    if not block:
+        return []
+    L = ["### How the sides moved", "",
+         "Per game, on average: *returned moves* are units moved into a place their side moved a unit out of "
+         "earlier in the same turn (shuttling); *capital left bare* counts turns a side ended with a capital it "
+         "held empty of its units while enemy ground forces stood next to it.", "",
+         "| side | returned moves | capital left bare (turns) |", "|---|---:|---:|"]
+    for f, m in block.items():
+        cells = ["–" if m.get(h) is None else f"{m[h]:.2f}" for h in ("returned_moves", "capital_emptied")]
+        L.append(f"| {spec.factions[f].short} | " + " | ".join(cells) + " |")
+    return L + [""]
+
+
 def _subtitle(summary: dict) -> str:
     bits = []
     if summary["without"]:
@@ -243,6 +257,7 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
         L += _checkpoints(spec, summary["checkpoints"])
     L += _momentum(spec, summary["momentum"])
     L += _losses(spec, summary["losses"])
+    L += _habits(spec, summary.get("habits") or {})
     keys = key_places(spec)
     ok = [r for r in results if r["status"] == "ok"]
     if keys and ok:
