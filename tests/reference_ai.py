@@ -112,6 +112,7 @@ class UtilityAgent:
         if key != self._key:
             self._key, self._given = key, 0
             self._asked = set()
+            self._left: set[int] = set()  # places a unit was moved out of this turn
         options = legal_actions(state)
         if options and isinstance(options[0], ChooseOption):
             return self._choose(state, options)
@@ -132,6 +133,8 @@ class UtilityAgent:
             choice = step(state, f, options, pers, values, power, hostile, threat)
             if choice is not None:
                 self._given += 1
+                if isinstance(choice, Move):
+                    self._left.add(int(state.u_place[choice.unit]))
                 return choice
         return self._end("nothing worth doing")
 
@@ -253,7 +256,9 @@ class UtilityAgent:
         stays = (left + state.local_defence[here]) * w.terrain_defence[here]
         keep = pers.caution * values[here] / 1000.0 * np.maximum(HOLD_MARGIN * threat[here] - stays, 0.0)
         score = need[to] - np.maximum(need[here], keep) - 0.05
-        score[~w.t_ground[t] | bared] = -np.inf
+        # No unit goes back into a place its side moved a unit out of this turn.
+        went = np.isin(to, list(self._left))
+        score[~w.t_ground[t] | bared | went] = -np.inf
         best, best_score = None, 0.0
         if len(score):
             i = int(np.argmax(score))

@@ -53,8 +53,9 @@ def test_fast_agent_gives_the_reference_agents_orders(scenario, level):
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_search_levels_variations_agree_too(variant):
-    # A slice of the 2019 war and whole games of the small scenarios.
-    assert _lockstep(load_world(shipped_path("tripoli_2019")), 7, "normal", VARIANTS[variant], 1500) == 1500
+    # A slice of the 2019 war (or the whole of it, if a bold variant ends it sooner) and
+    # whole games of the small scenarios.
+    assert _lockstep(load_world(shipped_path("tripoli_2019")), 7, "normal", VARIANTS[variant], 1500) >= 300
     for world in (load_world(MINI), fixture_world("arena")):
         for seed in range(4):
             _lockstep(world, seed, "normal", VARIANTS[variant])

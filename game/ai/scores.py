@@ -185,14 +185,17 @@ def reach_lists(reach):
 
 @kernel
 def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
-              local_defence, terrain, values, staging, supplied, caution, drive):
+              local_defence, terrain, values, staging, supplied, caution, drive, vacated):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
     A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
     times its threat, and (at `drive` = boldness × aggression) as a staging post next
     to places worth taking; a unit leaves a place only for one that needs it more than
-    its own place does, and never bares a threatened place. The places mover i can
-    reach are reach_idx[reach_ptr[i]:reach_ptr[i + 1]], in place order."""
+    its own place does, and never bares a threatened place. No unit goes where `vacated`
+    marks that its side moved a unit out of this turn: scored one at a time, moves would
+    otherwise trade units back and forth between two places that each need a little more
+    than the other. The places mover i can reach are reach_idx[reach_ptr[i]:reach_ptr[i + 1]],
+    in place order."""
     P = values.shape[0]
     need = np.empty(P)
     for p in range(P):
@@ -216,6 +219,8 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
         floor = max(need[here], keep)
         for j in range(reach_ptr[i], reach_ptr[i + 1]):
             p = reach_idx[j]
+            if vacated[p]:
+                continue
             score = need[p] - floor - 0.05
             if score > best:
                 best_u, best_p, best = u, p, score
@@ -251,7 +256,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
            terrain, population, combat_params, nbr_ptr, nbr_idx,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
-           found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
+           left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
     best move, among the `stages` asked for, bringing the view's stale parts up to date
     first. Returns what it found (STRUCK, ATTACKED, MOVED or NOTHING) with the order in
@@ -332,7 +337,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
     if stages & MOVE and movers.shape[0]:
         unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
                                        t_quality, power, threat, local_defence, terrain, values, staging, supply[f],
-                                       caution, drive)
+                                       caution, drive, left)
         if unit >= 0:
             out_i[0], out_i[1] = unit, place
             out_f[0] = score
@@ -342,7 +347,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 
 # The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
 VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE = range(8)
-HOSTILE, FRONT_NEAR, ONLY, BORDER = range(4)
+HOSTILE, FRONT_NEAR, ONLY, BORDER, LEFT = range(5)
 NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
 
 
@@ -366,6 +371,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     terrain, population = place_figures[0], place_figures[1]
     ready = u_ready.copy()
     place = u_place.copy()
+    left = marks[LEFT].copy()  # the agent marks the places it left as it gives the moves
     only = marks[ONLY]
     room = max(n, 1)
     found_units = np.zeros(3, dtype=np.int64)
@@ -385,7 +391,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
-                       figures[INTERCEPT], found_units, ptr, idx, flyers, batteries, force, scratch, out_i[k],
+                       figures[INTERCEPT], left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i[k],
                        out_f[k:k + 1])
         if found != MOVED:
             return k, found
@@ -396,6 +402,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
         only[place[unit]] |= marks[BORDER, place[unit]]
         only[to] |= marks[BORDER, to]
         stale[OWN] = 1
+        left[place[unit]] = True
         place[unit] = to
         ready[unit] = False
         k += 1

@@ -130,10 +130,11 @@ class TurnView:
         self.figures = np.empty((8, w.P))
         (self.values, self.strike_cost, self.battle_cost, self.staging, self.enemy, self.threat, self.intercept,
          self.deterrence) = self.figures
-        self.marks = np.empty((4, w.P), dtype=bool)
+        self.marks = np.zeros((5, w.P), dtype=bool)
         # `only`: the places whose attacks are in question; `border`: those from which
-        # the faction can attack at all.
-        self.hostile, self.front_near, self.only, self.border = self.marks
+        # the faction can attack at all; `left`: those it has moved a unit out of this
+        # turn, where no unit of its goes back (kept by the agent, not by `look`).
+        self.hostile, self.front_near, self.only, self.border, self.left = self.marks
         self.params = np.array([agent.level.attack_odds + agent.odds_shift - 0.05 * (pers.aggression - 1.0)
                                 + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
                                 agent.boldness * pers.aggression, w.spec.rules.combat.noise])
@@ -246,6 +247,8 @@ class UtilityAgent:
             self._view = None
             self._queue = []
             self._settled = False
+            if self._spare is not None:
+                self._spare.left[:] = False
         if state.pending and any(pf == f for pf, _ in state.pending):
             self._view = None  # the answer's effects may change anything
             return self._choose(state, legal_actions(state))
@@ -285,6 +288,7 @@ class UtilityAgent:
         self._last, self._count = choice, state.action_count
         if type(choice) is Move:
             self._moved_from = int(state.u_place[choice.unit])
+            self._spare.left[self._moved_from] = True
         return choice
 
     def _refresh(self, state: GameState, f: int) -> TurnView:
