@@ -147,3 +147,26 @@ def test_the_tracker_counts_returned_moves_and_a_bare_capital():
     assert tracker.capital_emptied[blue] == 1
     # A new turn forgets the last one's departures: c's move counts as nothing.
     assert tracker.returned[blue] == 2 and tracker.returned[red] == 0 and tracker.capital_emptied[red] == 0
+
+
+def test_territory_floor_is_the_low_of_the_median_with_finished_games_carried():
+    from game.lab.momentum import territory_floor
+    from game.lab.play import TURN_STATS
+
+    def row(turn, blue, red):
+        out = [turn] + [0] * (2 * len(TURN_STATS))
+        out[1 + TURN_STATS.index("places")] = blue
+        out[1 + len(TURN_STATS) + TURN_STATS.index("places")] = red
+        return out
+
+    games = [
+        [row(0, 5, 5), row(1, 4, 6), row(2, 2, 8), row(3, 6, 4)],
+        [row(0, 5, 5), row(1, 3, 7), row(2, 3, 7), row(3, 3, 7)],
+        [row(0, 5, 5), row(1, 1, 9)],  # ended on turn 1: carried to turn 3 as it stood
+    ]
+    floor = territory_floor(["blue", "red"], games)
+    # Blue by turn: medians of (5,5,5), (4,3,1), (2,3,1), (6,3,1) = 5, 3, 2, 3: lowest 2, at turn 2.
+    assert floor["blue"] == {"median_low": 2.0, "turn": 2}
+    # Red: medians 5, 7, 8, 7 -> lowest 5 at the start.
+    assert floor["red"] == {"median_low": 5.0, "turn": 0}
+    assert territory_floor(["blue"], []) == {"blue": {"median_low": None, "turn": None}}

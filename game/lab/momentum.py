@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from .play import turn_column
 from .stats import spread
 
@@ -61,3 +63,27 @@ def momentum(factions: list[str], games: Iterable[list[LowPoint]]) -> dict:
     turns = recovery_turns(factions, games)
     return {"recovery_places": RECOVERY,
             "factions": {f: {"count": len(t), **spread(t)} for f, t in turns.items()}}
+
+
+def territory_floor(factions: list[str], games: list[list[list]]) -> dict:
+    """summary.json's `territory`: per faction, the lowest point of its median places held
+    over the games, turn by turn, and the first turn it is reached. A game that ended
+    keeps its final position, as in the territory chart, so a side that loses early
+    pulls the median down for the rest of the war."""
+    games = [rows for rows in games if rows]
+    if not games:
+        return {f: {"median_low": None, "turn": None} for f in factions}
+    length = max(int(rows[-1][0]) for rows in games) + 1
+    out = {}
+    for i, f in enumerate(factions):
+        col = turn_column(i, "places")
+        held = np.empty((len(games), length))
+        for g, rows in enumerate(games):
+            turns = [int(r[0]) for r in rows]
+            values = [r[col] for r in rows]
+            held[g, turns] = values
+            held[g, turns[-1]:] = values[-1]
+        median = np.median(held, axis=0)
+        turn = int(np.argmin(median))
+        out[f] = {"median_low": float(median[turn]), "turn": turn}
+    return out

@@ -187,6 +187,7 @@ def summarise(run) -> dict:
         "reasons": reasons(results),
         "turns": spread([r["turns"] for r in ok]),
         "momentum": momentum(list(spec.factions), run.low_points().values()),
+        "territory": run.territory(),
         "losses": losses(list(spec.factions), ok),
         "habits": habits(list(spec.factions), ok),
         "checkpoints": (summary_block(run.targets, run.checkpoint_tests(), run.verdicts(),

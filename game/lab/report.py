@@ -251,6 +251,11 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L.append("")
     L.append("![Places held by turn](charts/territory.png)")
     L.append("")
+    lows = [f"the {spec.factions[f].short}'s at turn {m['turn']} ({m['median_low']:g} places)"
+            for f, m in (summary.get("territory") or {}).items() if m["turn"] is not None]
+    if lows:
+        L.append("The lowest point of each side's median territory: " + "; ".join(lows) + ".")
+        L.append("")
     L.append("![Ground strength by turn](charts/strength.png)")
     L.append("")
     if summary.get("checkpoints"):

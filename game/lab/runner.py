@@ -21,7 +21,7 @@ from ..scenario.targets import LoadedTargets
 from .checkpoints import Test, compile_tests, verdicts
 from .errors import LabError
 from .executors import open_executor
-from .momentum import LowPoint, low_points
+from .momentum import LowPoint, low_points, territory_floor
 from .play import TURN_STATS, Chunk, GameJob, failed_result, run_chunk, world_for
 from .store import PER_TURN, RESULTS, ResultStore
 from .variant import Prepared
@@ -141,6 +141,11 @@ class Run:
                                   for r in self.results() if r["status"] == "ok"})
         return self._lows[1]
 
+
+    def territory(self) -> dict:
+        """Each side's lowest median territory over the war (see `momentum.territory_floor`)."""
+        factions = list(self.prepared.spec.factions)
+        return territory_floor(factions, [self.turn_rows(r["index"]) for r in self.results() if r["status"] == "ok"])
 
     def checkpoint_tests(self) -> list[Test]:
         return compile_tests(self.prepared.spec, self.targets.checkpoints) if self.targets else []
