@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The calibration runs behind scenarios/CALIBRATION.md: the historical run of the 2019
 # scenario, one run without each backer, sweeps over Turkey's support, a
-# hard-against-hard run, then a comparison table. Every run
+# hard-against-hard run, the 2014 scenario, then a comparison table. Every simulate run
+# is counted against its scenario's dated checkpoints (NAME.targets.yaml). Every run
 # is seeded, so the figures come out the same on any machine; only the time it takes
 # differs (about 5 minutes on two cores at the default sizes).
 #
 #   scripts/calibrate.sh [OUT]          (or: make calibrate)
-#   GAMES=400 CF_GAMES=200 MINOR_GAMES=60 SWEEP_GAMES=60 HARD_GAMES=40 JOBS=2
+#   GAMES=400 CF_GAMES=200 MINOR_GAMES=60 SWEEP_GAMES=60 HARD_GAMES=40 GAMES_2014=200 JOBS=2
 set -euo pipefail
 OUT=${1:-out/calibration}
 SANDTABLE=${SANDTABLE:-sandtable}
@@ -16,6 +17,7 @@ CF_GAMES=${CF_GAMES:-200}
 MINOR_GAMES=${MINOR_GAMES:-60}
 SWEEP_GAMES=${SWEEP_GAMES:-60}
 HARD_GAMES=${HARD_GAMES:-40}
+GAMES_2014=${GAMES_2014:-200}
 JOBS=${JOBS:-2}
 AI=(--ai gna=normal --ai lna=normal)
 COMMON=(--jobs "$JOBS" --no-progress --overwrite)
@@ -42,5 +44,6 @@ run sweep "$SCENARIO" --games "$SWEEP_GAMES" "${AI[@]}" "${COMMON[@]}" \
 # hard@1: one rollout of each judgement a turn and no clock, so the run is the same on any
 # machine (hard:MS would be cut short by its time budget on a slow one).
 run simulate "$SCENARIO" --games "$HARD_GAMES" --ai gna=hard@1 --ai lna=hard@1 "${COMMON[@]}" --out "$OUT/hard-vs-hard"
+run simulate scenarios/dignity_2014.yaml --games "$GAMES_2014" "${COMMON[@]}" --out "$OUT/dignity-2014"
 run compare "$OUT/historical" "$OUT"/without-* --baseline "$OUT/historical" \
   --place tripoli --place al_watiya --place tarhuna --markdown "$OUT/compare.md"
