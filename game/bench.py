@@ -46,7 +46,7 @@ def bench_games(path: Path, level: str, games: int, seed: int = 0, repeats: int 
     second. Each seeded game is played `repeats` times, not in a row, and counts with
     its least CPU time: a game plays the same every time, so the least is its own cost
     and the rest is what a busy host added."""
-    from .ai.runner import run_game, warm_up
+    from .ai.agents import run_game, warm_up
 
     world = _world(path)
     warm_up(world)  # compiled kernels loaded outside the timing
@@ -67,7 +67,7 @@ def bench_orders(path: Path, level: str, games: int, seed: int = 1) -> dict:
     """How long a player waits for the AI: per order given (the agent's thought and
     the order carried out; for the end of a turn, the thought only, since what follows
     is the round's own business) and per faction turn, in µs and ms, as p50 and p95."""
-    from .ai.runner import make_agents, warm_up
+    from .ai.agents import make_agents, warm_up
     from .engine import EndTurn, apply, new_game
 
     world = _world(path)
@@ -125,10 +125,10 @@ def run(scenario: Path, games: int, as_json: bool) -> int:
     rand = bench_games(scenario, "random", 3 * games)
     results["random_games_per_cpu_second"] = round(rand["games_per_cpu_second"], 2)
     results["random_mean_turns"] = round(rand["mean_turns"], 1)
-    from .lab.bench import bench_lab
+    from .lab.throughput import bench_lab
 
     results.update(bench_lab(scenario))
-    from .client.bench import bench_frames
+    from .client.frame_times import bench_frames
 
     results.update(bench_frames(scenario))
     normal_orders = bench_orders(scenario, "normal", games=6)

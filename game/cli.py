@@ -70,7 +70,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_compile(args: argparse.Namespace) -> int:
     import time
 
-    from .ai.runner import warm_up
+    from .ai.agents import warm_up
     from .engine import World
     from .engine.jit import CACHE
 

@@ -9,7 +9,7 @@ import pytest
 from engine_helpers import ENGINE_DATA, MINI, P, check_invariants, clear_units, load_world, shipped_path
 from game.engine import Attack, EndTurn, World, apply, new_game, why_illegal
 from game.engine.persist import state_hash
-from game.ai.runner import AGENTS, make_agents, play_out
+from game.ai.agents import AGENTS, make_agents, play_out
 from game.ai.search import SearchAgent
 from game.ai.scores import HOLD_MARGIN
 from game.ai.utility import UtilityAgent, ground_power
@@ -152,7 +152,7 @@ def test_thousands_of_ai_turns_are_all_legal():
 
 
 def test_hard_level_takes_a_thinking_budget():
-    from game.ai.runner import is_level, make_agent
+    from game.ai.agents import is_level, make_agent
 
     assert is_level("hard") and is_level("hard:250") and is_level("normal")
     assert not is_level("hard:x") and not is_level("hard:-5") and not is_level("normal:100") and not is_level("expert")
@@ -164,7 +164,7 @@ def test_hard_with_a_rollout_count_ignores_the_clock(monkeypatch):
     """`hard@N` plays N rollouts of each judgement however slow the machine is, where
     `hard:MS` is cut short by its time budget; so hard@N games are the same anywhere."""
     from game.ai import search
-    from game.ai.runner import is_level, make_agent
+    from game.ai.agents import is_level, make_agent
 
     assert is_level("hard@1") and is_level("hard@3")
     assert not any(is_level(x) for x in ("hard@0", "hard@-1", "hard@1.5", "hard@x", "normal@2", "hard@1000"))

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from conftest import SCENARIOS
-from game.client.bench import bench_frames
+from game.client.frame_times import bench_frames
 from game.client.commands import add_commands
 
 

@@ -1438,7 +1438,7 @@ def test_battle_and_strike_events_report_every_fighter_lost():
     """The losses a battle or strike reports are what the sides really lost: routs,
     units worn below the floor and men cut off with nowhere to fall back included
     (the lab's losses-by-cause figures are built from these events)."""
-    from game.ai.runner import make_agents
+    from game.ai.agents import make_agents
 
     world = load_world(shipped_path("tripoli_2019"))
     ss = np.random.SeedSequence(2)

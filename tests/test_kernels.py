@@ -324,7 +324,7 @@ def test_kernels_stay_within_their_arrays(tmp_path):
     """Compiled code does not check its indices: a kernel that wrote past the end of an
     array would corrupt memory silently. Compiled again with bounds checks (in a fresh
     process and cache), whole games of every agent must play without an IndexError."""
-    code = ("from game.ai.runner import run_game, warm_up\n"
+    code = ("from game.ai.agents import run_game, warm_up\n"
             "from game.engine import World\n"
             "from game.scenario import load_scenario\n"
             "for name in ('tests/data/mini.yaml', 'scenarios/tripoli_2019.yaml', 'scenarios/dignity_2014.yaml'):\n"

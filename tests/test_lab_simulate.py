@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from lab_helpers import DUEL, RANDOM_AI, TIMING_KEYS, TRIPOLI, failing_agent, random_levels, run_cli
 
-from game.ai import runner as ai_runner
-from game.ai.runner import run_game
+from game.ai import agents as agents_mod
+from game.ai.agents import run_game
 from game.engine import World
-from game.lab import runner as lab_runner
+from game.lab import runs as runs_mod
 from game.lab.errors import LabError
 from game.lab.simulate import RunOptions, simulate
 from game.lab.variant import Variant
@@ -184,7 +184,7 @@ def test_counterfactual_notes_are_in_the_summary(tmp_path):
 
 
 def test_a_failing_game_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
-    monkeypatch.setitem(ai_runner.AGENTS, "flaky", failing_agent(3))
+    monkeypatch.setitem(agents_mod.AGENTS, "flaky", failing_agent(3))
     run, s = _run(tmp_path / "f", games=8, levels={"red": "flaky"})
     assert s["failed"] == 1 and s["completed"] == 7
     (failure,) = s["failures"]
@@ -200,7 +200,7 @@ def test_a_failing_game_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
 
 
 def test_cli_exits_nonzero_after_a_failed_game(lab_cli, tmp_path, monkeypatch):
-    monkeypatch.setitem(ai_runner.AGENTS, "flaky", failing_agent(1))
+    monkeypatch.setitem(agents_mod.AGENTS, "flaky", failing_agent(1))
     r = lab_cli("simulate", DUEL, "--games", "4", "--ai", "blue=flaky", "--ai", "red=random", "--executor", "serial",
                 "--out", tmp_path / "f")
     assert r.code == 1
@@ -209,14 +209,14 @@ def test_cli_exits_nonzero_after_a_failed_game(lab_cli, tmp_path, monkeypatch):
 
 
 def test_a_chunk_that_dies_is_recorded_as_failed_games(tmp_path, monkeypatch):
-    real = lab_runner.run_chunk
+    real = runs_mod.run_chunk
 
     def dies_on_second(chunk):
         if chunk.games[0].index == 3:
             raise MemoryError("worker ran out of memory")
         return real(chunk)
 
-    monkeypatch.setattr(lab_runner, "run_chunk", dies_on_second)
+    monkeypatch.setattr(runs_mod, "run_chunk", dies_on_second)
     _, s = _run(tmp_path / "d", games=9, chunk=3)
     assert [f["index"] for f in s["failures"]] == [3, 4, 5]
     assert all("MemoryError: worker ran out of memory" in f["error"] for f in s["failures"])
@@ -224,15 +224,15 @@ def test_a_chunk_that_dies_is_recorded_as_failed_games(tmp_path, monkeypatch):
 
 def test_factions_not_named_play_normal(lab_cli, tmp_path, monkeypatch):
     spec = load_scenario(DUEL).spec
-    assert lab_runner.check_levels(spec, {"red": "easy"}) == {"blue": "normal", "red": "easy"}
+    assert runs_mod.check_levels(spec, {"red": "easy"}) == {"blue": "normal", "red": "easy"}
     r = lab_cli("simulate", DUEL, "--games", "1", "--ai", "red=random", "--executor", "serial", "--out", tmp_path / "n")
     assert r.code == 0, r.err
     summary = json.loads((tmp_path / "n" / "summary.json").read_text())
     assert summary["agents"] == {"blue": "normal", "red": "random"}
     assert _rows(tmp_path / "n" / "games.csv")[0]["agent_blue"] == "normal"
     # Where no normal agent is installed, random stands in rather than the run failing.
-    monkeypatch.delitem(ai_runner.AGENTS, "normal")
-    assert lab_runner.check_levels(spec, {}) == {"blue": "random", "red": "random"}
+    monkeypatch.delitem(agents_mod.AGENTS, "normal")
+    assert runs_mod.check_levels(spec, {}) == {"blue": "random", "red": "random"}
 
 
 @pytest.mark.parametrize("command", ["simulate", "sweep"])
@@ -247,7 +247,7 @@ def test_unknown_agent_level_lists_the_known_ones(lab_cli):
     r = lab_cli("simulate", DUEL, "--ai", "blue=rnadom", "--games", "2", "--executor", "serial")
     assert r.code == 2
     assert "unknown agent level 'rnadom' (did you mean 'random'?); known levels: " in r.err
-    assert ", ".join(ai_runner.AGENTS) in r.err
+    assert ", ".join(agents_mod.AGENTS) in r.err
 
 
 # -- resume -------------------------------------------------------------------------------------------------------
@@ -302,10 +302,10 @@ def test_resume_refuses_another_runs_results(tmp_path):
 
 
 def test_resume_retries_failed_games(tmp_path, monkeypatch):
-    monkeypatch.setitem(ai_runner.AGENTS, "flaky", failing_agent(2))
+    monkeypatch.setitem(agents_mod.AGENTS, "flaky", failing_agent(2))
     _, s = _run(tmp_path / "r", games=4, levels={"red": "flaky"})
     assert s["failed"] == 1
-    monkeypatch.setitem(ai_runner.AGENTS, "flaky", ai_runner.AGENTS["random"])  # "fixed"
+    monkeypatch.setitem(agents_mod.AGENTS, "flaky", agents_mod.AGENTS["random"])  # "fixed"
     run, s = _run(tmp_path / "r", games=4, levels={"red": "flaky"}, resume=True)
     assert s["failed"] == 0 and run.ran == 1
 

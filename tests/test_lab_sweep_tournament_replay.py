@@ -9,7 +9,7 @@ import json
 import pytest
 from lab_helpers import DUEL, MINI, RANDOM_AI, PassiveAgent, RandomTwin, random_levels, run_cli
 
-from game.ai import runner as ai_runner
+from game.ai import agents as agents_mod
 from game.lab.errors import LabError
 from game.lab.simulate import RunOptions, simulate
 from game.lab.sweep import Axis, grid_points, lhs_points, parse_axes, split_values
@@ -120,8 +120,8 @@ def test_tournament_swaps_sides_on_the_same_seeds():
 
 
 def test_tournament_ratings(lab_cli, tmp_path, monkeypatch):
-    monkeypatch.setitem(ai_runner.AGENTS, "passive", PassiveAgent)
-    monkeypatch.setitem(ai_runner.AGENTS, "random_twin", RandomTwin)
+    monkeypatch.setitem(agents_mod.AGENTS, "passive", PassiveAgent)
+    monkeypatch.setitem(agents_mod.AGENTS, "random_twin", RandomTwin)
     out = tmp_path / "t"
     r = lab_cli("tournament", MINI, "--agents", "random,random_twin,passive", "--games", "10", "--out", out, *SERIAL)
     assert r.code == 0, r.err
@@ -209,12 +209,12 @@ def test_replay_of_a_counterfactual_game(lab_cli, tmp_path):
 
 
 def test_bench_lab_reports_games_per_second(monkeypatch):
-    from game.lab import bench
+    from game.lab import throughput as bench
 
     result = bench.bench_lab(DUEL, games=4)
     assert set(result) >= {"lab_games_per_second"} and result["lab_games_per_second"] > 0
-    assert bench.bench_agent() == ("normal" if "normal" in ai_runner.AGENTS else "random")
-    monkeypatch.delitem(ai_runner.AGENTS, "normal", raising=False)
+    assert bench.bench_agent() == ("normal" if "normal" in agents_mod.AGENTS else "random")
+    monkeypatch.delitem(agents_mod.AGENTS, "normal", raising=False)
     assert bench.bench_agent() == "random"
 
 

@@ -18,6 +18,6 @@ and player input into engine actions, and nothing more.
     catalog.py      scenario files found in a directory, loaded or with their problems
     options.py      window size, fullscreen, animation speed (options.json)
     gfx.py          fonts, cached text, colours, dashed lines and arrows
-    bench.py        bench_frames(): frame time of the map screen
+    frame_times.py  bench_frames(): frame time of the map screen
     theme.json      the pygame_gui theme
 """

@@ -78,7 +78,7 @@ def _ready_the_kernels() -> None:
 
     if kernels_ready():
         return
-    from ..ai.runner import warm_up
+    from ..ai.agents import warm_up
     from ..engine import World
 
     print("Preparing the engine for this machine (once per version of Sandtable, about 20 s)...", flush=True)
@@ -99,7 +99,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _err(str(exc), 2)
     level = args.level or default_level()
-    from ..ai.runner import LEVEL_HELP, is_level
+    from ..ai.agents import LEVEL_HELP, is_level
 
     if not is_level(level):
         return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())}; {LEVEL_HELP})", 2)

@@ -29,7 +29,7 @@ LOG_KEEP = 400
 
 
 def available_levels() -> list[str]:
-    from ..ai.runner import AGENTS
+    from ..ai.agents import AGENTS
 
     order = ["random", "easy", "normal", "hard"]
     return sorted(AGENTS, key=lambda k: (order.index(k) if k in order else len(order), k))
@@ -41,11 +41,11 @@ def default_level() -> str:
 
 
 def make_agent(level: str, seed):
-    from ..ai import runner
+    from ..ai import agents
 
-    if not runner.is_level(level):
-        raise KeyError(f"unknown AI level '{level}' (known: {', '.join(available_levels())}; {runner.LEVEL_HELP})")
-    return runner.make_agent(level, seed)
+    if not agents.is_level(level):
+        raise KeyError(f"unknown AI level '{level}' (known: {', '.join(available_levels())}; {agents.LEVEL_HELP})")
+    return agents.make_agent(level, seed)
 
 
 @dataclass

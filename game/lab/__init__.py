@@ -5,11 +5,13 @@
                             "out/no-patron", RunOptions(games=200, jobs=2))
 
 Modules: `variant` (a scenario with `--set` and `--without`), `overrides` (`--set`),
-`counterfactual` (removing a backer), `play` (what a worker does), `runner` and
+`counterfactual` (removing a backer), `play` (what a worker does), `runs` and
 `store` (runs, resumable results), `executors` (serial, local pool, Dask),
 `outputs`, `report` and `charts` (files), `stats` (Wilson, Bradley-Terry), `momentum`
-(each side's low point and recoveries), `simulate`, `sweep`, `tournament`, `replays`,
-`compare` (finished runs side by side), `bench`, and `commands` (the CLI).
+(each side's low point and recoveries), `checkpoints` (games against the record's
+dated checkpoints), `simulate`, `sweep`, `tournament`, `replays`, `compare` (finished
+runs side by side), `throughput` (the lab's games per second for `sandtable bench`),
+and `commands` (the CLI).
 """
 
 from .errors import LabError

@@ -124,7 +124,7 @@ def _finish(summary: dict, out: Path, tty: bool) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from .runner import parse_ai
+    from .runs import parse_ai
     from .simulate import simulate
     from .variant import Variant
 
@@ -145,7 +145,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .runner import parse_ai
+    from .runs import parse_ai
     from .sweep import sweep
 
     out = _default_out(args, "sweep")

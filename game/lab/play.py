@@ -5,7 +5,7 @@ no file), its hash, and the games to play; each game is named by its seed (root
 entropy and spawn key) and the agent level of every faction. A worker builds each
 scenario's World once and keeps it for later chunks.
 
-A game is seeded exactly as `game.ai.runner.run_game` seeds it: the game's seed
+A game is seeded exactly as `game.ai.agents.run_game` seeds it: the game's seed
 spawns two children, one for the rules and one for the agents. So a lab game can be
 re-run alone from its row in games.csv:
 
@@ -199,7 +199,7 @@ def _final(world: World, state, tracker: TurnTracker) -> dict:
 
 def play_game(world: World, entropy: int, job: GameJob) -> dict:
     """One game, never raising: a failure comes back as a row with its error."""
-    from ..ai.runner import make_agents, play_out  # agents are looked up when the game starts
+    from ..ai.agents import make_agents, play_out  # agents are looked up when the game starts
 
     result: dict = {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels)}
     state = None

@@ -98,7 +98,7 @@ def _say(world: World, v: dict) -> str:
 
 def _check_agents(world: World, data: dict, lab: dict) -> list[str]:
     """Let the recorded agents play the recorded seed; report whether they still agree."""
-    from ..ai.runner import is_level
+    from ..ai.agents import is_level
     from .play import GameJob, play_game
 
     agents = lab.get("agents")

@@ -11,7 +11,7 @@ from .errors import LabError
 from .executors import EXECUTORS, default_jobs
 from .outputs import summarise, write_summary, write_tables
 from .report import write_report
-from .runner import Run, check_levels, execute, simple_jobs
+from .runs import Run, check_levels, execute, simple_jobs
 from .variant import Variant, prepare
 
 

@@ -26,7 +26,7 @@ from . import charts, lock
 from .errors import LabError
 from .outputs import _csv, summarise, write_summary, write_tables
 from .overrides import split_setting
-from .runner import Run, check_levels, execute, simple_jobs
+from .runs import Run, check_levels, execute, simple_jobs
 from .simulate import RunOptions, find_targets
 from .variant import Variant, prepare
 

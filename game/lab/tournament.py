@@ -22,7 +22,7 @@ from . import charts, lock
 from .errors import LabError
 from .outputs import _csv, summarise, write_summary, write_tables
 from .play import GameJob
-from .runner import Run, execute
+from .runs import Run, execute
 from .simulate import RunOptions
 from .stats import bradley_terry, wilson
 from .variant import Variant, prepare
@@ -38,7 +38,7 @@ class Standings:
 
 
 def check_agents(names: list[str]) -> list[str]:
-    from ..ai.runner import AGENTS, LEVEL_HELP, is_level
+    from ..ai.agents import AGENTS, LEVEL_HELP, is_level
     from ..scenario.errors import did_you_mean
 
     problems = []

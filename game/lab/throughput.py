@@ -15,7 +15,7 @@ JOBS = 2
 
 
 def bench_agent() -> str:
-    from .runner import default_level
+    from .runs import default_level
 
     return default_level()  # what an unqualified `simulate` plays, so the figure is the one users see
 

@@ -31,7 +31,7 @@ def default_level() -> str:
     """The level of a faction that `--ai` leaves out. An analyst who asks for a few
     hundred games wants to learn about the war, not about random play, so it is the
     utility AI; random only stands in when no "normal" agent is registered."""
-    from ..ai.runner import AGENTS
+    from ..ai.agents import AGENTS
 
     return "normal" if "normal" in AGENTS else "random"
 
@@ -39,7 +39,7 @@ def default_level() -> str:
 def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
     """Every faction's agent level (`default_level()` unless given), checked against the
     agents registered now; LabError with did-you-mean for an unknown faction or level."""
-    from ..ai.runner import AGENTS, LEVEL_HELP, is_level
+    from ..ai.agents import AGENTS, LEVEL_HELP, is_level
     from ..scenario.errors import did_you_mean
 
     problems = []
@@ -197,7 +197,7 @@ def execute(runs: list[Run], executor: str = "local", jobs: int = 1, scheduler: 
             if executor == "local":
                 # Ready the compiled kernels here, once: the pool's workers are forked
                 # from this process and inherit them, and the scenario's world with them.
-                from ..ai.runner import warm_up
+                from ..ai.agents import warm_up
 
                 warm_up(world_for(work[0].spec_json, work[0].sha256))
             with open_executor(executor, jobs, scheduler) as run_all:
