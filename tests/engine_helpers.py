@@ -8,12 +8,16 @@ because pytest's rootdir-relative import puts each test file's folder there).
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from game.engine import EndTurn, GameState, World, apply, legal_actions
+from game.engine import (
+    Attack, BuyAllegiance, ChooseOption, DroneStrike, EndTurn, GameState, Move, Recruit, Relocate, RequestSupport,
+    SetBlockade, World, apply, legal_actions, new_game,
+)
 from game.engine import actions as A
 from game.engine.economy import income, upkeep
 from game.engine.invariants import violations
@@ -272,4 +276,65 @@ def fresh_supply(state: GameState, faction: int) -> np.ndarray:
     hubs = w.is_hub[idx] & np.isfinite(km[primary]).any(axis=0)
     sources = primary | hubs
     out[idx] = km[sources].min(axis=0) <= w.spec.rules.supply.max_km
+    return out
+
+
+# -- small fixtures for the rule tests ------------------------------------------------------
+
+
+def arena(seed: int = 0, name: str = "arena"):
+    """A new game of one of the purpose-made fixtures (tests/data/engine)."""
+    return new_game(fixture_world(name), seed)
+
+
+def put(state, type_id: str, faction: str, place: str, strength: float | None = None, *,
+        ready: bool = True, backer: str | None = None) -> int:
+    """Add a unit ready to act (add_unit makes new units wait a turn)."""
+    w = state.world
+    u = state.add_unit(T(state, type_id), F(state, faction), P(state, place), strength,
+                       backer=w.bidx[backer] if backer else -1)
+    state.u_ready[u] = ready
+    return u
+
+
+def duel(attackers=("inf", "inf"), target_defenders=(("inf", "t_open"), ("inf", "t_open"))):
+    """Blue (to move) with `attackers` at the front; Red with the given defenders."""
+    s = arena()
+    clear_units(s)
+    for t in attackers:
+        put(s, t, "blue", "front")
+    for t, where in target_defenders:
+        put(s, t, "red", where)
+    return s
+
+
+def phi(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+BLUE, RED = 0, 1  # faction order in every fixture (blue is listed first)
+
+
+def patron(s):
+    return s.world.bidx["patron"]
+
+
+def universe(state):
+    """Every order of every type that could be named in this world (a superset of the legal ones)."""
+    w = state.world
+    n = state.n_units
+    out: list = [EndTurn(), SetBlockade(True), SetBlockade(False)]
+    for u in range(n):
+        for p in w.place_ids:
+            out += [Move(u, p), Relocate(u, p)] + [DroneStrike(u, p, k) for k in ("units", "air_defence", "supply")]
+    for a in w.place_ids:
+        out.append(BuyAllegiance(a))
+        for t in w.type_ids:
+            out.append(Recruit(t, a))
+        for b in w.neighbours[w.pidx[a]]:
+            out.append(Attack(a, w.place_ids[b]))
+    out += [RequestSupport(w.backer_ids[ref.backer], ref.id) for ref in w.packages]
+    for eid, ev in w.spec.events.items():
+        if ev.choice:
+            out += [ChooseOption(eid, o) for o in ev.choice.options]
     return out

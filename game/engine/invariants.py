@@ -72,7 +72,7 @@ def violations(state: GameState) -> list[str]:
     if not 1 <= state.turn <= w.last_turn:
         bad.append(f"turn {state.turn} outside 1..{w.last_turn}")
     # Once the game is over `active` is left one past the last faction; that is checked
-    # (as a known engine bug) by test_engine_rules.test_active_faction_valid_after_game_over.
+    # (as a known engine bug) by test_rules_victory.test_active_faction_valid_after_game_over.
     if not state.over and not 0 <= state.active < w.F:
         bad.append(f"active faction {state.active} out of range")
     for f, e in state.pending:

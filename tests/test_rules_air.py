@@ -1,0 +1,138 @@
+"""The air war: strikes, interception, air cover.
+
+Expected numbers are derived in each test from the scenario's own rule constants
+(`world.spec.rules`), so a retuned default changes the expectation, not the verdict.
+Every random draw is seeded; statistical checks use fixed seeds and loose bounds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine_helpers import BLUE, MINI, P, RED, T, duel, end_turn, load_world, put, units_of, with_rng
+from game.engine import apply, Attack, DroneStrike, new_game
+from game.engine.air import intercept_chance
+from game.engine.combat import battle_power, win_chance
+from game.engine.supply import supplied
+
+
+# =====================================================================================
+# The air war
+# =====================================================================================
+
+
+def sky():
+    """Blue drones at the base; Red infantry in both targets and a SAM battery at t_open."""
+    s = duel(attackers=(), target_defenders=(("inf", "t_open"), ("inf", "t_urban")))
+    drone = put(s, "drone", "blue", "base")
+    sam = put(s, "sam", "red", "t_open")
+    return s, drone, sam
+
+
+def test_air_defence_covers_its_radius_and_no_further():
+    s, drone, sam = sky()
+    w = s.world
+    rng = w.t_range[T(s, "sam")]
+    intercept = w.spec.unit_types["sam"].intercept
+    assert w.air_km[P(s, "t_open"), P(s, "t_urban")] > rng  # 33 km away, radius 30
+    assert intercept_chance(s, BLUE, P(s, "t_open")) == pytest.approx(intercept)
+    assert intercept_chance(s, BLUE, P(s, "t_urban")) == 0.0
+    assert intercept_chance(s, BLUE, P(s, "front")) == 0.0
+    # A battery never fires on its own side's drones.
+    assert intercept_chance(s, RED, P(s, "t_open")) == 0.0
+    # Two batteries: the strike must slip past both.
+    put(s, "sam", "red", "t_open")
+    assert intercept_chance(s, BLUE, P(s, "t_open")) == pytest.approx(1 - (1 - intercept) ** 2)
+
+
+def test_shot_down_fraction_matches_intercept_chance():
+    s, drone, sam = sky()
+    p = intercept_chance(s, BLUE, P(s, "t_open"))
+    n = 2000
+    down = 0
+    for i in range(n):
+        c = with_rng(s, 20_000 + i)
+        (ev,) = apply(c, DroneStrike(drone, "t_open", "units"))
+        down += ev.data["intercepted"]
+        if ev.data["intercepted"]:
+            loss = c.world.spec.rules.air.drone_loss_on_intercept * c.world.t_strength[T(c, "drone")]
+            assert c.u_str[drone] == pytest.approx(s.u_str[drone] - loss)
+    assert abs(down / n - p) < 0.035, (down / n, p)
+    # Out of the battery's radius nothing is shot down.
+    for i in range(200):
+        c = with_rng(s, 30_000 + i)
+        (ev,) = apply(c, DroneStrike(drone, "t_urban", "units"))
+        assert not ev.data["intercepted"]
+
+
+def first_unintercepted(state, action, seeds=range(1000)):
+    for seed in seeds:
+        c = with_rng(state, seed)
+        (ev,) = apply(c, action)
+        if not ev.data["intercepted"]:
+            return c, ev
+    raise AssertionError("every strike was shot down")
+
+
+def test_drones_hunting_air_defence_damage_it():
+    s, drone, sam = sky()
+    w = s.world
+    c, ev = first_unintercepted(s, DroneStrike(drone, "t_open", "air_defence"))
+    power = w.t_strike[T(s, "drone")] * w.spec.rules.air.hunt_bonus
+    share = min(0.5, power / 100.0)
+    assert c.u_str[sam] == pytest.approx(100.0 * (1 - share))
+    assert ev.data["damage"] == pytest.approx(100.0 * share, abs=0.1)
+    # The infantry beside the battery is untouched by a hunt...
+    assert c.u_str[units_of(c, RED, P(c, "t_open"))].sum() == pytest.approx(1000.0 + c.u_str[sam])
+    # ...and a strike on ground units leaves the battery alone.
+    c2, _ = first_unintercepted(s, DroneStrike(drone, "t_open", "units"))
+    assert c2.u_str[sam] == 100.0
+
+
+def test_repeated_hunting_clears_the_sky():
+    s, drone, sam = sky()
+    for _ in range(40):
+        if not s.u_alive[sam]:
+            break
+        assert s.u_alive[drone], "the drones were lost before the battery"
+        s.u_sorties[drone] = 3
+        apply(s, DroneStrike(drone, "t_open", "air_defence"))
+    assert not s.u_alive[sam]
+    assert intercept_chance(s, BLUE, P(s, "t_open")) == 0.0
+
+
+def test_strike_on_supply_cuts_the_roads_for_the_turn():
+    s = duel(attackers=(), target_defenders=(("inf", "t_open"),))
+    drone = put(s, "drone", "blue", "base")
+    t_open = P(s, "t_open")
+    assert supplied(s, RED)[t_open]
+    (ev,) = apply(s, DroneStrike(drone, "t_open", "supply"))
+    assert not ev.data["intercepted"]
+    assert not supplied(s, RED)[t_open]
+    end_turn(s)  # Red moves; it is the last faction, so its attrition comes before the round ends
+    end_turn(s)
+    (u,) = units_of(s, RED, t_open)
+    assert s.u_str[u] == pytest.approx(1000.0 * (1 - s.world.spec.rules.supply.attrition))
+    assert supplied(s, RED)[t_open]  # the cut lasts one round
+
+
+def test_strikes_on_cities_harm_civilians_and_cost_legitimacy():
+    s, drone, _ = sky()
+    legit = s.legitimacy[BLUE]
+    apply(s, DroneStrike(drone, "t_urban", "units"))
+    assert s.harm[P(s, "t_urban")] > 0
+    assert s.harm_by[BLUE] == pytest.approx(s.harm.sum())
+    assert s.legitimacy[BLUE] < legit
+
+
+def test_neutral_town_defends_itself_then_changes_hands():
+    s = new_game(load_world(MINI), 0)
+    village, capital = P(s, "village"), P(s, "capital")
+    assert s.owner[village] == -1
+    a, d = battle_power(s, BLUE, capital, village)
+    assert d == pytest.approx(s.world.spec.map.places["village"].local_defence)
+    assert win_chance(s, BLUE, capital, village) > 0.99
+    (ev,) = apply(s, Attack("capital", "village"))
+    assert ev.data["won"] and ev.data["defender"] is None
+    assert s.owner[village] == BLUE and s.local_defence[village] == 0
+    assert all(s.u_place[u] == village for u in units_of(s, BLUE))

@@ -1,0 +1,90 @@
+"""Sieges: armed locals worn down next to an enemy.
+
+Expected numbers are derived in each test from the scenario's own rule constants
+(`world.spec.rules`), so a retuned default changes the expectation, not the verdict.
+Every random draw is seeded; statistical checks use fixed seeds and loose bounds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine_helpers import BLUE, P, end_round, fixture_world, put, units_of
+from game.engine import new_game, World
+from game.engine.siege import air_command, besiegers, siege_pressure
+
+
+# =====================================================================================
+# Sieges
+# =====================================================================================
+
+
+def siege_arena(rate: float = 0.2, locals_: float = 1000.0):
+    """The arena with `siege_loss` set: Blue's infantry at the front, next to Red's Open
+    Target, whose armed locals are `locals_`; Blue's drone at its base reaches the target."""
+    spec = fixture_world("arena").spec
+    combat = spec.rules.combat.model_copy(update={"siege_loss": rate})
+    spec = spec.model_copy(update={"rules": spec.rules.model_copy(update={"combat": combat})})
+    s = new_game(World(spec), 0)
+    s.local_defence[P(s, "t_open")] = locals_
+    return s
+
+
+def test_a_besieged_town_loses_armed_locals_under_the_besiegers_air():
+    s = siege_arena()
+    target = P(s, "t_open")
+    assert besiegers(s, target) == [BLUE]
+    assert air_command(s, BLUE, target) == 1.0
+    events = end_round(s)
+    rate = s.world.spec.rules.combat.siege_loss
+    assert s.local_defence[target] == pytest.approx(1000.0 * (1 - rate))
+    (ev,) = [e for e in events if e.kind == "siege"]
+    assert ev.faction == "red" and ev.data["places"] == ["t_open"]
+    assert ev.data["lost"] == pytest.approx(1000.0 * rate)
+    # Red has nobody next to Blue's towns and no air arm, so Blue loses nothing.
+    assert s.local_defence[P(s, "front")] == 0.0
+
+
+def test_air_defence_over_the_town_slows_the_drain():
+    s = siege_arena()
+    target = P(s, "t_open")
+    put(s, "sam", "red", "t_open")
+    intercept = s.world.spec.unit_types["sam"].intercept
+    assert siege_pressure(s, target) == pytest.approx(s.world.spec.rules.combat.siege_loss * (1 - intercept))
+    end_round(s)
+    assert s.local_defence[target] == pytest.approx(1000.0 * (1 - s.world.spec.rules.combat.siege_loss * (1 - intercept)))
+
+
+def test_drones_that_have_flown_still_command_the_air():
+    s = siege_arena()
+    drone = next(u for u in units_of(s, BLUE) if s.world.t_air[s.u_type[u]])
+    s.u_sorties[drone] = 0
+    assert air_command(s, BLUE, P(s, "t_open")) == 1.0
+
+
+def test_the_place_panel_tells_the_player_a_town_is_besieged():
+    from game.client.describe import place_html  # plain text functions, no pygame
+
+    s = siege_arena()
+    rate = s.world.spec.rules.combat.siege_loss
+    assert f"loses {rate:.0%} of its 1,000 armed locals a turn" in place_html(s, P(s, "t_open"))
+    for u in units_of(s, BLUE, P(s, "front")):
+        s.u_place[u] = P(s, "link")
+    assert "Besieged" not in place_html(s, P(s, "t_open"))
+
+
+@pytest.mark.parametrize("change", ["no air arm", "no troops at the gates", "truce", "rule off"])
+def test_no_drain_without_air_troops_at_the_gates_or_in_a_truce(change):
+    s = siege_arena(rate=0.0 if change == "rule off" else 0.2)
+    if change == "no air arm":
+        for u in units_of(s, BLUE):
+            if s.world.t_air[s.u_type[u]]:
+                s.kill(u)
+    elif change == "no troops at the gates":
+        for u in units_of(s, BLUE, P(s, "front")):
+            s.u_place[u] = P(s, "link")
+    elif change == "truce":
+        s.truce = 2
+    events = end_round(s)
+    assert s.local_defence[P(s, "t_open")] == 1000.0
+    assert not [e for e in events if e.kind == "siege"]
