@@ -14,7 +14,8 @@ import math
 import numpy as np
 
 from game.engine.air import air_units_in_range, intercept_chance
-from game.engine.combat import air_cover, attackers_at, capture, defenders_at, morale
+from game.engine.combat import air_cover, attackers_at, defenders_at, morale
+from game.engine.territory import capture
 from game.engine.politics import civilian_harm
 from game.engine.state import GameState
 
@@ -342,7 +343,7 @@ def package_open(state: GameState, k: int) -> bool:
 
 
 def holds(state: GameState, cond) -> bool:
-    from game.engine.scripted import faction_stat
+    from game.engine.conditions import faction_stat
     from game.scenario import model as m
 
     w = state.world

@@ -57,6 +57,45 @@ def test_engine_sources_import_nothing_forbidden():
     assert bad == []
 
 
+def test_no_engine_module_imports_another_inside_a_function():
+    # An import tucked into a function is how a loop between modules is hidden; the
+    # engine's modules import one another at the top, so a loop fails at once.
+    hidden = []
+    for path in sorted((ROOT / "game" / "engine").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for fn in ast.walk(tree):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.ImportFrom) and node.level >= 1:
+                        hidden.append(f"{path.name}:{node.lineno}: from {'.' * node.level}{node.module or ''}")
+    assert hidden == []
+    # ... and importing every module on its own, in a fresh interpreter, works.
+    modules = [p.stem for p in sorted((ROOT / "game" / "engine").glob("*.py")) if p.stem != "__init__"]
+    code = "import importlib\n" + "".join(f"importlib.import_module('game.engine.{m}')\n" for m in modules)
+    for m in modules:
+        alone = subprocess.run([sys.executable, "-c", f"import game.engine.{m}"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=120)
+        assert alone.returncode == 0, (m, alone.stderr[-500:])
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120).returncode == 0
+
+
+def test_gauges_change_only_through_their_one_function():
+    # Legitimacy, cohesion and commitment stay within 0..100 because every change goes
+    # through game.engine.gauges; an assignment elsewhere would need its own clamp.
+    import re
+
+    assigned = re.compile(r"state\.(legitimacy|cohesion|commitment)\[[^\]]*\]\s*[-+*/]?=(?!=)(.*)")
+    found = []
+    for path in sorted((ROOT / "game" / "engine").glob("*.py")):
+        if path.name == "gauges.py":
+            continue
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            hit = assigned.search(line)
+            if hit and not hit.group(2).strip().startswith("bounded("):
+                found.append(f"{path.name}:{i}: {line.strip()}")
+    assert found == []
+
+
 def test_action_list_filters_agree_with_the_whole_list():
     """`of_type` and `unit_place_pairs` (which the utility AI scores from) give exactly
     the orders, in order, that reading the whole list would, over a seeded game."""

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import reference_rules as ref
 from engine_helpers import MINI, ROOT, fixture_world, load_world, random_actions, shipped_path
 from game.engine import new_game
-from game.engine import air, backers, combat, economy, rules, scripted, state as state_module, supply, turn
+from game.engine import air, backers, combat, conditions, economy, rules, state as state_module, supply, territory, turn
 from game.engine.jit import np_sum
 from game.engine.world import shortest_paths
 
@@ -165,7 +165,7 @@ def test_battles_match_the_rule(state, seed):
 def test_retreats_match_the_rule(state):
     for f in range(state.world.F):
         for p in range(state.world.P):
-            assert combat.retreat_destination(state, f, p) == ref.retreat_destination(state, f, p)
+            assert territory.retreat_destination(state, f, p) == ref.retreat_destination(state, f, p)
 
 
 @given(states())
@@ -303,7 +303,7 @@ def test_scenario_conditions_read_the_state_as_the_rule_does(state, seed):
     state.flags |= {c.flag for c in conds if getattr(c, "test", "") == "flag" and rng.random() < 0.5}
     state.commitment[:] = rng.uniform(0, 100, w.B)
     for cond in conds:
-        assert scripted.holds(state, cond) == ref.holds(state, cond), cond
+        assert conditions.holds(state, cond) == ref.holds(state, cond), cond
 
 
 @pytest.mark.parametrize("name", sorted(WORLDS))

@@ -13,7 +13,7 @@ from engine_helpers import BLUE, MINI, P, RED, arena, end_round, end_turn, load_
 from game.engine import (
     apply, Attack, ChooseOption, DroneStrike, EndTurn, IllegalAction, legal_actions, Move, new_game, why_illegal,
 )
-from game.engine.combat import capture
+from game.engine.territory import capture
 from game.engine.economy import income, upkeep
 
 

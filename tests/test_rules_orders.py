@@ -19,7 +19,8 @@ from game.engine import (
     Recruit, Relocate, RequestSupport, why_illegal,
 )
 from game.engine.backers import red_lines_crossed
-from game.engine.combat import battle_power, capture, defenders_at, resolve_attack
+from game.engine.combat import battle_power, defenders_at, resolve_attack
+from game.engine.territory import capture
 from game.engine.persist import state_hash
 from game.engine.supply import supplied
 

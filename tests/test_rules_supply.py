@@ -12,7 +12,7 @@ import pytest
 
 from engine_helpers import BLUE, P, RED, arena, clear_units, end_turn, put, units_of
 from game.engine import apply, DroneStrike, IllegalAction, Recruit
-from game.engine.combat import capture
+from game.engine.territory import capture
 from game.engine.supply import supplied
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from engine_helpers import BLUE, MINI, P, RED, end_round, end_turn, fixture_world, load_world
 from game.engine import apply, EndTurn, IllegalAction, legal_actions, Move, new_game, SetBlockade, why_illegal
-from game.engine.combat import capture
+from game.engine.territory import capture
 
 
 # =====================================================================================

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .actions import (
     Action,
     Attack,
@@ -28,15 +26,8 @@ from .actions import (
 from .events import Event
 from .rules import IllegalAction, apply, legal_actions, why_illegal
 from .state import GameState
-from .turn import start_faction_turn
+from .turn import new_game
 from .world import World
-
-
-def new_game(world: World, seed: int | np.random.SeedSequence = 0) -> GameState:
-    """A fresh game on turn 1 with the first faction to move, its income already paid."""
-    state = GameState(world, seed)
-    state.opening_events = start_faction_turn(state)
-    return state
 
 
 __all__ = [

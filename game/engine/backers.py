@@ -12,9 +12,12 @@ import copy
 
 import numpy as np
 
+from .air import strike
+from .conditions import holds
 from .events import Event
+from .gauges import bounded, shift
 from .jit import kernel
-from .scripted import apply_effects, holds
+from .scripted import apply_effects
 from .state import GameState
 from .supply import supplied
 
@@ -49,10 +52,10 @@ def dispatch(state: GameState, k: int) -> Event:
     state.sent_this_round[b] += 1
     state.budget[b] -= pk.cost
     state.deliveries.append([state.turn + pk.delay, k])
-    state.commitment[b] = max(0.0, state.commitment[b] - pk.exposure * backer.pressure_sensitivity)
+    shift(state.commitment, b, -pk.exposure * backer.pressure_sensitivity)
     for r, rival in enumerate(w.backers):
         if w.backer_ids[b] in rival.rivals:
-            state.commitment[r] = min(100.0, state.commitment[r] + pk.escalation)
+            shift(state.commitment, r, pk.escalation)
     when = "this turn" if pk.delay == 0 else f"in {pk.delay} turn{'s' if pk.delay > 1 else ''}"
     return Event("dispatch", f"{backer.name} sends {pk.name} (arrives {when})", state.turn,
                  backer.supports, {"backer": w.backer_ids[b], "package": ref.id, "arrives": state.turn + pk.delay})
@@ -68,7 +71,7 @@ def request(state: GameState, faction: int, k: int) -> list[Event]:
     if state.rng.random() * 100.0 < state.commitment[b] + w.spec.rules.backers.request_bonus:
         state.treasury[faction] -= ref.spec.client_cost
         return [dispatch(state, k)]
-    state.commitment[b] = min(100.0, state.commitment[b] + w.spec.rules.backers.request_gain)
+    shift(state.commitment, b, w.spec.rules.backers.request_gain)
     return [Event("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
                   w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
 
@@ -102,8 +105,8 @@ def deliver(state: GameState, k: int) -> list[Event]:
         return [Event("interdicted", f"{pk.name} from {name} is stopped by embargo enforcement", state.turn,
                       w.faction_ids[client], data)]
     state.treasury[client] += pk.money
-    state.legitimacy[client] = min(100.0, max(0.0, state.legitimacy[client] + pk.legitimacy))
-    state.cohesion[client] = min(100.0, max(0.0, state.cohesion[client] + pk.cohesion))
+    shift(state.legitimacy, client, pk.legitimacy)
+    shift(state.cohesion, client, pk.cohesion)
     state.quality_bonus[client] += pk.quality_bonus
     if pk.units:
         air = any(w.t_air[w.tidx[g.type]] for g in pk.units)
@@ -193,12 +196,11 @@ def backers_phase(state: GameState) -> list[Event]:
         standing = float(state.legitimacy[client])
         if standing < floor:  # a discredited client is costly to stand by
             c -= (floor - standing) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity
-        c = min(100.0, max(0.0, c))
-        state.commitment[b] = c
+        state.commitment[b] = bounded(c)
         for r, line in enumerate(backer.red_lines):
             if (b, r) not in state.redlines_fired and holds(state, line.when):
                 state.redlines_fired.add((b, r))
-                state.commitment[b] = min(100.0, state.commitment[b] + line.commitment)
+                shift(state.commitment, b, line.commitment)
                 out.append(Event("red_line", line.note or f"{backer.name}: a red line is crossed", state.turn,
                                  backer.supports, {"backer": w.backer_ids[b]}))
                 out += apply_effects(state, line.effects, w.backer_ids[b])
@@ -247,8 +249,6 @@ def _enemy_ground(state: GameState, faction: int) -> np.ndarray:
 def backer_units_act(state: GameState) -> list[Event]:
     """Units a backer still commands: its air units strike the strongest enemy force
     in reach; its ground units move up to the client's most threatened front place."""
-    from .air import strike
-
     w = state.world
     out: list[Event] = []
     n = state.n_units

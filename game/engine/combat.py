@@ -15,10 +15,12 @@ import numpy as np
 
 from .air import _best_placed, air_units_in_range, fly, intercept_chance
 from .events import Event
+from .gauges import shift
 from .jit import kernel, np_sum
 from .politics import civilian_harm
 from .state import GameState
 from .supply import supplied
+from .territory import capture
 
 
 def morale(state: GameState, faction: int) -> float:
@@ -334,60 +336,6 @@ def _take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
 
 
 @kernel
-def _fall_back(place, o, owner, sup, route_km, nbr_ptr, nbr_idx):
-    best = -1
-    for j in range(nbr_ptr[place], nbr_ptr[place + 1]):
-        n = nbr_idx[j]
-        if owner[n] != o:
-            continue
-        if best < 0 or (not sup[n], route_km[place, n], n) < (not sup[best], route_km[place, best], best):
-            best = n
-    return best
-
-
-def retreat_destination(state: GameState, faction: int, place: int) -> int | None:
-    """Where beaten defenders fall back: the held neighbour that is best supplied and
-    nearest (the first in place order if several are as good)."""
-    w = state.world
-    dest = _fall_back(place, faction, state.owner, supplied(state, faction), w.route_km, w.nbr_ptr, w.nbr_idx)
-    return None if dest < 0 else dest
-
-
-def capture(state: GameState, faction: int, place: int) -> float:
-    """Change a place's owner (-1: it turns neutral); whoever else is left there falls
-    back to a neighbour their side holds, or is lost. Returns the strength lost for want
-    of somewhere to fall back to."""
-    w = state.world
-    old = int(state.owner[place])
-    state.set_owner(place, faction)
-    state.local_defence[place] = 0.0
-    if old >= 0:
-        state.places_lost[old] += 1
-        pol = w.spec.rules.politics
-        loss = pol.cohesion_per_loss + pol.cohesion_per_point * float(w.vp[place])
-        state.cohesion[old] = max(0.0, state.cohesion[old] - loss)
-        if faction >= 0:
-            # Winning lifts a coalition as losing frays it, so a place that changes hands
-            # back and forth does not by itself wear both sides out.
-            state.cohesion[faction] = min(100.0, state.cohesion[faction] + pol.cohesion_gain_share * loss)
-    trapped = 0.0
-    fall_back: dict[int, int | None] = {}  # each side's retreat is the same for all its units
-    for u in state.units_at(place).tolist():
-        o = int(state.u_owner[u])
-        if o == faction:
-            continue
-        if o not in fall_back:
-            fall_back[o] = retreat_destination(state, o, place)
-        dest = fall_back[o]
-        if dest is None:
-            trapped += float(state.u_str[u])
-            state.kill(u)
-        else:
-            state.u_place[u] = dest
-    return trapped
-
-
-@kernel
 def _clash(attackers, defenders, a_frac, d_frac, target, floor, u_alive, u_type, u_str, t_strength, t_artillery,
            local_defence):
     """Both sides' losses in a battle for `target`, the defenders' armed locals among
@@ -441,7 +389,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
         d_lost += _take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
-        state.cohesion[owner] = max(0.0, state.cohesion[owner] - w.spec.rules.politics.cohesion_per_loss)
+        shift(state.cohesion, owner, -w.spec.rules.politics.cohesion_per_loss)
     d_lost += capture(state, faction, target)
     data["defender_lost"] = round(d_lost)
     alive = atk[state.u_alive[atk]]

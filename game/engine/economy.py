@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .events import Event
+from .gauges import shift
 from .jit import kernel, np_sum
 from .state import GameState
 
@@ -93,14 +94,14 @@ def income_phase(state: GameState, faction: int) -> list[Event]:
     state.manpower[faction] += w.factions[faction].manpower_per_turn
     events = []
     if state.blockade[faction]:
-        state.legitimacy[faction] = max(0.0, state.legitimacy[faction] - w.spec.rules.economy.blockade_legitimacy)
+        shift(state.legitimacy, faction, -w.spec.rules.economy.blockade_legitimacy)
     if state.treasury[faction] < 0:
         # Unpaid fighters drift away and the coalition frays.
         n = state.n_units
         mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
         eco = w.spec.rules.economy
         state.u_str[:n][mask] *= 1.0 - eco.unpaid_desertion
-        state.cohesion[faction] = max(0.0, state.cohesion[faction] - eco.unpaid_cohesion)
+        shift(state.cohesion, faction, -eco.unpaid_cohesion)
         events.append(Event("economy", f"{w.faction_short(faction)} cannot pay its fighters; some go home",
                             state.turn, fid, {"treasury": round(float(state.treasury[faction]), 1)}))
     return events

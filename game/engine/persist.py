@@ -19,7 +19,9 @@ import numpy as np
 from ..atomic import write_atomic
 from .actions import action_from_json, action_to_json
 from .invariants import violations
+from .rules import IllegalAction, apply
 from .state import GameState
+from .turn import new_game
 from .world import World
 
 SAVE_FORMAT = 1
@@ -225,9 +227,6 @@ class Recorder:
 
 def replay(data: Any, world: World) -> GameState:
     """Re-run a recorded game, checking the state hash after every round."""
-    from . import apply, new_game
-    from .rules import IllegalAction
-
     _check_header(data, world, "replay")
     try:
         seed = np.random.SeedSequence(int(data["seed"]["entropy"]), spawn_key=tuple(int(k) for k in data["seed"]["spawn_key"]))

@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from .events import Event
+from .gauges import shift
 from .state import GameState
+from .territory import capture
 
 
 def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]:
@@ -19,8 +21,6 @@ def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]
     units = [i for i in range(n) if state.u_alive[i] and state.u_owner[i] == faction and state.u_militia[i] == militia]
     target_militias = w.militia_ids[to]
     new_militia = target_militias.index(m_id) if m_id in target_militias else -1
-    from .combat import capture
-
     for u in units:
         state.u_owner[u] = to
         state.u_militia[u] = new_militia
@@ -74,7 +74,7 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
                                     w.faction_ids[faction], {"militia": m_id}))
     elif state.places_lost[faction] == 0:
         # A quiet week lets the coalition mend a little, never past where it began.
-        state.cohesion[faction] = min(f.cohesion, state.cohesion[faction] + rules.cohesion_recovery)
+        shift(state.cohesion, faction, rules.cohesion_recovery, top=f.cohesion)
     return events
 
 
@@ -84,5 +84,5 @@ def civilian_harm(state: GameState, faction: int, place: int, intensity: float) 
     if harm > 0:
         state.harm[place] += harm
         state.harm_by[faction] += harm
-        state.legitimacy[faction] = max(0.0, state.legitimacy[faction] - harm * w.spec.rules.politics.harm_legitimacy)
+        shift(state.legitimacy, faction, -harm * w.spec.rules.politics.harm_legitimacy)
     return harm

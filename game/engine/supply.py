@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .events import Event
 from .jit import kernel
 from .state import GameState
 
@@ -83,8 +84,6 @@ def _cut_off(f, n, u_alive, u_owner, u_type, u_place, sup, t_ground, t_ad):
 
 def attrition(state: GameState, faction: int) -> list:
     """Ground units cut off from supply lose strength each turn they stay cut off."""
-    from .events import Event
-
     w = state.world
     idx = _cut_off(faction, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
                    supplied(state, faction), w.t_ground, w.t_ad)

@@ -5,6 +5,8 @@ victory is checked."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .backers import backer_units_act, backers_phase, deliveries_phase, withdrawals
 from .economy import income_phase
 from .events import Event
@@ -77,3 +79,10 @@ def advance(state: GameState) -> list[Event]:
         out.append(Event("turn", f"Turn {state.turn}: {state.date.isoformat()}", state.turn))
     out += start_faction_turn(state)
     return out
+
+
+def new_game(world, seed: int | np.random.SeedSequence = 0) -> GameState:
+    """A fresh game on turn 1 with the first faction to move, its income already paid."""
+    state = GameState(world, seed)
+    state.opening_events = start_faction_turn(state)
+    return state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..scenario.model import TimeoutRule, VictoryKind
 from .events import Event
-from .scripted import faction_stat
+from .conditions import faction_stat
 from .state import GameState
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..scenario.model import Feature, Scenario, UnitCategory
 from .jit import kernel
-from .scripted import reads, swayed_by
+from .conditions import reads, swayed_by
 
 GROUND = {UnitCategory.militia, UnitCategory.regular, UnitCategory.elite, UnitCategory.mercenary,
           UnitCategory.artillery, UnitCategory.armour}
@@ -196,7 +196,7 @@ class World:
         self.oil_shares = [f.income.oil_share for f in self.factions]
         self.victory_places = [[[self.pidx[p] for p in v.places] for v in f.victory] for f in self.factions]
         # Each scenario condition as a function of the state, built when first tested
-        # (`scripted.holds`), by the id of the condition.
+        # (`conditions.holds`), by the id of the condition.
         self.condition_tests: dict[int, tuple] = {}
         # What the backers' red lines read, so that whoever weighs them knows when to weigh
         # again, and the places whose taking could set each off.
