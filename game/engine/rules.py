@@ -69,6 +69,8 @@ def _enemy_at(f, place, n, u_alive, u_owner, u_type, u_place, enemies, t_ground,
 
 
 def why_illegal(state: GameState, action) -> str | None:
+    """Why the active side may not give this order now, in words for the player, or None
+    if it may. Every order type has its own checker in `_CHECKS`."""
     w = state.world
     f = state.active
     if state.over:
@@ -76,157 +78,208 @@ def why_illegal(state: GameState, action) -> str | None:
     pending = [e for (pf, e) in state.pending if pf == f]
     if pending and not isinstance(action, A.ChooseOption):
         return f"first answer: {w.events[pending[0]].choice.prompt}"
-    if isinstance(action, A.EndTurn):
-        return None
-    if isinstance(action, A.Move):
-        to, r = _unit_and_place(state, action.unit, action.to)
-        if r is not None:
-            return r
-        t = state.u_type[action.unit]
-        if w.t_air[t]:
-            return "drones and aircraft relocate between airbases instead of moving by road"
-        if not state.u_ready[action.unit]:
-            return "that unit has already moved or fought this turn"
-        if state.owner[to] != f:
-            return f"{w.place_name(to)} is not yours; attack it instead"
-        here = state.u_place[action.unit]
-        if to == here:
-            return "the unit is already there"
-        km = state.paths(f)[here, to]
-        if km > w.t_speed[t]:
-            if not np.isfinite(km):
-                return f"no road through your own ground leads to {w.place_name(to)}"
-            return f"{w.place_name(to)} is {km:.0f} km away by road; the unit covers {w.t_speed[t]:.0f} km a turn"
-        return None
-    if isinstance(action, A.Attack):
-        origin, target = _place(state, action.origin), _place(state, action.target)
-        if origin is None or target is None:
-            return "there is no such place"
-        if state.truce > 0:
-            return f"a truce holds for {state.truce} more turn(s)"
-        if state.owner[origin] != f:
-            return f"you do not hold {w.place_name(origin)}"
-        if target not in w.neighbours[origin]:
-            return f"no road joins {w.place_name(origin)} directly to {w.place_name(target)}"
-        if not _hostile(state, f, target):
-            return f"{w.place_name(target)} is not held by an enemy"
-        if not np.any(state.u_backer[attackers_at(state, f, origin)] < 0):
-            return f"you have no ready ground units at {w.place_name(origin)}"
-        return None
-    if isinstance(action, A.DroneStrike):
-        if (r := _unit_ok(state, action.unit)) is not None:
-            return r
-        target = _place(state, action.target)
-        if target is None:
-            return f"there is no place '{action.target}'"
-        if action.kind not in STRIKE_KINDS:
-            return f"strike kind must be one of {', '.join(STRIKE_KINDS)}"
-        t = state.u_type[action.unit]
-        if not w.t_air[t] or w.t_strike[t] <= 0:
-            return "only drones and aircraft fly strikes"
-        if state.truce > 0:
-            return f"a truce holds for {state.truce} more turn(s)"
-        if state.u_sorties[action.unit] <= 0:
-            return "that squadron has flown all its sorties this turn"
-        base = state.u_place[action.unit]
-        if state.owner[base] != f:
-            return "that squadron has lost its base"
-        if w.air_km[base, target] > w.t_range[t]:
-            return f"{w.place_name(target)} is {w.air_km[base, target]:.0f} km away; the range is {w.t_range[t]:.0f} km"
-        if action.kind != "supply":
-            ground, air_defence = _enemy_at(f, target, state.n_units, state.u_alive, state.u_owner, state.u_type,
-                                            state.u_place, w.enemies, w.t_ground, w.t_ad)
-            if action.kind == "units" and not ground:
-                return f"there are no enemy ground forces at {w.place_name(target)}"
-            if action.kind == "air_defence" and not air_defence:
-                return f"there is no enemy air defence at {w.place_name(target)}"
-        if action.kind == "supply" and not (state.owner[target] >= 0 and w.enemies[f, state.owner[target]]):
-            return f"{w.place_name(target)} is not held by an enemy"
-        return None
-    if isinstance(action, A.Relocate):
-        to, r = _unit_and_place(state, action.unit, action.to)
-        if r is not None:
-            return r
-        t = state.u_type[action.unit]
-        if not w.t_air[t]:
-            return "only drones and aircraft relocate; move ground units by road"
-        if not state.u_ready[action.unit] or state.u_sorties[action.unit] < w.t_sorties[t]:
-            return "that squadron has already flown or moved this turn"
-        if state.owner[to] != f or not w.is_airbase[to]:
-            return f"{w.place_name(to)} is not an airbase you hold"
-        if to == state.u_place[action.unit]:
-            return "the squadron is already there"
-        return None
-    if isinstance(action, A.Recruit):
-        t = w.tidx.get(action.unit_type)
-        p = _place(state, action.place)
-        if t is None or p is None:
-            return "there is no such unit type or place"
-        if t not in w.recruits[f]:
-            return f"the {w.factions[f].short} cannot raise {w.types[t].name}"
-        if state.owner[p] != f:
-            return f"you do not hold {w.place_name(p)}"
-        if w.population[p] < w.spec.rules.economy.min_recruit_population:
-            return f"{w.place_name(p)} is too small to raise fighters in"
-        if not supplied(state, f)[p]:
-            return f"{w.place_name(p)} is cut off from supply"
-        ut = w.types[t]
-        if state.treasury[f] < ut.cost:
-            return f"{ut.name} cost {ut.cost:g}M; you have {state.treasury[f]:.1f}M"
-        if state.manpower[f] < ut.manpower:
-            return f"{ut.name} need {ut.manpower} recruits; you have {state.manpower[f]:.0f}"
-        return None
-    if isinstance(action, A.RequestSupport):
-        k = w.kidx.get((action.backer, action.package))
-        if k is None:
-            return "there is no such backer or package"
-        ref = w.packages[k]
-        if w.backer_client[ref.backer] != f:
-            return f"{w.backers[ref.backer].name} does not back you"
-        if k in state.requested:
-            return "you have already asked for that this turn"
-        pk = ref.spec
-        if not state.unlocked[k]:
-            return f"{pk.name} is not on offer yet"
-        if state.sent[k] >= pk.cap:
-            return f"{pk.name} has all been sent ({pk.cap})"
-        if pk.available_from is not None and state.date < pk.available_from:
-            return f"{pk.name} is not available before {pk.available_from.isoformat()}"
-        if state.commitment[ref.backer] < pk.min_commitment:
-            return f"{w.backers[ref.backer].name} is not committed enough ({state.commitment[ref.backer]:.0f} < {pk.min_commitment:g})"
-        if state.budget[ref.backer] < pk.cost:
-            return f"{w.backers[ref.backer].name} has no budget left for it"
-        if state.treasury[f] < pk.client_cost:
-            return f"it costs you {pk.client_cost:g}M; you have {state.treasury[f]:.1f}M"
-        return None
-    if isinstance(action, A.BuyAllegiance):
-        p = _place(state, action.place)
-        if p is None:
-            return f"there is no place '{action.place}'"
-        if state.owner[p] >= 0:
-            return f"{w.place_name(p)} is not neutral"
-        cost = w.allegiance_cost[p]
-        if cost <= 0:
-            return f"{w.place_name(p)} is not for sale"
-        if not any(state.owner[n] == f for n in w.neighbours[p]):
-            return f"you hold no place next to {w.place_name(p)}"
-        if state.treasury[f] < cost:
-            return f"its allegiance costs {cost:g}M; you have {state.treasury[f]:.1f}M"
-        return None
-    if isinstance(action, A.SetBlockade):
-        if bool(state.blockade[f]) == bool(action.on):
-            return "the blockade is already " + ("on" if action.on else "off")
-        if action.on and not np.any((state.owner == f) & (state.oil > 0)):
-            return "you hold no oil fields or terminals to shut"
-        return None
-    if isinstance(action, A.ChooseOption):
-        e = w.eidx.get(action.event)
-        if e is None or not pending or e != pending[0]:
-            return "there is no such question waiting for you"
-        if action.option not in w.events[e].choice.options:
-            return f"'{action.option}' is not one of the options"
-        return None
-    return f"unknown order {action!r}"
+    check = _CHECKS.get(type(action))
+    if check is None:
+        return f"unknown order {action!r}"
+    return check(state, f, action)
+
+
+def _check_move(state: GameState, f: int, action) -> str | None:
+    """A ground unit walks by road through its side's own ground, within a turn's march."""
+    w = state.world
+    to, r = _unit_and_place(state, action.unit, action.to)
+    if r is not None:
+        return r
+    t = state.u_type[action.unit]
+    if w.t_air[t]:
+        return "drones and aircraft relocate between airbases instead of moving by road"
+    if not state.u_ready[action.unit]:
+        return "that unit has already moved or fought this turn"
+    if state.owner[to] != f:
+        return f"{w.place_name(to)} is not yours; attack it instead"
+    here = state.u_place[action.unit]
+    if to == here:
+        return "the unit is already there"
+    km = state.paths(f)[here, to]
+    if km > w.t_speed[t]:
+        if not np.isfinite(km):
+            return f"no road through your own ground leads to {w.place_name(to)}"
+        return f"{w.place_name(to)} is {km:.0f} km away by road; the unit covers {w.t_speed[t]:.0f} km a turn"
+    return None
+
+
+def _check_attack(state: GameState, f: int, action) -> str | None:
+    """Ready ground units attack an enemy place next to theirs, outside a truce."""
+    w = state.world
+    origin, target = _place(state, action.origin), _place(state, action.target)
+    if origin is None or target is None:
+        return "there is no such place"
+    if state.truce > 0:
+        return f"a truce holds for {state.truce} more turn(s)"
+    if state.owner[origin] != f:
+        return f"you do not hold {w.place_name(origin)}"
+    if target not in w.neighbours[origin]:
+        return f"no road joins {w.place_name(origin)} directly to {w.place_name(target)}"
+    if not _hostile(state, f, target):
+        return f"{w.place_name(target)} is not held by an enemy"
+    if not np.any(state.u_backer[attackers_at(state, f, origin)] < 0):
+        return f"you have no ready ground units at {w.place_name(origin)}"
+    return None
+
+
+def _check_strike(state: GameState, f: int, action) -> str | None:
+    """A drone or aircraft with a sortie left strikes within range of a base its side holds."""
+    w = state.world
+    if (r := _unit_ok(state, action.unit)) is not None:
+        return r
+    target = _place(state, action.target)
+    if target is None:
+        return f"there is no place '{action.target}'"
+    if action.kind not in STRIKE_KINDS:
+        return f"strike kind must be one of {', '.join(STRIKE_KINDS)}"
+    t = state.u_type[action.unit]
+    if not w.t_air[t] or w.t_strike[t] <= 0:
+        return "only drones and aircraft fly strikes"
+    if state.truce > 0:
+        return f"a truce holds for {state.truce} more turn(s)"
+    if state.u_sorties[action.unit] <= 0:
+        return "that squadron has flown all its sorties this turn"
+    base = state.u_place[action.unit]
+    if state.owner[base] != f:
+        return "that squadron has lost its base"
+    if w.air_km[base, target] > w.t_range[t]:
+        return f"{w.place_name(target)} is {w.air_km[base, target]:.0f} km away; the range is {w.t_range[t]:.0f} km"
+    if action.kind != "supply":
+        ground, air_defence = _enemy_at(f, target, state.n_units, state.u_alive, state.u_owner, state.u_type,
+                                        state.u_place, w.enemies, w.t_ground, w.t_ad)
+        if action.kind == "units" and not ground:
+            return f"there are no enemy ground forces at {w.place_name(target)}"
+        if action.kind == "air_defence" and not air_defence:
+            return f"there is no enemy air defence at {w.place_name(target)}"
+    if action.kind == "supply" and not (state.owner[target] >= 0 and w.enemies[f, state.owner[target]]):
+        return f"{w.place_name(target)} is not held by an enemy"
+    return None
+
+
+def _check_relocate(state: GameState, f: int, action) -> str | None:
+    """A squadron that has not flown this turn moves to another airbase its side holds."""
+    w = state.world
+    to, r = _unit_and_place(state, action.unit, action.to)
+    if r is not None:
+        return r
+    t = state.u_type[action.unit]
+    if not w.t_air[t]:
+        return "only drones and aircraft relocate; move ground units by road"
+    if not state.u_ready[action.unit] or state.u_sorties[action.unit] < w.t_sorties[t]:
+        return "that squadron has already flown or moved this turn"
+    if state.owner[to] != f or not w.is_airbase[to]:
+        return f"{w.place_name(to)} is not an airbase you hold"
+    if to == state.u_place[action.unit]:
+        return "the squadron is already there"
+    return None
+
+
+def _check_recruit(state: GameState, f: int, action) -> str | None:
+    """A side raises a unit type it may recruit, in a town big enough, held and in supply, if it can pay."""
+    w = state.world
+    t = w.tidx.get(action.unit_type)
+    p = _place(state, action.place)
+    if t is None or p is None:
+        return "there is no such unit type or place"
+    if t not in w.recruits[f]:
+        return f"the {w.factions[f].short} cannot raise {w.types[t].name}"
+    if state.owner[p] != f:
+        return f"you do not hold {w.place_name(p)}"
+    if w.population[p] < w.spec.rules.economy.min_recruit_population:
+        return f"{w.place_name(p)} is too small to raise fighters in"
+    if not supplied(state, f)[p]:
+        return f"{w.place_name(p)} is cut off from supply"
+    ut = w.types[t]
+    if state.treasury[f] < ut.cost:
+        return f"{ut.name} cost {ut.cost:g}M; you have {state.treasury[f]:.1f}M"
+    if state.manpower[f] < ut.manpower:
+        return f"{ut.name} need {ut.manpower} recruits; you have {state.manpower[f]:.0f}"
+    return None
+
+
+def _check_request(state: GameState, f: int, action) -> str | None:
+    """A client asks its backer for a package on offer, once a turn."""
+    w = state.world
+    k = w.kidx.get((action.backer, action.package))
+    if k is None:
+        return "there is no such backer or package"
+    ref = w.packages[k]
+    if w.backer_client[ref.backer] != f:
+        return f"{w.backers[ref.backer].name} does not back you"
+    if k in state.requested:
+        return "you have already asked for that this turn"
+    pk = ref.spec
+    if not state.unlocked[k]:
+        return f"{pk.name} is not on offer yet"
+    if state.sent[k] >= pk.cap:
+        return f"{pk.name} has all been sent ({pk.cap})"
+    if pk.available_from is not None and state.date < pk.available_from:
+        return f"{pk.name} is not available before {pk.available_from.isoformat()}"
+    if state.commitment[ref.backer] < pk.min_commitment:
+        return f"{w.backers[ref.backer].name} is not committed enough ({state.commitment[ref.backer]:.0f} < {pk.min_commitment:g})"
+    if state.budget[ref.backer] < pk.cost:
+        return f"{w.backers[ref.backer].name} has no budget left for it"
+    if state.treasury[f] < pk.client_cost:
+        return f"it costs you {pk.client_cost:g}M; you have {state.treasury[f]:.1f}M"
+    return None
+
+
+def _check_allegiance(state: GameState, f: int, action) -> str | None:
+    """A neutral place next to the side's ground, for sale, bought for its price."""
+    w = state.world
+    p = _place(state, action.place)
+    if p is None:
+        return f"there is no place '{action.place}'"
+    if state.owner[p] >= 0:
+        return f"{w.place_name(p)} is not neutral"
+    cost = w.allegiance_cost[p]
+    if cost <= 0:
+        return f"{w.place_name(p)} is not for sale"
+    if not any(state.owner[n] == f for n in w.neighbours[p]):
+        return f"you hold no place next to {w.place_name(p)}"
+    if state.treasury[f] < cost:
+        return f"its allegiance costs {cost:g}M; you have {state.treasury[f]:.1f}M"
+    return None
+
+
+def _check_blockade(state: GameState, f: int, action) -> str | None:
+    """A side that holds oil may shut it in, or let it flow again."""
+    if bool(state.blockade[f]) == bool(action.on):
+        return "the blockade is already " + ("on" if action.on else "off")
+    if action.on and not np.any((state.owner == f) & (state.oil > 0)):
+        return "you hold no oil fields or terminals to shut"
+    return None
+
+
+def _check_choice(state: GameState, f: int, action) -> str | None:
+    """The answer to the question waiting for the side, among its options."""
+    w = state.world
+    pending = [e for (pf, e) in state.pending if pf == f]
+    e = w.eidx.get(action.event)
+    if e is None or not pending or e != pending[0]:
+        return "there is no such question waiting for you"
+    if action.option not in w.events[e].choice.options:
+        return f"'{action.option}' is not one of the options"
+    return None
+
+
+_CHECKS = {
+    A.EndTurn: lambda state, f, action: None,
+    A.Move: _check_move,
+    A.Attack: _check_attack,
+    A.DroneStrike: _check_strike,
+    A.Relocate: _check_relocate,
+    A.Recruit: _check_recruit,
+    A.RequestSupport: _check_request,
+    A.BuyAllegiance: _check_allegiance,
+    A.SetBlockade: _check_blockade,
+    A.ChooseOption: _check_choice,
+}
 
 
 class _Maker:
