@@ -12,6 +12,7 @@ from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, Report
 from game.client.game_screen import GameScreen
 from game.engine import actions as A
 from game.engine import legal_actions, why_illegal
+from game.engine.combat import win_chance
 
 
 @pytest.fixture
@@ -94,6 +95,33 @@ def test_attack_shows_odds_then_reports(app):
     assert isinstance(report, ReportDialog)
     key(app, pygame.K_RETURN)
     assert screen.top_dialog() is None
+
+
+def test_attack_with_two_of_three_units_keeps_the_third_at_home(app):
+    session = start(app)
+    screen = app.screen
+    s, w = session.state, session.world
+    # A stack of at least three ready ground units facing an enemy place.
+    attack = next(a for a in legal_actions(s) if isinstance(a, A.Attack)
+                  and len(screen.orders.attack_summary(w.pidx[a.origin], w.pidx[a.target])["attackers"]) >= 3)
+    origin, target = w.pidx[attack.origin], w.pidx[attack.target]
+    click(app, place_pos(app, attack.origin))
+    click(app, place_pos(app, attack.target))
+    dialog = screen.top_dialog()
+    assert isinstance(dialog, AttackDialog)
+    everyone = list(dialog.units)
+    stays = everyone[-1]
+    before = dialog_text(dialog)
+    click_element(app, dialog.toggles[stays])  # keep the last one at home
+    assert "[  ] stays" in dialog.toggles[stays].text and f"{len(everyone) - 1} of {len(everyone)} units" in dialog_text(dialog)
+    assert dialog_text(dialog) != before  # the odds follow the choice
+    expected = win_chance(s, s.active, origin, target, tuple(everyone[:-1]))
+    assert f"{expected:.0%}" in dialog_text(dialog)
+    key(app, pygame.K_RETURN)
+    assert s.u_place[stays] == origin and s.u_ready[stays]  # still at home, and free to act
+    assert all(not s.u_ready[u] for u in everyone[:-1])
+    last = next(e for e in reversed(session.log) if e.kind in ("battle", "capture"))
+    assert w.place_name(target) in last.text
 
 
 def test_attack_dialog_warns_of_a_backers_red_line(app):

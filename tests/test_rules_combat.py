@@ -186,3 +186,55 @@ def test_a_great_city_does_not_fall_to_an_even_force_in_one_week():
     # Urban terrain more than doubles the defence: an attack at even strength almost never wins.
     s = duel(target_defenders=(("inf", "t_urban"), ("inf", "t_urban")))
     assert win_chance(s, BLUE, P(s, "front"), P(s, "t_urban")) < 0.001
+
+
+# -- attacking with part of a stack ------------------------------------------------------------
+
+
+def test_an_attack_with_two_of_three_units_leaves_the_third_at_home_and_ready():
+    s = duel(attackers=("inf", "inf", "inf"), target_defenders=())  # the target's armed locals alone
+    origin, target = P(s, "front"), P(s, "t_open")
+    a, b, c = units_of(s, BLUE, origin)
+    whole, _ = battle_power(s, BLUE, origin, target)
+    part, _ = battle_power(s, BLUE, origin, target, (a, b))
+    assert part == pytest.approx(whole * 2 / 3)  # three equal units; two of them go
+    assert win_chance(s, BLUE, origin, target, (a, b)) <= win_chance(s, BLUE, origin, target)
+    assert s.u_ready[c]  # asking the odds leaves every unit as it was
+    s = with_rng(s, 3)
+    events = apply(s, Attack("front", "t_open", (a, b)))
+    assert events[0].kind in ("battle", "capture")
+    assert s.u_place[c] == origin and s.u_ready[c]  # the third stayed home, free to act
+    assert not s.u_ready[a] and not s.u_ready[b]
+    if s.owner[target] == BLUE:  # the two that went, if alive, advanced
+        assert all(s.u_place[u] == target for u in (a, b) if s.u_alive[u])
+
+
+@pytest.mark.parametrize("units, reason", [
+    ((), "name at least one unit"),
+    ((99,), "not one of your ready ground units"),
+    ((0, 0), "named twice"),
+])
+def test_an_attack_naming_the_wrong_units_is_refused(units, reason):
+    from game.engine import why_illegal
+
+    s = duel(attackers=("inf", "inf"))
+    mine = units_of(s, BLUE, P(s, "front"))
+    units = tuple(mine[0] if u == 0 else u for u in units)
+    assert reason in why_illegal(s, Attack("front", "t_open", units))
+    red = units_of(s, RED, P(s, "t_open"))[0]
+    assert "not one of your ready" in why_illegal(s, Attack("front", "t_open", (red,)))
+    assert why_illegal(s, Attack("front", "t_open", (mine[1],))) is None
+
+
+def test_attack_orders_round_trip_through_json_and_old_ones_still_read():
+    from game.engine import action_from_json, action_to_json
+
+    whole, part = Attack("front", "t_open"), Attack("front", "t_open", (3, 5))
+    assert action_to_json(whole) == {"type": "Attack", "origin": "front", "target": "t_open"}  # as before
+    assert action_to_json(part) == {"type": "Attack", "origin": "front", "target": "t_open", "units": [3, 5]}
+    assert action_from_json(action_to_json(part)) == part
+    assert action_from_json({"type": "Attack", "origin": "front", "target": "t_open"}) == whole
+    with pytest.raises(ValueError):
+        action_from_json({"type": "Attack", "origin": "front", "target": "t_open", "units": ["x"]})
+    with pytest.raises(ValueError):
+        action_from_json({"type": "Attack", "origin": "front"})

@@ -143,18 +143,21 @@ class EventDialog(Dialog):
 
 
 class AttackDialog(Dialog):
+    """An attack's odds, with a toggle for each unit that could go: a player can send
+    part of a stack and keep the rest at home. The odds follow the choice."""
+
+    MAX_TOGGLES = 12
+
     def __init__(self, screen, origin: int, target: int, on_confirm):
         orders = screen.orders
         w = screen.session.world
+        state = screen.session.state
+        self.origin, self.target, self.on_confirm = origin, target, on_confirm
         info = orders.attack_summary(origin, target)
-        chance = info["chance"]
-        super().__init__(screen, f"Attack {w.place_name(target)}?", 520)
-        col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
-        att = len(info["attackers"])
-        lines = [
-            f"<b>From {D.esc(w.place_name(origin))}:</b> {att} unit{'s' if att != 1 else ''}, "
-            f"{D.people(info['attack_strength'])} fighters attack together.",
-        ]
+        self.units = list(info["attackers"])
+        self.going = set(self.units)
+        super().__init__(screen, f"Attack {w.place_name(target)}?", 540)
+        lines = []
         if info["owner"] >= 0:
             lines.append(f"<b>Defending {D.esc(w.place_name(target))}:</b> {D.fac(w, info['owner'])} with "
                          f"{len(info['defenders'])} unit(s)"
@@ -164,25 +167,74 @@ class AttackDialog(Dialog):
         else:
             lines.append(f"<b>{D.esc(w.place_name(target))}</b> is neutral: "
                          f"{D.people(info['defence_strength'])} armed locals defend it.")
-        lines.append(f"<br><font color='{col}' size=5><b>Chance to take it: {chance:.0%}</b></font>")
-        state = screen.session.state
         for b, line in red_lines_crossed(state, state.active, target):
             backer = w.backers[b]
             effects = D.effects_html(w, line.effects)
             lines.append(f"<font color='{D.BAD}'><b>{D.esc(backer.name)}'s red line:</b> taking "
                          f"{D.esc(w.place_name(target))} brings it into the war (its commitment "
                          f"+{line.commitment:g}).</font>" + (f"<br>{effects}" if effects else ""))
-        if chance < 0.25:
-            lines.append(f"<font color='#ffb347'>Too weak: bring more units to {D.esc(w.place_name(origin))} first, "
-                         "or wear the defenders down with drones and artillery.</font>")
-        lines.append(f"<font color='{D.MUTED}'>Both sides lose strength either way; the worse the odds, the more "
-                     "you lose. Air cover and supply are counted in the odds.</font>")
         self.text("<br>".join(lines))
-        self.confirm = self.button(f"Attack  [{keys.shown('confirm')}]", on_confirm, width=self.inner_w // 2 - 4,
+        self.text(f"<b>Who goes from {D.esc(w.place_name(origin))}</b> "
+                  f"<font color='{D.MUTED}'>(click, or press its number, to keep a unit at home; "
+                  "those that stay can still act this turn)</font>")
+        self.toggles: dict[int, UIButton] = {}
+        for i, u in enumerate(self.units[:self.MAX_TOGGLES]):
+            self.toggles[u] = self.button("", lambda u=u: self.toggle(u), x=16, width=self.inner_w - 16, height=28)
+            if i < 9:
+                self.numbered.append(lambda u=u: self.toggle(u))
+        if len(self.units) > self.MAX_TOGGLES:
+            self.text(f"<font color='{D.MUTED}'>…and {len(self.units) - self.MAX_TOGGLES} more, who go.</font>")
+        self.odds_box = self.text(self._odds_html(), height=74)
+        self.text(f"<font color='{D.MUTED}'>Both sides lose strength either way; the worse the odds, the more "
+                  "you lose. Air cover and supply are counted in the odds.</font>")
+        self.confirm = self.button(f"Attack  [{keys.shown('confirm')}]", self.go, width=self.inner_w // 2 - 4,
                                    advance=False, object_id="#danger_button")
-        self.button(f"Cancel  [{keys.shown('cancel')}]", self.close, x=8 + self.inner_w // 2 + 4, width=self.inner_w // 2 - 4)
-        self.default = on_confirm
+        self.button(f"Cancel  [{keys.shown('cancel')}]", self.close, x=8 + self.inner_w // 2 + 4,
+                    width=self.inner_w // 2 - 4)
+        self.default = self.go
+        self._show()
         self.fit()
+
+    def order(self) -> A.Attack:
+        w = self.screen.session.world
+        units = None if self.going == set(self.units) else tuple(u for u in self.units if u in self.going)
+        return A.Attack(w.place_ids[self.origin], w.place_ids[self.target], units)
+
+    def toggle(self, u: int) -> None:
+        self.going ^= {u}
+        self._show()
+
+    def go(self) -> None:
+        if self.going:
+            self.on_confirm(self.order())
+
+    def _show(self) -> None:
+        state = self.screen.session.state
+        for i, (u, btn) in enumerate(self.toggles.items()):
+            mark = "[x] goes " if u in self.going else "[  ] stays"
+            number = f"{i + 1}.  " if i < 9 else ""
+            btn.set_text(f"{number}{mark}   {D.unit_name(state, u)} — {D.people(float(state.u_str[u]))} fighters")
+        self.odds_box.set_text(self._odds_html())
+        if self.going:
+            self.confirm.enable()
+        else:
+            self.confirm.disable()
+
+    def _odds_html(self) -> str:
+        state = self.screen.session.state
+        w = state.world
+        if not self.going:
+            return f"<font color='{D.MUTED}'>Choose at least one unit to attack with.</font>"
+        order = self.order()
+        chance = self.screen.orders.odds(self.origin, self.target, order.units)
+        col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
+        strength = sum(float(state.u_str[u]) for u in self.going)
+        out = (f"{len(self.going)} of {len(self.units)} units, {D.people(strength)} fighters, attack together."
+               f"<br><font color='{col}' size=5><b>Chance to take it: {chance:.0%}</b></font>")
+        if chance < 0.25:
+            out += (f"<br><font color='#ffb347'>Too weak: bring more units to {D.esc(w.place_name(self.origin))} "
+                    "first, or wear the defenders down with drones and artillery.</font>")
+        return out
 
 
 class StrikeDialog(Dialog):

@@ -566,7 +566,7 @@ class GameScreen:
         elif click.kind == "attack":
             w = self.session.world
             origin, target = w.pidx[click.action.origin], w.pidx[click.action.target]
-            self.open_dialog(AttackDialog(self, origin, target, lambda a=click.action: self.attack(a)))
+            self.open_dialog(AttackDialog(self, origin, target, self.attack))
         elif click.kind == "strike":
             self.open_dialog(StrikeDialog(self, click.unit, click.place, click.kinds, self.strike))
         elif click.kind == "refused":

@@ -96,13 +96,15 @@ class Orders:
             self._index_version = self.session.version
         return self._index
 
-    def odds(self, origin: int, target: int) -> float:
+    def odds(self, origin: int, target: int, units: tuple[int, ...] | None = None) -> float:
+        """The engine's own chance for the attack (by `units` only, if given), kept until
+        the game changes."""
         if self._odds_version != self.session.version:
             self._odds.clear()
             self._odds_version = self.session.version
-        key = (origin, target)
+        key = (origin, target, units)
         if key not in self._odds:
-            self._odds[key] = win_chance(self.state, self.state.active, origin, target)
+            self._odds[key] = win_chance(self.state, self.state.active, origin, target, units)
         return self._odds[key]
 
     def can_order(self) -> bool:

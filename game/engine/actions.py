@@ -6,7 +6,7 @@ scenario ids (so saves and replays read well); units by their index in the game.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +17,12 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class Attack:
-    """Every ready ground unit the faction commands at `origin` attacks `target`."""
+    """Ready ground units the faction commands at `origin` attack `target`: those named in
+    `units`, or every one of them if it is None. Those left out stay where they are, ready."""
 
     origin: str
     target: str
+    units: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +77,13 @@ class EndTurn:
 
 Action = Move | Attack | DroneStrike | Relocate | Recruit | RequestSupport | BuyAllegiance | SetBlockade | ChooseOption | EndTurn
 ACTION_TYPES = {cls.__name__: cls for cls in (Move, Attack, DroneStrike, Relocate, Recruit, RequestSupport, BuyAllegiance, SetBlockade, ChooseOption, EndTurn)}
+_REQUIRED = {cls: {f.name for f in fields(cls) if f.default is MISSING} for cls in ACTION_TYPES.values()}
 
 
 def action_to_json(action: Action) -> dict:
-    return {"type": type(action).__name__, **asdict(action)}
+    # An optional field left at None is left out, so orders read as they did before it existed.
+    data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(action).items()}
+    return {"type": type(action).__name__, **{k: v for k, v in data.items() if v is not None or k in _REQUIRED[type(action)]}}
 
 
 def action_from_json(data: dict) -> Action:
@@ -87,6 +92,12 @@ def action_from_json(data: dict) -> Action:
     cls = ACTION_TYPES[data["type"]]
     names = {f.name for f in fields(cls)}
     args = {k: v for k, v in data.items() if k != "type"}
-    if set(args) != names:
-        raise ValueError(f"{cls.__name__} needs fields {sorted(names)}, got {sorted(args)}")
+    if not _REQUIRED[cls] <= set(args) <= names:
+        raise ValueError(f"{cls.__name__} needs fields {sorted(_REQUIRED[cls])} (and may have "
+                         f"{sorted(names - _REQUIRED[cls])}), got {sorted(args)}")
+    if cls is Attack and args.get("units") is not None:
+        units = args["units"]
+        if not isinstance(units, list) or not all(type(u) is int for u in units):
+            raise ValueError(f"Attack units must be a list of unit numbers, got {units!r}")
+        args["units"] = tuple(units)
     return cls(**args)

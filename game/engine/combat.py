@@ -10,6 +10,7 @@ doubles its defenders and every failed assault still costs the attacker.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -286,9 +287,12 @@ def battle_powers(state: GameState, faction: int, origins: np.ndarray, targets: 
     return a, d
 
 
-def battle_power(state: GameState, faction: int, origin: int, target: int) -> tuple[float, float]:
-    """Expected attacker and defender power for an attack, before the random factor."""
-    a, d = battle_powers(state, faction, np.array([origin], dtype=np.int64), np.array([target], dtype=np.int64))
+def battle_power(state: GameState, faction: int, origin: int, target: int,
+                 units: tuple[int, ...] | None = None) -> tuple[float, float]:
+    """Expected attacker and defender power for an attack (by `units` only, if given),
+    before the random factor."""
+    with only(state, faction, origin, units):
+        a, d = battle_powers(state, faction, np.array([origin], dtype=np.int64), np.array([target], dtype=np.int64))
     return float(a[0]), float(d[0])
 
 
@@ -304,9 +308,10 @@ def odds(a: float, d: float, noise: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
-def win_chance(state: GameState, faction: int, origin: int, target: int) -> float:
-    """Chance the attack takes the place."""
-    a, d = battle_power(state, faction, origin, target)
+def win_chance(state: GameState, faction: int, origin: int, target: int,
+               units: tuple[int, ...] | None = None) -> float:
+    """Chance the attack (by `units` only, if given) takes the place."""
+    a, d = battle_power(state, faction, origin, target, units)
     return odds(a, d, state.world.spec.rules.combat.noise)
 
 
@@ -351,16 +356,37 @@ def _clash(attackers, defenders, a_frac, d_frac, target, floor, u_alive, u_type,
     return a_lost, d_lost + locals_lost, guns
 
 
-def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> list[Event]:
+@contextmanager
+def only(state: GameState, faction: int, origin: int, units: tuple[int, ...] | None):
+    """Within the block, of the faction's ready ground units at `origin` only `units` are
+    ready (all of them if None): how an attack by some of a stack is worked out with the
+    rules for a whole one. The others are ready again afterwards."""
+    if units is None:
+        yield
+        return
+    stay = attackers_at(state, faction, origin)
+    stay = stay[~np.isin(stay, np.asarray(units, dtype=np.int64))]
+    state.u_ready[stay] = False
+    try:
+        yield
+    finally:
+        state.u_ready[stay] = True
+
+
+def resolve_attack(state: GameState, faction: int, origin: int, target: int,
+                   units: tuple[int, ...] | None = None) -> list[Event]:
+    """A week's battle for `target` by the faction's ready ground units at `origin` (only
+    `units`, if given; the rest stay behind)."""
     w = state.world
     rules = w.spec.rules.combat
     name, fshort = w.place_name(target), w.faction_short(faction)
     owner = int(state.owner[target])
-    atk, dfd, a_power, d_power, a_support, d_support = _engage(
-        faction, origin, target, supplied(state, faction)[origin], owner >= 0 and supplied(state, owner)[target],
-        state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
-        state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
-        w.type_figures, w.type_kinds, w.air_km, w.terrain_defence, w.combat_params)
+    with only(state, faction, origin, units):
+        atk, dfd, a_power, d_power, a_support, d_support = _engage(
+            faction, origin, target, supplied(state, faction)[origin], owner >= 0 and supplied(state, owner)[target],
+            state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
+            state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
+            w.type_figures, w.type_kinds, w.air_km, w.terrain_defence, w.combat_params)
     # Spend one sortie of air support on each side that had it counted (the defenders'
     # choice of squadron does not depend on how the attackers' sortie went).
     if a_support >= 0:

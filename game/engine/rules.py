@@ -122,7 +122,17 @@ def _check_attack(state: GameState, f: int, action) -> str | None:
         return f"no road joins {w.place_name(origin)} directly to {w.place_name(target)}"
     if not _hostile(state, f, target):
         return f"{w.place_name(target)} is not held by an enemy"
-    if not np.any(state.u_backer[attackers_at(state, f, origin)] < 0):
+    ready = attackers_at(state, f, origin)
+    if action.units is not None:
+        if not isinstance(action.units, tuple) or not action.units:
+            return "name at least one unit to attack with"
+        strays = [u for u in action.units if u not in ready]
+        if strays:
+            return f"unit {strays[0]} is not one of your ready ground units at {w.place_name(origin)}"
+        if len(set(action.units)) != len(action.units):
+            return "a unit is named twice"
+        ready = np.asarray(action.units, dtype=np.int64)
+    if not np.any(state.u_backer[ready] < 0):
         return f"you have no ready ground units at {w.place_name(origin)}"
     return None
 
@@ -620,7 +630,7 @@ def _move(state: GameState, f: int, action) -> list[Event]:
 
 def _attack(state: GameState, f: int, action) -> list[Event]:
     w = state.world
-    return resolve_attack(state, f, w.pidx[action.origin], w.pidx[action.target])
+    return resolve_attack(state, f, w.pidx[action.origin], w.pidx[action.target], action.units)
 
 
 def _strike(state: GameState, f: int, action) -> list[Event]:
