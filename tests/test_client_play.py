@@ -10,6 +10,7 @@ import pytest
 from client_helpers import click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
 from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, ReportDialog
 from game.client.game_screen import GameScreen
+from game.client.session import GameSession
 from game.engine import actions as A
 from game.engine import legal_actions, why_illegal
 from game.engine.combat import win_chance
@@ -194,10 +195,42 @@ def test_save_and_load_give_the_same_state(app, tmp_path):
     session.order(A.Move(u, session.world.place_ids[dest]))
     assert session.hash() != saved
     key(app, pygame.K_F9)
+    key(app, pygame.K_2)  # the order since the save is let go (see the next test)
     assert isinstance(app.screen, GameScreen)
     assert app.screen.session is not session
     assert app.screen.session.hash() == saved
     assert app.screen.session.human == 0
+
+
+def test_leaving_with_unsaved_orders_asks_first(app):
+    from game.client.dialogs import ConfirmDialog
+    from game.client.menu import MenuScreen
+
+    session = start(app)
+    s = session.state
+    move = next(a for a in legal_actions(s) if isinstance(a, A.Move))
+    key(app, pygame.K_F5)  # a quick save, then an order after it
+    app.screen.give(move)
+    assert session.unsaved()
+    moved = session.hash()
+    key(app, pygame.K_F9)
+    confirm = app.screen.top_dialog()
+    assert isinstance(confirm, ConfirmDialog) and "orders since the game was last saved" in dialog_text(confirm)
+    key(app, pygame.K_ESCAPE)  # think again: the game is as it was
+    assert app.screen.session is session and session.hash() == moved
+    key(app, pygame.K_F9)
+    key(app, pygame.K_2)  # leave without saving: the quick save comes back, without the move
+    assert app.screen.session is not session and app.screen.session.hash() != moved
+    # A game with nothing unsaved leaves at once; one with orders can be saved on the way out.
+    reloaded = app.screen.session
+    assert not reloaded.unsaved()
+    app.screen.give(next(a for a in legal_actions(reloaded.state) if isinstance(a, A.Move)))
+    app.screen.to_menu()
+    frames(app, 2)
+    key(app, pygame.K_1)  # save, then leave
+    assert isinstance(app.screen, MenuScreen)
+    saved = GameSession.load(reloaded.quicksave_path(), None)
+    assert saved.hash() == reloaded.hash()
 
 
 def test_a_corrupt_save_gets_a_clear_message(app, tmp_path):

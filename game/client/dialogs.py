@@ -106,6 +106,21 @@ class MessageDialog(Dialog):
         self.fit()
 
 
+class ConfirmDialog(Dialog):
+    """A question before something that cannot be undone: each choice a button, and
+    Cancel (or Esc) to think again."""
+
+    def __init__(self, screen, title: str, html: str, choices: list[tuple[str, object]]):
+        super().__init__(screen, title, 480)
+        self.text(html)
+        for i, (label, then) in enumerate(choices):
+            act = (lambda then=then: (self.close(), then()))
+            self.button(f"{i + 1}.  {label}", act)
+            self.numbered.append(act)
+        self.button(f"Cancel  [{keys.shown('cancel')}]", self.close)
+        self.fit()
+
+
 class EventDialog(Dialog):
     """A scenario event's question, each answer with its note and what it does."""
 

@@ -20,8 +20,8 @@ from ..engine.supply import supplied as supplied_mask
 from . import describe as D
 from . import gfx, keys
 from .anim import BannerAnim, anims_for
-from .dialogs import (AttackDialog, BackersWindow, EventDialog, HelpDialog, MessageDialog, NewsDialog,
-                      RecruitDialog, ReportDialog, StrikeDialog)
+from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, HelpDialog, MessageDialog,
+                      NewsDialog, RecruitDialog, ReportDialog, StrikeDialog)
 from .map_view import Marks, MapView
 from .orders import Orders
 from .panels import SIDE_W, TOP_H, SidePanel, TopBar
@@ -292,12 +292,35 @@ class GameScreen:
             self.open_dialog(MessageDialog(self, "Nothing to load",
                                            "There is no quick save yet: press F5 during a game to make one."))
             return
-        err = self.app.load_game(path)
-        if err is not None:
-            self.open_dialog(MessageDialog(self, "Cannot load the save", D.esc(err)))
+
+        def load() -> None:
+            err = self.app.load_game(path)
+            if err is not None:
+                self.open_dialog(MessageDialog(self, "Cannot load the save", D.esc(err)))
+
+        self.leave(f"load the quick save of {D.esc(path.name)}", load)
 
     def to_menu(self) -> None:
-        self.app.show_menu()
+        self.leave("go back to the menu", self.app.show_menu)
+
+    def leave(self, what: str, then) -> None:
+        """Do `then`, which ends this game on screen, once the player agrees to lose the
+        orders given since the last save (asked only if there are any)."""
+        if not self.session.unsaved():
+            then()
+            return
+
+        def save_first() -> None:
+            self.quick_save()
+            if not self.session.unsaved():  # the save went through
+                then()
+
+        turn = self.session.state.turn
+        self.open_dialog(ConfirmDialog(
+            self, "Leave this game?",
+            f"You have given orders since the game was last saved (it is turn {turn}). If you {what} now, "
+            "they are lost.",
+            [("Save, then leave", save_first), ("Leave without saving", then)]))
 
     # -- spectator controls -----------------------------------------------------------------------
     def toggle_pause(self) -> None:

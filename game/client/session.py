@@ -87,6 +87,9 @@ class GameSession:
         self.orders_this_turn = 0
         self.last_events: list = []
         self.last_save_error: str | None = None
+        # The order count when the game was last written to disk (a fresh game counts as
+        # saved: leaving it loses nothing the player did).
+        self.saved_at = state.action_count
         self._agents: dict[int, object] = {}
         self._agent_seeds = np.random.SeedSequence([self.seed, state.turn]).spawn(world.F)
 
@@ -270,7 +273,14 @@ class GameSession:
             "log": [e.to_json() for e in self.log[-200:]],
         }
         write_text_atomic(sidecar_path(path), json.dumps(side, separators=(",", ":")))
+        self.saved_at = self.state.action_count
         return path
+
+    def unsaved(self) -> bool:
+        """Whether the player has given orders since the game was last saved (a game
+        being watched, replayed or already over has nothing of theirs to lose)."""
+        return (self.human is not None and not self.is_replay and not self.state.over
+                and self.state.action_count != self.saved_at)
 
     def autosave(self) -> Path | None:
         if self.saves_dir is None:
