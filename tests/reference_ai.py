@@ -29,6 +29,7 @@ from game.engine.air import intercept_chance
 from game.engine.backers import red_lines_crossed
 from game.engine.combat import attackers_at
 from game.engine.economy import oil_revenue, revenue_share, upkeep
+from game.engine.occupation import garrison_for
 from game.engine.supply import supplied
 from reference_rules import win_chance
 
@@ -201,6 +202,7 @@ class UtilityAgent:
         best, best_score, best_p = None, 0.0, 0.0
         need = self.level.attack_odds + self.odds_shift - 0.05 * (pers.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
         enemy = power[w.enemies[f]].sum(axis=0)
+        garrison = garrison_for(w, f)
         for a in options.of_type(Attack):
             origin, target = w.pidx[a.origin], w.pidx[a.target]
             p = win_chance(state, f, origin, target)
@@ -214,12 +216,18 @@ class UtilityAgent:
             going = _power_of(state, attackers_at(state, f, origin))
             counter = sum(enemy[n] for n in w.neighbours[target] if n != origin and hostile[n])
             hold = min(1.0, going * w.terrain_defence[target] / (counter + 1.0))
+            if garrison[target] > 0:
+                # A town whose people chose the enemy stays taken only under a garrison.
+                hold = min(hold, going / garrison[target])
             gain *= 0.3 + 0.7 * hold
             # So is the place the attack sets out from, if it is left bare to a neighbour.
             left = power[f][origin] - going + state.local_defence[origin]
             exposed = sum(enemy[n] for n in w.neighbours[origin] if n != target and hostile[n])
             if exposed > 0:
                 gain -= pers.caution * values[origin] * min(1.0, exposed / (left * w.terrain_defence[origin] + 1.0)) * 0.5
+            if garrison[origin] > 0:
+                # ... and a town whose people chose the enemy rises behind a garrison that leaves it.
+                gain -= values[origin] * max(0.0, 1.0 - (power[f][origin] - going) / garrison[origin])
             # A backer's red line deters: taking the place would bring its forces in.
             crossed = red_lines_crossed(state, f, target) if gain > 0 else []
             gain -= pers.caution * sum(line.commitment for _, line in crossed) / 10.0
@@ -242,7 +250,9 @@ class UtilityAgent:
                 staging[p] = max(targets)
         own = power[f]
         stands = (own + state.local_defence) * w.terrain_defence
-        shortfall = np.maximum(HOLD_MARGIN * threat - stands, 0.0)
+        garrison = garrison_for(w, f)
+        # ... or, in a town whose people chose the enemy, for want of its garrison.
+        shortfall = np.maximum(np.maximum(HOLD_MARGIN * threat - stands, garrison - own), 0.0)
         need = pers.caution * shortfall * values / 1000.0 + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0)
         need = need * np.where(sup, 1.0, 0.3)
         # Every legal move is scored at once; the first best one wins, as in a loop.
@@ -254,7 +264,8 @@ class UtilityAgent:
         left = np.maximum(own[here] - state.u_str[units] * w.t_quality[t], 0.0)
         bared = (threat[here] > 0) & (left + state.local_defence[here] <= 0)
         stays = (left + state.local_defence[here]) * w.terrain_defence[here]
-        keep = pers.caution * values[here] / 1000.0 * np.maximum(HOLD_MARGIN * threat[here] - stays, 0.0)
+        keep = pers.caution * values[here] / 1000.0 * np.maximum(
+            np.maximum(HOLD_MARGIN * threat[here] - stays, garrison[here] - left), 0.0)
         score = need[to] - np.maximum(need[here], keep) - 0.05
         # No unit goes back into a place its side moved a unit out of this turn.
         went = np.isin(to, list(self._left))

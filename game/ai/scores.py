@@ -121,8 +121,8 @@ def best_strike(flyers, reach, enemy, front_near, intercept, values, strike_cost
 
 @kernel
 def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
-                 battle_cost, terrain, local_defence, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx, u_ready,
-                 u_type, u_owner, u_str, t_ground, t_quality, chance, gain):
+                 battle_cost, terrain, local_defence, garrison, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx,
+                 u_ready, u_type, u_owner, u_str, t_ground, t_quality, chance, gain):
     """For each attack, its chance of taking the place, and (where that chance is at
     least `need`, else NaN) what it is worth before any red line: the place's value at
     those odds, less the standing lost among civilians, weighed by whether the force
@@ -152,6 +152,9 @@ def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression,
             if q != origin and hostile[q]:
                 counter += enemy[q]
         hold = min(1.0, going * terrain[target] / (counter + 1.0))
+        if garrison[target] > 0:
+            # A town whose people chose the enemy stays taken only under a garrison.
+            hold = min(hold, going / garrison[target])
         g *= 0.3 + 0.7 * hold
         left = power[f, origin] - going + local_defence[origin]
         exposed = 0.0
@@ -161,6 +164,9 @@ def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression,
                 exposed += enemy[q]
         if exposed > 0:
             g -= caution * values[origin] * min(1.0, exposed / (left * terrain[origin] + 1.0)) * 0.5
+        if garrison[origin] > 0:
+            # ... and a town whose people chose the enemy rises behind a garrison that leaves it.
+            g -= values[origin] * max(0.0, 1.0 - (power[f, origin] - going) / garrison[origin])
         gain[i] = g
 
 
@@ -185,7 +191,7 @@ def reach_lists(reach):
 
 @kernel
 def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
-              local_defence, terrain, values, staging, supplied, caution, drive, vacated):
+              local_defence, garrison, terrain, values, staging, supplied, caution, drive, vacated):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
     A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
@@ -201,7 +207,8 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
     for p in range(P):
         own = power[f, p]
         stands = (own + local_defence[p]) * terrain[p]
-        shortfall = max(HOLD_MARGIN * threat[p] - stands, 0.0)
+        # ... or, in a town whose people chose the enemy, for want of its garrison.
+        shortfall = max(HOLD_MARGIN * threat[p] - stands, garrison[p] - own, 0.0)
         need[p] = (caution * shortfall * values[p] / 1000.0 + drive * staging[p] / (1.0 + own / 2000.0)) \
             * (1.0 if supplied[p] else 0.3)
     best_u, best_p, best = -1, -1, 0.0
@@ -215,7 +222,7 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
         if not t_ground[t] or (threat[here] > 0 and left + local_defence[here] <= 0):
             continue
         stays = (left + local_defence[here]) * terrain[here]
-        keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, 0.0)
+        keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, garrison[here] - left, 0.0)
         floor = max(need[here], keep)
         for j in range(reach_ptr[i], reach_ptr[i + 1]):
             p = reach_idx[j]
@@ -256,7 +263,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
            terrain, population, combat_params, nbr_ptr, nbr_idx,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
-           left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
+           garrison, left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
     best move, among the `stages` asked for, bringing the view's stale parts up to date
     first. Returns what it found (STRUCK, ATTACKED, MOVED or NOTHING) with the order in
@@ -312,7 +319,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         chance = np.empty(k)
         gain = np.empty(k)
         attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
-                     battle_cost, terrain, local_defence, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx,
+                     battle_cost, terrain, local_defence, garrison, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx,
                      u_ready, u_type, u_owner, u_str, t_ground, t_quality, chance, gain)
         best, best_score = -1, 0.0
         for i in range(k):
@@ -336,8 +343,8 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         stale[THREAT] = 0
     if stages & MOVE and movers.shape[0]:
         unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
-                                       t_quality, power, threat, local_defence, terrain, values, staging, supply[f],
-                                       caution, drive, left)
+                                       t_quality, power, threat, local_defence, garrison, terrain, values, staging,
+                                       supply[f], caution, drive, left)
         if unit >= 0:
             out_i[0], out_i[1] = unit, place
             out_f[0] = score
@@ -346,7 +353,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 
 
 # The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
-VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE = range(8)
+VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE, GARRISON = range(9)
 HOSTILE, FRONT_NEAR, ONLY, BORDER, LEFT = range(5)
 NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
 
@@ -391,7 +398,8 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
-                       figures[INTERCEPT], left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i[k],
+                       figures[INTERCEPT], figures[GARRISON], left, found_units, ptr, idx, flyers, batteries, force,
+                       scratch, out_i[k],
                        out_f[k:k + 1])
         if found != MOVED:
             return k, found

@@ -34,6 +34,7 @@ from ..engine import (
 from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
+from ..engine.occupation import garrison_for
 from ..engine.rules import affordable_types, move_options, open_requests, politics_options, recruit_towns
 from ..scenario import model as m
 from . import scores
@@ -127,9 +128,11 @@ class TurnView:
         pers = self.pers = w.factions[f].personality
         # The view's figures and marks per place, in the tables `scores.plan` takes (rows
         # as `scores` names them), each row also under its own name.
-        self.figures = np.empty((8, w.P))
+        self.figures = np.empty((9, w.P))
         (self.values, self.strike_cost, self.battle_cost, self.staging, self.enemy, self.threat, self.intercept,
-         self.deterrence) = self.figures
+         self.deterrence, self.garrison) = self.figures
+        # The garrison each place would need if the faction took it (`engine.occupation`).
+        self.garrison[:] = garrison_for(w, f)
         self.marks = np.zeros((5, w.P), dtype=bool)
         # `only`: the places whose attacks are in question; `border`: those from which
         # the faction can attack at all; `left`: those it has moved a unit out of this

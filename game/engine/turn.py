@@ -12,6 +12,7 @@ from .economy import income_phase
 from .events import Event
 from .jit import kernel
 from .politics import cohesion_phase
+from .occupation import uprising_phase
 from .scripted import events_phase
 from .siege import siege_phase
 from .state import GameState
@@ -51,6 +52,7 @@ def end_faction_turn(state: GameState) -> list[Event]:
 def end_round(state: GameState) -> list[Event]:
     # Sieges wear on before the truce counts down, so a round under truce costs nobody.
     out = siege_phase(state)
+    out += uprising_phase(state)
     # Count down before the events, so a truce an event sets now lasts the turns it names.
     if state.truce > 0:
         state.truce -= 1

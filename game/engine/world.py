@@ -59,6 +59,9 @@ class World:
         guard = rules.combat.home_guard / 1000.0
         self.local_defence0 = np.array([p.local_defence + (guard * p.population if p.owner else 0.0) for p in places],
                                        dtype=np.float64)
+        # The side each place chose at the start (−1: neutral), which its people keep.
+        self.first_owner = np.array([-1 if not p.owner else list(spec.factions).index(p.owner) for p in places],
+                                    dtype=np.int64)
         self.allegiance_cost = np.array([p.allegiance_cost for p in places], dtype=np.float64)
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])

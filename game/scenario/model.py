@@ -680,6 +680,16 @@ class PoliticsRules(Strict):
     cohesion_recovery: float = Field(
         0.5, ge=0, le=100, description="Cohesion regained in a turn without losses, up to the starting value."
     )
+    occupation_garrison: float = Field(
+        0.0, ge=0, le=1000,
+        description="Fighters per 1,000 inhabitants a side must keep in a town whose people first sided with its "
+        "enemy, or with nobody. Each round a town held with less rises with a chance equal to the shortfall's "
+        "share, goes back to the side it first chose (or to nobody) and gets back `uprising_locals` of its first "
+        "armed locals. 0 turns uprisings off.",
+    )
+    uprising_locals: Fraction = Field(
+        0.5, description="Share of its first armed locals a town that rises against an occupier gets back."
+    )
 
 
 class AirRules(Strict):

@@ -1,0 +1,70 @@
+"""Occupation (`rules.politics.occupation_garrison`): a town taken from the side its
+people chose stays taken only under a garrison; held with too few, it rises and goes
+back, with some of its armed locals."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine_helpers import BLUE, RED, P, clear_units, end_round, fixture_world, put
+from game.engine import World, new_game
+from game.engine.occupation import garrison_for, garrison_needed, occupied
+from game.engine.territory import capture
+
+
+def occupation_arena(rate: float = 3.0, back: float = 0.5, seed: int = 0):
+    """The arena with the rule on; Blue has just taken Red's Open Target (40,000 people)."""
+    spec = fixture_world("arena").spec
+    pol = spec.rules.politics.model_copy(update={"occupation_garrison": rate, "uprising_locals": back})
+    spec = spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})})
+    s = new_game(World(spec), seed)
+    clear_units(s)
+    capture(s, BLUE, P(s, "t_open"))
+    return s
+
+
+def test_only_towns_taken_from_the_side_their_people_chose_need_a_garrison():
+    s = occupation_arena()
+    target, front = P(s, "t_open"), P(s, "front")
+    need = garrison_needed(s)
+    # 3 fighters a thousand people: 120 for the 40,000 of the Open Target.
+    assert need[target] == pytest.approx(3.0 * 40_000 / 1000)
+    assert occupied(s)[target] and not occupied(s)[front] and need[front] == 0
+    # What each side would owe wherever it took a town of the other's.
+    assert garrison_for(s.world, BLUE)[target] == pytest.approx(120.0)
+    assert garrison_for(s.world, RED)[target] == 0.0 and garrison_for(s.world, RED)[front] == pytest.approx(90.0)
+
+
+def test_an_ungarrisoned_town_rises_and_goes_back_with_some_of_its_armed_locals():
+    s = occupation_arena(back=0.5)
+    target = P(s, "t_open")
+    events = end_round(s)  # nobody holds it for Blue: the shortfall is whole, so it rises for certain
+    assert s.owner[target] == RED
+    assert s.local_defence[target] == pytest.approx(0.5 * s.world.local_defence0[target])
+    (ev,) = [e for e in events if e.kind == "control" and e.data.get("uprising")]
+    assert ev.data == {"place": "t_open", "from": "blue", "uprising": True}
+
+
+def test_a_full_garrison_holds_the_town():
+    for seed in range(20):
+        s = occupation_arena(seed=seed)
+        put(s, "inf", "blue", "t_open", strength=120.0)
+        end_round(s)
+        assert s.owner[P(s, "t_open")] == BLUE
+
+
+def test_a_short_garrison_holds_as_often_as_it_is_full():
+    held = 0
+    for seed in range(200):
+        s = occupation_arena(seed=seed)
+        put(s, "inf", "blue", "t_open", strength=90.0)  # three quarters of the 120 needed
+        end_round(s)
+        held += s.owner[P(s, "t_open")] == BLUE
+    assert 0.65 <= held / 200 <= 0.85  # rises with chance 1/4
+
+
+def test_with_the_rule_off_nothing_rises():
+    s = occupation_arena(rate=0.0)
+    end_round(s)
+    assert s.owner[P(s, "t_open")] == BLUE
+    assert garrison_needed(s).max() == 0 and garrison_for(s.world, BLUE).max() == 0
