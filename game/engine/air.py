@@ -178,7 +178,7 @@ def _sortie(unit, target, draw, loss_on_intercept, floor, n, u_alive, u_type, u_
 def fly(state: GameState, unit: int, target: int) -> bool:
     """Spend a sortie; return True if it got through the air defence."""
     w = state.world
-    rules = w.spec.rules
+    rules = w.rules
     return _sortie(unit, target, state.rng.random(), rules.air.drone_loss_on_intercept, rules.supply.unit_floor,
                    state.n_units, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_str,
                    state.u_sorties, w.enemies, w.t_ad, w.t_intercept, w.t_strength, w.t_range, w.air_km)
@@ -220,7 +220,7 @@ def _strike(unit, target, draw, kind, air_rules, n, u_alive, u_type, u_owner, u_
 def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     w = state.world
     faction = int(state.u_owner[unit])
-    rules = w.spec.rules
+    rules = w.rules
     damage = _strike(unit, target, state.rng.random(), _KIND[kind], w.air_rules, state.n_units, state.u_alive,
                      state.u_type, state.u_owner, state.u_place, state.u_str, state.u_sorties, w.enemies,
                      w.type_figures, w.type_kinds, w.air_km, state.local_defence)

@@ -68,10 +68,10 @@ def request(state: GameState, faction: int, k: int) -> list[Event]:
     ref = w.packages[k]
     b = ref.backer
     state.requested.add(k)
-    if state.rng.random() * 100.0 < state.commitment[b] + w.spec.rules.backers.request_bonus:
+    if state.rng.random() * 100.0 < state.commitment[b] + w.rules.backers.request_bonus:
         state.treasury[faction] -= ref.spec.client_cost
         return [dispatch(state, k)]
-    shift(state.commitment, b, w.spec.rules.backers.request_gain)
+    shift(state.commitment, b, w.rules.backers.request_gain)
     return [Event("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
                   w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
 
@@ -183,7 +183,7 @@ def red_lines_crossed(state: GameState, faction: int, place: int) -> list[tuple[
 
 def backers_phase(state: GameState) -> list[Event]:
     w = state.world
-    rules = w.spec.rules.backers
+    rules = w.rules.backers
     out: list[Event] = []
     danger = [in_danger(state, f) for f in range(w.F)]
     floor = rules.pressure_legitimacy

@@ -26,7 +26,7 @@ from .territory import capture
 
 def morale(state: GameState, faction: int) -> float:
     """A side's combat multiplier for its cohesion: `morale_floor` at none, 1 at full."""
-    floor = state.world.spec.rules.combat.morale_floor
+    floor = state.world.rules.combat.morale_floor
     return floor + (1.0 - floor) * state.cohesion[faction] / 100.0
 
 
@@ -312,7 +312,7 @@ def win_chance(state: GameState, faction: int, origin: int, target: int,
                units: tuple[int, ...] | None = None) -> float:
     """Chance the attack (by `units` only, if given) takes the place."""
     a, d = battle_power(state, faction, origin, target, units)
-    return odds(a, d, state.world.spec.rules.combat.noise)
+    return odds(a, d, state.world.rules.combat.noise)
 
 
 @kernel
@@ -336,7 +336,7 @@ def _take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
     """Take a share of the units' strength; return all they lost, a unit worn below the
     floor and so disbanded included."""
     w = state.world
-    return _losses(units, frac, w.spec.rules.supply.unit_floor, state.u_alive, state.u_type, state.u_str,
+    return _losses(units, frac, w.rules.supply.unit_floor, state.u_alive, state.u_type, state.u_str,
                    w.t_strength)
 
 
@@ -378,7 +378,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     """A week's battle for `target` by the faction's ready ground units at `origin` (only
     `units`, if given; the rest stay behind)."""
     w = state.world
-    rules = w.spec.rules.combat
+    rules = w.rules.combat
     name, fshort = w.place_name(target), w.faction_short(faction)
     owner = int(state.owner[target])
     with only(state, faction, origin, units):
@@ -402,7 +402,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     ratio = a_power / d_power * math.exp(rules.noise * float(state.rng.standard_normal()))
     a_frac = min(rules.max_loss, rules.loss_rate * min(max(1.0 / ratio, 0.25), 3.0))
     d_frac = min(rules.max_loss, rules.loss_rate * min(max(ratio, 0.25), 3.0))
-    a_lost, d_lost, guns = _clash(atk, dfd, a_frac, d_frac, target, w.spec.rules.supply.unit_floor, state.u_alive,
+    a_lost, d_lost, guns = _clash(atk, dfd, a_frac, d_frac, target, w.rules.supply.unit_floor, state.u_alive,
                                   state.u_type, state.u_str, w.t_strength, w.t_artillery, state.local_defence)
     harm = civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if guns else 1.0))
     won = ratio >= 1.0
@@ -415,7 +415,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
         d_lost += _take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
-        shift(state.cohesion, owner, -w.spec.rules.politics.cohesion_per_loss)
+        shift(state.cohesion, owner, -w.rules.politics.cohesion_per_loss)
     d_lost += capture(state, faction, target)
     data["defender_lost"] = round(d_lost)
     alive = atk[state.u_alive[atk]]

@@ -56,7 +56,7 @@ def _upkeep(f, n, u_alive, u_owner, u_backer, u_type, u_str, t_upkeep, t_strengt
 def oil_revenue(state: GameState) -> float:
     """National oil revenue reaching the war chests this turn, in millions of dollars."""
     w = state.world
-    eco = w.spec.rules.economy
+    eco = w.rules.economy
     return _oil_total(state.owner, state.oil, state.blockade) * w.days_per_turn * eco.oil_price_usd * eco.state_share / 1e6
 
 
@@ -94,12 +94,12 @@ def income_phase(state: GameState, faction: int) -> list[Event]:
     state.manpower[faction] += w.factions[faction].manpower_per_turn
     events = []
     if state.blockade[faction]:
-        shift(state.legitimacy, faction, -w.spec.rules.economy.blockade_legitimacy)
+        shift(state.legitimacy, faction, -w.rules.economy.blockade_legitimacy)
     if state.treasury[faction] < 0:
         # Unpaid fighters drift away and the coalition frays.
         n = state.n_units
         mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
-        eco = w.spec.rules.economy
+        eco = w.rules.economy
         state.u_str[:n][mask] *= 1.0 - eco.unpaid_desertion
         shift(state.cohesion, faction, -eco.unpaid_cohesion)
         events.append(Event("economy", f"{w.faction_short(faction)} cannot pay its fighters; some go home",

@@ -27,7 +27,7 @@ def occupied(state: GameState) -> np.ndarray:
 def garrison_needed(state: GameState) -> np.ndarray:
     """Per place, the occupier's garrison that keeps it from rising (0 where none is needed)."""
     w = state.world
-    rate = w.spec.rules.politics.occupation_garrison
+    rate = w.rules.politics.occupation_garrison
     return np.where(occupied(state), rate * w.population / 1000.0, 0.0)
 
 
@@ -36,7 +36,7 @@ def garrison_for(world, faction: int) -> np.ndarray:
     places whose people first chose one of its enemies or no side (0 elsewhere, or with
     the rule off)."""
     w = world
-    rate = w.spec.rules.politics.occupation_garrison
+    rate = w.rules.politics.occupation_garrison
     first = w.first_owner
     theirs = ((first < 0) | w.enemies[faction, np.maximum(first, 0)]) & (w.population > 0)
     return np.where(theirs, rate * w.population / 1000.0, 0.0)
@@ -44,7 +44,7 @@ def garrison_for(world, faction: int) -> np.ndarray:
 
 def uprising_phase(state: GameState) -> list[Event]:
     w = state.world
-    pol = w.spec.rules.politics
+    pol = w.rules.politics
     if pol.occupation_garrison <= 0 or state.truce > 0:
         return []
     need = garrison_needed(state)

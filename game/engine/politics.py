@@ -58,7 +58,7 @@ def disband(state: GameState, faction: int, militia: int | None, backer: int | N
 
 def cohesion_phase(state: GameState, faction: int) -> list[Event]:
     w = state.world
-    rules = w.spec.rules.politics
+    rules = w.rules.politics
     f = w.factions[faction]
     events: list[Event] = []
     if state.cohesion[faction] < rules.defection_below:
@@ -80,9 +80,9 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
 
 def civilian_harm(state: GameState, faction: int, place: int, intensity: float) -> float:
     w = state.world
-    harm = float(w.population[place]) / 100_000.0 * w.spec.rules.politics.harm_per_strike * intensity
+    harm = float(w.population[place]) / 100_000.0 * w.rules.politics.harm_per_strike * intensity
     if harm > 0:
         state.harm[place] += harm
         state.harm_by[faction] += harm
-        shift(state.legitimacy, faction, -harm * w.spec.rules.politics.harm_legitimacy)
+        shift(state.legitimacy, faction, -harm * w.rules.politics.harm_legitimacy)
     return harm

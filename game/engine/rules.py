@@ -200,7 +200,7 @@ def _check_recruit(state: GameState, f: int, action) -> str | None:
         return f"the {w.factions[f].short} cannot raise {w.types[t].name}"
     if state.owner[p] != f:
         return f"you do not hold {w.place_name(p)}"
-    if w.population[p] < w.spec.rules.economy.min_recruit_population:
+    if w.population[p] < w.rules.economy.min_recruit_population:
         return f"{w.place_name(p)} is too small to raise fighters in"
     if not supplied(state, f)[p]:
         return f"{w.place_name(p)} is cut off from supply"
@@ -510,7 +510,7 @@ def recruit_towns(state: GameState, faction: int) -> np.ndarray:
     """The faction's held towns in supply big enough to raise fighters in."""
     w = state.world
     return np.flatnonzero((state.owner == faction) & supplied(state, faction)
-                          & (w.population >= w.spec.rules.economy.min_recruit_population))
+                          & (w.population >= w.rules.economy.min_recruit_population))
 
 
 def affordable_types(state: GameState, faction: int) -> list[int]:

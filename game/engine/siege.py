@@ -49,7 +49,7 @@ def besiegers(state: GameState, place: int, gates: np.ndarray | None = None) -> 
 
 def siege_pressure(state: GameState, place: int, gates: np.ndarray | None = None) -> float:
     """Share of the place's armed locals it will lose this round (0 if not besieged)."""
-    rate = state.world.spec.rules.combat.siege_loss
+    rate = state.world.rules.combat.siege_loss
     if rate <= 0 or state.local_defence[place] <= 0 or state.truce > 0:
         return 0.0
     command = max((air_command(state, f, place) for f in besiegers(state, place, gates)), default=0.0)
@@ -59,7 +59,7 @@ def siege_pressure(state: GameState, place: int, gates: np.ndarray | None = None
 def siege_phase(state: GameState) -> list[Event]:
     """Wear down the armed locals of every besieged place; one event per side that lost any."""
     w = state.world
-    if w.spec.rules.combat.siege_loss <= 0 or state.truce > 0:
+    if w.rules.combat.siege_loss <= 0 or state.truce > 0:
         return []
     gates = at_the_gates(state)
     lost = np.zeros(w.F)

@@ -98,7 +98,7 @@ class GameState:
         self.sent_this_round = np.zeros(w.B, dtype=np.int64)
         self.deliveries: list[list[int]] = []  # [arrival turn, package index]
         self.redlines_fired: set[tuple[int, int]] = set()
-        self.embargo = float(spec.rules.embargo)
+        self.embargo = float(w.rules.embargo)
         self.truce = 0
         self.flags: set[str] = set()
         self.fired: set[int] = set()
@@ -162,7 +162,7 @@ class GameState:
     def prune(self, units: np.ndarray) -> None:
         """Units worn below the scenario's floor share of full strength are lost."""
         t = self.u_type[units]
-        floor = self.world.spec.rules.supply.unit_floor
+        floor = self.world.rules.supply.unit_floor
         for u in units[self.u_str[units] < floor * self.world.t_strength[t]].tolist():
             self.kill(u)
 

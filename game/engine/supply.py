@@ -20,7 +20,7 @@ def supplied(state: GameState, faction: int) -> np.ndarray:
     w = state.world
     result = np.zeros(w.P, dtype=bool)
     _supply(faction, state.owner, state.interdicted, w.source_mask[faction], w.is_hub, w.nbr_ptr, w.nbr_idx, w.nbr_km,
-            w.spec.rules.supply.max_km, result)
+            w.rules.supply.max_km, result)
     state._supply[faction] = result
     return result
 
@@ -89,7 +89,7 @@ def attrition(state: GameState, faction: int) -> list:
                    supplied(state, faction), w.t_ground, w.t_ad)
     if len(idx) == 0:
         return []
-    rate = w.spec.rules.supply.attrition
+    rate = w.rules.supply.attrition
     lost = float(np.sum(state.u_str[idx])) * rate
     state.u_str[idx] *= 1.0 - rate
     state.prune(idx)

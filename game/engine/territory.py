@@ -41,7 +41,7 @@ def capture(state: GameState, faction: int, place: int) -> float:
     state.local_defence[place] = 0.0
     if old >= 0:
         state.places_lost[old] += 1
-        pol = w.spec.rules.politics
+        pol = w.rules.politics
         loss = pol.cohesion_per_loss + pol.cohesion_per_point * float(w.vp[place])
         shift(state.cohesion, old, -loss)
         if faction >= 0:

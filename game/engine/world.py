@@ -40,7 +40,9 @@ class World:
     def __init__(self, spec: Scenario, scenario_hash: str = ""):
         self.spec = spec
         self.hash = scenario_hash
-        rules = spec.rules
+        # The scenario's rule constants: the one place the rules read them from while a
+        # game is played (the rest of the scenario is compiled into the tables below).
+        self.rules = rules = spec.rules
         meta = spec.meta
         self.start_date: dt.date = meta.start_date
         self.days_per_turn = meta.days_per_turn
