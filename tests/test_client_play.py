@@ -411,3 +411,21 @@ def test_every_key_in_the_table_works_and_is_in_the_help(app):
         assert f"{b.shown} — {b.does}" in help_text
     assert "\n" not in help_text  # the window wraps lines itself, never mid-sentence
     assert screen.top.buttons["backers"].text == keys.labelled("Backers", "open_backers")
+
+
+def test_the_last_five_autosaves_are_kept_in_rotation(tmp_path):
+    from client_helpers import loaded
+    from game.client.session import AUTOSAVES, autoplay
+
+    session = GameSession.new(loaded(), 0, "random", 4, tmp_path)
+    session.human = None  # let the AI play both sides; autosaves still come every round
+    autoplay(session, 8)
+    saves = tmp_path / "saves"
+    names = sorted(p.name for p in saves.glob("autosave*.json") if not p.name.endswith(".client.json"))
+    assert names == ["autosave-2.json", "autosave-3.json", "autosave-4.json", "autosave-5.json", "autosave.json"]
+    assert AUTOSAVES == 5
+    turns = [GameSession.load(saves / n, None).state.turn
+             for n in ["autosave.json", "autosave-2.json", "autosave-3.json", "autosave-4.json", "autosave-5.json"]]
+    assert turns == sorted(turns, reverse=True) and len(set(turns)) == 5  # newest first, one a turn
+    for n in names:  # each keeps its own note of who played what
+        assert (saves / n.replace(".json", ".client.json")).exists()

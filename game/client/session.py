@@ -10,6 +10,7 @@ turn it is and what gets saved can be tested on their own.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from ..scenario import LoadedScenario, load_scenario
 from ..scenario.targets import is_targets_file
 from .paths import DEFAULT_SCENARIO, SCENARIO_DIR
 
+AUTOSAVES = 5  # autosaves kept, the newest first
 MAX_AI_ORDERS = 400  # an agent that gives more in one turn is ended (a guard against a looping AI)
 LOG_KEEP = 400
 
@@ -283,14 +285,30 @@ class GameSession:
                 and self.state.action_count != self.saved_at)
 
     def autosave(self) -> Path | None:
+        """Save at the start of the player's turn, keeping the last AUTOSAVES of them in
+        rotation (autosave.json the newest, then autosave-2.json ...), so that a mistake
+        noticed a few turns late can still be undone."""
         if self.saves_dir is None:
             return None
         try:
+            self._rotate_autosaves()
             return self.save(self.saves_dir / "autosave.json")
         except OSError as exc:  # a full disk must not end the game; say so instead
             self.last_save_error = str(exc)
             self.note("refused", f"Autosave failed: {exc}")
             return None
+
+    def _rotate_autosaves(self) -> None:
+        def name(i: int) -> Path:
+            return self.saves_dir / ("autosave.json" if i == 1 else f"autosave-{i}.json")
+
+        for i in range(AUTOSAVES - 1, 0, -1):
+            older = name(i)
+            if older.exists():
+                os.replace(older, name(i + 1))
+                side = sidecar_path(older)
+                if side.exists():
+                    os.replace(side, sidecar_path(name(i + 1)))
 
     def quicksave_path(self) -> Path | None:
         return self.saves_dir / "quicksave.json" if self.saves_dir is not None else None
