@@ -429,3 +429,28 @@ def test_the_last_five_autosaves_are_kept_in_rotation(tmp_path):
     assert turns == sorted(turns, reverse=True) and len(set(turns)) == 5  # newest first, one a turn
     for n in names:  # each keeps its own note of who played what
         assert (saves / n.replace(".json", ".client.json")).exists()
+
+
+def test_save_under_a_name_then_find_it_in_the_load_list(app, tmp_path):
+    from game.client.dialogs import ConfirmDialog, SaveDialog, save_name
+    from game.client.session import list_saves
+
+    assert save_name("  Tripoli, week 12 / GNA!  ") == "Tripoli_week_12__GNA"
+    assert save_name("../../etc/passwd") == "etcpasswd" and save_name("   ") == ""
+    session = start(app)
+    key(app, pygame.K_F6)
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, SaveDialog) and "turn 1" in dialog.entry.get_text()
+    dialog.entry.set_text("before the offensive")
+    key(app, pygame.K_RETURN)
+    path = tmp_path / "saves" / "before_the_offensive.json"
+    assert path.exists() and path in list_saves(tmp_path)
+    assert GameSession.load(path, None).hash() == session.hash()
+    app.screen.give(next(a for a in legal_actions(session.state) if isinstance(a, A.Move)))
+    key(app, pygame.K_F6)
+    app.screen.top_dialog().entry.set_text("before the offensive")
+    key(app, pygame.K_RETURN)
+    confirm = app.screen.top_dialog()
+    assert isinstance(confirm, ConfirmDialog)  # the name is taken: asked before replacing it
+    key(app, pygame.K_1)
+    assert GameSession.load(path, None).hash() == session.hash()

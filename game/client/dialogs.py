@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pygame
-from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox, UIWindow
+from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox, UITextEntryLine, UIWindow
 
 from ..engine import actions as A
 from ..engine import why_illegal
@@ -119,6 +119,37 @@ class ConfirmDialog(Dialog):
             self.numbered.append(act)
         self.button(f"Cancel  [{keys.shown('cancel')}]", self.close)
         self.fit()
+
+
+class SaveDialog(Dialog):
+    """Save the game under a name of the player's choosing, among the other saves the
+    menu's Load list shows."""
+
+    def __init__(self, screen, suggested: str, on_save):
+        super().__init__(screen, "Save the game", 460)
+        self.on_save = on_save
+        self.text("Name this save (letters, digits, spaces, - and _):")
+        self.entry = UITextEntryLine(pygame.Rect(8, self.y, self.inner_w, 32), self.ui_manager, container=self)
+        self.entry.set_text(suggested)
+        self.entry.focus()
+        self.y += 38
+        self.button(f"Save  [{keys.shown('confirm')}]", self.go)
+        self.button(f"Cancel  [{keys.shown('cancel')}]", self.close)
+        self.default = self.go
+        self.fit()
+
+    def go(self) -> None:
+        name = save_name(self.entry.get_text())
+        if name:
+            self.close()
+            self.on_save(name)
+
+
+def save_name(text: str) -> str:
+    """A save's file name (without .json) from what the player typed: the safe characters
+    only, spaces as underscores, at most 60 of them; empty if nothing usable is left."""
+    kept = "".join(c if c.isalnum() or c in "-_" else "_" if c.isspace() else "" for c in text.strip())
+    return kept[:60].strip("_")
 
 
 class EventDialog(Dialog):

@@ -21,7 +21,7 @@ from . import describe as D
 from . import gfx, keys
 from .anim import BannerAnim, anims_for
 from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, HelpDialog, MessageDialog,
-                      NewsDialog, RecruitDialog, ReportDialog, StrikeDialog)
+                      NewsDialog, RecruitDialog, ReportDialog, SaveDialog, StrikeDialog)
 from .map_view import Marks, MapView
 from .orders import Orders
 from .panels import SIDE_W, TOP_H, SidePanel, TopBar
@@ -285,6 +285,36 @@ class GameScreen:
             self.open_dialog(MessageDialog(self, "Save failed", D.esc(f"Could not write {path}: {exc}")))
             return
         self.message(f"Saved to {path}", gfx.MOVE, 4.0)
+
+    def save_as(self) -> None:
+        """Save under a name (F6): the menu's Load list shows it with its side, turn and date."""
+        ses = self.session
+        if ses.saves_dir is None:
+            self.refuse("no save directory is set")
+            return
+        w = ses.world
+        side = w.factions[ses.human].short if ses.human is not None else "watch"
+        suggested = f"{w.spec.meta.id} {side} turn {ses.state.turn}"
+
+        def write(name: str) -> None:
+            path = ses.saves_dir / f"{name}.json"
+
+            def save() -> None:
+                try:
+                    ses.save(path)
+                except OSError as exc:
+                    self.open_dialog(MessageDialog(self, "Save failed", D.esc(f"Could not write {path}: {exc}")))
+                    return
+                self.message(f"Saved to {path}", gfx.MOVE, 4.0)
+
+            if path.exists():
+                self.open_dialog(ConfirmDialog(self, "Replace this save?",
+                                               f"A save called <b>{D.esc(name)}</b> exists already.",
+                                               [("Replace it", save)]))
+            else:
+                save()
+
+        self.open_dialog(SaveDialog(self, suggested, write))
 
     def quick_load(self) -> None:
         path = self.session.quicksave_path()

@@ -30,6 +30,7 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("toggle_legend", (pygame.K_l,), "L", "legend", "map"),
     Binding("home_view", (pygame.K_HOME,), "Home", "whole country", "map"),
     Binding("quick_save", (pygame.K_F5,), "F5", "quick save", "game"),
+    Binding("save_as", (pygame.K_F6,), "F6", "save under a name", "game"),
     Binding("quick_load", (pygame.K_F9,), "F9", "quick load", "game"),
     Binding("open_help", (pygame.K_F1, pygame.K_h), "F1", "this help", "game"),
     Binding("toggle_fps", (pygame.K_F3,), "F3", "frame rate", "game"),

@@ -40,8 +40,10 @@ class TopBar:
         for key, label, cb, width in reversed(specs):
             x -= width + 4
             oid = "#end_turn_button" if key == "end" else None
+            tip = (f"Saves at once as the quick save; {keys.shown('save_as')} saves under a name of your choosing"
+                   if key == "save" else None)
             self.buttons[key] = UIButton(pygame.Rect(x, 5, width, TOP_H - 12), label, m, container=self.panel,
-                                         object_id=oid, command=later(d, cb))
+                                         object_id=oid, command=later(d, cb), tool_tip_text=tip)
         self.status = UITextBox("", pygame.Rect(4, 2, x - 10, TOP_H - 6), m, container=self.panel,
                                 object_id="#status_box")
         self._key = None
