@@ -454,3 +454,26 @@ def test_save_under_a_name_then_find_it_in_the_load_list(app, tmp_path):
     assert isinstance(confirm, ConfirmDialog)  # the name is taken: asked before replacing it
     key(app, pygame.K_1)
     assert GameSession.load(path, None).hash() == session.hash()
+
+
+def test_the_what_now_suggestions_are_links_that_act(app):
+    import pygame_gui
+
+    session = start(app)
+    screen = app.screen
+    s, w = session.state, session.world
+    advice = screen.side._advice_html()
+    link = next(part.split("'")[0] for part in advice.split("<a href='")[1:] if part.startswith("attack:"))
+    origin, target = (int(x) for x in link.split(":")[1:])
+    assert f"Attack {w.place_name(target)}" in advice
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_TEXT_BOX_LINK_CLICKED, link_target=link))
+    frames(app, 2)
+    dialog = screen.top_dialog()
+    assert isinstance(dialog, AttackDialog) and (dialog.origin, dialog.target) == (origin, target)
+    key(app, pygame.K_ESCAPE)
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_TEXT_BOX_LINK_CLICKED, link_target="next"))
+    frames(app, 2)
+    assert screen.orders.selected_unit is not None  # as Tab would
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_TEXT_BOX_LINK_CLICKED, link_target="attack:0:999"))
+    frames(app, 2)  # a stale or bad link does nothing
+    assert screen.top_dialog() is None

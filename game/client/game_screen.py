@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import pygame
+import pygame_gui
 from pygame_gui.elements import UITooltip
 
 from ..engine import EndTurn, IllegalAction
@@ -560,8 +561,21 @@ class GameScreen:
         self.tooltip_key = key
 
     # -- input ---------------------------------------------------------------------------------
+    def follow(self, link: str) -> None:
+        """A click on a suggestion in the side panel: 'attack:ORIGIN:TARGET' opens that
+        attack's dialog; any other link names a key's action (keys.py)."""
+        if link.startswith("attack:"):
+            origin, target = (int(x) for x in link.split(":")[1:])
+            if self.orders.can_order() and target in self.orders.index().attacks.get(origin, ()):
+                self.orders.select_place(origin)
+                self.open_dialog(AttackDialog(self, origin, target, self.attack))
+        elif link in {b.action for b in keys.BINDINGS}:
+            getattr(self, link)()
+
     def handle(self, event, consumed: bool) -> None:
-        if event.type == pygame.KEYDOWN:
+        if event.type == pygame_gui.UI_TEXT_BOX_LINK_CLICKED:
+            self.follow(str(event.link_target))
+        elif event.type == pygame.KEYDOWN:
             self._key(event)
         elif event.type == pygame.MOUSEMOTION:
             self.mouse = event.pos

@@ -268,21 +268,24 @@ class SidePanel:
         idx = scr.orders.index()
         lines = ["<b>What now?</b>"]
         units = self.actionable_units()
+        # Each suggestion is a link that does what it says (GameScreen.follow).
         if units:
-            lines.append(f"» {len(units)} of your units can still act — <b>Tab</b> selects the next, or pick one below")
+            lines.append(f"» {len(units)} of your units can still act — <a href='next'><b>Tab</b> selects the "
+                         "next</a>, or pick one below")
         best = sorted(((scr.orders.odds(o, t), o, t) for o, ts in idx.attacks.items() for t in ts), reverse=True)[:2]
         for chance, o, t in best:
             col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
-            lines.append(f"» Attack {D.esc(w.place_name(t))} from {D.esc(w.place_name(o))}: "
-                         f"<font color='{col}'>{chance:.0%}</font>")
+            lines.append(f"» <a href='attack:{o}:{t}'>Attack {D.esc(w.place_name(t))} from "
+                         f"{D.esc(w.place_name(o))}</a>: <font color='{col}'>{chance:.0%}</font>")
         if idx.requests:
-            lines.append(f"» {len(idx.requests)} backer package(s) can be asked for — <b>B</b>")
+            lines.append(f"» <a href='backers'>{len(idx.requests)} backer package(s) can be asked for</a> — "
+                         f"<b>{keys.shown('open_backers')}</b>")
         cut = [p for p in range(w.P) if s.owner[p] == ses.human and not scr.supplied()[ses.human][p]
                and len(s.units_at(p, ses.human))]
         if cut:
             lines.append(f"<font color='{D.BAD}'>» Cut off: {D.esc(', '.join(w.place_name(p) for p in cut[:3]))}</font>")
         if len(lines) == 1:
-            lines.append("Nothing left to do: <b>Enter</b> ends the turn.")
+            lines.append("Nothing left to do: <a href='confirm'><b>Enter</b> ends the turn</a>.")
         return "<br>".join(lines)
 
     def actionable_units(self) -> list[int]:
