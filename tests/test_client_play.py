@@ -477,3 +477,23 @@ def test_the_what_now_suggestions_are_links_that_act(app):
     pygame.event.post(pygame.event.Event(pygame_gui.UI_TEXT_BOX_LINK_CLICKED, link_target="attack:0:999"))
     frames(app, 2)  # a stale or bad link does nothing
     assert screen.top_dialog() is None
+
+
+@pytest.mark.parametrize("gauge", ["cohesion", "legitimacy", "harm", "funds", "manpower", "points"])
+def test_each_of_a_sides_numbers_explains_itself(app, gauge):
+    import pygame_gui
+
+    session = start(app)
+    w = session.world
+    assert f"gauge:{gauge}:0" in app.screen.side._resources_html()  # the number's name is a link
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_TEXT_BOX_LINK_CLICKED, link_target=f"gauge:{gauge}:0"))
+    frames(app, 2)
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, MessageDialog)
+    text = dialog_text(dialog)
+    pol = w.rules.politics
+    expected = {"cohesion": f"Below <b>{pol.defection_below:g}</b>", "legitimacy": f"{pol.harm_legitimacy:g}",
+                "harm": f"{pol.harm_per_strike:g} civilians", "funds": f"{w.rules.economy.unpaid_desertion:.0%}",
+                "manpower": f"{w.factions[0].manpower_per_turn:g} more come each turn",
+                "points": "Its victory conditions"}[gauge]
+    assert expected in text  # read from the scenario's own rules, not written out by hand

@@ -19,7 +19,7 @@ from ..engine import EndTurn, IllegalAction
 from ..engine import actions as A
 from ..engine.supply import supplied as supplied_mask
 from . import describe as D
-from . import gfx, keys
+from . import explain, gfx, keys
 from .anim import BannerAnim, anims_for
 from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, HelpDialog, MessageDialog,
                       NewsDialog, RecruitDialog, ReportDialog, SaveDialog, StrikeDialog)
@@ -562,9 +562,15 @@ class GameScreen:
 
     # -- input ---------------------------------------------------------------------------------
     def follow(self, link: str) -> None:
-        """A click on a suggestion in the side panel: 'attack:ORIGIN:TARGET' opens that
-        attack's dialog; any other link names a key's action (keys.py)."""
-        if link.startswith("attack:"):
+        """A click on a link in the side panel: 'gauge:NAME:FACTION' explains one of a
+        side's numbers, 'attack:ORIGIN:TARGET' opens that attack's dialog, and any other
+        link names a key's action (keys.py)."""
+        if link.startswith("gauge:"):
+            _, gauge, f = link.split(":")
+            if gauge in explain.GAUGES and f.isdigit() and int(f) < self.session.world.F:
+                self.open_dialog(MessageDialog(self, "What this number means",
+                                               explain.gauge_html(self.session.state, int(f), gauge)))
+        elif link.startswith("attack:"):
             origin, target = (int(x) for x in link.split(":")[1:])
             if self.orders.can_order() and target in self.orders.index().attacks.get(origin, ()):
                 self.orders.select_place(origin)

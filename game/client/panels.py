@@ -146,13 +146,17 @@ class SidePanel:
             harm_txt = f"<font color='{D.BAD if harm >= 0.5 else D.MUTED}'>{harm:,.0f}</font>"
             if i == 0 and you is not None:
                 rows.append(f"{D.fac(w, f)} {D.esc(fc.name)}")
-                rows.append(f"Funds <b>{D.money(s.treasury[f])}</b> · manpower <b>{D.people(s.manpower[f])}</b>"
+                # Each figure's name is a link to what it means (explain.py, via GameScreen.follow).
+                rows.append(f"<a href='gauge:funds:{f}'>Funds</a> <b>{D.money(s.treasury[f])}</b> · "
+                            f"<a href='gauge:manpower:{f}'>manpower</a> <b>{D.people(s.manpower[f])}</b>"
                             + (f" · <font color='{D.BAD}'>blockading oil</font>" if s.blockade[f] else ""))
                 low = s.cohesion[f] < w.spec.rules.politics.defection_below + 5
-                rows.append(f"Legitimacy <b>{s.legitimacy[f]:.0f}</b> · cohesion "
+                rows.append(f"<a href='gauge:legitimacy:{f}'>Legitimacy</a> <b>{s.legitimacy[f]:.0f}</b> · "
+                            f"<a href='gauge:cohesion:{f}'>cohesion</a> "
                             + (f"<font color='{D.BAD}'><b>{s.cohesion[f]:.0f}</b></font>" if low else f"<b>{s.cohesion[f]:.0f}</b>")
-                            + f" · civilian harm {harm_txt}")
-                rows.append(f"Holds {int(held.sum())} places · {vp} VP · {D.people(strength)} fighters")
+                            + f" · <a href='gauge:harm:{f}'>civilian harm</a> {harm_txt}")
+                rows.append(f"Holds {int(held.sum())} places · {vp} <a href='gauge:points:{f}'>VP</a> · "
+                            f"{D.people(strength)} fighters")
                 mine = [b for b in range(w.B) if w.backer_client[b] == f]
                 if mine:
                     coming = sum(1 for _, k in s.deliveries if w.backer_client[w.packages[k].backer] == f)
@@ -162,8 +166,9 @@ class SidePanel:
                         + (f" · <b>{coming}</b> on the way" if coming else "") + f" <font color='#9aa4ad'>[{keys.shown('open_backers')}]</font>")
             else:
                 rows.append(f"{D.fac(w, f)}: {int(held.sum())} places · {vp} VP · {D.people(strength)} fighters")
-                rows.append(f"<font color='{D.MUTED}'>   {D.money(s.treasury[f])} · legitimacy {s.legitimacy[f]:.0f} · "
-                            f"cohesion {s.cohesion[f]:.0f} · harm</font> {harm_txt}")
+                rows.append(f"<font color='{D.MUTED}'>   {D.money(s.treasury[f])} · <a href='gauge:legitimacy:{f}'>"
+                            f"legitimacy</a> {s.legitimacy[f]:.0f} · <a href='gauge:cohesion:{f}'>cohesion</a> "
+                            f"{s.cohesion[f]:.0f} · <a href='gauge:harm:{f}'>harm</a></font> {harm_txt}")
         return "<br>".join(rows)
 
     # -- selection --------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""What each of a side's numbers means, written from the scenario's own rule constants
+so that the text cannot drift from the rules: what raises and lowers it, what happens
+at its thresholds, and where the side's starting value came from."""
+
+from __future__ import annotations
+
+from . import describe as D
+
+GAUGES = ("cohesion", "legitimacy", "harm", "funds", "manpower", "points")
+
+
+def gauge_html(state, faction: int, gauge: str) -> str:
+    w = state.world
+    r = w.rules
+    fc = w.factions[faction]
+    pol, eco, bk, cb = r.politics, r.economy, r.backers, r.combat
+    name = D.esc(fc.name)
+    if gauge == "cohesion":
+        now = float(state.cohesion[faction])
+        morale = cb.morale_floor + (1 - cb.morale_floor) * now / 100
+        return "<br>".join([
+            f"<b>Cohesion</b> of the {name}: <b>{now:.0f}</b> of 100 (it began at {fc.cohesion:g}).",
+            "How well the coalition of brigades, towns and tribes holds together.",
+            f"• Each place lost costs {pol.cohesion_per_loss:g}, plus {pol.cohesion_per_point:g} per victory point "
+            f"it was worth; a rout costs {pol.cohesion_per_loss:g} more. Taking a place gives back "
+            f"{pol.cohesion_gain_share:.0%} of what its loser gives up.",
+            f"• A turn with no place lost mends {pol.cohesion_recovery:g}, never above where it began.",
+            f"• Each turn the treasury is empty costs {eco.unpaid_cohesion:g}.",
+            f"• Its fighters fight at ×{morale:.2f} of their strength now (×{cb.morale_floor:g} at 0, ×1 at 100).",
+            f"• Below <b>{pol.defection_below:g}</b> its militias start to leave or change sides, the likelier the "
+            "lower it falls and the less loyal they are.",
+            "• At <b>0</b> the coalition collapses: its enemies win if that is one of their victory conditions.",
+        ])
+    if gauge == "legitimacy":
+        now = float(state.legitimacy[faction])
+        return "<br>".join([
+            f"<b>Legitimacy</b> of the {name}: <b>{now:.0f}</b> of 100 (it began at {fc.legitimacy:g}).",
+            "How far the world, and its own people, accept it as a government.",
+            f"• Each civilian its strikes and battles harm costs {pol.harm_legitimacy:g}.",
+            f"• Each turn it keeps an oil blockade costs {eco.blockade_legitimacy:g}.",
+            f"• Below <b>{bk.pressure_legitimacy:g}</b> standing by it costs each of its backers commitment every "
+            f"turn (up to {bk.pressure_rate:g} a turn at 0, by the backer's sensitivity), so help comes less often.",
+            "• Scenario events may raise or lower it.",
+        ])
+    if gauge == "harm":
+        return "<br>".join([
+            f"<b>Civilian harm</b> caused by the {name}: <b>{float(state.harm_by[faction]):,.0f}</b>.",
+            f"• A strike on troops harms {pol.harm_per_strike:g} civilians per 100,000 people living in the place; "
+            f"one on air defence or roads {r.air.strike_harm:g} of that. Battles harm too, artillery more.",
+            f"• Each civilian harmed costs {pol.harm_legitimacy:g} legitimacy. A strike's preview shows the harm "
+            "before you order it.",
+        ])
+    if gauge == "funds":
+        return "<br>".join([
+            f"<b>Funds</b> of the {name}: <b>{D.money(float(state.treasury[faction]))}</b>.",
+            f"• Each turn brings {D.money(fc.income.base)} of its own, {fc.income.per_100k_population:g}M per "
+            "100,000 people it holds, and a share of the oil money if it holds the central bank; its units' "
+            "upkeep is paid out of it.",
+            "• Recruits, bought allegiances and some backers' packages cost money.",
+            f"• An empty treasury costs {eco.unpaid_desertion:.0%} of every unit's strength and "
+            f"{eco.unpaid_cohesion:g} cohesion each turn.",
+        ])
+    if gauge == "manpower":
+        return "<br>".join([
+            f"<b>Manpower</b> of the {name}: <b>{D.people(float(state.manpower[faction]))}</b> men who can be "
+            "raised.",
+            f"• {fc.manpower_per_turn:g} more come each turn. Each unit raised needs its share of them as well as "
+            f"its price; only towns in supply of at least {eco.min_recruit_population:,.0f} people can raise them.",
+        ])
+    if gauge == "points":
+        held = state.owner == faction
+        return "<br>".join([
+            f"<b>Victory points</b> of the {name}: <b>{int(w.vp[held].sum())}</b>, from the places it holds.",
+            "• If the last turn passes with no side's victory condition met, the side with the most points wins "
+            "(or it is a draw, as the scenario says).",
+            "• Its victory conditions: " + "; ".join(D.esc(v.note or v.kind.value) for v in fc.victory) + ".",
+        ])
+    raise KeyError(gauge)
