@@ -461,7 +461,7 @@ def test_the_what_now_suggestions_are_links_that_act(app):
 
     session = start(app)
     screen = app.screen
-    s, w = session.state, session.world
+    w = session.world
     advice = screen.side._advice_html()
     link = next(part.split("'")[0] for part in advice.split("<a href='")[1:] if part.startswith("attack:"))
     origin, target = (int(x) for x in link.split(":")[1:])
@@ -479,7 +479,7 @@ def test_the_what_now_suggestions_are_links_that_act(app):
     assert screen.top_dialog() is None
 
 
-@pytest.mark.parametrize("gauge", ["cohesion", "legitimacy", "harm", "funds", "manpower", "points"])
+@pytest.mark.parametrize("gauge", ["cohesion", "legitimacy", "harm", "funds", "manpower", "points", "victory"])
 def test_each_of_a_sides_numbers_explains_itself(app, gauge):
     import pygame_gui
 
@@ -495,5 +495,7 @@ def test_each_of_a_sides_numbers_explains_itself(app, gauge):
     expected = {"cohesion": f"Below <b>{pol.defection_below:g}</b>", "legitimacy": f"{pol.harm_legitimacy:g}",
                 "harm": f"{pol.harm_per_strike:g} civilians", "funds": f"{w.rules.economy.unpaid_desertion:.0%}",
                 "manpower": f"{w.factions[0].manpower_per_turn:g} more come each turn",
-                "points": "Its victory conditions"}[gauge]
+                "points": "Its victory conditions",
+                "victory": f"turns in a row: <b>0 of {w.factions[0].victory[0].hold_turns}"
+                if w.factions[0].victory[0].kind.value == "capture" else "How the war can end"}[gauge]
     assert expected in text  # read from the scenario's own rules, not written out by hand

@@ -4,9 +4,10 @@ at its thresholds, and where the side's starting value came from."""
 
 from __future__ import annotations
 
+from ..engine.victory import points
 from . import describe as D
 
-GAUGES = ("cohesion", "legitimacy", "harm", "funds", "manpower", "points")
+GAUGES = ("cohesion", "legitimacy", "harm", "funds", "manpower", "points", "victory")
 
 
 def gauge_html(state, faction: int, gauge: str) -> str:
@@ -75,4 +76,39 @@ def gauge_html(state, faction: int, gauge: str) -> str:
             "(or it is a draw, as the scenario says).",
             "• Its victory conditions: " + "; ".join(D.esc(v.note or v.kind.value) for v in fc.victory) + ".",
         ])
+    if gauge == "victory":
+        return victory_html(state)
     raise KeyError(gauge)
+
+
+def victory_html(state) -> str:
+    """Every side's ways to win, and how far each has got: the places a capture needs and
+    how many turns in a row they have been held, an enemy's cohesion, the points."""
+    w = state.world
+    lines = [f"<b>How the war can end</b> (turn {state.turn} of {w.last_turn})"]
+    for f, fc in enumerate(w.factions):
+        lines.append(f"<br>{D.fac(w, f)} <b>{D.esc(fc.name)}</b>")
+        for j, v in enumerate(fc.victory):
+            places = [w.pidx[p] for p in v.places if p in w.pidx]
+            names = ", ".join(w.place_name(p) for p in places)
+            held = [p for p in places if state.owner[p] == f]
+            if v.kind.value == "capture":
+                run = int(state.hold[f, j])
+                where = f"holds {len(held)} of {len(places)} ({D.esc(names)})"
+                progress = f"{run} of {v.hold_turns} turns in a row" if len(held) == len(places) else where
+                lines.append(f"• Hold {D.esc(names)} for {v.hold_turns} turns in a row: <b>{progress}</b>")
+            elif v.kind.value == "survive":
+                lines.append(f"• Still hold {D.esc(names)} when the last turn ends: "
+                             f"<b>holds {len(held)} of {len(places)} now</b>")
+            elif v.kind.value == "collapse":
+                foes = [e for e in range(w.F) if w.enemies[f, e]]
+                now = ", ".join(f"{w.factions[e].short} cohesion {float(state.cohesion[e]):.0f}" for e in foes)
+                lines.append(f"• An enemy collapses (cohesion 0, or no place and no army left): <b>{D.esc(now)}</b>")
+            elif v.kind.value == "points":
+                lines.append(f"• Reach {v.points} victory points: <b>{points(state, f)} now</b>")
+            if v.note:
+                lines.append(f"<font color='{D.MUTED}'>   <i>{D.esc(v.note)}</i></font>")
+    rule = ("the side with the most victory points wins (a tie is a draw)"
+            if w.spec.meta.on_timeout.value == "points" else "it is a draw")
+    lines.append(f"<br>If the last turn passes with no condition met, {rule}.")
+    return "<br>".join(lines)

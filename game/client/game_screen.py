@@ -568,8 +568,8 @@ class GameScreen:
         if link.startswith("gauge:"):
             _, gauge, f = link.split(":")
             if gauge in explain.GAUGES and f.isdigit() and int(f) < self.session.world.F:
-                self.open_dialog(MessageDialog(self, "What this number means",
-                                               explain.gauge_html(self.session.state, int(f), gauge)))
+                title = "How the war can end" if gauge == "victory" else "What this number means"
+                self.open_dialog(MessageDialog(self, title, explain.gauge_html(self.session.state, int(f), gauge)))
         elif link.startswith("attack:"):
             origin, target = (int(x) for x in link.split(":")[1:])
             if self.orders.can_order() and target in self.orders.index().attacks.get(origin, ()):

@@ -145,7 +145,7 @@ class SidePanel:
             harm = float(s.harm_by[f])
             harm_txt = f"<font color='{D.BAD if harm >= 0.5 else D.MUTED}'>{harm:,.0f}</font>"
             if i == 0 and you is not None:
-                rows.append(f"{D.fac(w, f)} {D.esc(fc.name)}")
+                rows.append(f"{D.fac(w, f)} {D.esc(fc.name)} · <a href='gauge:victory:{f}'>how to win</a>")
                 # Each figure's name is a link to what it means (explain.py, via GameScreen.follow).
                 rows.append(f"<a href='gauge:funds:{f}'>Funds</a> <b>{D.money(s.treasury[f])}</b> · "
                             f"<a href='gauge:manpower:{f}'>manpower</a> <b>{D.people(s.manpower[f])}</b>"
