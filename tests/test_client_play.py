@@ -499,3 +499,23 @@ def test_each_of_a_sides_numbers_explains_itself(app, gauge):
                 "victory": f"turns in a row: <b>0 of {w.factions[0].victory[0].hold_turns}"
                 if w.factions[0].victory[0].kind.value == "capture" else "How the war can end"}[gauge]
     assert expected in text  # read from the scenario's own rules, not written out by hand
+
+
+def test_the_camera_follows_the_ai_to_a_place_off_screen(tmp_path):
+    from game.engine import Event
+
+    app = make_app(tmp_path)
+    try:
+        session = start(app, human=None)  # watching: every order is the AI's
+        screen = app.screen
+        w = session.world
+        far = w.pidx["kufra"]  # the far south-east, off the opening view of Tripoli
+        assert not screen.map_rect.collidepoint(*screen.view.screen_of(far))
+        screen._after([Event("battle", "a battle far away", session.state.turn, "lna", {"place": "kufra"})])
+        assert screen.map_rect.collidepoint(*screen.view.screen_of(far))
+        near = w.pidx["tripoli"]
+        before = screen.view.screen_of(near)
+        screen._after([Event("strike", "a strike in view", session.state.turn, "lna", {"place": "kufra"})])
+        assert screen.view.screen_of(near) == before  # a place already in view does not move the map
+    finally:
+        app.close()

@@ -167,6 +167,7 @@ class GameScreen:
         s = self.session.state
         if self.skip_key is None:
             self.anims += anims_for(events, self.view, s, self.speed(), self.app.fonts)
+            self._follow_the_ai(events)
         for e in events:
             if e.kind == "scripted":
                 w = self.session.world
@@ -184,6 +185,21 @@ class GameScreen:
                 self.anims = [a for a in self.anims if not isinstance(a, BannerAnim)]
                 self.anims.append(BannerAnim(self._turn_banner(), self._active_colour(),
                                              1.4 / max(self.speed(), 1.0) if self.speed() > 0 else 1.0, self.app.fonts))
+
+    def _follow_the_ai(self, events) -> None:
+        """While another side moves, bring the place its order was about into view when it
+        lies outside the map's inner area, so that a person can follow the AI's turn."""
+        if self.session.is_human_turn():
+            return
+        w = self.session.world
+        for e in events:
+            pid = (e.data or {}).get("place") or (e.data or {}).get("to")
+            if e.kind in ("battle", "capture", "strike", "move") and pid in w.pidx:
+                p = w.pidx[pid]
+                x, y = self.view.screen_of(p)
+                if not self.map_rect.inflate(-120, -120).collidepoint(x, y):
+                    self.view.camera.center_on(self.view.px[p], self.view.py[p])
+                return
 
     def end_turn(self) -> None:
         if self.session.state.over:
