@@ -519,3 +519,33 @@ def test_the_camera_follows_the_ai_to_a_place_off_screen(tmp_path):
         assert screen.view.screen_of(near) == before  # a place already in view does not move the map
     finally:
         app.close()
+
+
+def test_the_log_filters_by_kind_and_hides_the_ai_reasons_at_first(tmp_path):
+    from game.client.panels import log_kind
+    from game.client.session import LogEntry
+
+    app = make_app(tmp_path)
+    try:
+        session = start(app, human=0)
+        side = app.screen.side
+        w = session.world
+        kinds = {"why": LogEntry(1, "lna", "why", "LNA thinks: attack"), "mine": LogEntry(1, "gna", "battle", "GNA takes X"),
+                 "enemy": LogEntry(1, "lna", "move", "LNA moves"), "backers": LogEntry(1, "gna", "delivery", "drones"),
+                 "events": LogEntry(1, None, "scripted", "Berlin conference")}
+        assert {k: log_kind(e, w, 0) for k, e in kinds.items()} == {
+            "why": "reasons", "mine": "mine", "enemy": "enemy", "backers": "backers", "events": "events"}
+        assert log_kind(LogEntry(1, None, "system", "saved"), w, 0) is None  # always shown
+        assert not side.shown_in_log(kinds["why"]) and side.shown_in_log(kinds["enemy"])
+        session.log.append(kinds["enemy"])
+        session.log.append(kinds["why"])
+        session.version += 1
+        frames(app, 2)
+        click_element(app, side.log_buttons["enemy"])  # hide the enemy's orders (the log is rebuilt)
+        assert "LNA moves" not in side.log.html_text and not side.log_buttons["enemy"].is_selected
+        assert "LNA thinks" not in side.log.html_text  # the AI's reasons are hidden from the start
+        click_element(app, side.log_buttons["enemy"])
+        click_element(app, side.log_buttons["reasons"])
+        assert "LNA moves" in side.log.html_text and "LNA thinks: attack" in side.log.html_text
+    finally:
+        app.close()

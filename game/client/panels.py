@@ -15,6 +15,28 @@ TOP_H = 46
 SIDE_W = 400
 
 
+# The log's filters: what each toggle above it shows.
+LOG_KINDS = (("mine", "Mine"), ("enemy", "Enemy"), ("backers", "Backers"), ("events", "Events"), ("reasons", "Why"))
+_LOG_TIPS = {"mine": "your side's orders and what they brought", "enemy": "the other sides' orders",
+             "backers": "backers' deliveries, requests and red lines", "events": "the scenario's events and news",
+             "reasons": "the AI's reason for each of its orders"}
+_BACKER_KINDS = {"delivery", "dispatch", "request", "interdicted", "withdrawal", "red_line", "reinforce"}
+_EVENT_KINDS = {"scripted", "news", "victory", "defection", "control", "message", "choice", "blockade"}
+
+
+def log_kind(e, world, human: int | None) -> str | None:
+    """Which filter an entry of the log falls under (None: always shown)."""
+    if e.kind == "why":
+        return "reasons"
+    if e.kind in _BACKER_KINDS:
+        return "backers"
+    if e.kind in _EVENT_KINDS:
+        return "events"
+    if e.kind in ("system", "turn", "refused") or e.faction not in world.fidx:
+        return None
+    return "mine" if human is not None and world.fidx[e.faction] == human else "enemy"
+
+
 class TopBar:
     def __init__(self, screen):
         self.screen = screen
@@ -118,6 +140,16 @@ class SidePanel:
         self.units_area = UIScrollingContainer(pygame.Rect(4, y, iw, units_h), m, container=self.panel,
                                                allow_scroll_x=False, object_id="#units_area")
         y += units_h + 4
+        # What the log shows: a toggle per kind of entry (the AI's reasons start hidden).
+        self.log_shows = {k: k != "reasons" for k, _ in LOG_KINDS}
+        self.log_buttons: dict[str, UIButton] = {}
+        bw = (iw - 4 * (len(LOG_KINDS) - 1)) // len(LOG_KINDS)
+        for i, (k, label) in enumerate(LOG_KINDS):
+            self.log_buttons[k] = UIButton(pygame.Rect(4 + i * (bw + 4), y, bw, 24), "", m, container=self.panel,
+                                           tool_tip_text=f"Show or hide {_LOG_TIPS[k]} in the log",
+                                           command=later(d, lambda k=k: self.toggle_log(k)))
+        self._label_log_buttons()
+        y += 28
         self.log_rect = pygame.Rect(4, y, iw, self.rect.h - y - 10)
         self.log = UITextBox("", self.log_rect, m, container=self.panel, object_id="#log_box")
         self.unit_buttons: dict[int, UIButton] = {}
@@ -305,9 +337,31 @@ class SidePanel:
                 and (idx.unit_has_orders(u) or (s.u_ready[u] and idx.attacks.get(int(s.u_place[u]))))]
 
     # -- log ------------------------------------------------------------------------------------
+    def toggle_log(self, kind: str) -> None:
+        self.log_shows[kind] = not self.log_shows[kind]
+        self._label_log_buttons()
+        self._log_last = None  # rebuild the whole log with the new filter
+        self._refresh_log()
+
+    def _label_log_buttons(self) -> None:
+        # A kind the log shows is drawn as a pressed (selected) button.
+        for k, label in LOG_KINDS:
+            btn = self.log_buttons[k]
+            btn.set_text(label)
+            if self.log_shows[k]:
+                btn.select()
+            else:
+                btn.unselect()
+
+    def shown_in_log(self, e) -> bool:
+        """Whether the log's filter lets an entry through (see LOG_KINDS)."""
+        return self.log_shows.get(log_kind(e, self.screen.session.world, self.screen.session.human), True)
+
     def _entry_html(self, e, last_turn) -> tuple[list[str], int]:
         w = self.screen.session.world
         out = []
+        if not self.shown_in_log(e):
+            return out, last_turn
         if e.turn != last_turn:
             out.append(f"<font color='{D.GOLD}'><b>— Turn {e.turn}, "
                        f"{w.date_of(e.turn).strftime('%d %b %Y').lstrip('0')} —</b></font>")
@@ -348,7 +402,8 @@ class SidePanel:
                 for e in new:
                     lines, turn = self._entry_html(e, turn)
                     parts += lines
-                self.log.append_html_text("<br>" + "<br>".join(parts))
+                if parts:
+                    self.log.append_html_text("<br>" + "<br>".join(parts))
                 self._log_last, self._log_turn = log[-1], turn
                 self._log_count += len(parts)
                 return
