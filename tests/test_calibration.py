@@ -115,3 +115,27 @@ def test_without_russia_the_lna_wins_less(historical, without_russia):
     assert _lna_rate(without_russia) < _lna_rate(historical)
     took = lambda run: _share(run["games"], lambda g: g["owner_tripoli"] == "lna")  # noqa: E731
     assert took(without_russia) < took(historical)
+
+
+# -- the war's shape: the record's dated checkpoints (scenarios/tripoli_2019.targets.yaml) ----------------
+
+
+def _inside(run: dict, checkpoint: str) -> int:
+    return next(c["inside"]["count"] for c in run["summary"]["checkpoints"]["checkpoints"] if c["id"] == checkpoint)
+
+
+def test_the_checkpoint_counts_are_the_games_own_verdicts(historical):
+    """summary.json's shares are counted from the same verdicts games.csv lists game by game."""
+    block = historical["summary"]["checkpoints"]
+    assert block["games"] == GAMES and block["file"].endswith("tripoli_2019.targets.yaml")
+    for c in block["checkpoints"]:
+        assert c["inside"]["count"] == sum(int(g[f"inside_{c['id']}"]) for g in historical["games"])
+    assert block["every"]["count"] == sum(int(g["looks_like_the_war"]) for g in historical["games"])
+
+
+def test_only_with_turkey_does_the_2020_war_follow_the_record(historical, without_turkey):
+    """The GNA's 2020 comeback (al-Watiya by June, Tarhuna at the end) happens in some of
+    the historical games and in none without Turkey. The 24 give 8 and 6 against 0 and 0."""
+    for checkpoint in ("watiya_2020", "end"):
+        assert _inside(historical, checkpoint) >= 3
+        assert _inside(without_turkey, checkpoint) < _inside(historical, checkpoint)
