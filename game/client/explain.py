@@ -48,8 +48,8 @@ def gauge_html(state, faction: int, gauge: str) -> str:
             f"<b>Civilian harm</b> caused by the {name}: <b>{float(state.harm_by[faction]):,.0f}</b>.",
             f"• A strike on troops harms {pol.harm_per_strike:g} civilians per 100,000 people living in the place; "
             f"one on air defence or roads {r.air.strike_harm:g} of that. Battles harm too, artillery more.",
-            f"• Each civilian harmed costs {pol.harm_legitimacy:g} legitimacy. A strike's preview shows the harm "
-            "before you order it.",
+            f"• Each civilian harmed costs {pol.harm_legitimacy:g} legitimacy. The report after a battle or strike "
+            "says how many it harmed.",
         ])
     if gauge == "funds":
         return "<br>".join([
