@@ -202,7 +202,7 @@ class UtilityAgent:
         best, best_score, best_p = None, 0.0, 0.0
         need = self.level.attack_odds + self.odds_shift - 0.05 * (pers.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
         enemy = power[w.enemies[f]].sum(axis=0)
-        garrison = garrison_for(w, f)
+        garrison = garrison_for(state, f)
         for a in options.of_type(Attack):
             origin, target = w.pidx[a.origin], w.pidx[a.target]
             p = win_chance(state, f, origin, target)
@@ -250,7 +250,7 @@ class UtilityAgent:
                 staging[p] = max(targets)
         own = power[f]
         stands = (own + state.local_defence) * w.terrain_defence
-        garrison = garrison_for(w, f)
+        garrison = garrison_for(state, f)
         # ... or, in a town whose people chose the enemy, for want of its garrison.
         shortfall = np.maximum(np.maximum(HOLD_MARGIN * threat - stands, garrison - own), 0.0)
         need = pers.caution * shortfall * values / 1000.0 + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0)

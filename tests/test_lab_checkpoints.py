@@ -9,7 +9,7 @@ import json
 import pytest
 
 from conftest import MINI, SCENARIOS
-from game.lab.checkpoints import compile_tests, game_verdicts, position_at, summary_block, turn_of
+from game.lab.checkpoints import compile_tests, game_misses, position_at, summary_block, turn_of
 from game.lab.play import holders_code
 from game.scenario import ScenarioError, load_scenario
 from game.scenario.targets import load_targets
@@ -87,18 +87,31 @@ def test_a_game_that_ended_early_is_judged_by_its_last_position(tmp_path, mini_s
     held = [[0, "0111."], [1, "0111."], [2, "0111."], [3, "1111."]]  # Red took the capital on turn 3 and won
     assert position_at(held, 2) == "0111."
     assert position_at(held, 8) == "1111."
-    assert game_verdicts(tests, held, 3, 20) == [True, False, False]
+    assert [not m for m in game_misses(tests, held, 3, 20)] == [True, False, False]
+
+
+def test_a_miss_names_every_condition_the_position_fails(tmp_path, mini_spec):
+    first, later, end = compile_tests(mini_spec, _targets(tmp_path).checkpoints)
+    assert first.misses("0111.", 20, 20) == []
+    assert first.misses("11111", 20, 20) == ["capital: blue", "village: neutral or blue"]
+    assert later.misses("1.11.", 20, 20) == ["hub: red", "blue places >= 1"]  # the hub nobody's
+    assert end.misses("11111", 12, 20) == ["divided: capital, village", "undecided"]
 
 
 def test_summary_counts_games_inside_each_and_every_checkpoint(tmp_path, mini_spec):
     loaded = _targets(tmp_path)
     tests = compile_tests(mini_spec, loaded.checkpoints)
-    by_game = {0: [True, True, True], 1: [True, False, True], 2: [False, False, False], 3: [True, True, True]}
+    held = "capital: blue"
+    by_game = {0: [[], [], []], 1: [[], ["hub: red"], []], 2: [[held], ["hub: red", "blue places >= 1"], ["undecided"]],
+               3: [[], [], []]}
     block = summary_block(loaded, tests, by_game, "mini.targets.yaml")
     assert [c["inside"]["count"] for c in block["checkpoints"]] == [3, 2, 3]
     assert block["every"]["count"] == 2 and block["every"]["rate"] == 0.5
     assert block["games"] == 4
     assert block["every"]["ci95"][0] < 0.5 < block["every"]["ci95"][1]
+    # What kept games out, as shares of all games, most missed first.
+    assert [c["missed"] for c in block["checkpoints"]] == [
+        {held: 0.25}, {"hub: red": 0.5, "blue places >= 1": 0.25}, {"undecided": 0.25}]
 
 
 def test_holders_code_names_each_place_holder():
@@ -184,7 +197,7 @@ def test_a_seeded_run_counts_its_games_against_the_targets(capsys, tmp_path):
     places = list(spec.map.places)
     lines = (out / "results.jsonl").read_text().splitlines()[1:]
     counts = [0, 0, 0]
-    every = 0
+    every = hub_missed = 0
     rows = {}
     for line in lines:
         game = json.loads(line)
@@ -195,14 +208,17 @@ def test_a_seeded_run_counts_its_games_against_the_targets(capsys, tmp_path):
             c = held[last][places.index(place)]
             return "neutral" if c == "." else fids[int(c)]
         first = owner(2, "capital") == "blue" and owner(2, "village") in ("neutral", "blue")
-        later = owner(8, "hub") == "red" and sum(owner(8, p) == "blue" for p in places) >= 1
+        no_hub = owner(8, "hub") != "red"
+        later = not no_hub and sum(owner(8, p) == "blue" for p in places) >= 1
         end = owner(20, "capital") != owner(20, "village") and game["turns"] == 20
         got = [first, later, end]
         rows[game["index"]] = got
         counts = [c + g for c, g in zip(counts, got)]
         every += all(got)
+        hub_missed += no_hub
     assert [c["inside"]["count"] for c in block["checkpoints"]] == counts
     assert block["every"]["count"] == every
+    assert block["checkpoints"][1]["missed"].get("hub: red", 0.0) == round(hub_missed / 16, 4)
     # games.csv carries the same verdicts, game by game.
     with open(out / "games.csv", newline="") as fh:
         for row in csv.DictReader(fh):

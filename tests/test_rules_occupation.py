@@ -12,12 +12,16 @@ from game.engine.occupation import garrison_for, garrison_needed, occupied
 from game.engine.territory import capture
 
 
-def occupation_arena(rate: float = 3.0, back: float = 0.5, seed: int = 0):
-    """The arena with the rule on; Blue has just taken Red's Open Target (40,000 people)."""
-    spec = fixture_world("arena").spec
+def with_occupation(name: str, rate: float, back: float, seed: int):
+    spec = fixture_world(name).spec
     pol = spec.rules.politics.model_copy(update={"occupation_garrison": rate, "uprising_locals": back})
     spec = spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})})
-    s = new_game(World(spec), seed)
+    return new_game(World(spec), seed)
+
+
+def occupation_arena(rate: float = 3.0, back: float = 0.5, seed: int = 0):
+    """The arena with the rule on; Blue has just taken Red's Open Target (40,000 people)."""
+    s = with_occupation("arena", rate, back, seed)
     clear_units(s)
     capture(s, BLUE, P(s, "t_open"))
     return s
@@ -31,8 +35,8 @@ def test_only_towns_taken_from_the_side_their_people_chose_need_a_garrison():
     assert need[target] == pytest.approx(3.0 * 40_000 / 1000)
     assert occupied(s)[target] and not occupied(s)[front] and need[front] == 0
     # What each side would owe wherever it took a town of the other's.
-    assert garrison_for(s.world, BLUE)[target] == pytest.approx(120.0)
-    assert garrison_for(s.world, RED)[target] == 0.0 and garrison_for(s.world, RED)[front] == pytest.approx(90.0)
+    assert garrison_for(s, BLUE)[target] == pytest.approx(120.0)
+    assert garrison_for(s, RED)[target] == 0.0 and garrison_for(s, RED)[front] == pytest.approx(90.0)
 
 
 def test_an_ungarrisoned_town_rises_and_goes_back_with_some_of_its_armed_locals():
@@ -67,4 +71,29 @@ def test_with_the_rule_off_nothing_rises():
     s = occupation_arena(rate=0.0)
     end_round(s)
     assert s.owner[P(s, "t_open")] == BLUE
-    assert garrison_needed(s).max() == 0 and garrison_for(s.world, BLUE).max() == 0
+    assert garrison_needed(s).max() == 0 and garrison_for(s, BLUE).max() == 0
+
+
+def test_a_town_handed_over_by_its_own_militia_is_not_occupied():
+    """Red's Turncoats, whose home is Far Town, go over to Blue at the end of turn 2
+    (tests/data/engine/bugs.yaml): the town's people go with them."""
+    for seed in range(10):
+        s = with_occupation("bugs", 3.0, 0.5, seed)
+        far = P(s, "far")
+        assert s.allegiance[far] == RED
+        end_round(s)
+        events = end_round(s)
+        assert [e for e in events if e.kind == "defection"]
+        assert s.owner[far] == BLUE and s.allegiance[far] == BLUE
+        assert not occupied(s)[far] and garrison_needed(s)[far] == 0
+        assert garrison_for(s, RED)[far] > 0  # now Red would be the occupier
+        for _ in range(5):  # nobody garrisons it, and it never rises
+            end_round(s)
+            assert s.owner[far] == BLUE
+
+
+def test_a_town_taken_by_force_keeps_its_peoples_side():
+    s = with_occupation("bugs", 3.0, 0.5, 0)
+    far = P(s, "far")
+    capture(s, BLUE, far)
+    assert s.allegiance[far] == RED and occupied(s)[far]

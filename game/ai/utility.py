@@ -131,8 +131,6 @@ class TurnView:
         self.figures = np.empty((9, w.P))
         (self.values, self.strike_cost, self.battle_cost, self.staging, self.enemy, self.threat, self.intercept,
          self.deterrence, self.garrison) = self.figures
-        # The garrison each place would need if the faction took it (`engine.occupation`).
-        self.garrison[:] = garrison_for(w, f)
         self.marks = np.zeros((5, w.P), dtype=bool)
         # `only`: the places whose attacks are in question; `border`: those from which
         # the faction can attack at all; `left`: those it has moved a unit out of this
@@ -151,6 +149,9 @@ class TurnView:
         w = state.world
         f = self.f
         self.values[:], self.strike_cost[:], self.battle_cost[:] = _place_terms(agent, state, f)
+        # The garrison each place would need if the faction took it (`engine.occupation`):
+        # which side a town's people stand with can change in a game.
+        self.garrison[:] = garrison_for(state, f)
         # Each target's red-line cost (NaN: not yet weighed). It is nothing where taking
         # the place cannot set off a red line; which lines are left to cross changes only
         # between rounds, so `unweighed` (what the costs are reset to) lasts the turn.

@@ -1,11 +1,15 @@
 """Occupation: a town's people do not fight for an outsider. A side that takes a town
-whose people first chose its enemy, or no side at all, must keep a garrison there
+whose people chose its enemy, or no side at all, must keep a garrison there
 (`rules.politics.occupation_garrison` fighters per 1,000 inhabitants); each round a
 town held with less rises, with a chance equal to the garrison's shortfall, goes back
-to the side it first chose (or to nobody), and gets back a share of its own armed men
+to the side its people chose (or to nobody), and gets back a share of its own armed men
 (`rules.politics.uprising_locals`). A conqueror who races through empty towns leaves
 them behind him; one who holds a populous town ties down troops to do it. Without the
-rule a town, once taken, stays taken with nobody in it, and a war of raids snowballs."""
+rule a town, once taken, stays taken with nobody in it, and a war of raids snowballs.
+
+A town's people stand with the side that held it at the start, until a militia of the
+town changes sides and takes them along (`politics.defect`): a town handed over by its
+own fighters is not occupied, and does not rise back."""
 
 from __future__ import annotations
 
@@ -17,10 +21,10 @@ from .territory import capture
 
 
 def occupied(state: GameState) -> np.ndarray:
-    """Places with people, held by an enemy of the side they first chose or by anyone
-    if they chose none."""
+    """Places with people, held by an enemy of the side they stand with or by anyone
+    if they stand with none."""
     w = state.world
-    first, owner = w.first_owner, state.owner
+    first, owner = state.allegiance, state.owner
     return (owner >= 0) & ((first < 0) | w.enemies[np.maximum(first, 0), np.maximum(owner, 0)]) & (w.population > 0)
 
 
@@ -31,13 +35,13 @@ def garrison_needed(state: GameState) -> np.ndarray:
     return np.where(occupied(state), rate * w.population / 1000.0, 0.0)
 
 
-def garrison_for(world, faction: int) -> np.ndarray:
+def garrison_for(state: GameState, faction: int) -> np.ndarray:
     """Per place, the garrison the faction would have to keep there if it held it: the
-    places whose people first chose one of its enemies or no side (0 elsewhere, or with
+    places whose people stand with one of its enemies or no side (0 elsewhere, or with
     the rule off)."""
-    w = world
+    w = state.world
     rate = w.rules.politics.occupation_garrison
-    first = w.first_owner
+    first = state.allegiance
     theirs = ((first < 0) | w.enemies[faction, np.maximum(first, 0)]) & (w.population > 0)
     return np.where(theirs, rate * w.population / 1000.0, 0.0)
 
@@ -61,7 +65,7 @@ def uprising_phase(state: GameState) -> list[Event]:
         chance = 1.0 - min(1.0, garrison / need[p])
         if chance <= 0 or state.rng.random() >= chance:
             continue
-        first = int(w.first_owner[p])
+        first = int(state.allegiance[p])
         capture(state, first, p)
         state.local_defence[p] = pol.uprising_locals * w.local_defence0[p]
         events.append(Event("control", f"{w.place_name(p)} rises against the {w.faction_short(holder)} and goes back "

@@ -147,6 +147,7 @@ def _check_values(state: GameState) -> None:
     need(0 <= state.active < w.F, "active faction is out of range")
     need(state.winner is None or (type(state.winner) is int and -1 <= state.winner < w.F), "winner is out of range")
     need(bool(np.all((state.owner >= -1) & (state.owner < w.F))), "a place has an unknown owner")
+    need(bool(np.all((state.allegiance >= -1) & (state.allegiance < w.F))), "a place's people stand with an unknown side")
     need(bool(np.all((state.u_place[:n] >= 0) & (state.u_place[:n] < w.P))), "a unit stands on an unknown place")
     need(bool(np.all((state.u_type[:n] >= 0) & (state.u_type[:n] < len(w.types)))), "a unit has an unknown type")
     need(bool(np.all((state.u_owner[:n] >= 0) & (state.u_owner[:n] < w.F))), "a unit has an unknown owner")

@@ -24,8 +24,12 @@ def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]
     for u in units:
         state.u_owner[u] = to
         state.u_militia[u] = new_militia
-    if m.home and state.owner[w.pidx[m.home]] == faction:
-        capture(state, to, w.pidx[m.home])
+    if m.home:
+        home = w.pidx[m.home]
+        # The town's own fighters chose the new side, and its people go with them.
+        state.allegiance[home] = to
+        if state.owner[home] == faction:
+            capture(state, to, home)
     # Turncoats standing on their old side's ground walk to the nearest place of their new one.
     held = np.flatnonzero(state.owner == to)
     for u in units:

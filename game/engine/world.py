@@ -61,7 +61,8 @@ class World:
         guard = rules.combat.home_guard / 1000.0
         self.local_defence0 = np.array([p.local_defence + (guard * p.population if p.owner else 0.0) for p in places],
                                        dtype=np.float64)
-        # The side each place chose at the start (−1: neutral), which its people keep.
+        # The side each place chose at the start (−1: neutral); its people keep it unless
+        # their own militia changes sides (`GameState.allegiance`).
         self.first_owner = np.array([-1 if not p.owner else list(spec.factions).index(p.owner) for p in places],
                                     dtype=np.int64)
         self.allegiance_cost = np.array([p.allegiance_cost for p in places], dtype=np.float64)

@@ -137,15 +137,19 @@ def _checkpoints(spec, block: dict) -> list[str]:
     L = ["## The war's shape against the record", "",
          f"Each checkpoint of `{block['file']}` states what held on a date of the real war; a game is inside it "
          "when all of that is true at the end of the turn holding the date (or when the game ended sooner, of the "
-         "position it ended in). A game that looks like the war is inside every checkpoint.", "",
-         "| checkpoint | date (turn) | what the record says | sources | games inside | 95% interval |",
-         "|---|---|---|---|---:|---|"]
+         "position it ended in). A game that looks like the war is inside every checkpoint. The last column "
+         "names the conditions games most often fail, with the share of games that fail each.", "",
+         "| checkpoint | date (turn) | what the record says | sources | games inside | 95% interval "
+         "| what keeps games out |",
+         "|---|---|---|---|---:|---|---|"]
     for c in block["checkpoints"]:
         r, ci = _fmt_rate(c["inside"])
         name = c["name"].replace("|", "\\|")
-        L.append(f"| `{c['id']}` | {c['date']} ({c['turn']}) | {name} | {', '.join(c['source'])} | {r} | {ci} |")
+        out = "; ".join(f"{label} ({share:.0%})" for label, share in list(c.get("missed", {}).items())[:3]) or "–"
+        L.append(f"| `{c['id']}` | {c['date']} ({c['turn']}) | {name} | {', '.join(c['source'])} | {r} | {ci} "
+                 f"| {out} |")
     r, ci = _fmt_rate(block["every"])
-    L.append(f"| **every checkpoint** | | the games that look like the war | | **{r}** | {ci} |")
+    L.append(f"| **every checkpoint** | | the games that look like the war | | **{r}** | {ci} | |")
     return L + ["", "![Places held by turn, with the record's bands](charts/checkpoints.png)", ""]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import __version__
 from ..engine.persist import write_json_atomic
 from ..scenario.targets import LoadedTargets
-from .checkpoints import Test, compile_tests, verdicts
+from .checkpoints import Test, compile_tests, misses
 from .errors import LabError
 from .executors import open_executor
 from .momentum import LowPoint, low_points, territory_floor
@@ -82,7 +82,7 @@ class Run:
     session_games: int = 0  # games of all runs played in this session (a sweep plays many runs at once)
     elapsed: float = 0.0  # seconds the session took
     _lows: tuple | None = field(default=None, init=False, repr=False)  # (state of the results, low points)
-    _verdicts: tuple | None = field(default=None, init=False, repr=False)  # (state of the results, verdicts)
+    _misses: tuple | None = field(default=None, init=False, repr=False)  # (state of the results, misses)
 
     @property
     def games(self) -> int:
@@ -150,14 +150,19 @@ class Run:
     def checkpoint_tests(self) -> list[Test]:
         return compile_tests(self.prepared.spec, self.targets.checkpoints) if self.targets else []
 
-    def verdicts(self) -> dict[int, list[bool]]:
-        """Every finished game's verdict at each checkpoint (in date order), by game index;
-        kept, like the low points, until more games are stored."""
+    def misses(self) -> dict[int, list[list[str]]]:
+        """What kept every finished game out of each checkpoint (in date order; an empty
+        list: inside it), by game index; kept, like the low points, until more games are
+        stored."""
         state = (len(self.store.results), self.ran)
-        if self._verdicts is None or self._verdicts[0] != state:
-            found = verdicts(self.checkpoint_tests(), self.results(), self.held, self.prepared.spec.meta.last_turn)
-            self._verdicts = (state, found)
-        return self._verdicts[1]
+        if self._misses is None or self._misses[0] != state:
+            found = misses(self.checkpoint_tests(), self.results(), self.held, self.prepared.spec.meta.last_turn)
+            self._misses = (state, found)
+        return self._misses[1]
+
+    def verdicts(self) -> dict[int, list[bool]]:
+        """Whether every finished game was inside each checkpoint, by game index."""
+        return {i: [not m for m in game] for i, game in self.misses().items()}
 
 
 def simple_jobs(games: int, levels: dict[str, str], replays: int = 0) -> list[GameJob]:
