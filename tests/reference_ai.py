@@ -152,14 +152,16 @@ class UtilityAgent:
     @staticmethod
     def _threat(state: GameState, f: int, power: np.ndarray, hostile: np.ndarray) -> np.ndarray:
         """Enemy ground power that could strike each place next turn: from its hostile
-        neighbours, and (at a discount) from one hostile step further back, since a
-        week's march along the enemy's own roads brings those troops to the front."""
+        neighbours, and (at a discount) from one step further back, through a hostile
+        or a neutral place, since a week's march along the enemy's own roads, or through
+        a town nobody holds, brings those troops to the front."""
         w = state.world
         enemy = power[w.enemies[f]].sum(axis=0) if w.enemies[f].any() else np.zeros(w.P)
         near = np.array([sum(enemy[n] for n in w.neighbours[p] if hostile[n]) for p in range(w.P)])
+        on_the_way = hostile | (state.owner < 0)
         threat = np.zeros(w.P)
         for p in range(w.P):
-            threat[p] = sum(enemy[n] + 0.5 * near[n] for n in w.neighbours[p] if hostile[n])
+            threat[p] = sum(enemy[n] + 0.5 * near[n] for n in w.neighbours[p] if on_the_way[n])
         return threat
 
     # What the game's agent does the same way, not by a kernel or a kept view, is its own.
@@ -253,20 +255,30 @@ class UtilityAgent:
         garrison = garrison_for(state, f)
         # ... or, in a town whose people chose the enemy, for want of its garrison.
         shortfall = np.maximum(np.maximum(HOLD_MARGIN * threat - stands, garrison - own), 0.0)
-        need = pers.caution * shortfall * values / 1000.0 + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0)
-        need = need * np.where(sup, 1.0, 0.3)
+        scale = np.where(sup, 1.0, 0.3)
+        defend = pers.caution * shortfall * values / 1000.0 * scale
+        # A threatened capital with no troops of its own needs them first.
+        bare_capital = w.is_capital & (threat > 0) & (own <= 0)
+        defend = np.where(bare_capital, np.maximum(defend, pers.caution * values), defend)
+        need = defend + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0) * scale
         # Every legal move is scored at once; the first best one wins, as in a loop.
         units, to = options.unit_place_pairs(Move)
         t = state.u_type[units]
         here = state.u_place[units]
         # Do not strip a place that is itself under threat, and never leave one that
-        # faces the enemy with nobody at all to hold it.
+        # faces the enemy with nobody at all to hold it, nor a capital with no troops.
         left = np.maximum(own[here] - state.u_str[units] * w.t_quality[t], 0.0)
-        bared = (threat[here] > 0) & (left + state.local_defence[here] <= 0)
+        bared = (threat[here] > 0) & ((left + state.local_defence[here] <= 0) | (w.is_capital[here] & (left <= 0)))
         stays = (left + state.local_defence[here]) * w.terrain_defence[here]
         keep = pers.caution * values[here] / 1000.0 * np.maximum(
             np.maximum(HOLD_MARGIN * threat[here] - stays, garrison[here] - left), 0.0)
         score = need[to] - np.maximum(need[here], keep) - 0.05
+        # A unit that could not bring a threatened place up to the enemy's strength
+        # against it is worth less there: by the square root of the share it would make up.
+        threatened = threat[to] > 0
+        hope = np.minimum(1.0, (stands[to] + state.u_str[units] * w.t_quality[t] * w.terrain_defence[to])
+                          / np.where(threatened, threat[to], 1.0))
+        score -= np.where(threatened, defend[to] * (1.0 - np.sqrt(hope)), 0.0)
         # No unit goes back into a place its side moved a unit out of this turn.
         went = np.isin(to, list(self._left))
         score[~w.t_ground[t] | bared | went] = -np.inf

@@ -44,9 +44,11 @@ def enemy_into(f, enemies, power, enemy):
 
 
 @kernel
-def threat_into(enemy, hostile, nbr_ptr, nbr_idx, threat):
+def threat_into(enemy, hostile, owner, nbr_ptr, nbr_idx, threat):
     """What of the enemy's ground power (`enemy_into`) could strike each place next
-    turn: from hostile neighbours, and at half weight from one hostile step further back."""
+    turn: from hostile neighbours, and at half weight from one step further back, through
+    a hostile place or a neutral one (which an enemy column takes on its way; counting
+    only hostile steps left a defender blind to a march through a town nobody holds)."""
     P = enemy.shape[0]
     near = np.zeros(P)
     for p in range(P):
@@ -57,7 +59,7 @@ def threat_into(enemy, hostile, nbr_ptr, nbr_idx, threat):
         total = 0.0
         for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
             q = nbr_idx[j]
-            if hostile[q]:
+            if hostile[q] or owner[q] < 0:
                 total += enemy[q] + 0.5 * near[q]
         threat[p] = total
 
@@ -191,26 +193,36 @@ def reach_lists(reach):
 
 @kernel
 def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
-              local_defence, garrison, terrain, values, staging, supplied, caution, drive, vacated):
+              local_defence, garrison, terrain, capital, values, staging, supplied, caution, drive, vacated):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
     A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
     times its threat, and (at `drive` = boldness × aggression) as a staging post next
     to places worth taking; a unit leaves a place only for one that needs it more than
-    its own place does, and never bares a threatened place. No unit goes where `vacated`
-    marks that its side moved a unit out of this turn: scored one at a time, moves would
-    otherwise trade units back and forth between two places that each need a little more
-    than the other. The places mover i can reach are reach_idx[reach_ptr[i]:reach_ptr[i + 1]],
-    in place order."""
+    its own place does. It never bares a threatened place, nor leaves a threatened
+    capital without troops of its own (and a capital left so is the first place to
+    need them). A threatened place is worth less to a unit that could not, with what
+    already stands there, match the enemy that threatens it. No unit goes where
+    `vacated` marks that its side moved a unit out of this turn: scored one at a time,
+    moves would otherwise trade units back and forth between two places that each need
+    a little more than the other. The places mover i can reach are
+    reach_idx[reach_ptr[i]:reach_ptr[i + 1]], in place order."""
     P = values.shape[0]
     need = np.empty(P)
+    defend = np.empty(P)  # the part of `need` that is for holding the place
+    stand = np.empty(P)
     for p in range(P):
         own = power[f, p]
-        stands = (own + local_defence[p]) * terrain[p]
+        stand[p] = (own + local_defence[p]) * terrain[p]
         # ... or, in a town whose people chose the enemy, for want of its garrison.
-        shortfall = max(HOLD_MARGIN * threat[p] - stands, garrison[p] - own, 0.0)
-        need[p] = (caution * shortfall * values[p] / 1000.0 + drive * staging[p] / (1.0 + own / 2000.0)) \
-            * (1.0 if supplied[p] else 0.3)
+        shortfall = max(HOLD_MARGIN * threat[p] - stand[p], garrison[p] - own, 0.0)
+        scale = 1.0 if supplied[p] else 0.3
+        defend[p] = caution * shortfall * values[p] / 1000.0 * scale
+        if capital[p] > 0 and threat[p] > 0 and own <= 0:
+            # A seat of government left to its armed locals with the enemy at the gates
+            # is a signal to every wavering ally: it gets troops of its own first.
+            defend[p] = max(defend[p], caution * values[p])
+        need[p] = defend[p] + drive * staging[p] / (1.0 + own / 2000.0) * scale
     best_u, best_p, best = -1, -1, 0.0
     for i in range(movers.shape[0]):
         u = movers[i]
@@ -219,7 +231,8 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
         t = u_type[u]
         here = u_place[u]
         left = max(power[f, here] - u_str[u] * t_quality[t], 0.0)
-        if not t_ground[t] or (threat[here] > 0 and left + local_defence[here] <= 0):
+        if not t_ground[t] or (threat[here] > 0 and (left + local_defence[here] <= 0
+                                                     or (capital[here] > 0 and left <= 0))):
             continue
         stays = (left + local_defence[here]) * terrain[here]
         keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, garrison[here] - left, 0.0)
@@ -229,6 +242,12 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
             if vacated[p]:
                 continue
             score = need[p] - floor - 0.05
+            if threat[p] > 0:
+                # Do not reinforce failure: a unit that would not bring the place up to
+                # the enemy's strength against it is lost with it. Its worth there is
+                # cut by the square root of the share it would make up.
+                hope = min(1.0, (stand[p] + u_str[u] * t_quality[t] * terrain[p]) / threat[p])
+                score -= defend[p] * (1.0 - hope ** 0.5)
             if score > best:
                 best_u, best_p, best = u, p, score
     return best_u, best_p, best
@@ -261,7 +280,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
            owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
-           terrain, population, combat_params, nbr_ptr, nbr_idx,
+           terrain, population, capital, combat_params, nbr_ptr, nbr_idx,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
            garrison, left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
@@ -339,12 +358,12 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
             return ATTACKED
         only[:] = False
     if stale[THREAT]:
-        threat_into(enemy, hostile, nbr_ptr, nbr_idx, threat)
+        threat_into(enemy, hostile, owner, nbr_ptr, nbr_idx, threat)
         stale[THREAT] = 0
     if stages & MOVE and movers.shape[0]:
         unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
-                                       t_quality, power, threat, local_defence, garrison, terrain, values, staging,
-                                       supply[f], caution, drive, left)
+                                       t_quality, power, threat, local_defence, garrison, terrain, capital, values,
+                                       staging, supply[f], caution, drive, left)
         if unit >= 0:
             out_i[0], out_i[1] = unit, place
             out_f[0] = score
@@ -375,7 +394,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     t_quality, t_strength, t_range, t_intercept, t_strike = (type_figures[0], type_figures[1], type_figures[2],
                                                              type_figures[3], type_figures[4])
     t_ground, t_air, t_ad, t_artillery = type_kinds[0], type_kinds[1], type_kinds[2], type_kinds[3]
-    terrain, population = place_figures[0], place_figures[1]
+    terrain, population, capital = place_figures[0], place_figures[1], place_figures[2]
     ready = u_ready.copy()
     place = u_place.copy()
     left = marks[LEFT].copy()  # the agent marks the places it left as it gives the moves
@@ -395,7 +414,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
-                       t_artillery, air_km, terrain, population, combat_params, nbr_ptr, nbr_idx,
+                       t_artillery, air_km, terrain, population, capital, combat_params, nbr_ptr, nbr_idx,
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
                        figures[INTERCEPT], figures[GARRISON], left, found_units, ptr, idx, flyers, batteries, force,

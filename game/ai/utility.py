@@ -88,7 +88,7 @@ def threat(state: GameState, f: int) -> np.ndarray:
     hostile = (state.owner >= 0) & w.enemies[f, np.maximum(state.owner, 0)]
     enemy, out = np.empty(w.P), np.empty(w.P)
     scores.enemy_into(f, w.enemies, ground_power(state), enemy)
-    scores.threat_into(enemy, hostile, w.nbr_ptr, w.nbr_idx, out)
+    scores.threat_into(enemy, hostile, state.owner, w.nbr_ptr, w.nbr_idx, out)
     return out
 
 

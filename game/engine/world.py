@@ -69,8 +69,9 @@ class World:
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])
         # One table for the kernels, as with unit types below.
-        self.place_figures = np.array([self.terrain_defence, self.population], dtype=np.float64)
-        self.terrain_defence, self.population = self.place_figures
+        self.place_figures = np.zeros((3, P), dtype=np.float64)
+        self.place_figures[0], self.place_figures[1] = self.terrain_defence, self.population
+        self.terrain_defence, self.population = self.place_figures[0], self.place_figures[1]
         c = rules.combat
         # The combat rules the power kernel reads, in the order it reads them (combat._power),
         # and the air rules the strike kernel reads (air._strike).
@@ -84,6 +85,7 @@ class World:
         self.is_bank = np.array([Feature.central_bank in f for f in feats])
         self.is_hub = np.array([Feature.supply_hub in f for f in feats])
         self.is_capital = np.array([Feature.capital in f for f in feats])
+        self.place_figures[2] = self.is_capital  # the AI keeps a garrison in a threatened capital
         self.every_place = np.ones(P, dtype=bool)
         self.regions = sorted({p.region for p in places if p.region})
         self.region = np.array([self.regions.index(p.region) if p.region else -1 for p in places])
