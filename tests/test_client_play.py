@@ -8,6 +8,7 @@ import pygame
 import pytest
 
 from client_helpers import click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
+from game.client import describe as D
 from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, ReportDialog
 from game.client.game_screen import GameScreen
 from game.client.session import GameSession
@@ -90,6 +91,10 @@ def test_attack_shows_odds_then_reports(app):
     dialog = screen.top_dialog()
     assert isinstance(dialog, AttackDialog)
     assert "Chance to take it" in dialog_text(dialog)
+    # Expected losses both ways, from the rules' own trial runs of this very order.
+    p = screen.orders.preview(dialog.order())
+    text = dialog_text(dialog)
+    assert f"you lose {D.spread(p.own_lost)} fighters, they lose {D.spread(p.enemy_lost)}" in text
     key(app, pygame.K_RETURN)
     assert float(s.u_str[: s.n_units].sum()) < strength_before or int(s.owner[target]) != owner_before
     report = screen.top_dialog()
@@ -336,10 +341,21 @@ def test_drone_strike_through_its_window(app):
     click(app, place_pos(app, strike.target))
     from game.client.dialogs import StrikeDialog
 
-    assert isinstance(app.screen.top_dialog(), StrikeDialog)
+    dialog = app.screen.top_dialog()
+    assert isinstance(dialog, StrikeDialog)
+    # The preview, before the click, says what a strike on troops will cost in civilians
+    # and standing; carried out, the strike records exactly that (if it gets through).
+    first = A.DroneStrike(strike.unit, strike.target, dialog.kinds[0])
+    p = app.screen.orders.preview(first)
+    if first.kind == "units" and p.harm_if_success > 0:
+        assert "civilians are harmed" in dialog_text(dialog)
+    harm, legitimacy = float(s.harm.sum()), float(s.legitimacy[s.active])
     key(app, pygame.K_1)
     assert int(s.u_sorties[strike.unit]) == sorties - 1
-    assert any(e.kind == "strike" for e in session.log[-3:])
+    (report,) = [e for e in session.log[-3:] if e.kind == "strike"]
+    if "shot down" not in report.text and first.kind != "supply":
+        assert float(s.harm.sum()) - harm == pytest.approx(p.harm_if_success)
+        assert float(s.legitimacy[s.active]) - legitimacy == pytest.approx(p.legitimacy_if_success)
 
 
 def test_recruit_and_ask_a_backer(app):

@@ -74,6 +74,43 @@ def people(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def spread(s) -> str:
+    """A previewed quantity (`engine.preview.Spread`): about its mean, with the range that
+    holds eight outcomes in ten when it is a range at all."""
+    if round(s.high) == round(s.low):
+        return people(s.mean)
+    return f"about {people(s.mean)} ({people(s.low)}–{people(s.high)})"
+
+
+def _few(x: float) -> str:
+    return f"{x:,.1f}" if x < 10 else people(x)
+
+
+def _standing(x: float) -> str:
+    """A change in legitimacy, with enough decimals that a small one does not read as 0."""
+    text = f"{x:+.2f}" if abs(x) < 0.1 else f"{x:+.1f}"
+    return text.replace("-", "−")
+
+
+def preview_html(p, strike: bool = False) -> str:
+    """The lines of an order's preview (`engine.preview.Preview`): losses both ways (a
+    strike costs no fighters, only the risk to its airframes), the civilians harmed and
+    the standing it costs."""
+    if strike:
+        first = f"In {p.samples} trial runs by the rules: they lose {spread(p.enemy_lost)} fighters."
+    else:
+        first = (f"In {p.samples} trial runs by the rules: you lose {spread(p.own_lost)} fighters, "
+                 f"they lose {spread(p.enemy_lost)}.")
+    lines = [first]
+    if strike and p.harm_if_success > 0:
+        lines.append(f"<font color='#ffb347'>If it gets through, {_few(p.harm_if_success)} civilians are harmed "
+                     f"and your legitimacy changes by {_standing(p.legitimacy_if_success)}.</font>")
+    elif p.harm.high > 0:
+        lines.append(f"<font color='#ffb347'>Civilians harmed: about {_few(p.harm.mean)}; your legitimacy "
+                     f"{_standing(p.legitimacy.mean)} on average.</font>")
+    return "<br>".join(lines)
+
+
 def short_strength(x: float) -> str:
     if x >= 9950:
         return f"{x / 1000:.0f}k"

@@ -230,9 +230,9 @@ class AttackDialog(Dialog):
                 self.numbered.append(lambda u=u: self.toggle(u))
         if len(self.units) > self.MAX_TOGGLES:
             self.text(f"<font color='{D.MUTED}'>…and {len(self.units) - self.MAX_TOGGLES} more, who go.</font>")
-        self.odds_box = self.text(self._odds_html(), height=74)
-        self.text(f"<font color='{D.MUTED}'>Both sides lose strength either way; the worse the odds, the more "
-                  "you lose. Air cover and supply are counted in the odds.</font>")
+        self.odds_box = self.text(self._odds_html(), height=176)
+        self.text(f"<font color='{D.MUTED}'>Ranges hold eight outcomes in ten. Air cover, supply, terrain and "
+                  "artillery are all counted; the worse the odds, the more you lose.</font>")
         self.confirm = self.button(f"Attack  [{keys.shown('confirm')}]", self.go, width=self.inner_w // 2 - 4,
                                    advance=False, object_id="#danger_button")
         self.button(f"Cancel  [{keys.shown('cancel')}]", self.close, x=8 + self.inner_w // 2 + 4,
@@ -276,7 +276,8 @@ class AttackDialog(Dialog):
         col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
         strength = sum(float(state.u_str[u]) for u in self.going)
         out = (f"{len(self.going)} of {len(self.units)} units, {D.people(strength)} fighters, attack together."
-               f"<br><font color='{col}' size=5><b>Chance to take it: {chance:.0%}</b></font>")
+               f"<br><font color='{col}' size=5><b>Chance to take it: {chance:.0%}</b></font>"
+               f"<br>{D.preview_html(self.screen.orders.preview(order))}")
         if chance < 0.25:
             out += (f"<br><font color='#ffb347'>Too weak: bring more units to {D.esc(w.place_name(self.origin))} "
                     "first, or wear the defenders down with drones and artillery.</font>")
@@ -288,6 +289,7 @@ class StrikeDialog(Dialog):
         s = screen.session.state
         w = screen.session.world
         super().__init__(screen, f"Air strike on {w.place_name(target)}", 520)
+        self.kinds = list(kinds)
         ic = intercept_chance(s, s.active, target)
         self.text(f"<b>{D.esc(D.unit_name(s, unit))}</b> from {D.esc(w.place_name(int(s.u_place[unit])))}, "
                   f"{int(s.u_sorties[unit])} sortie(s) left.<br>"
@@ -307,6 +309,8 @@ class StrikeDialog(Dialog):
             cb = (lambda a=action: on_choose(a))
             self.button(f"{i + 1}.  {what.get(k, k)}", cb)
             self.numbered.append(cb)
+            if k != "supply":
+                self.text(D.preview_html(screen.orders.preview(action), strike=True), x=24, width=self.inner_w - 16)
         if len(kinds) == 1:
             self.default = self.numbered[0]
         self.button(f"Cancel  [{keys.shown('cancel')}]", self.close)

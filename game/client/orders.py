@@ -15,6 +15,7 @@ import numpy as np
 from ..engine import actions as A
 from ..engine import legal_actions, why_illegal
 from ..engine.combat import win_chance
+from ..engine.preview import Preview, preview
 from . import gfx
 from .map_view import Marks
 
@@ -78,7 +79,7 @@ class Orders:
         self.selected_unit: int | None = None
         self._index: LegalIndex | None = None
         self._index_version = -1
-        self._odds: dict[tuple[int, int], float] = {}
+        self._odds: dict[tuple, object] = {}  # attack odds and previews, until the game changes
         self._odds_version = -1
 
     @property
@@ -105,6 +106,17 @@ class Orders:
         key = (origin, target, units)
         if key not in self._odds:
             self._odds[key] = win_chance(self.state, self.state.active, origin, target, units)
+        return self._odds[key]
+
+    def preview(self, action: A.Attack | A.DroneStrike) -> Preview:
+        """What the order is likely to cost, from the rules' own trial runs
+        (`engine.preview`), kept until the game changes."""
+        if self._odds_version != self.session.version:
+            self._odds.clear()
+            self._odds_version = self.session.version
+        key = ("preview", action)
+        if key not in self._odds:
+            self._odds[key] = preview(self.state, action)
         return self._odds[key]
 
     def can_order(self) -> bool:
