@@ -14,7 +14,7 @@ from game.client.game_screen import GameScreen
 from game.client.session import GameSession
 from game.engine import actions as A
 from game.engine import legal_actions, why_illegal
-from game.engine.combat import win_chance
+from game.engine.combat import battle_power, win_chance
 
 
 @pytest.fixture
@@ -95,6 +95,10 @@ def test_attack_shows_odds_then_reports(app):
     p = screen.orders.preview(dialog.order())
     text = dialog_text(dialog)
     assert f"you lose {D.spread(p.own_lost)} fighters, they lose {D.spread(p.enemy_lost)}" in text
+    # ... and where the odds come from: both sides' powers, as the rules multiply them.
+    terms = screen.orders.terms(origin, target)
+    assert (terms["attack"], terms["defence"]) == battle_power(s, s.active, origin, target)
+    assert f"= <b>{D.people(terms['attack'])}</b>" in text and f"= <b>{D.people(terms['defence'])}</b>" in text
     key(app, pygame.K_RETURN)
     assert float(s.u_str[: s.n_units].sum()) < strength_before or int(s.owner[target]) != owner_before
     report = screen.top_dialog()

@@ -238,3 +238,37 @@ def test_attack_orders_round_trip_through_json_and_old_ones_still_read():
         action_from_json({"type": "Attack", "origin": "front", "target": "t_open", "units": ["x"]})
     with pytest.raises(ValueError):
         action_from_json({"type": "Attack", "origin": "front"})
+
+
+def test_an_attacks_breakdown_names_each_factor_and_multiplies_to_its_power():
+    """`battle_terms`: artillery and a drone on Blue's side, an SAM and armed locals on
+    Red's, a shaken Red coalition. Each factor is what the rules say it is, worked out
+    here the slow way, and their products are `battle_power` exactly."""
+    from game.engine.combat import battle_terms
+
+    s = duel(attackers=("inf", "guns"), target_defenders=(("inf", "t_open"), ("sam", "t_open")))
+    put(s, "drone", "blue", "base")
+    s.local_defence[P(s, "t_open")] = 300.0
+    s.cohesion[RED] = 40.0
+    c = s.world.rules.combat
+    front, target = P(s, "front"), P(s, "t_open")
+    got = battle_terms(s, BLUE, front, target)
+    a, d = battle_power(s, BLUE, front, target)
+    assert got["attack"] == a and got["defence"] == d
+    # Blue: 1,000 infantry and 1,000 guns of quality 1; half its strength is artillery.
+    assert got["attack_strength"] == pytest.approx(2000.0)
+    assert got["attack_morale"] == pytest.approx(morale(s, BLUE))
+    assert got["attack_supply"] == 1.0
+    assert got["attack_artillery"] == pytest.approx(1.0 + c.artillery_support * min(1.0, 0.5 / c.artillery_full_share))
+    assert got["attack_air"] == pytest.approx(1.0 + c.air_support * air_cover(s, BLUE, target))
+    assert got["attack_air"] > 1.0  # the drone flies over the target, through the SAM's fire
+    # Red: its infantry and the SAM battery stand, the locals fight beside them, and the
+    # open ground gives no bonus.
+    assert got["locals"] == 300.0 and got["defence_morale"] == pytest.approx(morale(s, RED))
+    assert got["defence_morale"] < got["attack_morale"]
+    assert got["terrain"] == s.world.terrain_defence[target] == 1.0
+    attack = got["attack_strength"] * got["attack_morale"] * got["attack_supply"] * got["attack_artillery"] \
+        * got["attack_air"]
+    defence = (got["locals"] + got["defence_strength"] * got["defence_morale"] * got["defence_supply"]
+               * got["defence_artillery"]) * got["defence_air"] * got["terrain"]
+    assert attack == pytest.approx(a) and defence == pytest.approx(d)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.air import _intercepts
-from ..engine.combat import _air_units_into, _battle_powers_with, _by_place_into, odds
+from ..engine.combat import N_TERMS, _air_units_into, _battle_powers_with, _by_place_into, odds
 from ..engine.jit import kernel, np_sum
 from ..engine.rules import _attack_pairs, _strike_reach
 
@@ -332,9 +332,9 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
                                                              t_air, t_ad, flyers, batteries)
             found_units[0] = 1
         _battle_powers_with(f, origins, targets, ptr, idx, flyers[:found_units[1]], batteries[:found_units[2]], force,
-                            scratch, u_ready, u_type, u_owner, u_place, u_str, owner, local_defence, cohesion,
-                            quality_bonus, supply, enemies, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
-                            t_artillery, air_km, terrain, combat_params, a_power, d_power)
+                            scratch, np.empty(N_TERMS), u_ready, u_type, u_owner, u_place, u_str, owner, local_defence,
+                            cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_intercept, t_strength, t_range,
+                            t_quality, t_artillery, air_km, terrain, combat_params, a_power, d_power)
         chance = np.empty(k)
         gain = np.empty(k)
         attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,

@@ -82,6 +82,27 @@ def spread(s) -> str:
     return f"about {people(s.mean)} ({people(s.low)}–{people(s.high)})"
 
 
+def _factors(t: dict, side: str, keys=("morale", "supply", "artillery", "air")) -> str:
+    """A side's multipliers that are not ×1, named: morale, supply, artillery, air cover."""
+    label = {"morale": "morale", "supply": "out of supply", "artillery": "artillery", "air": "air cover"}
+    return "".join(f" × {label[k]} {t[f'{side}_{k}']:.2f}" for k in keys if abs(t[f"{side}_{k}"] - 1.0) > 5e-3)
+
+
+def battle_html(t: dict) -> str:
+    """Where an attack's odds come from (`engine.combat.battle_terms`): each side's
+    quality-weighted strength and the multipliers on it, in the order the rules apply
+    them (the defenders' air cover and the ground lift their armed locals too)."""
+    attack = f"Yours: {people(t['attack_strength'])}{_factors(t, 'attack')} = <b>{people(t['attack'])}</b>"
+    troops = (f"{people(t['defence_strength'])}{_factors(t, 'defence', ('morale', 'supply', 'artillery'))}"
+              if t["defence_strength"] > 0 else "")
+    parts = [x for x in (troops, f"{people(t['locals'])} armed locals" if t["locals"] > 0 else "") if x]
+    after = _factors(t, "defence", ("air",)) + (f" × ground {t['terrain']:.2f}" if abs(t["terrain"] - 1.0) > 5e-3 else "")
+    held = " + ".join(parts) or "nobody"
+    if len(parts) > 1 and after:
+        held = f"({held})"
+    return f"{attack}; theirs: {held}{after} = <b>{people(t['defence'])}</b>."
+
+
 def _few(x: float) -> str:
     return f"{x:,.1f}" if x < 10 else people(x)
 

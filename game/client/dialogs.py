@@ -230,9 +230,9 @@ class AttackDialog(Dialog):
                 self.numbered.append(lambda u=u: self.toggle(u))
         if len(self.units) > self.MAX_TOGGLES:
             self.text(f"<font color='{D.MUTED}'>…and {len(self.units) - self.MAX_TOGGLES} more, who go.</font>")
-        self.odds_box = self.text(self._odds_html(), height=176)
-        self.text(f"<font color='{D.MUTED}'>Ranges hold eight outcomes in ten. Air cover, supply, terrain and "
-                  "artillery are all counted; the worse the odds, the more you lose.</font>")
+        self.odds_box = self.text(self._odds_html(), height=204)
+        self.text(f"<font color='{D.MUTED}'>Strength is fighters times their quality. The chance compares the two "
+                  "powers, with the luck of battle; ranges hold eight outcomes in ten.</font>")
         self.confirm = self.button(f"Attack  [{keys.shown('confirm')}]", self.go, width=self.inner_w // 2 - 4,
                                    advance=False, object_id="#danger_button")
         self.button(f"Cancel  [{keys.shown('cancel')}]", self.close, x=8 + self.inner_w // 2 + 4,
@@ -277,6 +277,7 @@ class AttackDialog(Dialog):
         strength = sum(float(state.u_str[u]) for u in self.going)
         out = (f"{len(self.going)} of {len(self.units)} units, {D.people(strength)} fighters, attack together."
                f"<br><font color='{col}' size=5><b>Chance to take it: {chance:.0%}</b></font>"
+               f"<br>{D.battle_html(self.screen.orders.terms(self.origin, self.target, order.units))}"
                f"<br>{D.preview_html(self.screen.orders.preview(order))}")
         if chance < 0.25:
             out += (f"<br><font color='#ffb347'>Too weak: bring more units to {D.esc(w.place_name(self.origin))} "

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..engine import actions as A
 from ..engine import legal_actions, why_illegal
-from ..engine.combat import win_chance
+from ..engine.combat import battle_terms, win_chance
 from ..engine.preview import Preview, preview
 from . import gfx
 from .map_view import Marks
@@ -106,6 +106,17 @@ class Orders:
         key = (origin, target, units)
         if key not in self._odds:
             self._odds[key] = win_chance(self.state, self.state.active, origin, target, units)
+        return self._odds[key]
+
+    def terms(self, origin: int, target: int, units: tuple[int, ...] | None = None) -> dict[str, float]:
+        """Where the attack's odds come from (`engine.combat.battle_terms`), kept until the
+        game changes."""
+        if self._odds_version != self.session.version:
+            self._odds.clear()
+            self._odds_version = self.session.version
+        key = ("terms", origin, target, units)
+        if key not in self._odds:
+            self._odds[key] = battle_terms(self.state, self.state.active, origin, target, units)
         return self._odds[key]
 
     def preview(self, action: A.Attack | A.DroneStrike) -> Preview:

@@ -98,13 +98,14 @@ def _by_place(n, u_alive, u_place, P):
 
 
 @kernel
-def _power(units, k, faction, in_supply, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params,
-           scratch):
-    """Power of a force: strength × (quality + the side's bonus), times `morale`, supply
-    and the artillery bonus. `units[:k]` in unit order, as the sums must add them;
-    `params` is `World.combat_params`; `scratch` three rows of room for k figures."""
+def _power_terms(units, k, faction, in_supply, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params,
+                 scratch):
+    """The factors of a force's power, which is their product: (strength × (quality +
+    the side's bonus), morale, supply, artillery). `units[:k]` in unit order, as the sums
+    must add them; `params` is `World.combat_params`; `scratch` three rows of room for k
+    figures."""
     if k == 0:
-        return 0.0
+        return 0.0, 1.0, 1.0, 1.0
     weighted, strength, artillery = scratch[0], scratch[1], scratch[2]
     m = 0
     for j in range(k):
@@ -118,9 +119,8 @@ def _power(units, k, faction, in_supply, u_type, u_str, t_quality, t_artillery, 
     base = np_sum(weighted, k)
     art_share = np_sum(artillery, m) / max(np_sum(strength, k), 1.0)
     floor = params[0]
-    mult = (floor + (1.0 - floor) * cohesion[faction] / 100.0) * (1.0 if in_supply else params[1])
-    mult *= 1.0 + params[2] * min(1.0, art_share / params[3])
-    return base * mult
+    morale = floor + (1.0 - floor) * cohesion[faction] / 100.0
+    return base, morale, 1.0 if in_supply else params[1], 1.0 + params[2] * min(1.0, art_share / params[3])
 
 
 @kernel
@@ -170,23 +170,36 @@ def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies
     return 1.0 - (1.0 - miss)
 
 
+# The order of the factors `_pair_power` writes into its `terms` (see `battle_terms`).
+TERMS = ("attack_strength", "attack_morale", "attack_supply", "attack_artillery", "attack_air",
+         "locals", "defence_strength", "defence_morale", "defence_supply", "defence_artillery", "defence_air",
+         "terrain")
+N_TERMS = len(TERMS)
+
+
 @kernel
 def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied, u_ready, u_type,
                 u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies, t_ground, t_ad,
-                t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params):
-    """`battle_power` of one attack; `force` and `scratch` are room for the units at a place."""
+                t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, terms):
+    """`battle_power` of one attack; `force` and `scratch` are room for the units at a place.
+    Each side's power is the product of its factors (`_power_terms`) and its air support;
+    they are written into `terms`, in `TERMS` order, for a player to read."""
     k = 0
     for j in range(ptr[origin], ptr[origin + 1]):
         u = idx[j]
         if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]]:
             force[k] = u
             k += 1
-    a = _power(force, k, f, a_supplied, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params,
-               scratch)
-    a *= 1.0 + params[4] * _cover(f, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
-                                  t_intercept, t_strength, t_range, air_km)
+    base, morale, supply, artillery = _power_terms(force, k, f, a_supplied, u_type, u_str, t_quality, t_artillery,
+                                                   quality_bonus, cohesion, params, scratch)
+    air = 1.0 + params[4] * _cover(f, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
+                                   t_intercept, t_strength, t_range, air_km)
+    terms[0], terms[1], terms[2], terms[3], terms[4] = base, morale, supply, artillery, air
+    a = base * (morale * supply * artillery) * air
     # Armed locals fight for a neutral place, and for a held one that has kept its first allegiance.
     d = local_defence[target]
+    terms[5] = d
+    terms[6], terms[7], terms[8], terms[9], terms[10] = 0.0, 1.0, 1.0, 1.0, 1.0
     g = owner[target]
     if g >= 0:
         k = 0
@@ -195,10 +208,13 @@ def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, 
             if u_owner[u] == g and (t_ground[u_type[u]] or t_ad[u_type[u]]):
                 force[k] = u
                 k += 1
-        d += _power(force, k, g, d_supplied, u_type, u_str, t_quality, t_artillery, quality_bonus, cohesion, params,
-                    scratch)
-        d *= 1.0 + params[4] * _cover(g, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
-                                      t_intercept, t_strength, t_range, air_km)
+        base, morale, supply, artillery = _power_terms(force, k, g, d_supplied, u_type, u_str, t_quality, t_artillery,
+                                                       quality_bonus, cohesion, params, scratch)
+        air = 1.0 + params[4] * _cover(g, target, flyers, batteries, u_type, u_owner, u_place, u_str, enemies,
+                                       t_intercept, t_strength, t_range, air_km)
+        terms[6], terms[7], terms[8], terms[9], terms[10] = base, morale, supply, artillery, air
+        d = (d + base * (morale * supply * artillery)) * air
+    terms[11] = terrain[target]
     return a, d * terrain[target]
 
 
@@ -213,18 +229,21 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
     flyers, batteries = _air_units(n, u_alive, u_type, u_owner, u_place, u_sorties, owner, t_air, t_ad)
     force = np.empty(max(n, 1), dtype=np.int64)
     scratch = np.empty((3, max(n, 1)))
-    _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, u_ready, u_type, u_owner,
-                        u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad,
-                        t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, a_out, d_out)
+    terms = np.empty(N_TERMS)
+    _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, terms, u_ready, u_type,
+                        u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies,
+                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain,
+                        params, a_out, d_out)
 
 
 @kernel
-def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, u_ready, u_type, u_owner,
-                        u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad,
-                        t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, a_out,
-                        d_out):
+def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, terms, u_ready, u_type,
+                        u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies,
+                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain,
+                        params, a_out, d_out):
     """`_battle_powers` given what it works out first: the units by place, the air
-    units (`_air_units`), and room for a place's units (`force`, `scratch`)."""
+    units (`_air_units`), and room for a place's units and a battle's factors (`force`,
+    `scratch`, `terms`)."""
     for i in range(origins.shape[0]):
         origin, target = origins[i], targets[i]
         g = owner[target]
@@ -233,7 +252,7 @@ def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force,
                                          supply[f, origin], d_supplied, u_ready, u_type, u_owner,
                                          u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
                                          t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery,
-                                         air_km, terrain, params)
+                                         air_km, terrain, params, terms)
 
 
 @kernel
@@ -252,7 +271,7 @@ def _engage(f, origin, target, a_supplied, d_supplied, n, u_alive, u_ready, u_ty
     a, d = _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied,
                        u_ready, u_type, u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain,
-                       params)
+                       params, np.empty(N_TERMS))
     attackers = _fighters_at(origin, f, True, False, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad)
     g = owner[target]
     defenders = _fighters_at(target, g, False, True, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad)
@@ -294,6 +313,29 @@ def battle_power(state: GameState, faction: int, origin: int, target: int,
     with only(state, faction, origin, units):
         a, d = battle_powers(state, faction, np.array([origin], dtype=np.int64), np.array([target], dtype=np.int64))
     return float(a[0]), float(d[0])
+
+
+def battle_terms(state: GameState, faction: int, origin: int, target: int,
+                 units: tuple[int, ...] | None = None) -> dict[str, float]:
+    """What an attack's power and its defence are made of, by name (`TERMS`), with
+    `attack` and `defence`, their products: the same figures `battle_power` multiplies,
+    written by the same kernel, for a player to read."""
+    w = state.world
+    n = state.n_units
+    terms = np.empty(N_TERMS)
+    with only(state, faction, origin, units):
+        ptr, idx = _by_place(n, state.u_alive, state.u_place, w.P)
+        flyers, batteries = _air_units(n, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_sorties,
+                                       state.owner, w.t_air, w.t_ad)
+        supply = supply_table(state)
+        g = int(state.owner[target])
+        a, d = _pair_power(faction, origin, target, ptr, idx, flyers, batteries, np.empty(max(n, 1), dtype=np.int64),
+                           np.empty((3, max(n, 1))), supply[faction, origin], g >= 0 and supply[g, target],
+                           state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str, state.owner,
+                           state.local_defence, state.cohesion, state.quality_bonus, w.enemies, w.t_ground, w.t_ad,
+                           w.t_intercept, w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km,
+                           w.terrain_defence, w.combat_params, terms)
+    return dict(zip(TERMS, terms.tolist())) | {"attack": float(a), "defence": float(d)}
 
 
 @kernel
