@@ -569,3 +569,23 @@ def test_the_log_filters_by_kind_and_hides_the_ai_reasons_at_first(tmp_path):
         assert "LNA moves" in side.log.html_text and "LNA thinks: attack" in side.log.html_text
     finally:
         app.close()
+
+
+def test_cohesion_says_what_moved_it_and_by_how_much(app):
+    """The cohesion window reads the gauges' ledger: after the GNA loses Zawiya, it shows
+    the loss by name and amount, the same figure the rules moved the gauge by."""
+    import pygame_gui
+    from game.engine.gauges import changes
+    from game.engine.territory import capture
+
+    session = start(app)
+    s, w = session.state, session.world
+    before = float(s.cohesion[0])
+    capture(s, w.fidx["lna"], w.pidx["zawiya"])
+    session.version += 1
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_TEXT_BOX_LINK_CLICKED, link_target="gauge:cohesion:0"))
+    frames(app, 2)
+    text = dialog_text(app.screen.top_dialog())
+    ((why, moved),) = changes(s, "cohesion", 0, s.turn)
+    assert why == "lost Zawiya" and moved == pytest.approx(float(s.cohesion[0]) - before) and moved < 0
+    assert f"This turn so far: {moved:+.1f}".replace("-", "−") in text and f"lost Zawiya {moved:+.1f}".replace("-", "−") in text

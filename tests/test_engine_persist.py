@@ -457,6 +457,13 @@ IMPOSSIBLE = {
     "a unit named by a number": (lambda d: d["state"]["u_names"].__setitem__(0, 12345), "unit's name"),
     "a unit named by a page": (lambda d: d["state"]["u_names"].__setitem__(0, "x" * 5000), "unit's name"),
     "a junk flag": (_set(("state", "flags"), ["ok_flag", "Not A Flag!"]), "a flag is not an id"),
+    "a ledger line of an unknown gauge": (_set(("state", "ledger"), [[1, "treasury", 0, 5.0, "loot"]]),
+                                          "gauges' ledger"),
+    "a ledger line of nobody": (_set(("state", "ledger"), [[1, "cohesion", 9, -1.0, "lost a town"]]),
+                                "gauges' ledger"),
+    "a ledger line with no cause": (_set(("state", "ledger"), [[1, "cohesion", 0, -1.0]]), "gauges' ledger"),
+    "a ledger that is not a list": (_set(("state", "ledger"), [5]), "gauges' ledger"),
+    "people on no side": (lambda d: d["state"]["allegiance"].__setitem__(0, 7), "stand with an unknown side"),
 }
 
 
@@ -619,3 +626,12 @@ def test_illegal_order_after_load_is_still_refused(tmp_path):
     enemy = next(u for u in range(t.n_units) if t.u_alive[u] and t.u_owner[u] != t.active)
     with pytest.raises(IllegalAction, match="not yours"):
         apply(t, Move(enemy, t.world.place_ids[0]))
+
+
+def test_a_save_from_before_the_ledger_and_allegiance_loads_with_their_starting_values(save_text, tmp_path):
+    """Saves written before the gauges' ledger and the towns' allegiance existed lack
+    both; they load with an empty ledger and every town's people on their first side."""
+    data = json.loads(save_text)
+    del data["state"]["ledger"], data["state"]["allegiance"]
+    state = load_from(tmp_path, json.dumps(data).encode())
+    assert state.ledger == [] and (state.allegiance == state.world.first_owner).all()

@@ -16,6 +16,7 @@ from ..engine.air import intercept_chance
 from ..engine.backers import red_lines_crossed
 from . import describe as D
 from . import keys
+from .explain import moved_html
 from .gfx import later
 
 TITLE_H = 34  # window title bar and borders, roughly, in the theme
@@ -378,6 +379,9 @@ class BackersWindow(Dialog):
                     f"{D.money(s.budget[b])} (+{D.money(bk.budget_per_turn)}/turn)")
             if bk.interests:
                 head += f"<br><font color='{D.MUTED}'><i>Wants: {D.esc('; '.join(bk.interests))}</i></font>"
+            moved = moved_html(s, "commitment", b)
+            if moved:
+                head += f"<br><font color='#c8d0d8'>{'<br>'.join(moved)}</font>"
             add_text(head + D.sources_line(w.spec, bk.source))
             for k in w.packages_of_backer[b]:
                 ref = w.packages[k]

@@ -4,10 +4,31 @@ at its thresholds, and where the side's starting value came from."""
 
 from __future__ import annotations
 
+from ..engine.gauges import changes
 from ..engine.victory import points
 from . import describe as D
 
 GAUGES = ("cohesion", "legitimacy", "harm", "funds", "manpower", "points", "victory")
+
+
+def moved_html(state, gauge: str, i: int) -> list[str]:
+    """What moved a gauge (`engine.gauges` ledger) last turn and so far this turn, by cause."""
+    out = []
+    for turn, when in ((state.turn - 1, "Last turn"), (state.turn, "This turn so far")):
+        if turn < 1:
+            continue
+        parts = changes(state, gauge, i, turn)
+        if parts:
+            total = sum(d for _, d in parts)
+            out.append(f"<b>{when}: {_signed(total)}</b> — "
+                       + "; ".join(f"{D.esc(why)} {_signed(d)}" for why, d in parts) + ".")
+        elif when == "Last turn":
+            out.append(f"<b>{when}:</b> no change.")
+    return out
+
+
+def _signed(x: float) -> str:
+    return (f"{x:+.1f}" if abs(x) >= 0.05 else f"{x:+.2f}").replace("-", "−")
 
 
 def gauge_html(state, faction: int, gauge: str) -> str:
@@ -31,7 +52,7 @@ def gauge_html(state, faction: int, gauge: str) -> str:
             f"• Below <b>{pol.defection_below:g}</b> its militias start to leave or change sides, the likelier the "
             "lower it falls and the less loyal they are.",
             "• At <b>0</b> the coalition collapses: its enemies win if that is one of their victory conditions.",
-        ])
+        ] + moved_html(state, "cohesion", faction))
     if gauge == "legitimacy":
         now = float(state.legitimacy[faction])
         return "<br>".join([
@@ -42,7 +63,7 @@ def gauge_html(state, faction: int, gauge: str) -> str:
             f"• Below <b>{bk.pressure_legitimacy:g}</b> standing by it costs each of its backers commitment every "
             f"turn (up to {bk.pressure_rate:g} a turn at 0, by the backer's sensitivity), so help comes less often.",
             "• Scenario events may raise or lower it.",
-        ])
+        ] + moved_html(state, "legitimacy", faction))
     if gauge == "harm":
         return "<br>".join([
             f"<b>Civilian harm</b> caused by the {name}: <b>{float(state.harm_by[faction]):,.0f}</b>.",

@@ -15,7 +15,7 @@ import numpy as np
 from .air import strike
 from .conditions import holds
 from .events import Event
-from .gauges import bounded, shift
+from .gauges import move_to, shift
 from .jit import kernel
 from .scripted import apply_effects
 from .state import GameState
@@ -52,10 +52,10 @@ def dispatch(state: GameState, k: int) -> Event:
     state.sent_this_round[b] += 1
     state.budget[b] -= pk.cost
     state.deliveries.append([state.turn + pk.delay, k])
-    shift(state.commitment, b, -pk.exposure * backer.pressure_sensitivity)
+    shift(state, "commitment", b, -pk.exposure * backer.pressure_sensitivity, f"exposure for sending {pk.name}")
     for r, rival in enumerate(w.backers):
         if w.backer_ids[b] in rival.rivals:
-            shift(state.commitment, r, pk.escalation)
+            shift(state, "commitment", r, pk.escalation, f"{backer.name} sent {pk.name}")
     when = "this turn" if pk.delay == 0 else f"in {pk.delay} turn{'s' if pk.delay > 1 else ''}"
     return Event("dispatch", f"{backer.name} sends {pk.name} (arrives {when})", state.turn,
                  backer.supports, {"backer": w.backer_ids[b], "package": ref.id, "arrives": state.turn + pk.delay})
@@ -71,7 +71,7 @@ def request(state: GameState, faction: int, k: int) -> list[Event]:
     if state.rng.random() * 100.0 < state.commitment[b] + w.rules.backers.request_bonus:
         state.treasury[faction] -= ref.spec.client_cost
         return [dispatch(state, k)]
-    shift(state.commitment, b, w.rules.backers.request_gain)
+    shift(state, "commitment", b, w.rules.backers.request_gain, f"asked for {ref.spec.name} and declined")
     return [Event("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
                   w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
 
@@ -105,8 +105,8 @@ def deliver(state: GameState, k: int) -> list[Event]:
         return [Event("interdicted", f"{pk.name} from {name} is stopped by embargo enforcement", state.turn,
                       w.faction_ids[client], data)]
     state.treasury[client] += pk.money
-    shift(state.legitimacy, client, pk.legitimacy)
-    shift(state.cohesion, client, pk.cohesion)
+    shift(state, "legitimacy", client, pk.legitimacy, f"{pk.name} from {name}")
+    shift(state, "cohesion", client, pk.cohesion, f"{pk.name} from {name}")
     state.quality_bonus[client] += pk.quality_bonus
     if pk.units:
         air = any(w.t_air[w.tidx[g.type]] for g in pk.units)
@@ -189,18 +189,23 @@ def backers_phase(state: GameState) -> list[Event]:
     floor = rules.pressure_legitimacy
     for b, backer in enumerate(w.backers):
         client = w.client_of[b]
-        c = float(state.commitment[b])
+        # The week's drift is one change (bounded once), with its parts named.
+        parts = []
         if danger[client]:
-            c += rules.danger_gain * backer.responsiveness
-        c -= rules.decay
+            parts.append(("its client in danger", rules.danger_gain * backer.responsiveness))
+        parts.append(("a week's waning interest", -rules.decay))
         standing = float(state.legitimacy[client])
         if standing < floor:  # a discredited client is costly to stand by
-            c -= (floor - standing) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity
-        state.commitment[b] = bounded(c)
+            parts.append(("a discredited client",
+                          -(floor - standing) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity))
+        c = float(state.commitment[b])
+        for _, part in parts:
+            c += part
+        move_to(state, "commitment", b, c, ", ".join(f"{why} {part:+.1f}" for why, part in parts))
         for r, line in enumerate(backer.red_lines):
             if (b, r) not in state.redlines_fired and holds(state, line.when):
                 state.redlines_fired.add((b, r))
-                shift(state.commitment, b, line.commitment)
+                shift(state, "commitment", b, line.commitment, f"its red line crossed: {line.note or 'a red line'}")
                 out.append(Event("red_line", line.note or f"{backer.name}: a red line is crossed", state.turn,
                                  backer.supports, {"backer": w.backer_ids[b]}))
                 out += apply_effects(state, line.effects, w.backer_ids[b])

@@ -457,7 +457,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
         d_lost += _take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
-        shift(state.cohesion, owner, -w.rules.politics.cohesion_per_loss)
+        shift(state, "cohesion", owner, -w.rules.politics.cohesion_per_loss, f"routed at {name}")
     d_lost += capture(state, faction, target)
     data["defender_lost"] = round(d_lost)
     alive = atk[state.u_alive[atk]]

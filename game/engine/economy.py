@@ -94,14 +94,14 @@ def income_phase(state: GameState, faction: int) -> list[Event]:
     state.manpower[faction] += w.factions[faction].manpower_per_turn
     events = []
     if state.blockade[faction]:
-        shift(state.legitimacy, faction, -w.rules.economy.blockade_legitimacy)
+        shift(state, "legitimacy", faction, -w.rules.economy.blockade_legitimacy, "the oil blockade")
     if state.treasury[faction] < 0:
         # Unpaid fighters drift away and the coalition frays.
         n = state.n_units
         mask = state.u_alive[:n] & (state.u_owner[:n] == faction) & (state.u_backer[:n] < 0)
         eco = w.rules.economy
         state.u_str[:n][mask] *= 1.0 - eco.unpaid_desertion
-        shift(state.cohesion, faction, -eco.unpaid_cohesion)
+        shift(state, "cohesion", faction, -eco.unpaid_cohesion, "fighters unpaid")
         events.append(Event("economy", f"{w.faction_short(faction)} cannot pay its fighters; some go home",
                             state.turn, fid, {"treasury": round(float(state.treasury[faction]), 1)}))
     return events

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from ..atomic import write_atomic
 from .actions import action_from_json, action_to_json
+from .gauges import GAUGE_NAMES
 from .invariants import violations
 from .rules import IllegalAction, apply
 from .state import GameState
@@ -30,6 +32,9 @@ SAVE_FORMAT = 1
 MAX_SAVE_BYTES = 32 * 1024 * 1024
 MAX_UNITS = 100_000
 _SKIP = {"world", "rng", "_paths", "_supply", "opening_events"}
+# Fields added since format 1 whose starting value is right for an older save: who each
+# town's people stand with (as at the start) and the gauges' ledger (empty).
+_ADDED = {"allegiance", "ledger"}
 
 
 class SaveError(Exception):
@@ -96,6 +101,8 @@ def state_from_json(data: Any, world: World) -> GameState:
             if name in _SKIP:
                 continue
             if name not in fields:
+                if name in _ADDED:
+                    continue  # a save from before the field existed: the new game's value stands
                 raise SaveError(f"save is missing '{name}'")
             raw = fields[name]
             if isinstance(template, np.ndarray):
@@ -160,9 +167,20 @@ def _check_values(state: GameState) -> None:
     need(all(isinstance(d, list) and len(d) == 2 and 0 <= d[1] < len(w.packages) for d in state.deliveries),
          "a delivery refers to nothing")
     need(all(isinstance(e, int) and 0 <= e < len(w.events) for e in state.fired), "a fired event refers to nothing")
+    need(all(_ledger_entry_ok(e, w) for e in state.ledger), "a line of the gauges' ledger is not a gauge's change")
     need(n <= MAX_UNITS, f"{n} units, more than any game makes")
     broken = violations(state)
     need(not broken, "; ".join(broken[:3]) + (f" (and {len(broken) - 3} more)" if len(broken) > 3 else ""))
+
+
+def _ledger_entry_ok(entry: Any, world: World) -> bool:
+    if not (isinstance(entry, list) and len(entry) == 5):
+        return False
+    turn, gauge, i, moved, why = entry
+    size = world.B if gauge == "commitment" else world.F
+    return (type(turn) is int and gauge in GAUGE_NAMES and type(i) is int and 0 <= i < size
+            and isinstance(moved, (int, float)) and not isinstance(moved, bool) and math.isfinite(moved)
+            and isinstance(why, str))
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:

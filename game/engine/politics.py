@@ -78,7 +78,7 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
                                     w.faction_ids[faction], {"militia": m_id}))
     elif state.places_lost[faction] == 0:
         # A quiet week lets the coalition mend a little, never past where it began.
-        shift(state.cohesion, faction, rules.cohesion_recovery, top=f.cohesion)
+        shift(state, "cohesion", faction, rules.cohesion_recovery, "no place lost by the end of its turn", top=f.cohesion)
     return events
 
 
@@ -88,5 +88,6 @@ def civilian_harm(state: GameState, faction: int, place: int, intensity: float) 
     if harm > 0:
         state.harm[place] += harm
         state.harm_by[faction] += harm
-        shift(state.legitimacy, faction, -harm * w.rules.politics.harm_legitimacy)
+        shift(state, "legitimacy", faction, -harm * w.rules.politics.harm_legitimacy,
+              f"civilians harmed at {w.place_name(place)}")
     return harm

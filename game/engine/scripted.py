@@ -15,6 +15,16 @@ from .state import GameState
 from .territory import capture
 
 
+def _cause(w, source: str) -> str:
+    """What to call an effect's source in a gauge's ledger: the event's name, or the
+    backer whose red line it is."""
+    if source in w.spec.events:
+        return w.spec.events[source].name
+    if source in w.bidx:
+        return f"{w.backers[w.bidx[source]].name}'s red line"
+    return source
+
+
 def apply_effect(state: GameState, eff, source: str) -> list[Event]:
     w = state.world
     t = state.turn
@@ -27,7 +37,7 @@ def apply_effect(state: GameState, eff, source: str) -> list[Event]:
         f = w.fidx[eff.faction]
         arr = getattr(state, eff.effect)
         if eff.effect in ("legitimacy", "cohesion"):
-            shift(arr, f, eff.delta)
+            shift(state, eff.effect, f, eff.delta, _cause(w, source))
         else:
             arr[f] = arr[f] + eff.delta
             if eff.effect == "manpower":
@@ -35,7 +45,7 @@ def apply_effect(state: GameState, eff, source: str) -> list[Event]:
         return []
     if isinstance(eff, m.CommitmentEffect):
         b = w.bidx[eff.backer]
-        shift(state.commitment, b, eff.delta)
+        shift(state, "commitment", b, eff.delta, _cause(w, source))
         return []
     if isinstance(eff, m.SpawnEffect):
         f, p, ty = w.fidx[eff.faction], w.pidx[eff.place], w.tidx[eff.type]

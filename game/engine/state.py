@@ -89,6 +89,8 @@ class GameState:
         self.manpower = np.array([f.manpower for f in w.factions], dtype=np.float64)
         self.legitimacy = np.array([f.legitimacy for f in w.factions], dtype=np.float64)
         self.cohesion = np.array([f.cohesion for f in w.factions], dtype=np.float64)
+        # [turn, gauge, index, change, cause] for every move of a 0–100 gauge (`gauges`).
+        self.ledger: list[list] = []
         self.quality_bonus = np.zeros(w.F)
         self.blockade = np.zeros(w.F, dtype=bool)
         self.hold = np.zeros((w.F, max(len(f.victory) for f in w.factions)), dtype=np.int64)
@@ -230,6 +232,7 @@ class GameState:
         new.fired = set(self.fired)
         new.pending = list(self.pending)
         new.requested = set(self.requested)
+        new.ledger = list(self.ledger)  # entries are never changed once written
         # Caches hold arrays that are never modified in place, so they can be shared.
         new._paths = dict(self._paths)
         new._supply = dict(self._supply)

@@ -43,11 +43,11 @@ def capture(state: GameState, faction: int, place: int) -> float:
         state.places_lost[old] += 1
         pol = w.rules.politics
         loss = pol.cohesion_per_loss + pol.cohesion_per_point * float(w.vp[place])
-        shift(state.cohesion, old, -loss)
+        shift(state, "cohesion", old, -loss, f"lost {w.place_name(place)}")
         if faction >= 0:
             # Winning lifts a coalition as losing frays it, so a place that changes hands
             # back and forth does not by itself wear both sides out.
-            shift(state.cohesion, faction, pol.cohesion_gain_share * loss)
+            shift(state, "cohesion", faction, pol.cohesion_gain_share * loss, f"took {w.place_name(place)}")
     trapped = 0.0
     fall_back: dict[int, int | None] = {}  # each side's retreat is the same for all its units
     for u in state.units_at(place).tolist():

@@ -10,6 +10,7 @@ import numpy as np
 from .backers import backer_units_act, backers_phase, deliveries_phase, withdrawals
 from .economy import income_phase
 from .events import Event
+from .gauges import forget_old
 from .jit import kernel
 from .politics import cohesion_phase
 from .occupation import uprising_phase
@@ -78,6 +79,7 @@ def advance(state: GameState) -> list[Event]:
             return out
         state.turn += 1
         state.active = 0
+        forget_old(state)
         out.append(Event("turn", f"Turn {state.turn}: {state.date.isoformat()}", state.turn))
     out += start_faction_turn(state)
     return out
