@@ -414,7 +414,7 @@ def test_threaded_ai_keeps_the_window_responsive(tmp_path):
 
 def test_every_key_in_the_table_works_and_is_in_the_help(app):
     from game.client import keys
-    from game.client.dialogs import HelpDialog
+    from game.client.dialogs import EncyclopediaWindow
 
     start(app, human=0)
     screen = app.screen
@@ -425,8 +425,8 @@ def test_every_key_in_the_table_works_and_is_in_the_help(app):
     key(app, pygame.K_a)
     assert not screen.view.show_air
     key(app, pygame.K_F1)
-    help_text = dialog_text(app.screen.top_dialog())
-    assert isinstance(app.screen.top_dialog(), HelpDialog)
+    help_text = app.screen.top_dialog().page.html_text
+    assert isinstance(app.screen.top_dialog(), EncyclopediaWindow)
     for b in keys.BINDINGS:
         assert f"{b.shown} — {b.does}" in help_text
     assert "\n" not in help_text  # the window wraps lines itself, never mid-sentence
@@ -589,3 +589,53 @@ def test_cohesion_says_what_moved_it_and_by_how_much(app):
     ((why, moved),) = changes(s, "cohesion", 0, s.turn)
     assert why == "lost Zawiya" and moved == pytest.approx(float(s.cohesion[0]) - before) and moved < 0
     assert f"This turn so far: {moved:+.1f}".replace("-", "−") in text and f"lost Zawiya {moved:+.1f}".replace("-", "−") in text
+
+
+def test_the_encyclopedia_opens_at_a_unit_type_and_reads_it_from_the_scenario(app):
+    """F1 opens the encyclopedia at how to play; choosing a unit type in its list shows
+    that type's figures, as the scenario gives them; a link opens it at a page."""
+    import pygame_gui
+    from game.client.dialogs import EncyclopediaWindow
+
+    session = start(app)
+    spec = session.world.spec
+    key(app, pygame.K_F1)
+    window = app.screen.top_dialog()
+    assert isinstance(window, EncyclopediaWindow) and window.shown == "help"
+    tb2 = spec.unit_types["tb2"]
+    title = f"Unit: {tb2.name}"
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_SELECTION_LIST_NEW_SELECTION, text=title,
+                                         ui_element=window.listing))
+    frames(app, 3)
+    page = window.page.html_text
+    assert window.shown == "unit:tb2"
+    assert f"strike {tb2.strike:g}" in page and f"range {tb2.range_km:g} km" in page and "Turkey" in page
+    key(app, pygame.K_DOWN)  # the next page in the list
+    assert window.shown != "unit:tb2"
+    key(app, pygame.K_ESCAPE)
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_TEXT_BOX_LINK_CLICKED, link_target="encyclopedia:rules:combat"))
+    frames(app, 2)
+    window = app.screen.top_dialog()
+    combat = spec.rules.combat
+    assert window.shown == "rules:combat"
+    assert f"rules.combat.loss_rate</b> = {combat.loss_rate:g}" in window.page.html_text
+
+
+@pytest.mark.parametrize("name", ["tripoli_2019", "dignity_2014"])
+def test_every_unit_type_backer_place_and_rule_has_a_page(name):
+    from conftest import SCENARIOS
+    from client_helpers import loaded
+    from game.client.encyclopedia import entries
+
+    spec = loaded(SCENARIOS / f"{name}.yaml").spec
+    keys_ = {e.key for e in entries(spec, "")}
+    assert {f"unit:{t}" for t in spec.unit_types} <= keys_
+    assert {f"backer:{b}" for b in spec.backers} <= keys_
+    assert {f"place:{p}" for p in spec.map.places} <= keys_
+    assert {"rules:combat", "rules:supply", "rules:air", "rules:backers", "rules:politics", "rules:economy",
+            "rules:victory", "glossary", "help"} <= keys_
+    # Every constant of every rule is on its page.
+    pages = {e.key: e.html for e in entries(spec, "")}
+    for section in ("combat", "supply", "movement", "air", "backers", "politics", "economy"):
+        for field in type(getattr(spec.rules, section)).model_fields:
+            assert f"rules.{section}.{field}</b>" in pages[f"rules:{section}"]

@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 
 import pygame
-from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox, UITextEntryLine, UIWindow
+from pygame_gui import UI_SELECTION_LIST_NEW_SELECTION
+from pygame_gui.elements import UIButton, UIScrollingContainer, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 
 from ..engine import actions as A
 from ..engine import why_illegal
 from ..engine.air import intercept_chance
 from ..engine.backers import red_lines_crossed
 from . import describe as D
-from . import keys
+from . import encyclopedia, keys
 from .explain import moved_html
 from .gfx import later
 
@@ -487,11 +488,64 @@ squares oil fields and terminals; a gold ring marks an objective. Counters besid
 there; a yellow dot means some can still act; a red edge and ! mean they are cut off from supply."""
 
 
-class HelpDialog(Dialog):
-    def __init__(self, screen):
-        super().__init__(screen, "How to play", 720)
-        # The source wraps its lines for reading here; the window wraps them to its width.
-        self.text(re.sub(r"\s*<br>\s*", "<br>", " ".join(HELP.split())).format(keys=keys.help_html()))
+def help_html() -> str:
+    # The source wraps its lines for reading here; the window wraps them to its width.
+    return re.sub(r"\s*<br>\s*", "<br>", " ".join(HELP.split())).format(keys=keys.help_html())
+
+
+class EncyclopediaWindow(Dialog):
+    """How to play, the rules, the glossary, every unit type, backer and place, written
+    from the scenario (`encyclopedia`): a list of pages on the left, the page on the
+    right. Up and Down step through the list."""
+
+    LIST_W = 300
+
+    def __init__(self, screen, key: str = "help"):
+        size = screen.app.size
+        width = min(1040, size[0] - 60)
+        height = size[1] - 70
+        super().__init__(screen, "Encyclopedia", width, height)
+        self.pages = encyclopedia.entries(screen.session.world.spec, help_html())
+        inner_h = height - TITLE_H - 60
+        self.listing = UISelectionList(pygame.Rect(8, 8, self.LIST_W, inner_h), [e.title for e in self.pages],
+                                       self.ui_manager, container=self)
+        self.page = UITextBox("", pygame.Rect(self.LIST_W + 16, 8, width - self.LIST_W - 52, inner_h),
+                              self.ui_manager, container=self)
+        self.y = inner_h + 14
         self.button(f"Close  [{keys.shown('cancel')}]", self.close)
         self.default = self.close
-        self.fit()
+        self.shown = ""
+        self.open_at(key)
+        self.set_position(((size[0] - width) // 2, 20))
+
+    def open_at(self, key: str) -> bool:
+        """Show the page with this key (e.g. "unit:tb2"); False if there is none."""
+        for i, e in enumerate(self.pages):
+            if e.key == key:
+                self.shown = e.key
+                self.page.set_text(e.html)
+                for j, item in enumerate(self.listing.item_list):
+                    item["selected"] = j == i
+                    button = item.get("button_element")
+                    if button is not None:
+                        button.select() if j == i else button.unselect()
+                return True
+        return False
+
+    def step(self, by: int) -> None:
+        i = next(i for i, e in enumerate(self.pages) if e.key == self.shown)
+        self.open_at(self.pages[(i + by) % len(self.pages)].key)
+
+    def process_event(self, event) -> bool:
+        if event.type == UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.listing:
+            key = next((e.key for e in self.pages if e.title == event.text), None)
+            if key is not None and key != self.shown:
+                self.defer(lambda: self.open_at(key))
+            return True
+        return super().process_event(event)
+
+    def key(self, key: int) -> bool:
+        if key in (pygame.K_DOWN, pygame.K_UP):
+            self.step(1 if key == pygame.K_DOWN else -1)
+            return True
+        return super().key(key)

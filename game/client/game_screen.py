@@ -21,7 +21,7 @@ from ..engine.supply import supplied as supplied_mask
 from . import describe as D
 from . import explain, gfx, keys
 from .anim import BannerAnim, anims_for
-from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, HelpDialog, MessageDialog,
+from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, EncyclopediaWindow, MessageDialog,
                       NewsDialog, RecruitDialog, ReportDialog, SaveDialog, StrikeDialog)
 from .map_view import Marks, MapView
 from .orders import Orders
@@ -287,8 +287,10 @@ class GameScreen:
             return
         self.give(A.SetBlockade(not bool(self.session.state.blockade[f])))
 
-    def open_help(self) -> None:
-        self.open_dialog(HelpDialog(self))
+    def open_help(self, key: str = "help") -> None:
+        """The encyclopedia (F1), at a page: "help" (how to play), "rules:combat",
+        "unit:ID", "backer:ID", "place:ID"."""
+        self.open_dialog(EncyclopediaWindow(self, key))
 
     # -- saves ---------------------------------------------------------------------------------
     def quick_save(self) -> None:
@@ -586,6 +588,8 @@ class GameScreen:
             if gauge in explain.GAUGES and f.isdigit() and int(f) < self.session.world.F:
                 title = "How the war can end" if gauge == "victory" else "What this number means"
                 self.open_dialog(MessageDialog(self, title, explain.gauge_html(self.session.state, int(f), gauge)))
+        elif link.startswith("encyclopedia:"):
+            self.open_help(link.split(":", 1)[1])
         elif link.startswith("attack:"):
             origin, target = (int(x) for x in link.split(":")[1:])
             if self.orders.can_order() and target in self.orders.index().attacks.get(origin, ()):

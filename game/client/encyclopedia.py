@@ -1,0 +1,194 @@
+"""The in-game encyclopedia: the rules, every unit type, backer and place, and a
+glossary, written from the scenario's data and the rules' own constants, so that it
+cannot drift from what the game does. Each rule's page ends with every constant of that
+rule in this scenario, with the format's own description of it. Pure text: the window
+that shows it is `dialogs.EncyclopediaWindow`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import describe as D
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # "rules:combat", "glossary", "unit:ID", "backer:ID", "place:ID"
+    title: str  # as listed
+    html: str
+
+
+def _constants(section: str, values) -> str:
+    """Every constant of a rule section, with its value here and the format's description."""
+    model = type(values)
+    rows = []
+    for name, field in model.model_fields.items():
+        value = getattr(values, name)
+        if isinstance(value, dict):
+            value = ", ".join(f"{getattr(k, 'value', k)} ×{v:g}" for k, v in value.items())
+        elif isinstance(value, float):
+            value = f"{value:g}"
+        rows.append(f"• <b>rules.{section}.{name}</b> = {D.esc(value)} — {D.esc(field.description or '')}")
+    return "<br><br><font color='#9aa4ae'>Every constant of this rule in this scenario:</font><br>" + "<br>".join(rows)
+
+
+def _rule_pages(spec) -> list[Entry]:
+    r = spec.rules
+    c, s, mv, e, p, a, b = r.combat, r.supply, r.movement, r.economy, r.politics, r.air, r.backers
+    terrain = ", ".join(f"{getattr(k, 'value', k)} ×{v:g}" for k, v in c.terrain_defence.items())
+    pages = [
+        ("combat", "Combat", [
+            "An attack sends the ready ground units at one place against a neighbouring place. Each side's "
+            "<b>power</b> is its fighters times their quality, times its morale (from cohesion), times "
+            f"×{c.out_of_supply:g} if it is out of supply, times up to ×{1 + c.artillery_support:g} for artillery, "
+            f"times up to ×{1 + c.air_support:g} for air cover. The defenders' armed locals fight beside them, and "
+            f"the ground multiplies the defence ({terrain}).",
+            f"• The battle's luck is a random factor of spread {c.noise:g}; the attacker takes the place when its "
+            "power, after luck, exceeds the defence. The attack dialog shows the chance, where it comes from, and "
+            "what 200 trial runs of the battle cost.",
+            f"• Each side loses about {c.loss_rate:.0%} of its strength, more the worse its odds (at most "
+            f"{c.max_loss:.0%}). A defender beaten {c.rout_ratio:g} times over routs and loses {c.rout_loss:.0%} more.",
+            f"• Every town has its own armed men, {c.home_guard:g} per 1,000 people, for the side it chose at the "
+            "start; they are gone once it is taken.",
+        ]),
+        ("supply", "Supply", [
+            "A place is in supply if a road through its side's own places leads, within the supply range, to a "
+            "port, an airbase or a place in the side's home regions. Units out of supply fight weaker and wear "
+            "away; strikes on roads cut supply through a place until its holder's turn ends.",
+        ]),
+        ("movement", "Movement", [
+            "A unit moves once a turn along roads through its side's places, as far as its speed allows (roads "
+            "are faster than tracks). Aircraft fly between airbases within their range.",
+        ]),
+        ("air", "The air war", [
+            "Drones and aircraft strike places within range: the troops there, the air defence, or the roads "
+            "(to cut supply). Each has a number of sorties a turn.",
+            f"• Enemy air defence in range may shoot a strike down; a drone unit loses {a.drone_loss_on_intercept:.0%} "
+            f"of itself each time. A strike on air defence hits ×{a.hunt_bonus:g} as hard. One strike destroys at "
+            f"most {a.max_strike_share:.0%} of the forces at a place.",
+            f"• Strikes harm civilians where people live (a strike on air defence or roads "
+            f"{a.strike_harm:g} of one on troops), and each civilian harmed costs the striker legitimacy.",
+        ]),
+        ("backers", "Backers", [
+            "Foreign backers send packages (drones, air defence, fighters, money, advisers) when their "
+            "<b>commitment</b> is high enough and they can pay. A client may ask; the chance is the backer's "
+            f"commitment (+{b.request_bonus:g}), and a refusal still raises it by {b.request_gain:g}.",
+            f"• Commitment rises {b.danger_gain:g} a turn (by the backer's responsiveness) while its client is in "
+            f"danger, and falls {b.decay:g} a turn. Sending a package exposes the backer (it loses commitment) and "
+            "raises its rivals'. A discredited client (legitimacy below "
+            f"{b.pressure_legitimacy:g}) costs its backers commitment every turn.",
+            "• A backer's <b>red line</b> brings it into the war when crossed: the attack dialog warns before.",
+        ]),
+        ("politics", "Politics: legitimacy and cohesion", [
+            f"• Losing a place costs cohesion ({p.cohesion_per_loss:g}, plus {p.cohesion_per_point:g} per victory "
+            f"point); taking one gives back {p.cohesion_gain_share:.0%} of that. A turn with no place lost mends "
+            f"{p.cohesion_recovery:g}. Below {p.defection_below:g} militias leave or change sides; at 0 the "
+            "coalition collapses.",
+            f"• Each civilian harmed costs {p.harm_legitimacy:g} legitimacy.",
+            "• The gauges' windows (click the number in the side panel) say what moved them last turn.",
+        ]),
+        ("economy", "Money and manpower", [
+            "Each turn a side earns its own income, plus a share of the oil money if it holds the central bank, "
+            "and pays its units' upkeep. Recruits cost money and manpower; only supplied towns of at least "
+            f"{e.min_recruit_population:,.0f} people raise them. An empty treasury costs {e.unpaid_desertion:.0%} "
+            f"of every unit's strength and {e.unpaid_cohesion:g} cohesion a turn. A side holding oil can blockade "
+            f"it, at {e.blockade_legitimacy:g} legitimacy a turn.",
+        ]),
+    ]
+    sections = {"combat": c, "supply": s, "movement": mv, "air": a, "backers": b, "politics": p, "economy": e}
+    out = []
+    for key, title, lines in pages:
+        out.append(Entry(f"rules:{key}", f"Rules: {title}", f"<b>{title}</b><br>" + "<br>".join(lines)
+                         + _constants(key, sections[key])))
+    victory = ["<b>Victory</b><br>Each side wins by one of its own conditions (capture and hold places, survive, "
+               "or see the enemy's coalition collapse); if none is met by the last turn, the most victory points "
+               "win. This scenario's conditions:"]
+    for fid, f in spec.factions.items():
+        for v in f.victory:
+            victory.append(f"• <b>{D.esc(f.short)}</b>: {D.esc(v.note or v.kind.value)}")
+    out.append(Entry("rules:victory", "Rules: Victory", "<br>".join(victory)))
+    return out
+
+
+GLOSSARY = (
+    ("Armed locals", "A town's own fighters, who defend it for the side it chose and are gone once it is taken."),
+    ("Cohesion", "How well a side's coalition holds together (0–100); low cohesion costs morale and loses militias."),
+    ("Commitment", "How far a backer will go for its client (0–100); packages need enough of it."),
+    ("Escalation", "What a package adds to the commitment of the sender's rivals."),
+    ("Exposure", "What sending a package costs the sender in commitment: the price of being seen."),
+    ("Interdicted", "Supply cut through a place by strikes on its roads, until its holder's turn ends."),
+    ("Legitimacy", "How far the world and its own people accept a side (0–100); discredited clients lose backers."),
+    ("Manpower", "Men a side can still raise; each recruit needs its share."),
+    ("Morale", "The share of its strength a side fights with, from its cohesion."),
+    ("Red line", "A backer's stated limit: crossing it brings the backer into the war."),
+    ("Rout", "A defence beaten several times over breaks and loses more as it flees."),
+    ("Sortie", "One strike by an air unit; each has a number a turn."),
+    ("Supply", "A road through a side's own places to a port, airbase or home region; without it units weaken."),
+    ("Upkeep", "What a unit costs each turn; an empty treasury sends fighters home."),
+    ("Victory points", "What each place is worth; if no side wins outright, the most points win."),
+)
+
+
+def _unit_page(spec, tid: str) -> Entry:
+    t = spec.unit_types[tid]
+    figures = [f"strength {t.strength:,g}", f"quality {t.quality:g}"]
+    for name, label in (("speed_km", "moves {:g} km"), ("range_km", "range {:g} km"), ("strike", "strike {:g}"),
+                        ("sorties", "{:g} sorties a turn"), ("intercept", "intercepts {:.0%}")):
+        value = getattr(t, name, None)
+        if value:
+            figures.append(label.format(value))
+    figures += [f"upkeep {D.money(t.upkeep)}/turn", f"costs {D.money(t.cost)}"]
+    if getattr(t, "manpower", 0):
+        figures.append(f"{t.manpower:,} recruits")
+    raised = [f.short for f in spec.factions.values() if tid in f.recruits]
+    sent = [f"{b.name} ({pk.name})" for b in spec.backers.values() for pk in b.packages.values()
+            if any(u.type == tid for u in pk.units)]
+    lines = [f"<b>{D.esc(t.name)}</b> — {t.category.value}", " · ".join(figures)]
+    lines.append("Raised by: " + (", ".join(raised) if raised else "nobody (it comes only from the map or a backer)"))
+    if sent:
+        lines.append("Sent by: " + D.esc("; ".join(sent)))
+    return Entry(f"unit:{tid}", f"Unit: {t.name}", "<br>".join(lines) + D.sources_line(spec, t.source))
+
+
+def _backer_page(spec, bid: str) -> Entry:
+    bk = spec.backers[bid]
+    lines = [f"<b>{D.esc(bk.name)}</b> backs the {D.esc(spec.factions[bk.supports].short)}. Commitment "
+             f"{bk.commitment:g} at the start, budget {D.money(bk.budget)} and {D.money(bk.budget_per_turn)} a turn."]
+    if bk.interests:
+        lines.append("Wants: " + D.esc("; ".join(bk.interests)))
+    if bk.rivals:
+        lines.append("Rivals: " + D.esc(", ".join(spec.backers[r].name for r in bk.rivals if r in spec.backers)))
+    lines.append("<b>Packages</b>")
+    for pk in bk.packages.values():
+        lines.append(f"• {D.esc(pk.name)}: {D.esc(D.package_terms(pk, spec))}" + D.sources_line(spec, pk.source))
+    for line in bk.red_lines:
+        lines.append(f"• <b>Red line</b>: {D.esc(line.note or 'stated in the scenario')} (commitment "
+                     f"+{line.commitment:g})")
+    return Entry(f"backer:{bid}", f"Backer: {bk.name}", "<br>".join(lines) + D.sources_line(spec, bk.source))
+
+
+def _place_page(spec, pid: str) -> Entry:
+    p = spec.map.places[pid]
+    holder = spec.factions[p.owner].short if p.owner else "nobody"
+    facts = [f"{p.kind.value}", f"pop. {p.population:,}" if p.population else "", f"held by {holder} at the start",
+             f"{p.terrain.value} ground (defence ×{spec.rules.combat.terrain_defence.get(p.terrain, 1.0):g})",
+             f"{p.victory_points} victory points" if p.victory_points else "",
+             "features: " + ", ".join(f.value for f in p.features) if p.features else ""]
+    lines = [f"<b>{D.esc(p.name)}</b>" + (f" ({D.esc(p.region)})" if p.region else ""),
+             " · ".join(x for x in facts if x)]
+    if p.note:
+        lines.append(D.esc(p.note))
+    return Entry(f"place:{pid}", f"Place: {p.name}", "<br>".join(lines) + D.routes_html(spec, pid)
+                 + D.sources_line(spec, p.source))
+
+
+def entries(spec, how_to_play: str) -> list[Entry]:
+    """Every page, in the order the window lists them: how to play, the rules, the
+    glossary, then unit types, backers and places by name."""
+    out = [Entry("help", "How to play", how_to_play)]
+    out += _rule_pages(spec)
+    out.append(Entry("glossary", "Glossary", "<br>".join(f"<b>{D.esc(k)}</b>: {D.esc(v)}" for k, v in GLOSSARY)))
+    out += sorted((_unit_page(spec, t) for t in spec.unit_types), key=lambda e: e.title)
+    out += sorted((_backer_page(spec, b) for b in spec.backers), key=lambda e: e.title)
+    out += sorted((_place_page(spec, p) for p in spec.map.places), key=lambda e: e.title)
+    return out
