@@ -519,7 +519,7 @@ class EncyclopediaWindow(Dialog):
         self.set_position(((size[0] - width) // 2, 20))
 
     def open_at(self, key: str) -> bool:
-        """Show the page with this key (e.g. "unit:tb2"); False if there is none."""
+        """Show the page with this key (e.g. "unit:ID"); False if there is none."""
         for i, e in enumerate(self.pages):
             if e.key == key:
                 self.shown = e.key
