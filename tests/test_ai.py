@@ -247,24 +247,27 @@ def test_normal_ai_holds_a_threatened_place_and_sends_on_what_it_can_spare():
         assert stands >= HOLD_MARGIN * threat[p], place
 
 
+def _one_unit_move(at: int, threat, local, power, capital=(0.0, 0.0)):
+    """`scores.best_move` for one 1,000-strong unit at place `at` of two places, which it
+    may leave for the other; every place worth 1, caution 1, no staging drive."""
+    from game.ai.scores import best_move
+
+    one, zero = np.ones(2), np.zeros(2)
+    return best_move(0, np.array([0]), np.array([0, 1]), np.array([1 - at]), np.array([True]), np.array([True]),
+                     np.array([0]), np.array([at]), np.array([1000.0]), np.array([True]), np.array([1.0]),
+                     np.array([power]), np.array(threat), np.array(local), zero, one, np.array(capital), one, zero,
+                     np.ones(2, dtype=bool), 1.0, 0.0, np.zeros(2, dtype=bool))
+
+
 @pytest.mark.parametrize("enemy, locals_there, goes", [(3000.0, 2000.0, True), (2000.0, 0.0, False)])
 def test_a_unit_is_not_sent_to_die_in_a_place_it_cannot_save(enemy, locals_there, goes):
     """Two places each short of 4,000 for holding (twice the enemy that threatens them,
     less what stands there). A 1,000-strong unit whose own place would be 2,900 short
     without it goes to the one it would bring up to the enemy's strength, not to the one
     that falls anyway."""
-    from game.ai.scores import best_move
-
     # Place 0: the unit's own, threatened by 1,500 and with 100 armed locals; place 1:
     # the one in question. Every place is worth 1 (a point for each 1,000 short).
-    threat = np.array([1500.0, enemy])
-    local = np.array([100.0, locals_there])
-    power = np.array([[1000.0, 0.0]])
-    one, zero, yes = np.ones(2), np.zeros(2), np.ones(2, dtype=bool)
-    unit, place, score = best_move(
-        0, np.array([0]), np.array([0, 1]), np.array([1]), np.array([True]), np.array([True]), np.array([0]),
-        np.array([0]), np.array([1000.0]), np.array([True]), np.array([1.0]), power, threat, local, zero, one, zero,
-        one, zero, yes, 1.0, 0.0, np.zeros(2, dtype=bool))
+    unit, place, score = _one_unit_move(0, [1500.0, enemy], [100.0, locals_there], [1000.0, 0.0])
     # Both need 4,000 (4 points); leaving costs the unit's own place 2.9 points. In the
     # hopeless place the unit would make up half the enemy: its worth is cut to √½ of 4.
     assert (HOLD_MARGIN * enemy - locals_there) == 4000.0
@@ -278,17 +281,8 @@ def test_the_last_troops_do_not_leave_a_threatened_capital(is_capital):
     """Place 0 has 5,000 armed locals and one 1,000-strong unit, with 1,000 enemy next to
     it; place 1 is 3,000 short. An ordinary town's locals can hold it, so the unit goes;
     a capital keeps troops of its own while the enemy is at its gates."""
-    from game.ai.scores import best_move
-
-    threat = np.array([1000.0, 2000.0])
-    local = np.array([5000.0, 1000.0])
-    power = np.array([[1000.0, 0.0]])
-    one, zero, yes = np.ones(2), np.zeros(2), np.ones(2, dtype=bool)
-    capital = np.array([1.0 if is_capital else 0.0, 0.0])
-    unit, place, _ = best_move(
-        0, np.array([0]), np.array([0, 1]), np.array([1]), np.array([True]), np.array([True]), np.array([0]),
-        np.array([0]), np.array([1000.0]), np.array([True]), np.array([1.0]), power, threat, local, zero, one, capital,
-        one, zero, yes, 1.0, 0.0, np.zeros(2, dtype=bool))
+    unit, place, _ = _one_unit_move(0, [1000.0, 2000.0], [5000.0, 1000.0], [1000.0, 0.0],
+                                    [1.0 if is_capital else 0.0, 0.0])
     assert (unit, place) == ((-1, -1) if is_capital else (0, 1))
 
 
@@ -297,17 +291,8 @@ def test_a_threatened_capital_without_troops_gets_them_first(is_capital):
     """Place 0 holds itself with 5,000 armed locals against 1,000 enemy, but no troops;
     the unit stands in place 1, which is 500 short without it. It goes to a capital, and
     stays put for an ordinary town."""
-    from game.ai.scores import best_move
-
-    threat = np.array([1000.0, 1000.0])
-    local = np.array([5000.0, 1500.0])
-    power = np.array([[0.0, 1000.0]])
-    one, zero, yes = np.ones(2), np.zeros(2), np.ones(2, dtype=bool)
-    capital = np.array([1.0 if is_capital else 0.0, 0.0])
-    unit, place, _ = best_move(
-        0, np.array([0]), np.array([0, 1]), np.array([0]), np.array([True]), np.array([True]), np.array([0]),
-        np.array([1]), np.array([1000.0]), np.array([True]), np.array([1.0]), power, threat, local, zero, one, capital,
-        one, zero, yes, 1.0, 0.0, np.zeros(2, dtype=bool))
+    unit, place, _ = _one_unit_move(1, [1000.0, 1000.0], [5000.0, 1500.0], [0.0, 1000.0],
+                                    [1.0 if is_capital else 0.0, 0.0])
     assert (unit, place) == ((0, 0) if is_capital else (-1, -1))
 
 

@@ -13,7 +13,7 @@ from game.engine import actions as A
 from game.engine import apply
 from game.engine.combat import win_chance
 from game.engine.persist import state_hash
-from game.engine.preview import preview
+from game.engine.preview import preview, trial_seeds
 
 
 def _attack_arena(seed: int = 0):
@@ -54,7 +54,7 @@ def test_the_preview_counts_the_losses_the_rules_report():
     s = _attack_arena()
     order = A.Attack("front", "t_open")
     p = preview(s, order, samples=20)
-    seeds = np.random.SeedSequence([s.action_count, __import__("zlib").crc32(repr(order).encode())]).spawn(20)
+    seeds = trial_seeds(s, order, 20)
     lost = []
     for seed in seeds:
         copy = s.clone()

@@ -107,8 +107,8 @@ def _few(x: float) -> str:
     return f"{x:,.1f}" if x < 10 else people(x)
 
 
-def _standing(x: float) -> str:
-    """A change in legitimacy, with enough decimals that a small one does not read as 0."""
+def change(x: float) -> str:
+    """A gauge's change, signed, with enough decimals that a small one does not read as 0."""
     text = f"{x:+.2f}" if abs(x) < 0.1 else f"{x:+.1f}"
     return text.replace("-", "−")
 
@@ -125,10 +125,10 @@ def preview_html(p, strike: bool = False) -> str:
     lines = [first]
     if strike and p.harm_if_success > 0:
         lines.append(f"<font color='#ffb347'>If it gets through, {_few(p.harm_if_success)} civilians are harmed "
-                     f"and your legitimacy changes by {_standing(p.legitimacy_if_success)}.</font>")
+                     f"and your legitimacy changes by {change(p.legitimacy_if_success)}.</font>")
     elif p.harm.high > 0:
         lines.append(f"<font color='#ffb347'>Civilians harmed: about {_few(p.harm.mean)}; your legitimacy "
-                     f"{_standing(p.legitimacy.mean)} on average.</font>")
+                     f"{change(p.legitimacy.mean)} on average.</font>")
     return "<br>".join(lines)
 
 

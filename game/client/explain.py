@@ -20,15 +20,11 @@ def moved_html(state, gauge: str, i: int) -> list[str]:
         parts = changes(state, gauge, i, turn)
         if parts:
             total = sum(d for _, d in parts)
-            out.append(f"<b>{when}: {_signed(total)}</b> — "
-                       + "; ".join(f"{D.esc(why)} {_signed(d)}" for why, d in parts) + ".")
+            out.append(f"<b>{when}: {D.change(total)}</b> — "
+                       + "; ".join(f"{D.esc(why)} {D.change(d)}" for why, d in parts) + ".")
         elif when == "Last turn":
             out.append(f"<b>{when}:</b> no change.")
     return out
-
-
-def _signed(x: float) -> str:
-    return (f"{x:+.1f}" if abs(x) >= 0.05 else f"{x:+.2f}").replace("-", "−")
 
 
 def gauge_html(state, faction: int, gauge: str) -> str:

@@ -97,38 +97,29 @@ class Orders:
             self._index_version = self.session.version
         return self._index
 
-    def odds(self, origin: int, target: int, units: tuple[int, ...] | None = None) -> float:
-        """The engine's own chance for the attack (by `units` only, if given), kept until
-        the game changes."""
-        if self._odds_version != self.session.version:
-            self._odds.clear()
-            self._odds_version = self.session.version
-        key = (origin, target, units)
-        if key not in self._odds:
-            self._odds[key] = win_chance(self.state, self.state.active, origin, target, units)
-        return self._odds[key]
-
-    def terms(self, origin: int, target: int, units: tuple[int, ...] | None = None) -> dict[str, float]:
-        """Where the attack's odds come from (`engine.combat.battle_terms`), kept until the
+    def _kept(self, key: tuple, work_out):
+        """What the rules say about a proposed order, worked out once and kept until the
         game changes."""
         if self._odds_version != self.session.version:
             self._odds.clear()
             self._odds_version = self.session.version
-        key = ("terms", origin, target, units)
         if key not in self._odds:
-            self._odds[key] = battle_terms(self.state, self.state.active, origin, target, units)
+            self._odds[key] = work_out()
         return self._odds[key]
 
+    def odds(self, origin: int, target: int, units: tuple[int, ...] | None = None) -> float:
+        """The engine's own chance for the attack (by `units` only, if given)."""
+        return self._kept(("odds", origin, target, units),
+                          lambda: win_chance(self.state, self.state.active, origin, target, units))
+
+    def terms(self, origin: int, target: int, units: tuple[int, ...] | None = None) -> dict[str, float]:
+        """Where the attack's odds come from (`engine.combat.battle_terms`)."""
+        return self._kept(("terms", origin, target, units),
+                          lambda: battle_terms(self.state, self.state.active, origin, target, units))
+
     def preview(self, action: A.Attack | A.DroneStrike) -> Preview:
-        """What the order is likely to cost, from the rules' own trial runs
-        (`engine.preview`), kept until the game changes."""
-        if self._odds_version != self.session.version:
-            self._odds.clear()
-            self._odds_version = self.session.version
-        key = ("preview", action)
-        if key not in self._odds:
-            self._odds[key] = preview(self.state, action)
-        return self._odds[key]
+        """What the order is likely to cost, from the rules' own trial runs (`engine.preview`)."""
+        return self._kept(("preview", action), lambda: preview(self.state, action))
 
     def can_order(self) -> bool:
         return self.session.is_human_turn()

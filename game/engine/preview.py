@@ -63,6 +63,11 @@ def _outcome(events, action) -> tuple[bool, float, float, float]:
     raise AssertionError(f"the rules reported no outcome for {action!r}")
 
 
+def trial_seeds(state: GameState, action, samples: int) -> list[np.random.SeedSequence]:
+    """The dice of each trial run: fixed by the order and the game's count of orders."""
+    return np.random.SeedSequence([state.action_count, zlib.crc32(repr(action).encode())]).spawn(samples)
+
+
 def preview(state: GameState, action: A.Attack | A.DroneStrike, samples: int = SAMPLES) -> Preview:
     """Carry `action` out `samples` times on copies of `state` and sum up what happened.
     Raises ValueError, with the rules' reason, for an order they would refuse."""
@@ -72,7 +77,7 @@ def preview(state: GameState, action: A.Attack | A.DroneStrike, samples: int = S
     if reason is not None:
         raise ValueError(reason)
     f = state.active
-    seeds = np.random.SeedSequence([state.action_count, zlib.crc32(repr(action).encode())]).spawn(samples)
+    seeds = trial_seeds(state, action, samples)
     table = np.empty((samples, 5))
     for k in range(samples):
         copy = state.clone()
