@@ -5,6 +5,7 @@ import functools
 import re
 from pathlib import Path
 
+import numpy as np
 import pydantic
 import pytest
 import yaml
@@ -274,3 +275,45 @@ def test_the_id_scan_would_notice():
     assert LIBYA_WORDS.search("if owner == 'GNA':")
     assert LIBYA_WORDS.search("# Haftar's offensive")
     assert not LIBYA_WORDS.search("DEFAULT = 'tripoli_2019.yaml'")  # a file name, not an id
+
+
+def test_tripoli_puts_a_decision_to_each_side_in_its_first_five_turns():
+    """A player of either side is asked something real early on: a choice event whose
+    window opens by turn 5, with answers that do different things."""
+    spec = _tripoli()
+    start = spec.meta.start_date
+    first: dict[str, int] = {}
+    for ev in spec.events.values():
+        if ev.choice is None or ev.date_from is None:
+            continue
+        turn = (ev.date_from - start).days // spec.meta.days_per_turn + 1
+        effects = {oid: repr(opt.effects) for oid, opt in ev.choice.options.items()}
+        assert len(set(effects.values())) == len(effects), f"{ev.name}: two answers do the same"
+        f = ev.choice.faction
+        first[f] = min(first.get(f, turn), turn)
+    assert set(first) >= set(spec.factions), f"no decision for {set(spec.factions) - set(first)}"
+    assert max(first.values()) <= 5, first
+
+
+def test_tripoli_ai_answers_the_early_decisions_as_the_record_did():
+    """The AI is offered the same questions and, in a seeded game, gives the answers of
+    2019 (each question's default, which is the record's answer)."""
+    from game.ai.agents import make_agents, play_out
+    from game.engine import World, new_game
+    from game.engine.actions import ChooseOption
+
+    world = World(_tripoli())
+    gs, ags = np.random.SeedSequence(11).spawn(2)
+    state = new_game(world, gs)
+    agents = make_agents(world, ags, {f: "normal" for f in world.faction_ids})
+    answers = {}
+
+    def seen(action, events, st):
+        if isinstance(action, ChooseOption):
+            answers[action.event] = action.option
+
+    play_out(state, agents, on_action=seen)
+    early = {"volcano_of_anger", "ghadames_postponed", "turkish_drones_offer", "tajoura_strike"}
+    assert early <= set(answers), answers
+    for eid in early:
+        assert answers[eid] == world.spec.events[eid].choice.default, (eid, answers[eid])
