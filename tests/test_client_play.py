@@ -639,3 +639,22 @@ def test_every_unit_type_backer_place_and_rule_has_a_page(name):
     for section in ("combat", "supply", "movement", "air", "backers", "politics", "economy"):
         for field in type(getattr(spec.rules, section)).model_fields:
             assert f"rules.{section}.{field}</b>" in pages[f"rules:{section}"]
+
+
+def test_the_politics_page_and_cohesion_window_state_the_strike_rule_only_when_it_is_on():
+    from conftest import SCENARIOS
+    from client_helpers import loaded
+    from game.client.encyclopedia import entries
+    from game.client.explain import gauge_html
+    from game.engine import World, new_game
+
+    spec = loaded(SCENARIOS / "tripoli_2019.yaml").spec
+    pol = spec.rules.politics.model_copy(update={"cohesion_per_strike": 0.25})
+    on = spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})})
+    said = "• Each enemy strike"
+    for s, shown in ((spec, False), (on, True)):
+        page = next(e.html for e in entries(s, "") if e.key == "rules:politics")
+        window = gauge_html(new_game(World(s), 0), 0, "cohesion")
+        assert (said in page) is shown and (said in window) is shown
+        if shown:
+            assert "costs it 0.25 cohesion" in page and "costs 0.25." in window

@@ -10,6 +10,7 @@ Runs are derandomized, so every run tries the same examples and a failure reprod
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 import reference_rules as ref
 from engine_helpers import MINI, ROOT, fixture_world, load_world, random_actions, shipped_path
-from game.engine import new_game
+from game.engine import World, new_game
 from game.engine import air, backers, combat, conditions, economy, rules, state as state_module, supply, territory, turn
 from game.engine.jit import np_sum
 from game.engine.world import shortest_paths
@@ -29,7 +30,19 @@ from game.engine.world import shortest_paths
 EXACT = settings(derandomize=True, database=None, deadline=None, max_examples=40,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
+
+
+@functools.cache
+def _arena_where_strikes_fray() -> World:
+    """The arena with `cohesion_per_strike`, off by default, switched on, so the strike
+    kernel is checked against that rule too."""
+    spec = fixture_world("arena").spec
+    pol = spec.rules.politics.model_copy(update={"cohesion_per_strike": 0.7})
+    return World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})}))
+
+
 WORLDS = {"mini": lambda: load_world(MINI), "arena": lambda: fixture_world("arena"),
+          "arena, strikes fray": _arena_where_strikes_fray,
           "tripoli_2019": lambda: load_world(shipped_path("tripoli_2019")),
           "dignity_2014": lambda: load_world(shipped_path("dignity_2014"))}
 

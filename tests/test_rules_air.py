@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine_helpers import BLUE, MINI, P, RED, T, duel, end_turn, load_world, put, units_of, with_rng
-from game.engine import apply, Attack, DroneStrike, new_game
+from engine_helpers import (BLUE, MINI, P, RED, T, clear_units, duel, end_turn, fixture_world, load_world, put, units_of,
+                            with_rng)
+from game.engine import World, apply, Attack, DroneStrike, new_game
 from game.engine.air import intercept_chance
 from game.engine.combat import battle_power, win_chance
 from game.engine.supply import supplied
@@ -136,3 +137,47 @@ def test_neutral_town_defends_itself_then_changes_hands():
     assert ev.data["won"] and ev.data["defender"] is None
     assert s.owner[village] == BLUE and s.local_defence[village] == 0
     assert all(s.u_place[u] == village for u in units_of(s, BLUE))
+
+
+def _sky_with_morale(per_strike: float):
+    """`sky`, in a world where each strike that gets through costs the struck side
+    `per_strike` cohesion (`rules.politics.cohesion_per_strike`)."""
+    spec = fixture_world("arena").spec
+    pol = spec.rules.politics.model_copy(update={"cohesion_per_strike": per_strike})
+    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})})), 0)
+    clear_units(s)
+    for where in ("t_open", "t_urban"):
+        put(s, "inf", "red", where)
+    return s, put(s, "drone", "blue", "base"), put(s, "sam", "red", "t_open")
+
+
+def test_each_strike_that_gets_through_frays_the_struck_side():
+    s, drone, _ = _sky_with_morale(1.5)
+    red, blue = float(s.cohesion[RED]), float(s.cohesion[BLUE])
+    (ev,) = apply(s, DroneStrike(drone, "t_urban", "units"))  # no battery covers the Urban Target
+    assert not ev.data["intercepted"]
+    assert s.cohesion[RED] == pytest.approx(red - 1.5)
+    assert s.cohesion[BLUE] == pytest.approx(blue)  # the striker neither gains nor loses
+    (entry,) = [e for e in s.ledger if e[1] == "cohesion" and e[2] == RED]
+    assert "strike on Urban Target" in entry[4] and entry[3] == pytest.approx(-1.5)
+
+
+def test_a_strike_brought_down_costs_the_target_no_cohesion():
+    s, drone, sam = _sky_with_morale(1.5)
+    red = float(s.cohesion[RED])
+    seen = {True: 0, False: 0}
+    for seed in range(40):
+        c = with_rng(s, 30_000 + seed)
+        (ev,) = apply(c, DroneStrike(drone, "t_open", "units"))
+        seen[ev.data["intercepted"]] += 1
+        expected = red if ev.data["intercepted"] else red - 1.5
+        assert c.cohesion[RED] == pytest.approx(expected)
+    assert seen[True] and seen[False]  # both cases were met
+
+
+def test_strikes_leave_cohesion_alone_by_default():
+    s, drone, _ = sky()
+    assert s.world.rules.politics.cohesion_per_strike == 0.0
+    red = float(s.cohesion[RED])
+    apply(s, DroneStrike(drone, "t_urban", "units"))
+    assert s.cohesion[RED] == red

@@ -690,6 +690,11 @@ class PoliticsRules(Strict):
     uprising_locals: Fraction = Field(
         0.5, description="Share of its first armed locals a town that rises against an occupier gets back."
     )
+    cohesion_per_strike: float = Field(
+        0.0, ge=0, le=100,
+        description="Cohesion a side loses for each enemy strike that gets through to its troops or air defence: a "
+        "coalition bombed week after week, with nothing to answer or stop it, frays. 0 turns it off.",
+    )
 
 
 class AirRules(Strict):
