@@ -16,7 +16,6 @@ import numpy as np
 from game.engine.air import air_units_in_range, intercept_chance
 from game.engine.combat import air_cover, attackers_at, defenders_at, morale
 from game.engine.territory import capture
-from game.engine.gauges import shift
 from game.engine.politics import civilian_harm
 from game.engine.state import GameState
 
@@ -170,9 +169,9 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> float | None:
         damage = before - float(np.sum(state.u_str[targets])) + locals_ * share
     civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
     victim = int(state.owner[target])
-    per_strike = w.spec.rules.politics.cohesion_per_strike
-    if per_strike > 0 and victim >= 0 and w.enemies[faction, victim]:
-        shift(state, "cohesion", victim, -per_strike, f"{w.faction_short(faction)} strike on {w.place_names[target]}")
+    if victim >= 0 and w.enemies[faction, victim]:
+        state.air_balance[victim] += 1.0
+        state.air_balance[faction] -= 1.0
     return damage
 
 

@@ -657,4 +657,4 @@ def test_the_politics_page_and_cohesion_window_state_the_strike_rule_only_when_i
         window = gauge_html(new_game(World(s), 0), 0, "cohesion")
         assert (said in page) is shown and (said in window) is shown
         if shown:
-            assert "costs it 0.25 cohesion" in page and "costs 0.25." in window
+            assert "costs it 0.25 cohesion" in page and "got through, costs 0.25." in window

@@ -139,45 +139,62 @@ def test_neutral_town_defends_itself_then_changes_hands():
     assert all(s.u_place[u] == village for u in units_of(s, BLUE))
 
 
-def _sky_with_morale(per_strike: float):
-    """`sky`, in a world where each strike that gets through costs the struck side
-    `per_strike` cohesion (`rules.politics.cohesion_per_strike`)."""
+def _sky_with_morale(per_strike: float, seed: int = 0):
+    """`sky`, in a world where each enemy strike that got through in a round beyond a
+    side's own costs it `per_strike` cohesion (`rules.politics.cohesion_per_strike`),
+    and Red has a drone of its own at its base."""
     spec = fixture_world("arena").spec
     pol = spec.rules.politics.model_copy(update={"cohesion_per_strike": per_strike})
-    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})})), 0)
+    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})})), seed)
     clear_units(s)
     for where in ("t_open", "t_urban"):
         put(s, "inf", "red", where)
-    return s, put(s, "drone", "blue", "base"), put(s, "sam", "red", "t_open")
+    put(s, "inf", "blue", "front")
+    return s, put(s, "drone", "blue", "base"), put(s, "sam", "red", "t_open"), put(s, "drone", "red", "redbase")
 
 
-def test_each_strike_that_gets_through_frays_the_struck_side():
-    s, drone, _ = _sky_with_morale(1.5)
+def test_strikes_that_go_unanswered_fray_the_struck_side_at_the_round_end():
+    s, drone, _, _ = _sky_with_morale(1.5)
     red, blue = float(s.cohesion[RED]), float(s.cohesion[BLUE])
     (ev,) = apply(s, DroneStrike(drone, "t_urban", "units"))  # no battery covers the Urban Target
     assert not ev.data["intercepted"]
-    assert s.cohesion[RED] == pytest.approx(red - 1.5)
-    assert s.cohesion[BLUE] == pytest.approx(blue)  # the striker neither gains nor loses
-    (entry,) = [e for e in s.ledger if e[1] == "cohesion" and e[2] == RED]
-    assert "strike on Urban Target" in entry[4] and entry[3] == pytest.approx(-1.5)
+    assert list(s.air_balance) == [-1.0, 1.0]
+    assert s.cohesion[RED] == red  # counted now, felt when the round ends
+    end_turn(s)
+    end_turn(s)  # Red's turn: it does not strike back
+    assert s.turn == 2 and list(s.air_balance) == [0.0, 0.0]
+    changes = {(e[1], e[2]): (e[3], e[4]) for e in s.ledger if e[4].endswith("got through than its own")}
+    assert changes[("cohesion", RED)][0] == pytest.approx(-1.5)
+    assert ("cohesion", BLUE) not in changes  # the striker neither gains nor loses by it
 
 
-def test_a_strike_brought_down_costs_the_target_no_cohesion():
-    s, drone, sam = _sky_with_morale(1.5)
-    red = float(s.cohesion[RED])
+def test_a_strike_answered_costs_neither_side():
+    s, drone, _, red_drone = _sky_with_morale(1.5)
+    apply(s, DroneStrike(drone, "t_urban", "units"))
+    end_turn(s)
+    (ev,) = apply(s, DroneStrike(red_drone, "front", "units"))
+    assert not ev.data["intercepted"] and list(s.air_balance) == [0.0, 0.0]
+    end_turn(s)
+    assert not [e for e in s.ledger if e[4].endswith("got through than its own")]
+
+
+def test_a_strike_brought_down_counts_for_nothing():
+    s, drone, _, _ = _sky_with_morale(1.5)
     seen = {True: 0, False: 0}
     for seed in range(40):
         c = with_rng(s, 30_000 + seed)
-        (ev,) = apply(c, DroneStrike(drone, "t_open", "units"))
+        (ev,) = apply(c, DroneStrike(drone, "t_open", "units"))  # the battery covers the Open Target
         seen[ev.data["intercepted"]] += 1
-        expected = red if ev.data["intercepted"] else red - 1.5
-        assert c.cohesion[RED] == pytest.approx(expected)
+        assert list(c.air_balance) == ([0.0, 0.0] if ev.data["intercepted"] else [-1.0, 1.0])
     assert seen[True] and seen[False]  # both cases were met
 
 
-def test_strikes_leave_cohesion_alone_by_default():
+def test_unanswered_strikes_leave_cohesion_alone_by_default():
     s, drone, _ = sky()
     assert s.world.rules.politics.cohesion_per_strike == 0.0
     red = float(s.cohesion[RED])
     apply(s, DroneStrike(drone, "t_urban", "units"))
-    assert s.cohesion[RED] == red
+    end_turn(s)
+    end_turn(s)
+    assert not [e for e in s.ledger if e[4].endswith("got through than its own")]
+    assert s.cohesion[RED] >= red  # only the quiet week's mending moved it

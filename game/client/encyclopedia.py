@@ -84,8 +84,9 @@ def _rule_pages(spec) -> list[Entry]:
             f"point); taking one gives back {p.cohesion_gain_share:.0%} of that. A turn with no place lost mends "
             f"{p.cohesion_recovery:g}. Below {p.defection_below:g} militias leave or change sides; at 0 the "
             "coalition collapses.",
-        ] + ([f"• Each enemy strike that gets through to a side's troops or air defence costs it "
-              f"{p.cohesion_per_strike:g} cohesion."] if p.cohesion_per_strike > 0 else []) + [
+        ] + ([f"• Each enemy strike that got through to a side's troops or air defence in a round, beyond the "
+              f"strikes of its own that got through, costs it {p.cohesion_per_strike:g} cohesion at the round's "
+              "end."] if p.cohesion_per_strike > 0 else []) + [
             f"• Each civilian harmed costs {p.harm_legitimacy:g} legitimacy.",
             "• The gauges' windows (click the number in the side panel) say what moved them last turn.",
         ]),

@@ -43,8 +43,8 @@ def gauge_html(state, faction: int, gauge: str) -> str:
             f"it was worth; a rout costs {pol.cohesion_per_loss:g} more. Taking a place gives back "
             f"{pol.cohesion_gain_share:.0%} of what its loser gives up.",
             f"• A turn with no place lost mends {pol.cohesion_recovery:g}, never above where it began.",
-        ] + ([f"• Each enemy strike that gets through to its troops or air defence costs "
-              f"{pol.cohesion_per_strike:g}."] if pol.cohesion_per_strike > 0 else []) + [
+        ] + ([f"• Each enemy strike that got through to its troops or air defence in a round, beyond its own "
+              f"that got through, costs {pol.cohesion_per_strike:g}."] if pol.cohesion_per_strike > 0 else []) + [
             f"• Each turn the treasury is empty costs {eco.unpaid_cohesion:g}.",
             f"• Its fighters fight at ×{morale:.2f} of their strength now (×{cb.morale_floor:g} at 0, ×1 at 100).",
             f"• Below <b>{pol.defection_below:g}</b> its militias start to leave or change sides, the likelier the "

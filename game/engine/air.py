@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from .events import Event
-from .gauges import shift
 from .jit import kernel, np_sum
 from .politics import civilian_harm
 from .state import GameState
@@ -237,9 +236,9 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
         return [Event("strike", f"{what} cuts the roads through {w.place_names[target]}", state.turn, fid, data)]
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else rules.air.strike_harm)
     victim = int(state.owner[target])
-    if rules.politics.cohesion_per_strike > 0 and victim >= 0 and w.enemies[faction, victim]:
-        shift(state, "cohesion", victim, -rules.politics.cohesion_per_strike,
-              f"{w.faction_short(faction)} strike on {w.place_names[target]}")
+    if victim >= 0 and w.enemies[faction, victim]:
+        state.air_balance[victim] += 1.0
+        state.air_balance[faction] -= 1.0
     data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False,
             "damage": round(damage, 1), "harm": round(harm, 1)}
     return [Event("strike", f"{what} strike on {w.place_names[target]}: {damage:.0f} lost", state.turn, fid, data)]

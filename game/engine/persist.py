@@ -34,7 +34,7 @@ MAX_UNITS = 100_000
 _SKIP = {"world", "rng", "_paths", "_supply", "opening_events"}
 # Fields added since format 1 whose starting value is right for an older save: who each
 # town's people stand with (as at the start) and the gauges' ledger (empty).
-_ADDED = {"allegiance", "ledger"}
+_ADDED = {"allegiance", "ledger", "air_balance"}
 
 
 class SaveError(Exception):

@@ -60,6 +60,19 @@ def disband(state: GameState, faction: int, militia: int | None, backer: int | N
     return count
 
 
+def air_war_phase(state: GameState) -> None:
+    """Each side loses `cohesion_per_strike` for every enemy strike that got through to it
+    this round beyond its own that got through; then the count starts again."""
+    w = state.world
+    per_strike = w.rules.politics.cohesion_per_strike
+    for f in range(w.F):
+        unanswered = float(state.air_balance[f])
+        if per_strike > 0 and unanswered > 0:
+            shift(state, "cohesion", f, -per_strike * unanswered,
+                  f"{unanswered:.0f} more enemy strikes got through than its own")
+    state.air_balance[:] = 0.0
+
+
 def cohesion_phase(state: GameState, faction: int) -> list[Event]:
     w = state.world
     rules = w.rules.politics

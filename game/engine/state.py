@@ -95,6 +95,8 @@ class GameState:
         self.blockade = np.zeros(w.F, dtype=bool)
         self.hold = np.zeros((w.F, max(len(f.victory) for f in w.factions)), dtype=np.int64)
         self.places_lost = np.zeros(w.F, dtype=np.int64)  # this round, for backers' sense of danger
+        # This round: enemy strikes that got through to each side, less its own that did.
+        self.air_balance = np.zeros(w.F)
 
         self.commitment = np.array([b.commitment for b in w.backers], dtype=np.float64)
         self.budget = np.array([b.budget for b in w.backers], dtype=np.float64)

@@ -12,7 +12,7 @@ from .economy import income_phase
 from .events import Event
 from .gauges import forget_old
 from .jit import kernel
-from .politics import cohesion_phase
+from .politics import air_war_phase, cohesion_phase
 from .occupation import uprising_phase
 from .scripted import events_phase
 from .siege import siege_phase
@@ -62,6 +62,7 @@ def end_round(state: GameState) -> list[Event]:
     out += withdrawals(state)
     out += deliveries_phase(state)
     out += events_phase(state)
+    air_war_phase(state)
     out += check_victory(state)
     state.places_lost[:] = 0
     state.sent_this_round[:] = 0

@@ -692,8 +692,9 @@ class PoliticsRules(Strict):
     )
     cohesion_per_strike: float = Field(
         0.0, ge=0, le=100,
-        description="Cohesion a side loses for each enemy strike that gets through to its troops or air defence: a "
-        "coalition bombed week after week, with nothing to answer or stop it, frays. 0 turns it off.",
+        description="Cohesion a side loses at the end of each round for each enemy strike that got through to its "
+        "troops or air defence beyond the strikes of its own that got through: a coalition bombed week after week "
+        "that cannot answer frays, and one that strikes back as often holds. 0 turns it off.",
     )
 
 
