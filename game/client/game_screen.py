@@ -319,8 +319,11 @@ class GameScreen:
         if len(group) == 1:
             same = [int(v) for v in s.units_at(int(s.u_place[u]), s.active)
                     if int(v) != u and s.u_type[v] == s.u_type[u]]
-            self.refuse(why_illegal(s, A.Merge(same[0], u)) if same else
-                        f"no other {w.type_names[s.u_type[u]]} of yours stands at {w.place_name(int(s.u_place[u]))}")
+            if same or not w.t_ground[s.u_type[u]]:  # the rules say why these cannot merge
+                self.refuse(why_illegal(s, A.Merge(same[0] if same else u, u)))
+            else:
+                self.refuse(f"no other {w.type_names[s.u_type[u]]} of yours stands at "
+                            f"{w.place_name(int(s.u_place[u]))}")
             return
         into = group[0]
         if self.give(*[A.Merge(v, into) for v in group[1:]]) is not None:

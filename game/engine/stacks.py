@@ -53,11 +53,11 @@ def why_not_split(state: GameState, unit: int, strength) -> str | None:
 def why_not_merge(state: GameState, unit: int, into: int) -> str | None:
     """Why `unit` cannot join `into` (both already known to be the active side's own)."""
     w = state.world
-    if unit == into:
-        return "a unit cannot merge with itself"
     t = int(state.u_type[unit])
     if not w.t_ground[t]:
         return "only ground units merge; a squadron or battery acts as one"
+    if unit == into:
+        return "a unit cannot merge with itself"
     if int(state.u_type[into]) != t:
         return f"only units of the same type merge: {w.type_names[t]} and {w.type_names[int(state.u_type[into])]}"
     if state.u_place[unit] != state.u_place[into]:
