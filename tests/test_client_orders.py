@@ -68,7 +68,7 @@ def test_undo_a_move_finds_the_unit_back_and_the_same_dice_after(app, tmp_path):
     s, w = session.state, session.world
     opening = state_hash(s)
     ctrl_z(app)
-    assert "Cannot undo: you have given no order this turn" in screen.status_text
+    assert "Cannot undo: no order this turn to take back" in screen.status_text
     move = quiet_move(session)
     home = int(s.u_place[move.unit])
     move_by_clicks(app, move)
@@ -101,7 +101,8 @@ def test_undo_stops_at_an_attack_and_says_why(app):
     click_element(app, screen.side.undo_btn)  # the button does what Ctrl+Z does
     assert state_hash(s) == after_attack
     ctrl_z(app)
-    assert "Cannot undo: the attack on Surman rolled dice, and what it brought stands" in screen.status_text
+    assert "Cannot undo: the attack on Surman rolled dice, so it stands" in screen.status_text
+    assert session.log[-1].kind == "refused" and "rolled dice" in session.log[-1].text
     assert state_hash(s) == after_attack and int(s.u_place[first.unit]) == session.world.pidx[first.to]
     # A new turn: the last one's orders all stand.
     key(app, pygame.K_RETURN)
@@ -187,7 +188,7 @@ def test_moving_the_last_unit_away_from_the_enemy_asks_first(app):
     dialog = screen.top_dialog()
     assert isinstance(dialog, ConfirmDialog)
     text = dialog_text(dialog)
-    assert f"This leaves {w.place_name(home)} without a garrison" in text
+    assert f"{w.place_name(home)} would be left without a garrison" in text
     key(app, pygame.K_ESCAPE)  # think again: nothing moves
     assert int(s.u_place[move.unit]) == home
     click(app, place_pos(app, move.to))
@@ -211,7 +212,7 @@ def test_the_attack_dialog_warns_while_everyone_goes(app):
     click(app, place_pos(app, attack.target))
     dialog = screen.top_dialog()
     assert isinstance(dialog, AttackDialog)
-    assert f"This leaves {w.place_name(w.pidx[attack.origin])} without a garrison" in dialog_text(dialog)
+    assert f"{w.place_name(w.pidx[attack.origin])} would be left without a garrison" in dialog_text(dialog)
     click_element(app, dialog.toggles[dialog.units[-1]])  # one stays home
     text = dialog_text(dialog)
     assert "without a garrison" not in text and "1 unit(s) stay to hold" in text

@@ -236,8 +236,7 @@ class AttackDialog(Dialog):
                 self.numbered.append(lambda u=u: self.toggle(u))
         if len(self.units) > self.MAX_TOGGLES:
             self.text(f"<font color='{D.MUTED}'>…and {len(self.units) - self.MAX_TOGGLES} more, who go.</font>")
-        self.odds_box = self.text(self._odds_html(), height=204)
-        self.garrison_box = self.text("", height=62)
+        self.odds_box = self.text(self._odds_html(), height=244)
         self.text(f"<font color='{D.MUTED}'>Strength is fighters times their quality. The chance compares the two "
                   "powers, with the luck of battle; ranges hold eight outcomes in ten.</font>")
         self.confirm = self.button(f"Attack  [{keys.shown('confirm')}]", self.go, width=self.inner_w // 2 - 4,
@@ -267,8 +266,7 @@ class AttackDialog(Dialog):
             mark = "[x] goes " if u in self.going else "[  ] stays"
             number = f"{i + 1}.  " if i < 9 else ""
             btn.set_text(f"{number}{mark}   {D.unit_name(state, u)} — {D.people(float(state.u_str[u]))} fighters")
-        self.odds_box.set_text(self._odds_html())
-        self.garrison_box.set_text(self._garrison_html())
+        self.odds_box.set_text(self._odds_html() + self._garrison_html())
         if self.going:
             self.confirm.enable()
         else:
@@ -280,10 +278,10 @@ class AttackDialog(Dialog):
         here, there = D.esc(w.place_name(self.origin)), D.esc(w.place_name(self.target))
         bare = self.screen.orders.bared(self.origin, self.going, advancing_into=self.target)
         if bare is not None:
-            return f"If the attack succeeds, those who go advance into {there}. {bare}"
+            return f"<br>If they win and advance into {there}, {bare}"
         staying = len(self.units) - len(self.going)
-        if staying:
-            return f"<font color='{D.MUTED}'>{staying} unit(s) stay to hold {here}.</font>"
+        if staying and self.going:
+            return f"<br><font color='{D.MUTED}'>{staying} unit(s) stay to hold {here}.</font>"
         return ""
 
     def _odds_html(self) -> str:
@@ -558,7 +556,11 @@ Click a place to select it and its best unit; click a unit in the side panel to 
 you can attack from here, with the chance to take them. <font color='#ffaa28'>Orange</font>: drone targets in
 range. <font color='#5ad2ff'>Blue</font>: airbases a squadron can fly to.<br>
 Left-click a ring to give the order; right-click anywhere to try an order — if the rules forbid it you are told
-why.<br><br>
+why.<br>
+An attack dialog lets you keep some units at home. Split a unit in two to leave part of it behind, and merge units of
+one kind at a place back into one; before a move or attack leaves a place with no garrison beside the enemy, you are
+asked. Orders that roll no dice (moves, splits, merges, recruits) can be undone until the turn ends; an attack or
+strike rolls dice and stands, and undo stops there.<br><br>
 <b>Keys</b><br>
 {keys}<br><br>
 <b>Reading the map</b><br>

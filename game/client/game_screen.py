@@ -262,9 +262,11 @@ class GameScreen:
         if warning is None:
             self.give(action)
             return
-        to = self.session.world.place_name(self.session.world.pidx[action.to])
-        self.open_dialog(ConfirmDialog(self, "Leave it empty?", warning,
-                                       [(f"Move to {to} anyway", lambda: self.give(action))]))
+        w = self.session.world
+        self.open_dialog(ConfirmDialog(
+            self, f"Leave {w.place_name(here)} empty?",
+            f"{warning} Keep a unit there, or split this one ({keys.shown('split_unit')}) and leave part behind.",
+            [(f"Move to {w.place_name(w.pidx[action.to])} anyway", lambda: self.give(action))]))
 
     # -- stacks and undo ------------------------------------------------------------------------
     def undo(self) -> None:
@@ -273,6 +275,8 @@ class GameScreen:
             what = self.session.undo()
         except UndoRefused as exc:
             self.message(f"Cannot undo: {exc}", gfx.ATTACK, 7.0)
+            if self.session.is_human_turn():  # and in the log, which stays
+                self.session.note("refused", f"Cannot undo: {exc}", self.session.world.faction_ids[self.session.human])
             return
         self.anims = [a for a in self.anims if isinstance(a, BannerAnim)]  # what was undone is not shown moving
         self.orders.validate()

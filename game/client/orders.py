@@ -322,10 +322,10 @@ class Orders:
         if not near:
             return None
         near.sort(reverse=True)
-        beside = ", ".join(f"{D.esc(w.place_name(n))} ({D.people(t)} enemy fighters)" if t else
-                           D.esc(w.place_name(n)) for t, n in near[:3])
+        beside = " and ".join(f"{D.esc(w.place_name(n))} ({D.people(t)} enemy)" if t else
+                              D.esc(w.place_name(n)) for t, n in near[:3])
         locals_ = float(s.local_defence[place])
-        held_by = (f"only its {D.people(locals_)} armed locals would defend it" if locals_ > 0
-                   else "no one would defend it: an enemy can walk in")
-        return (f"<font color='{D.BAD}'><b>This leaves {D.esc(w.place_name(place))} without a garrison</b></font> "
-                f"next to {beside}; {held_by}. Keep a unit there, or split one (D) and leave part behind.")
+        held_by = (f"only its {D.people(locals_)} armed locals would hold it" if locals_ > 0
+                   else "nobody would hold it: an enemy could walk in")
+        return (f"<font color='{D.BAD}'><b>{D.esc(w.place_name(place))} would be left without a garrison</b></font> "
+                f"beside {beside}; {held_by}.")

@@ -234,9 +234,8 @@ class GameSession:
             raise UndoRefused("it is not your turn")
         if not self._undo:
             if self._undo_stop:
-                raise UndoRefused(f"{self._undo_stop}, and what it brought stands; "
-                                  "only orders given after it can be undone")
-            raise UndoRefused("you have given no order this turn that can be undone")
+                raise UndoRefused(f"{self._undo_stop}, so it stands")  # short: it fits the status line
+            raise UndoRefused("no order this turn to take back")
         snap = self._undo.pop()
         self._restore(snap)
         self.note("system", f"Undone: {snap.what}", self.world.faction_ids[self.state.active])

@@ -104,6 +104,6 @@ def merge(state: GameState, faction: int, unit: int, into: int) -> list[Event]:
     state.u_sorties[into] = min(state.u_sorties[into], state.u_sorties[unit])
     state.kill(unit)
     p = int(state.u_place[into])
-    return [Event("stack", f"{w.type_names[state.u_type[into]]} at {w.place_name(p)} merge into one unit of "
+    return [Event("stack", f"{w.type_names[state.u_type[into]]} at {w.place_name(p)}: two units merge into one of "
                            f"{float(state.u_str[into]):,.0f} fighters", state.turn, w.faction_ids[faction],
                   {"unit": unit, "into": into, "place": w.place_ids[p]})]
