@@ -132,6 +132,10 @@ def test_split_a_stack_then_merge_it_again(app, tmp_path):
     key(app, pygame.K_3)  # half leaves
     half = round(strength / 2)
     assert f"leaves as a new unit: <b>{half:,}</b>" in dialog_text(dialog)
+    click_element(app, dialog.slider.right_button, steps=4)  # the slider moves the count by its step...
+    assert dialog.part > half and f"leaves as a new unit: <b>{dialog.part:,}</b>" in dialog_text(dialog)
+    click_element(app, dialog.slider.left_button, steps=4)  # ... and back
+    assert dialog.part == half
     key(app, pygame.K_RETURN)
     assert screen.top_dialog() is None
     new = s.n_units - 1

@@ -321,8 +321,9 @@ class SplitDialog(Dialog):
         ready = "both parts can still act this turn" if s.u_ready[unit] else "neither part can act again this turn"
         self.text(f"<b>{D.esc(D.unit_name(s, unit))}</b> at {D.esc(w.place_name(int(s.u_place[unit])))}: "
                   f"{D.people(self.total)} fighters. Choose how many leave as a new unit of the same kind; "
-                  f"{ready}. <font color='{D.MUTED}'>Each part keeps at least {self.lo:,} fighters. Merge [M] "
-                  "joins them again; upkeep and strength in battle are per fighter, so nothing is lost.</font>")
+                  f"{ready}. <font color='{D.MUTED}'>Each part keeps at least {self.lo:,} fighters. "
+                  f"Merge [{keys.shown('merge_units')}] gathers the units of one kind at a place back into one; "
+                  "upkeep and strength in battle are per fighter, so nothing is lost.</font>")
         for i, (label, share) in enumerate(self.SHARES):
             part = self._clamp(self.total * share)
             cb = (lambda part=part: self.set_part(part))
