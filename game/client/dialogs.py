@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import re
 
+import math
+
 import pygame
-from pygame_gui import UI_SELECTION_LIST_NEW_SELECTION
-from pygame_gui.elements import UIButton, UIScrollingContainer, UISelectionList, UITextBox, UITextEntryLine, UIWindow
+from pygame_gui import UI_HORIZONTAL_SLIDER_MOVED, UI_SELECTION_LIST_NEW_SELECTION
+from pygame_gui.elements import (UIButton, UIHorizontalSlider, UIScrollingContainer, UISelectionList, UITextBox,
+                                 UITextEntryLine, UIWindow)
 
 from ..engine import actions as A
 from ..engine import why_illegal
 from ..engine.air import intercept_chance
 from ..engine.backers import red_lines_crossed
+from ..engine.stacks import split_range
 from . import describe as D
 from . import encyclopedia, keys
 from .explain import moved_html
@@ -232,7 +236,7 @@ class AttackDialog(Dialog):
                 self.numbered.append(lambda u=u: self.toggle(u))
         if len(self.units) > self.MAX_TOGGLES:
             self.text(f"<font color='{D.MUTED}'>…and {len(self.units) - self.MAX_TOGGLES} more, who go.</font>")
-        self.odds_box = self.text(self._odds_html(), height=204)
+        self.odds_box = self.text(self._odds_html(), height=244)
         self.text(f"<font color='{D.MUTED}'>Strength is fighters times their quality. The chance compares the two "
                   "powers, with the luck of battle; ranges hold eight outcomes in ten.</font>")
         self.confirm = self.button(f"Attack  [{keys.shown('confirm')}]", self.go, width=self.inner_w // 2 - 4,
@@ -262,11 +266,23 @@ class AttackDialog(Dialog):
             mark = "[x] goes " if u in self.going else "[  ] stays"
             number = f"{i + 1}.  " if i < 9 else ""
             btn.set_text(f"{number}{mark}   {D.unit_name(state, u)} — {D.people(float(state.u_str[u]))} fighters")
-        self.odds_box.set_text(self._odds_html())
+        self.odds_box.set_text(self._odds_html() + self._garrison_html())
         if self.going:
             self.confirm.enable()
         else:
             self.confirm.disable()
+
+    def _garrison_html(self) -> str:
+        """Who holds the starting place afterwards: a warning when nobody would, beside an enemy."""
+        w = self.screen.session.world
+        here, there = D.esc(w.place_name(self.origin)), D.esc(w.place_name(self.target))
+        bare = self.screen.orders.bared(self.origin, self.going, advancing_into=self.target)
+        if bare is not None:
+            return f"<br>If they win and advance into {there}, {bare}"
+        staying = len(self.units) - len(self.going)
+        if staying and self.going:
+            return f"<br><font color='{D.MUTED}'>{staying} unit(s) stay to hold {here}.</font>"
+        return ""
 
     def _odds_html(self) -> str:
         state = self.screen.session.state
@@ -285,6 +301,68 @@ class AttackDialog(Dialog):
             out += (f"<br><font color='#ffb347'>Too weak: bring more units to {D.esc(w.place_name(self.origin))} "
                     "first, or wear the defenders down with drones and artillery.</font>")
         return out
+
+
+class SplitDialog(Dialog):
+    """How many fighters leave a unit as a new one: a few shares by number key, or any
+    count on the slider. Both parts show as they will be."""
+
+    SHARES = (("a quarter", 0.25), ("a third", 1 / 3), ("half", 0.5), ("two thirds", 2 / 3))
+
+    def __init__(self, screen, unit: int, on_confirm):
+        s = screen.session.state
+        w = screen.session.world
+        self.unit, self.on_confirm = unit, on_confirm
+        lo, hi = split_range(s, unit)
+        # Whole fighters only, inside what the rules allow.
+        self.lo, self.hi = math.ceil(lo), math.floor(hi)
+        self.total = float(s.u_str[unit])
+        super().__init__(screen, f"Split {D.unit_name(s, unit)}", 520)
+        ready = "both parts can still act this turn" if s.u_ready[unit] else "neither part can act again this turn"
+        self.text(f"<b>{D.esc(D.unit_name(s, unit))}</b> at {D.esc(w.place_name(int(s.u_place[unit])))}: "
+                  f"{D.people(self.total)} fighters. Choose how many leave as a new unit of the same kind; "
+                  f"{ready}. <font color='{D.MUTED}'>Each part keeps at least {self.lo:,} fighters. "
+                  f"Merge [{keys.shown('merge_units')}] gathers the units of one kind at a place back into one; "
+                  "upkeep and strength in battle are per fighter, so nothing is lost.</font>")
+        for i, (label, share) in enumerate(self.SHARES):
+            part = self._clamp(self.total * share)
+            cb = (lambda part=part: self.set_part(part))
+            self.button(f"{i + 1}.  {label.capitalize()} leaves ({D.people(part)})", cb, height=28)
+            self.numbered.append(cb)
+        self.part = self._clamp(self.total / 2)
+        self.slider = UIHorizontalSlider(pygame.Rect(8, self.y, self.inner_w, 28), self.part, (self.lo, self.hi),
+                                         self.ui_manager, container=self, click_increment=max(1, (self.hi - self.lo) // 50))
+        self.y += 34
+        self.parts = self.text("", height=56)
+        self.confirm = self.button(f"Split  [{keys.shown('confirm')}]", self.go, width=self.inner_w // 2 - 4,
+                                   advance=False)
+        self.button(f"Cancel  [{keys.shown('cancel')}]", self.close, x=8 + self.inner_w // 2 + 4,
+                    width=self.inner_w // 2 - 4)
+        self.default = self.go
+        self._show()
+        self.fit()
+
+    def _clamp(self, n: float) -> int:
+        return int(min(max(round(n), self.lo), self.hi))
+
+    def set_part(self, n: float) -> None:
+        self.part = self._clamp(n)
+        self.slider.set_current_value(self.part)
+        self._show()
+
+    def _show(self) -> None:
+        self.parts.set_text(f"Stays: <b>{D.people(self.total - self.part)}</b> fighters · "
+                            f"leaves as a new unit: <b>{D.people(self.part)}</b>")
+
+    def go(self) -> None:
+        self.on_confirm(A.Split(self.unit, float(self.part)))
+
+    def process_event(self, event) -> bool:
+        if event.type == UI_HORIZONTAL_SLIDER_MOVED and event.ui_element is self.slider:
+            self.part = self._clamp(self.slider.get_current_value())
+            self._show()
+            return True
+        return super().process_event(event)
 
 
 class StrikeDialog(Dialog):
@@ -479,7 +557,11 @@ Click a place to select it and its best unit; click a unit in the side panel to 
 you can attack from here, with the chance to take them. <font color='#ffaa28'>Orange</font>: drone targets in
 range. <font color='#5ad2ff'>Blue</font>: airbases a squadron can fly to.<br>
 Left-click a ring to give the order; right-click anywhere to try an order — if the rules forbid it you are told
-why.<br><br>
+why.<br>
+An attack dialog lets you keep some units at home. Split a unit in two to leave part of it behind, and merge units of
+one kind at a place back into one; before a move or attack leaves a place with no garrison beside the enemy, you are
+asked. Orders that roll no dice (moves, splits, merges, recruits) can be undone until the turn ends; an attack or
+strike rolls dice and stands, and undo stops there.<br><br>
 <b>Keys</b><br>
 {keys}<br><br>
 <b>Reading the map</b><br>

@@ -9,20 +9,23 @@ that is through the engine's `apply`.
 
 from __future__ import annotations
 
+import math
 import time
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import UITooltip
 
-from ..engine import EndTurn, IllegalAction
+from ..engine import EndTurn, IllegalAction, why_illegal
 from ..engine import actions as A
 from ..engine.supply import supplied as supplied_mask
 from . import describe as D
 from . import explain, gfx, keys
 from .anim import BannerAnim, anims_for
+from ..engine.stacks import merge_partners, split_range
 from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, EncyclopediaWindow, MessageDialog,
-                      NewsDialog, RecruitDialog, ReportDialog, SaveDialog, StrikeDialog)
+                      NewsDialog, RecruitDialog, ReportDialog, SaveDialog, SplitDialog, StrikeDialog)
+from .session import UndoRefused
 from .map_view import Marks, MapView
 from .orders import Orders
 from .panels import SIDE_W, TOP_H, SidePanel, TopBar
@@ -142,8 +145,9 @@ class GameScreen:
             self.question_hidden = q
 
     # -- giving orders ------------------------------------------------------------------------
-    def give(self, action):
-        """Carry out the player's order; explain a refusal. Returns the events or None."""
+    def give(self, action, *more):
+        """Carry out the player's order (or several, as one); explain a refusal. Returns
+        the events or None."""
         if self.session.state.over:
             self.refuse("the game is over")
             return None
@@ -151,7 +155,7 @@ class GameScreen:
             self.refuse("it is not your turn")
             return None
         try:
-            events = self.session.order(action)
+            events = self.session.order(action, *more)
         except IllegalAction as exc:
             self.refuse(str(exc))
             return None
@@ -249,6 +253,85 @@ class GameScreen:
                 d.close()
         if events is not None:
             self.open_backers()
+
+    def move(self, action: A.Move) -> None:
+        """A move; first a question if it leaves a place bare beside the enemy."""
+        s = self.session.state
+        here = int(s.u_place[action.unit])
+        warning = self.orders.bared(here, [action.unit])
+        if warning is None:
+            self.give(action)
+            return
+        w = self.session.world
+        self.open_dialog(ConfirmDialog(
+            self, f"Leave {w.place_name(here)} empty?",
+            f"{warning} Keep a unit there, or split this one ({keys.shown('split_unit')}) and leave part behind.",
+            [(f"Move to {w.place_name(w.pidx[action.to])} anyway", lambda: self.give(action))]))
+
+    # -- stacks and undo ------------------------------------------------------------------------
+    def undo(self) -> None:
+        """Ctrl+Z: take back the last order of this turn that rolled no dice."""
+        try:
+            what = self.session.undo()
+        except UndoRefused as exc:
+            self.message(f"Cannot undo: {exc}", gfx.ATTACK, 7.0)
+            if self.session.is_human_turn():  # and in the log, which stays
+                self.session.note("refused", f"Cannot undo: {exc}", self.session.world.faction_ids[self.session.human])
+            return
+        self.anims = [a for a in self.anims if isinstance(a, BannerAnim)]  # what was undone is not shown moving
+        self.orders.validate()
+        self.message(f"Undone: {what}", gfx.MOVE, 5.0)
+
+    def _my_selected_unit(self) -> int | None:
+        """The selected unit if the player may give it orders now; else says why not."""
+        if not self.session.is_human_turn():
+            self.refuse("it is not your turn" if not self.session.state.over else "the game is over")
+            return None
+        u = self.orders.selected_unit
+        if u is None:
+            self.refuse("select one of your units first")
+            return None
+        return u
+
+    def split_unit(self) -> None:
+        """D: choose how many fighters leave the selected unit as a new one."""
+        u = self._my_selected_unit()
+        if u is None:
+            return
+        lo, _ = split_range(self.session.state, u)
+        reason = why_illegal(self.session.state, A.Split(u, float(math.ceil(lo))))
+        if reason is not None:
+            self.refuse(reason)
+            return
+        self.open_dialog(SplitDialog(self, u, self.split))
+
+    def split(self, action: A.Split) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, SplitDialog):
+                d.close()
+        if self.give(action) is not None:
+            self.orders.select_unit(action.unit)
+
+    def merge_units(self) -> None:
+        """M: the selected unit and the others of its kind beside it become one (in one
+        order to undo). The oldest unit takes in the others and keeps its name."""
+        u = self._my_selected_unit()
+        if u is None:
+            return
+        s, w = self.session.state, self.session.world
+        group = sorted([u] + merge_partners(s, u))
+        if len(group) == 1:
+            same = [int(v) for v in s.units_at(int(s.u_place[u]), s.active)
+                    if int(v) != u and s.u_type[v] == s.u_type[u]]
+            if same or not w.t_ground[s.u_type[u]]:  # the rules say why these cannot merge
+                self.refuse(why_illegal(s, A.Merge(same[0] if same else u, u)))
+            else:
+                self.refuse(f"no other {w.type_names[s.u_type[u]]} of yours stands at "
+                            f"{w.place_name(int(s.u_place[u]))}")
+            return
+        into = group[0]
+        if self.give(*[A.Merge(v, into) for v in group[1:]]) is not None:
+            self.orders.select_unit(into)
 
     def select_unit(self, u: int) -> None:
         s = self.session.state
@@ -654,7 +737,9 @@ class GameScreen:
                 self.orders.clear()
             return
         click = self.orders.click_place(p, right=right)
-        if click.kind == "order":
+        if click.kind == "order" and isinstance(click.action, A.Move):
+            self.move(click.action)
+        elif click.kind == "order":
             self.give(click.action)
         elif click.kind == "attack":
             w = self.session.world
@@ -672,7 +757,7 @@ class GameScreen:
             return
         if d is not None:
             return
-        binding = keys.BY_KEY.get(k)
+        binding = keys.binding_for(k, getattr(event, "mod", 0))
         if binding is not None:
             getattr(self, binding.action)()
         elif k in keys.PAN:

@@ -15,6 +15,7 @@ class Binding:
     shown: str  # how the key is written, on a button or in the help
     does: str  # what it does, for the help
     group: str  # where the help lists it
+    ctrl: bool = False  # only with Ctrl held (or the Command key, as Macs have it)
 
 
 BINDINGS: tuple[Binding, ...] = (
@@ -22,6 +23,11 @@ BINDINGS: tuple[Binding, ...] = (
             "orders"),
     Binding("next_unit", (pygame.K_TAB, pygame.K_n), "Tab", "next unit with orders", "orders"),
     Binding("cancel", (pygame.K_ESCAPE,), "Esc", "cancel or close", "orders"),
+    Binding("undo", (pygame.K_z,), "Ctrl+Z",
+            "undo your last order this turn, back to the last that rolled dice (an attack or strike stands)",
+            "orders", ctrl=True),
+    Binding("split_unit", (pygame.K_d,), "D", "split the selected unit in two", "orders"),
+    Binding("merge_units", (pygame.K_m,), "M", "merge the selected unit with the others of its kind there", "orders"),
     Binding("open_backers", (pygame.K_b,), "B", "backers", "orders"),
     Binding("open_recruit", (pygame.K_r,), "R", "recruit at the selected place", "orders"),
     Binding("toggle_air", (pygame.K_a,), "A", "air-defence umbrellas and drone ranges", "map"),
@@ -40,7 +46,13 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("slower", (pygame.K_MINUS, pygame.K_KP_MINUS), "−", "slower", "spectating"),
 )
 
-BY_KEY: dict[int, Binding] = {k: b for b in BINDINGS for k in b.keys}
+BY_KEY: dict[tuple[int, bool], Binding] = {(k, b.ctrl): b for b in BINDINGS for k in b.keys}
+CTRL = pygame.KMOD_CTRL | pygame.KMOD_META
+
+
+def binding_for(key: int, mod: int = 0) -> Binding | None:
+    """The binding a key press calls: Ctrl+Z is not Z (and Z alone does nothing)."""
+    return BY_KEY.get((key, bool(mod & CTRL)))
 _BY_ACTION = {b.action: b for b in BINDINGS}
 
 # The arrow keys pan the map by this many pixels (x, y) a press.

@@ -16,6 +16,7 @@ from ..engine import actions as A
 from ..engine import legal_actions, why_illegal
 from ..engine.combat import battle_terms, win_chance
 from ..engine.preview import Preview, preview
+from . import describe as D
 from . import gfx
 from .map_view import Marks
 
@@ -293,3 +294,38 @@ class Orders:
             "terrain_factor": float(w.terrain_defence[target]),
             "chance": self.odds(origin, target),
         }
+
+    # -- leaving a place bare -------------------------------------------------------------------
+    def bared(self, place: int, leaving, advancing_into: int | None = None) -> str | None:
+        """A warning, in HTML, when the ground units `leaving` are the last of the player's
+        at `place` and an enemy holds a place next to it (or stands there); else None.
+        An attack's winners advance into the target, so that neighbour is theirs then
+        and does not count (`advancing_into`)."""
+        s, w = self.state, self.world
+        f = self.session.human
+        if f is None or s.owner[place] != f:
+            return None
+        gone = {int(u) for u in leaving}
+        stay = [int(u) for u in s.units_at(place, f) if int(u) not in gone and w.t_ground[s.u_type[u]]]
+        if stay or not any(w.t_ground[s.u_type[u]] for u in gone):
+            return None
+        near = []
+        for n in w.neighbours[place]:
+            n = int(n)
+            if n == advancing_into:
+                continue
+            held = int(s.owner[n]) >= 0 and w.enemies[f, int(s.owner[n])]
+            troops = sum(float(s.u_str[u]) for u in s.units_at(n)
+                         if w.enemies[f, s.u_owner[u]] and w.t_ground[s.u_type[u]])
+            if held or troops > 0:
+                near.append((troops, n))
+        if not near:
+            return None
+        near.sort(reverse=True)
+        beside = " and ".join(f"{D.esc(w.place_name(n))} ({D.people(t)} enemy)" if t else
+                              D.esc(w.place_name(n)) for t, n in near[:3])
+        locals_ = float(s.local_defence[place])
+        held_by = (f"only its {D.people(locals_)} armed locals would hold it" if locals_ > 0
+                   else "nobody would hold it: an enemy could walk in")
+        return (f"<font color='{D.BAD}'><b>{D.esc(w.place_name(place))} would be left without a garrison</b></font> "
+                f"beside {beside}; {held_by}.")

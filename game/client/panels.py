@@ -7,6 +7,7 @@ from __future__ import annotations
 import pygame
 from pygame_gui.elements import UIButton, UIPanel, UIScrollingContainer, UITextBox
 
+from ..engine.stacks import merge_partners
 from . import describe as D
 from . import keys
 from .gfx import later
@@ -132,6 +133,18 @@ class SidePanel:
                                      command=lambda: d(screen.toggle_blockade),
                                      tool_tip_text="Shut the oil fields and terminals you hold: starves the "
                                                    "central bank's holder, costs you legitimacy every turn")
+        y += 34
+        # The stack's own orders, and taking back the turn's last order.
+        self.split_btn = UIButton(pygame.Rect(4, y, bw, 30), keys.labelled("Split", "split_unit"), m,
+                                  container=self.panel, command=lambda: d(screen.split_unit),
+                                  tool_tip_text="Split the selected unit in two, to leave part of it behind")
+        self.merge_btn = UIButton(pygame.Rect(8 + bw, y, bw, 30), keys.labelled("Merge", "merge_units"), m,
+                                  container=self.panel, command=lambda: d(screen.merge_units),
+                                  tool_tip_text="Merge the selected unit with the others of its kind at its place")
+        self.undo_btn = UIButton(pygame.Rect(12 + 2 * bw, y, bw, 30), keys.labelled("Undo", "undo"), m,
+                                 container=self.panel, command=lambda: d(screen.undo),
+                                 tool_tip_text="Take back your last order this turn: a move, split, merge, recruit "
+                                               "or purchase. An attack or strike rolls dice and stands.")
         y += 36
         sel_h = 104 if small else 146
         self.place_box = UITextBox("", pygame.Rect(4, y, iw, sel_h), m, container=self.panel, object_id="#place_box")
@@ -454,6 +467,13 @@ class SidePanel:
             neutral = p is not None and ses.state.owner[p] < 0 and ses.world.allegiance_cost[p] > 0
             _able(self.buy_btn, neutral and scr.orders.can_order())
             _able(self.blockade_btn, scr.orders.can_order())
+            u = scr.orders.selected_unit
+            ground = (u is not None and scr.orders.can_order() and ses.state.u_alive[u]
+                      and bool(ses.world.t_ground[ses.state.u_type[u]]))
+            _able(self.split_btn, ground)
+            _able(self.merge_btn, ground and bool(merge_partners(ses.state, u)))
+            # Left enabled when nothing can be undone, so that a press says why not.
+            _able(self.undo_btn, scr.orders.can_order())
         if not ses.log or ses.log[-1] is not self._log_last:
             self._refresh_log()
 

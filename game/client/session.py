@@ -20,6 +20,7 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from ..engine import EndTurn, IllegalAction, World, apply, legal_actions, new_game
+from ..engine import actions as A
 from ..engine.persist import SaveError, load_game, save_game, state_hash
 from ..scenario import LoadedScenario, load_scenario
 from ..scenario.targets import is_targets_file
@@ -28,6 +29,26 @@ from .paths import DEFAULT_SCENARIO, SCENARIO_DIR
 AUTOSAVES = 5  # autosaves kept, the newest first
 MAX_AI_ORDERS = 400  # an agent that gives more in one turn is ended (a guard against a looping AI)
 LOG_KEEP = 400
+
+
+# Orders that roll no dice and show the player nothing new, so taking one back leaves
+# the game as if it had never been given. An attack or a strike reveals its outcome
+# (and a backer's answer or an event's its own), so the turn's undo stops there.
+UNDOABLE = (A.Move, A.Relocate, A.Split, A.Merge, A.Recruit, A.BuyAllegiance, A.SetBlockade)
+
+
+class UndoRefused(Exception):
+    """Nothing the player may take back; the message says why."""
+
+
+@dataclass
+class _Snapshot:
+    """The game just before an order that can be undone, and what the order did."""
+
+    state: object  # a GameState clone: random generator included, so later dice are the same
+    log: list
+    orders_this_turn: int
+    what: str
 
 
 def available_levels() -> list[str]:
@@ -92,6 +113,8 @@ class GameSession:
         # The order count when the game was last written to disk (a fresh game counts as
         # saved: leaving it loses nothing the player did).
         self.saved_at = state.action_count
+        self._undo: list[_Snapshot] = []  # this turn's orders that can be taken back, the last last
+        self._undo_stop: str | None = None  # why undo stops where it does: the order that rolled dice
         self._agents: dict[int, object] = {}
         self._agent_seeds = np.random.SeedSequence([self.seed, state.turn]).spawn(world.F)
 
@@ -172,9 +195,60 @@ class GameSession:
         return self._agents[faction]
 
     # -- orders -------------------------------------------------------------------------
-    def order(self, action) -> list:
-        """A person's order. Raises IllegalAction with the engine's reason."""
-        return self._apply(action, None)
+    def order(self, action, *more) -> list:
+        """A person's order, or several given as one (and undone as one). Raises
+        IllegalAction with the engine's reason, the game left as it was."""
+        state = self.state
+        before = _Snapshot(state.clone(), list(self.log), self.orders_this_turn, "")
+        dice = state.rng.bit_generator.state
+        turn = (state.turn, state.active)
+        events: list = []
+        try:
+            for a in (action, *more):
+                events += self._apply(a, None)
+        except IllegalAction:
+            if events:  # never half of a group
+                self._restore(before)
+            raise
+        if (state.turn, state.active) != turn or state.over:
+            pass  # the turn is over, and with it what could be undone (see _apply)
+        elif (all(isinstance(a, UNDOABLE) for a in (action, *more)) and state.rng.bit_generator.state == dice
+              and self.pending_question() is None):
+            # Compared rather than assumed: a rule that one day rolls for a move
+            # makes the move final by itself.
+            before.what = "; ".join(e.text for e in events) or type(action).__name__
+            self._undo.append(before)
+        else:
+            self._undo.clear()
+            self._undo_stop = _what_rolled(self.world, action)
+        return events
+
+    def can_undo(self) -> bool:
+        return bool(self._undo) and self.is_human_turn()
+
+    def undo(self) -> str:
+        """Take back the player's last order of this turn that rolled no dice: the game,
+        its random generator and the log go back to just before it. Returns what was
+        undone; raises UndoRefused saying why nothing can be."""
+        if not self.is_human_turn():
+            raise UndoRefused("it is not your turn")
+        if not self._undo:
+            if self._undo_stop:
+                raise UndoRefused(f"{self._undo_stop}, so it stands")  # short: it fits the status line
+            raise UndoRefused("no order this turn to take back")
+        snap = self._undo.pop()
+        self._restore(snap)
+        self.note("system", f"Undone: {snap.what}", self.world.faction_ids[self.state.active])
+        return snap.what
+
+    def _restore(self, snap: _Snapshot) -> None:
+        # In place, not a new object: the window's views hold this state. The snapshot
+        # is used once, so its arrays can become the game's own.
+        self.state.__dict__.update(snap.state.__dict__)
+        self.log = snap.log
+        self.orders_this_turn = snap.orders_this_turn
+        self.last_events = []
+        self.version += 1
 
     def ai_choose(self, state_copy=None):
         """Ask the active side's agent for its next order: (action, why). Works on a copy
@@ -217,6 +291,8 @@ class GameSession:
         self.last_events = events
         if (state.turn, state.active) != before:
             self.orders_this_turn = 0
+            self._undo.clear()  # a new turn: the last one's orders stand
+            self._undo_stop = None
         else:
             self.orders_this_turn += 1
         if state.turn != before[0] or state.over:
@@ -315,6 +391,22 @@ class GameSession:
 
     def hash(self) -> str:
         return state_hash(self.state)
+
+
+def _what_rolled(world, action) -> str:
+    """Why undo stops at this order, in the player's words."""
+    def place(pid):
+        return world.place_name(world.pidx[pid]) if pid in world.pidx else pid
+
+    if isinstance(action, A.Attack):
+        return f"the attack on {place(action.target)} rolled dice"
+    if isinstance(action, A.DroneStrike):
+        return f"the air strike on {place(action.target)} rolled dice"
+    if isinstance(action, A.RequestSupport):
+        return "your backer has answered your request"
+    if isinstance(action, A.ChooseOption):
+        return "your answer to the question is given"
+    return "your last order rolled dice"
 
 
 def _read_sidecar(path: Path) -> dict:

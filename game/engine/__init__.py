@@ -15,11 +15,13 @@ from .actions import (
     ChooseOption,
     DroneStrike,
     EndTurn,
+    Merge,
     Move,
     Recruit,
     Relocate,
     RequestSupport,
     SetBlockade,
+    Split,
     action_from_json,
     action_to_json,
 )
@@ -32,6 +34,6 @@ from .world import World
 
 __all__ = [
     "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "Event", "GameState",
-    "IllegalAction", "Move", "Recruit", "Relocate", "RequestSupport", "SetBlockade", "World",
+    "IllegalAction", "Merge", "Move", "Recruit", "Relocate", "RequestSupport", "SetBlockade", "Split", "World",
     "action_from_json", "action_to_json", "apply", "legal_actions", "new_game", "why_illegal",
 ]

@@ -43,6 +43,24 @@ class Relocate:
 
 
 @dataclass(frozen=True, slots=True)
+class Split:
+    """`strength` fighters leave ground unit `unit` as a new unit of the same type, at
+    the same place and as ready as it was (rules in `stacks`)."""
+
+    unit: int
+    strength: float
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Ground unit `unit` joins `into`: same type, side and place; the merged unit can
+    still act this turn only if both could (rules in `stacks`)."""
+
+    unit: int
+    into: int
+
+
+@dataclass(frozen=True, slots=True)
 class Recruit:
     unit_type: str
     place: str
@@ -75,8 +93,10 @@ class EndTurn:
     pass
 
 
-Action = Move | Attack | DroneStrike | Relocate | Recruit | RequestSupport | BuyAllegiance | SetBlockade | ChooseOption | EndTurn
-ACTION_TYPES = {cls.__name__: cls for cls in (Move, Attack, DroneStrike, Relocate, Recruit, RequestSupport, BuyAllegiance, SetBlockade, ChooseOption, EndTurn)}
+Action = (Move | Attack | DroneStrike | Relocate | Split | Merge | Recruit | RequestSupport | BuyAllegiance | SetBlockade
+          | ChooseOption | EndTurn)
+ACTION_TYPES = {cls.__name__: cls for cls in (Move, Attack, DroneStrike, Relocate, Split, Merge, Recruit, RequestSupport,
+                                              BuyAllegiance, SetBlockade, ChooseOption, EndTurn)}
 _REQUIRED = {cls: {f.name for f in fields(cls) if f.default is MISSING} for cls in ACTION_TYPES.values()}
 
 

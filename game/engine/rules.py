@@ -19,6 +19,7 @@ from .combat import attackers_at, resolve_attack
 from .events import Event
 from .jit import kernel
 from .scripted import choose
+from .stacks import merge, split, why_not_merge, why_not_split
 from .state import GameState
 from .supply import supplied
 from .turn import advance
@@ -189,6 +190,21 @@ def _check_relocate(state: GameState, f: int, action) -> str | None:
     return None
 
 
+def _check_split(state: GameState, f: int, action) -> str | None:
+    """Part of one of the side's own ground units leaves it as a new unit (`stacks`)."""
+    if (r := _unit_ok(state, action.unit)) is not None:
+        return r
+    return why_not_split(state, action.unit, action.strength)
+
+
+def _check_merge(state: GameState, f: int, action) -> str | None:
+    """Two of the side's own ground units of a type, at one place, become one (`stacks`)."""
+    for u in (action.unit, action.into):
+        if (r := _unit_ok(state, u)) is not None:
+            return r
+    return why_not_merge(state, action.unit, action.into)
+
+
 def _check_recruit(state: GameState, f: int, action) -> str | None:
     """A side raises a unit type it may recruit, in a town big enough, held and in supply, if it can pay."""
     w = state.world
@@ -284,6 +300,8 @@ _CHECKS = {
     A.Attack: _check_attack,
     A.DroneStrike: _check_strike,
     A.Relocate: _check_relocate,
+    A.Split: _check_split,
+    A.Merge: _check_merge,
     A.Recruit: _check_recruit,
     A.RequestSupport: _check_request,
     A.BuyAllegiance: _check_allegiance,
@@ -575,7 +593,9 @@ def politics_options(state: GameState, faction: int) -> list:
 
 
 def legal_actions(state: GameState) -> ActionList:
-    """Every order the active faction may give now, EndTurn last."""
+    """Every order the active faction may give now, EndTurn last; but not attacks by
+    part of a stack, splits or merges, which a person names (the agents pick from this
+    list, so it stays as it was and seeded games with them do too)."""
     w = state.world
     f = state.active
     if state.over:
@@ -686,7 +706,16 @@ def _end(state: GameState, f: int, action) -> list[Event]:
     return advance(state)
 
 
-_CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Relocate: _relocate, A.Recruit: _recruit,
+def _split(state: GameState, f: int, action) -> list[Event]:
+    return split(state, f, action.unit, float(action.strength))
+
+
+def _merge(state: GameState, f: int, action) -> list[Event]:
+    return merge(state, f, action.unit, action.into)
+
+
+_CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Relocate: _relocate, A.Split: _split,
+              A.Merge: _merge, A.Recruit: _recruit,
               A.RequestSupport: _request, A.BuyAllegiance: _buy, A.SetBlockade: _blockade, A.ChooseOption: _choose,
               A.EndTurn: _end}
 
