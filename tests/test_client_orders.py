@@ -203,7 +203,9 @@ def test_moving_the_last_unit_away_from_the_enemy_asks_first(app):
     assert int(s.u_place[move.unit]) == home
 
 
-def test_the_attack_dialog_warns_while_everyone_goes(app):
+def test_the_attack_dialog_keeps_a_garrison_and_warns_if_everyone_goes(app):
+    """Where sending the whole stack would leave the place bare beside an enemy, the
+    smallest unit stays by default; sending it too brings the warning."""
     session = start(app)
     screen = app.screen
     s, w = session.state, session.world
@@ -216,7 +218,11 @@ def test_the_attack_dialog_warns_while_everyone_goes(app):
     click(app, place_pos(app, attack.target))
     dialog = screen.top_dialog()
     assert isinstance(dialog, AttackDialog)
-    assert f"{w.place_name(w.pidx[attack.origin])} would be left without a garrison" in dialog_text(dialog)
-    click_element(app, dialog.toggles[dialog.units[-1]])  # one stays home
+    home = min(dialog.units, key=lambda u: (float(s.u_str[u]), u))
+    assert dialog.going == set(dialog.units) - {home}
     text = dialog_text(dialog)
-    assert "without a garrison" not in text and "1 unit(s) stay to hold" in text
+    assert "without a garrison" not in text and "stays to hold" in text
+    assert dialog.order().units == tuple(u for u in dialog.units if u != home)
+    click_element(app, dialog.toggles[home])  # send it too
+    assert f"{w.place_name(w.pidx[attack.origin])} would be left without a garrison" in dialog_text(dialog)
+    assert dialog.order().units is None  # the whole stack

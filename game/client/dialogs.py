@@ -208,6 +208,12 @@ class AttackDialog(Dialog):
         info = orders.attack_summary(origin, target)
         self.units = list(info["attackers"])
         self.going = set(self.units)
+        # Sending the whole stack would leave the place bare beside an enemy: the smallest
+        # unit stays to hold it unless the player sends it too.
+        self.kept_home = None
+        if len(self.units) > 1 and orders.bared(origin, self.going, advancing_into=target) is not None:
+            self.kept_home = min(self.units, key=lambda u: (float(state.u_str[u]), u))
+            self.going.discard(self.kept_home)
         super().__init__(screen, f"Attack {w.place_name(target)}?", 540)
         lines = []
         if info["owner"] >= 0:
@@ -280,6 +286,9 @@ class AttackDialog(Dialog):
         if bare is not None:
             return f"<br>If they win and advance into {there}, {bare}"
         staying = len(self.units) - len(self.going)
+        if self.kept_home is not None and self.kept_home not in self.going:
+            return (f"<br><font color='{D.MUTED}'>{D.esc(D.unit_name(self.screen.session.state, self.kept_home))} "
+                    f"stays to hold {here}, which an enemy borders; click it to send it too.</font>")
         if staying and self.going:
             return f"<br><font color='{D.MUTED}'>{staying} unit(s) stay to hold {here}.</font>"
         return ""
