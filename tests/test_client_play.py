@@ -181,6 +181,37 @@ def test_end_turn_then_watch_the_ai_turn(tmp_path):
         app.close()
 
 
+def _shown_seconds_of_the_ai_turn(app, session, dt: float) -> float:
+    key(app, pygame.K_RETURN)
+    assert not session.is_human_turn()
+    shown = 0.0
+    for _ in range(20_000):
+        frames(app, 1, dt=dt)
+        shown += dt
+        if session.is_human_turn():
+            return shown
+    raise AssertionError("the AI's turn never ended")
+
+
+def test_at_fast_speed_an_opponents_turn_plays_in_at_most_three_seconds(tmp_path):
+    """The normal AI's turn, animated one order at a time, is cut short at the fast
+    speed's cap; at slow speed the same turn (same seed, same orders) plays out whole."""
+    from game.client.options import AI_TURN_CAP_S
+
+    shown = {}
+    for speed in ("fast", "slow"):
+        app = make_app(tmp_path / speed, speed=speed)
+        try:
+            session = start(app, level="normal")
+            shown[speed] = _shown_seconds_of_the_ai_turn(app, session, dt=0.02)
+            assert session.state.turn == 2
+        finally:
+            app.close()
+    assert AI_TURN_CAP_S["fast"] == 3.0 and AI_TURN_CAP_S["slow"] is None
+    assert shown["fast"] <= 3.0 + 0.1, shown
+    assert shown["slow"] > 3.0 + 0.1, shown  # the cap, not a short turn, kept it brief
+
+
 def test_space_skips_the_ai_animations(tmp_path):
     app = make_app(tmp_path, speed="slow")
     try:

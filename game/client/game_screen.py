@@ -70,6 +70,8 @@ class GameScreen:
         self._sup_version = -1
         self._sup = None
         self._turn_key = (session.state.turn, session.state.active)
+        # How long the side now moving has been shown moving (an opponent's turn has a cap).
+        self._ai_turn_key, self.ai_turn_shown = self._turn_key, 0.0
         self.top = TopBar(self)
         self.side = SidePanel(self)
         self.view.focus_front(session.state, session.human)
@@ -505,6 +507,9 @@ class GameScreen:
             return
         if self.skip_key is not None and self.skip_key != (s.turn, s.active):
             self.skip_key = None
+        cap = None if ses.spectating else self.app.options.ai_turn_cap
+        if cap is not None and self.skip_key is None and self.ai_turn_shown > cap:
+            self.skip_key = (s.turn, s.active)  # the rest of this turn at once, its last moves still drawn
         fast = self.skip_key is not None or self.speed() <= 0
         if not fast and self.anims and any(not isinstance(a, BannerAnim) for a in self.anims):
             return
@@ -527,6 +532,11 @@ class GameScreen:
     def update(self, dt: float) -> None:
         ses = self.session
         self.view.camera.zoom_idle += dt
+        key = (ses.state.turn, ses.state.active)
+        if key != self._ai_turn_key:
+            self._ai_turn_key, self.ai_turn_shown = key, 0.0
+        elif not ses.is_human_turn() and not ses.state.over:
+            self.ai_turn_shown += dt
         for a in self.anims:
             a.update(dt)
         self.anims = [a for a in self.anims if not a.done]

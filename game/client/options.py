@@ -10,6 +10,10 @@ from ..atomic import write_text_atomic
 
 SIZES = [(1280, 720), (1440, 810), (1600, 900), (1920, 1080)]
 SPEEDS = {"slow": 0.6, "normal": 1.0, "fast": 2.0, "very fast": 4.0, "instant": 0.0}
+# The longest an opponent's turn plays on screen at each speed, in seconds; past it the
+# rest of the turn is applied at once, as Space does. A long turn of forty orders would
+# otherwise keep a player waiting half a minute.
+AI_TURN_CAP_S = {"slow": None, "normal": 8.0, "fast": 3.0, "very fast": 1.5, "instant": None}
 
 
 @dataclass
@@ -27,6 +31,11 @@ class Options:
     def speed_factor(self) -> float:
         """Animation speed multiplier; 0 means no animations at all."""
         return SPEEDS.get(self.speed, 1.0)
+
+    @property
+    def ai_turn_cap(self) -> float | None:
+        """Most seconds an opponent's turn is shown for (None: no limit)."""
+        return AI_TURN_CAP_S.get(self.speed)
 
     @classmethod
     def load(cls, save_dir: Path | None) -> "Options":
