@@ -94,6 +94,8 @@ class StrikeAnim(Anim):
 class BannerAnim(Anim):
     """A line of text across the top of the map: whose turn it is, what was decided."""
 
+    avoid = None  # a panel over the map's top (the tutorial's): the banner goes below it
+
     def __init__(self, text: str, colour, duration: float, fonts):
         super().__init__(duration)
         self.text, self.colour, self.fonts = text, colour, fonts
@@ -106,7 +108,10 @@ class BannerAnim(Anim):
         band.fill((*self.colour, 200))
         band.blit(s, (20, 6))
         band.set_alpha(alpha)
-        surface.blit(band, (v.centerx - band.get_width() / 2, v.y + 14))
+        r = band.get_rect(midtop=(v.centerx, v.y + 14))
+        if self.avoid is not None and r.colliderect(self.avoid):
+            r.top = self.avoid.bottom + 10
+        surface.blit(band, r)
 
 
 def anims_for(events, view, state, speed: float, fonts) -> list[Anim]:

@@ -29,6 +29,7 @@ from .session import UndoRefused
 from .map_view import Marks, MapView
 from .orders import Orders
 from .panels import SIDE_W, TOP_H, SidePanel, TopBar
+from .tutorial import Coach
 
 SPECTATE_SPEEDS = [0.5, 1.0, 2.0, 4.0, 0.0]  # 0: no animations
 AI_BUDGET_S = 0.03  # time per frame for AI orders when not animating (skip / instant)
@@ -37,7 +38,7 @@ AI_BUDGET_S = 0.03  # time per frame for AI orders when not animating (skip / in
 class GameScreen:
     name = "game"
 
-    def __init__(self, app, session):
+    def __init__(self, app, session, tutorial: bool = False):
         self.app = app
         self.session = session
         W, H = app.size
@@ -74,6 +75,7 @@ class GameScreen:
         self._ai_turn_key, self.ai_turn_shown = self._turn_key, 0.0
         self.top = TopBar(self)
         self.side = SidePanel(self)
+        self.coach = Coach(self, tutorial)
         self.view.focus_front(session.state, session.human)
         self.view.show_legend = self.map_rect.h >= 760  # on a small window the legend waits for L
         self.closed = False
@@ -90,6 +92,7 @@ class GameScreen:
         self.dialogs.clear()
         self.top.kill()
         self.side.kill()
+        self.coach.kill()
 
     # -- helpers ------------------------------------------------------------------------------
     def supplied(self) -> dict:
@@ -565,6 +568,7 @@ class GameScreen:
         self.marks = self.orders.marks(self.hover)
         self.top.refresh()
         self.side.refresh()
+        self.coach.update()
         self.hover_time += dt
         self._update_tooltip()
 
@@ -574,7 +578,10 @@ class GameScreen:
         self.view.draw(surface, ses.state, self.marks, ses.version, self.supplied())
         clip = surface.get_clip()
         surface.set_clip(self.map_rect)
+        panel = self.coach.panel.rect if self.coach.panel is not None else None
         for a in self.anims:
+            if isinstance(a, BannerAnim):
+                a.avoid = panel
             a.draw(surface, self.view)
         self.view.draw_minimap(surface, ses.state)
         self.view.draw_legend(surface)
@@ -673,14 +680,19 @@ class GameScreen:
 
     # -- input ---------------------------------------------------------------------------------
     def follow(self, link: str) -> None:
-        """A click on a link in the side panel: 'gauge:NAME:FACTION' explains one of a
-        side's numbers, 'attack:ORIGIN:TARGET' opens that attack's dialog, and any other
-        link names a key's action (keys.py)."""
+        """A click on a link in the side panel (or the tutorial's): 'gauge:NAME:FACTION'
+        explains one of a side's numbers, 'attack:ORIGIN:TARGET' opens that attack's
+        dialog, 'place:ID' selects a place and brings it into view ('air:ID' the player's
+        air unit there), and any other link
+        names a key's action (keys.py)."""
         if link.startswith("gauge:"):
             _, gauge, f = link.split(":")
             if gauge in explain.GAUGES and f.isdigit() and int(f) < self.session.world.F:
                 title = "How the war can end" if gauge == "victory" else "What this number means"
                 self.open_dialog(MessageDialog(self, title, explain.gauge_html(self.session.state, int(f), gauge)))
+        elif link.startswith(("place:", "air:")):
+            kind, pid = link.split(":", 1)
+            self.show_place(pid, air=kind == "air")
         elif link.startswith("encyclopedia:"):
             self.open_help(link.split(":", 1)[1])
         elif link.startswith("attack:"):
@@ -794,6 +806,23 @@ class GameScreen:
 
     def cancel(self) -> None:
         self.orders.clear()
+
+    def skip_tutorial(self) -> None:
+        self.coach.skip()
+
+    def show_place(self, pid: str, air: bool = False) -> None:
+        ses = self.session
+        s, w = ses.state, ses.world
+        if pid not in w.pidx:
+            return
+        p = w.pidx[pid]
+        self.view.camera.center_on(self.view.px[p], self.view.py[p])
+        if not ses.is_human_turn():
+            return
+        self.orders.select_place(p)
+        flyers = [int(u) for u in s.units_at(p, ses.human) if w.t_air[s.u_type[u]]]
+        if air and flyers:
+            self.orders.select_unit(flyers[0])
 
     def toggle_air(self) -> None:
         self.view.show_air = not self.view.show_air

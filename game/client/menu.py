@@ -66,7 +66,8 @@ class MenuScreen:
         self.list_area.set_scrollable_area_dimensions((lw - 40, len(entries) * 48 + 4))
         UITextBox(
             "<b>New to Sandtable?</b><br>"
-            "Pick a scenario and a side; the panel on the right says what each side must do to win. Each turn, "
+            "<b>Tutorial</b> (below) plays your first two weeks of the 2019 war as the GNA, step by step. Or "
+            "pick a scenario and a side; the panel on the right says what each side must do to win. Each turn, "
             "move and attack with your units, ask your foreign backers for money, drones, air defence or fighters, "
             "answer the events that come your way, then press <b>Enter</b> to end the turn.<br>"
             f"<font color='{D.MUTED}'>Help (F1) in the game lists every key. Scenarios are YAML files in "
@@ -102,9 +103,12 @@ class MenuScreen:
         self.side_menu = None
         bx = 40
         self.bottom_buttons = []
-        for label, cb in (("Load game", self.open_load), ("Options", self.open_options), ("Quit", app.quit)):
+        for label, cb in (("Load game", self.open_load), ("Options", self.open_options),
+                          ("Tutorial", self.start_tutorial), ("Quit", app.quit)):
             b = UIButton(pygame.Rect(bx, H - 58, 160, 42), label, m, command=later(d, cb))
             self.bottom_buttons.append(b)
+            if label == "Tutorial":
+                self.tutorial_button = b
             bx += 170
         self.selected = 0
         pick = 0
@@ -219,6 +223,11 @@ class MenuScreen:
         text = self.seed_entry.get_text().strip()
         seed = int(text) if text.isdigit() else secrets.randbelow(100000)
         self.app.new_game(e.loaded, human, level, seed)
+
+    def start_tutorial(self) -> None:
+        err = self.app.start_tutorial()
+        if err is not None:
+            self.dialogs.append(MessageDialog(self, "Cannot start the tutorial", D.esc(err).replace("\n", "<br>"), 620))
 
     def open_options(self) -> None:
         self.dialogs.append(OptionsDialog(self))
