@@ -76,7 +76,7 @@ STEPS: tuple[Step, ...] = (
                            "stops there. Press Enter to close it, then ask a backer."),
           ("BackersWindow", "Each backer shows its commitment and what it can send, with cost and delay. Click a "
                             "package to ask for it: a backer may say no, and asking too often wears it out."),)),
-    Step("turn2", "End the turn",
+    Step("ended1", "End the turn",
          "Press <b>Enter</b> (or End turn at the top). The LNA then moves, shown order by order; "
          "<b>Space</b> shows the rest at once."),
     Step("choice", "Answer a decision",
@@ -84,7 +84,7 @@ STEPS: tuple[Step, ...] = (
          "follows.",
          (("EventDialog", "Read both answers: each has its cost. Click one, or press its number."),
           ("NewsDialog", "The news of the week. Press Enter to read on."))),
-    Step("turn3", "Your turn, your war",
+    Step("ended2", "Your turn, your war",
          "Give the orders you like, then press <b>Enter</b> to end the turn. The side panel's <i>What now?</i> "
          "suggests orders; every number in it is a link that explains itself."),
     Step(None, "The tutorial is over",
@@ -186,7 +186,9 @@ class Coach:
         u = scr.orders.selected_unit
         if u is not None and ses.human is not None and s.u_owner[u] == ses.human:
             self.signs.add("unit")
-        self.signs.add(f"turn{s.turn}")
+        # The player's turn N is over once another side moves in it, or a later turn has
+        # come (a fast opponent's whole turn can pass between two frames).
+        self.signs.update(f"ended{n}" for n in range(1, s.turn + (not ses.is_human_turn())))
         for d in scr.dialogs:
             if d.closed or not d.alive():
                 continue
