@@ -229,6 +229,24 @@ def test_order_lists_match_the_rule(state):
         assert list(zip(origins.tolist(), targets.tolist())) == ref.attack_options(state, f)
         assert rules.politics_options(state, f) == ref.politics_options(state, f)
         assert rules.request_options(state, f) == ref.request_options(state, f)
+        assert rules.recruit_towns(state, f).tolist() == ref.recruit_towns(state, f)
+
+
+@given(states(), st.booleans())
+@EXACT
+def test_the_whole_order_list_matches_the_rule(state, truce):
+    """`legal_actions` (its unit orders from one kernel, built on demand) lists the very
+    orders, in the very order, of the plain statement: the random agent picks from it
+    by position, so a seeded game depends on the order too."""
+    if truce:
+        state.truce = 2
+    for f in range(state.world.F):
+        state.active = f
+        options = rules.legal_actions(state)
+        expected = ref.legal_actions(state)
+        assert list(options) == expected
+        assert len(options) == len(expected)
+        assert [options[i] for i in range(len(expected) - 1, -1, -7)] == expected[::-7]
 
 
 @given(states(), st.integers(0, 2**31))
