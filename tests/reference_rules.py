@@ -250,6 +250,26 @@ def cut_off(state: GameState, faction: int) -> np.ndarray:
     return idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
 
 
+def attrition(state: GameState, faction: int) -> list:
+    """Units cut off lose a share of their strength; those worn below the floor are lost."""
+    from game.engine.events import Event
+
+    w = state.world
+    idx = cut_off(state, faction)
+    if len(idx) == 0:
+        return []
+    rate = w.rules.supply.attrition
+    lost = float(np.sum(state.u_str[idx])) * rate
+    state.u_str[idx] *= 1.0 - rate
+    worn = idx[state.u_str[idx] < w.rules.supply.unit_floor * w.t_strength[state.u_type[idx]]]
+    state.u_alive[worn] = False
+    state.u_str[worn] = 0.0
+    places = sorted({w.place_name(int(p)) for p in state.u_place[idx]})
+    return [Event("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
+                  state.turn, w.faction_ids[faction],
+                  {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]
+
+
 # -- orders -----------------------------------------------------------------------------------
 
 

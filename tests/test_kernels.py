@@ -192,6 +192,16 @@ def test_supply_matches_the_rule(state):
         assert np.array_equal(cut, ref.cut_off(state, f))
 
 
+@given(states())
+@EXACT
+def test_attrition_matches_the_rule(state):
+    for f in range(state.world.F):
+        live, plain = state.clone(), state.clone()
+        events = [e.to_json() for e in supply.attrition(live, f)]
+        assert events == [e.to_json() for e in ref.attrition(plain, f)]
+        assert _same_state(live, plain) == []
+
+
 @given(states(), st.integers(0, 2**31))
 @EXACT
 def test_road_tracing_matches_the_rule(state, seed):
@@ -282,10 +292,13 @@ def test_money_matches_the_rule(state, seed):
 @EXACT
 def test_backers_read_the_map_as_the_rule_does(state):
     w = state.world
-    for f in range(w.F):
-        assert np.array_equal(backers._enemy_ground(state, f), ref.enemy_ground(state, f))
-        assert backers.in_danger(state, f) == ref.in_danger(state, f)
     n = state.n_units
+    for f in range(w.F):
+        enemy = np.empty(w.P)
+        backers._enemy_ground_into(f, n, state.u_alive, state.u_owner, state.u_type, state.u_place, state.u_str,
+                                   w.enemies, w.t_ground, enemy)
+        assert np.array_equal(enemy, ref.enemy_ground(state, f))
+        assert backers.in_danger(state, f) == ref.in_danger(state, f)
     for u in np.flatnonzero(state.u_alive[:n]).tolist():
         f, t = int(state.u_owner[u]), int(state.u_type[u])
         if w.t_air[t]:
@@ -294,8 +307,9 @@ def test_backers_read_the_map_as_the_rule_does(state):
             assert (target if target >= 0 else None) == ref.strike_target(state, u, f)
         if not (w.t_ground[t] and w.t_speed[t] > 0):
             continue
-        to = backers._march(int(state.u_place[u]), f, w.t_speed[t], state.owner, backers._enemy_ground(state, f),
-                            w.enemies, state.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+        to = backers._march_unit(u, f, w.t_speed[t], n, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                                 state.u_str, state.owner, w.enemies, w.t_ground, state.paths(f), w.route_km,
+                                 w.nbr_ptr, w.nbr_idx)
         assert (to if to >= 0 else int(state.u_place[u])) == ref.march_to_the_front(state, u, f)
 
 

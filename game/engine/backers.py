@@ -242,15 +242,6 @@ def _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, 
             out[u_place[u]] += u_str[u]
 
 
-def _enemy_ground(state: GameState, faction: int) -> np.ndarray:
-    """Strength of the faction's enemies' ground units, per place."""
-    w = state.world
-    out = np.empty(w.P)
-    _enemy_ground_into(faction, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place, state.u_str,
-                       w.enemies, w.t_ground, out)
-    return out
-
-
 def backer_units_act(state: GameState) -> list[Event]:
     """Units a backer still commands: its air units strike the strongest enemy force
     in reach; its ground units move up to the client's most threatened front place."""
@@ -272,8 +263,9 @@ def backer_units_act(state: GameState) -> list[Event]:
                     break
                 out += strike(state, u, target, "units")
         elif w.t_ground[t] and w.t_speed[t] > 0:
-            to = _march(int(state.u_place[u]), f, w.t_speed[t], state.owner, _enemy_ground(state, f), w.enemies,
-                        state.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+            to = _march_unit(u, f, w.t_speed[t], state.n_units, state.u_alive, state.u_owner, state.u_type,
+                             state.u_place, state.u_str, state.owner, w.enemies, w.t_ground, state.paths(f),
+                             w.route_km, w.nbr_ptr, w.nbr_idx)
             if to >= 0:
                 state.u_place[u] = to
     return out
@@ -335,6 +327,16 @@ def _march(here, f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_
         if best < 0:
             return -1
     return best if to_goal[best] < to_goal[here] else -1
+
+
+@kernel
+def _march_unit(u, f, speed, n, u_alive, u_owner, u_type, u_place, u_str, owner, enemies, t_ground, paths, route_km,
+                nbr_ptr, nbr_idx):
+    """`_march` for unit `u`, weighing the enemy's ground strength as it stands now (an
+    earlier unit's march may have changed it)."""
+    enemy = np.empty(owner.shape[0])
+    _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, t_ground, enemy)
+    return _march(u_place[u], f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_idx)
 
 
 def withdrawals(state: GameState) -> list[Event]:
