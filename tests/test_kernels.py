@@ -271,6 +271,10 @@ def test_packages_on_offer_match_the_rule(state, seed):
     state.turn = int(rng.integers(1, w.last_turn + 1))
     ks = np.arange(len(w.packages))
     assert backers.packages_open(state, ks).tolist() == [ref.package_open(state, k) for k in ks.tolist()]
+    money = float(rng.uniform(0, 2 * max(float(w.pk_client_cost.max()), 1.0)))
+    assert backers.open_packages(state, ks, money) == [k for k in ks.tolist() if ref.package_open(state, k)
+                                                       and money >= w.packages[k].spec.client_cost]
+    assert backers.open_packages(state, ks) == [k for k in ks.tolist() if ref.package_open(state, k)]
 
 
 # -- money, backers, the turn ---------------------------------------------------------------------------

@@ -425,7 +425,8 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     owner = int(state.owner[target])
     with only(state, faction, origin, units):
         atk, dfd, a_power, d_power, a_support, d_support = _engage(
-            faction, origin, target, supplied(state, faction)[origin], owner >= 0 and supplied(state, owner)[target],
+            faction, origin, target, bool(supplied(state, faction)[origin]),
+            owner >= 0 and bool(supplied(state, owner)[target]),
             state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
             state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
             w.type_figures, w.type_kinds, w.air_km, w.terrain_defence, w.combat_params)

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import actions as A
 from .air import STRIKE_KINDS, strike
-from .backers import packages_open, request
+from .backers import open_packages, request
 from .combat import attackers_at, resolve_attack
 from .events import Event
 from .jit import kernel
@@ -76,7 +76,8 @@ def why_illegal(state: GameState, action) -> str | None:
     f = state.active
     if state.over:
         return "the game is over"
-    pending = [e for (pf, e) in state.pending if pf == f]
+    # Most orders are given with no question waiting: skip building the list then.
+    pending = [e for (pf, e) in state.pending if pf == f] if state.pending else None
     if pending and not isinstance(action, A.ChooseOption):
         return f"first answer: {w.events[pending[0]].choice.prompt}"
     check = _CHECKS.get(type(action))
@@ -563,8 +564,7 @@ def open_requests(state: GameState, faction: int) -> list[int]:
     ks = w.packages_of_client[faction]
     if len(ks) == 0:
         return []
-    open_ = packages_open(state, ks) & (state.treasury[faction] >= w.pk_client_cost[ks])
-    return [k for k in ks[open_].tolist() if k not in state.requested]
+    return [k for k in open_packages(state, ks, float(state.treasury[faction])) if k not in state.requested]
 
 
 def request_options(state: GameState, faction: int) -> list:
@@ -597,8 +597,9 @@ def _politics(f, owner, allegiance_cost, treasury, blockade, oil, nbr_ptr, nbr_i
 def politics_options(state: GameState, faction: int) -> list:
     """Buying a neutral town next to one's own, and setting or lifting the oil blockade."""
     w = state.world
-    buy, blockade = _politics(faction, state.owner, w.allegiance_cost, state.treasury[faction], state.blockade[faction],
-                              state.oil, w.nbr_ptr, w.nbr_idx)
+    # Plain Python scalars: numba takes a numpy scalar argument several times more slowly.
+    buy, blockade = _politics(faction, state.owner, w.allegiance_cost, float(state.treasury[faction]),
+                              bool(state.blockade[faction]), state.oil, w.nbr_ptr, w.nbr_idx)
     out = [A.BuyAllegiance(w.place_ids[p]) for p in buy.tolist()]
     if blockade >= 0:
         out.append(A.SetBlockade(bool(blockade)))
