@@ -9,7 +9,7 @@ import numpy as np
 
 from .events import Event
 from .jit import kernel, np_sum
-from .state import GameState
+from .state import GameState, lose_share
 
 
 def supplied(state: GameState, faction: int) -> np.ndarray:
@@ -84,20 +84,14 @@ def _cut_off(f, n, u_alive, u_owner, u_type, u_place, sup, t_ground, t_ad):
 
 @kernel
 def _wear(units, rate, floor, u_str, u_alive, u_type, t_strength):
-    """Units cut off lose `rate` of their strength, and those worn below the floor are
-    lost; returns the strength lost, added as numpy adds it."""
+    """Units cut off lose `rate` of their strength (`lose_share`); returns the loss as the
+    report counts it, `rate` of what they had."""
     k = units.shape[0]
     strength = np.empty(k)
     for i in range(k):
         strength[i] = u_str[units[i]]
-    lost = np_sum(strength, k) * rate
-    for i in range(k):
-        u = units[i]
-        u_str[u] *= 1.0 - rate
-        if u_str[u] < floor * t_strength[u_type[u]]:
-            u_alive[u] = False
-            u_str[u] = 0.0
-    return lost
+    lose_share(units, rate, floor, u_alive, u_type, u_str, t_strength)
+    return np_sum(strength, k) * rate
 
 
 def attrition(state: GameState, faction: int) -> list:
