@@ -250,6 +250,26 @@ def cut_off(state: GameState, faction: int) -> np.ndarray:
     return idx[w.t_ground[state.u_type[idx]] | w.t_ad[state.u_type[idx]]]
 
 
+def attrition(state: GameState, faction: int) -> list:
+    """Units cut off lose a share of their strength; those worn below the floor are lost."""
+    from game.engine.events import Event
+
+    w = state.world
+    idx = cut_off(state, faction)
+    if len(idx) == 0:
+        return []
+    rate = w.rules.supply.attrition
+    lost = float(np.sum(state.u_str[idx])) * rate
+    state.u_str[idx] *= 1.0 - rate
+    worn = idx[state.u_str[idx] < w.rules.supply.unit_floor * w.t_strength[state.u_type[idx]]]
+    state.u_alive[worn] = False
+    state.u_str[worn] = 0.0
+    places = sorted({w.place_name(int(p)) for p in state.u_place[idx]})
+    return [Event("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
+                  state.turn, w.faction_ids[faction],
+                  {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]
+
+
 # -- orders -----------------------------------------------------------------------------------
 
 
@@ -473,3 +493,45 @@ def in_danger(state: GameState, faction: int) -> bool:
     hostile[hostile] = w.enemies[faction, state.owner[hostile]]
     return any(hostile[n] for p in key for n in w.neighbours[p])
 
+
+
+def recruit_towns(state: GameState, f: int) -> list[int]:
+    w = state.world
+    sup = supplied(state, f)
+    return [p for p in range(w.P) if state.owner[p] == f and sup[p]
+            and w.population[p] >= w.rules.economy.min_recruit_population]
+
+
+def legal_actions(state: GameState) -> list:
+    """Every order of the active faction, in the list's order, from the options above:
+    moves, strikes by kind, relocations, attacks, recruits, requests, politics, EndTurn."""
+    from game.engine import actions as A
+    from game.engine.air import STRIKE_KINDS
+
+    w = state.world
+    f = state.active
+    if state.over:
+        return []
+    pending = [e for (pf, e) in state.pending if pf == f]
+    if pending:
+        return [A.ChooseOption(w.event_ids[pending[0]], o) for o in w.events[pending[0]].choice.options]
+    pids = w.place_ids
+    movers, reach = move_options(state, f)
+    out: list = [A.Move(int(movers[i]), pids[p]) for i in range(len(movers)) for p in range(w.P) if reach[i, p]]
+    flyers, strikes = strike_options(state, f)
+    for k, kind in enumerate(STRIKE_KINDS):
+        out += [A.DroneStrike(int(flyers[i]), pids[p], kind) for i in range(len(flyers)) for p in range(w.P)
+                if strikes[i, k, p]]
+    for u in flyers.tolist():
+        if state.u_ready[u] and state.u_sorties[u] == w.t_sorties[state.u_type[u]]:
+            out += [A.Relocate(u, pids[p]) for p in range(w.P)
+                    if state.owner[p] == f and w.is_airbase[p] and p != state.u_place[u]]
+    out += [A.Attack(pids[o], pids[t]) for o, t in attack_options(state, f)]
+    towns = recruit_towns(state, f)
+    if towns:
+        money, men = state.treasury[f], state.manpower[f]
+        out += [A.Recruit(w.type_ids[t], pids[p]) for t in w.recruits[f]
+                if money >= w.t_cost[t] and men >= w.t_manpower[t] for p in towns]
+    out += request_options(state, f)
+    out += politics_options(state, f)
+    return out + [A.EndTurn()]

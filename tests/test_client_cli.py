@@ -52,6 +52,9 @@ def test_autoplay_then_save_writes_a_position_that_loads(tmp_path, capsys):
     assert f"wrote {out}" in capsys.readouterr().out
     session = GameSession.load(out, None)
     assert session.state.turn == 5 and session.human == session.world.fidx["gna"] and session.seed == 3
+    # The AI answered the player's side's question of turn 2 on the way, rather than stopping there.
+    w = session.world
+    assert w.eidx["volcano_of_anger"] in session.state.fired and not session.state.pending
     assert not (tmp_path / "saves").exists()  # nothing written but the save asked for
     # The same seed and turns give the same position: a bug report can be replayed from its command.
     again = tmp_path / "again.json"

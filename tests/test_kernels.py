@@ -192,6 +192,16 @@ def test_supply_matches_the_rule(state):
         assert np.array_equal(cut, ref.cut_off(state, f))
 
 
+@given(states())
+@EXACT
+def test_attrition_matches_the_rule(state):
+    for f in range(state.world.F):
+        live, plain = state.clone(), state.clone()
+        events = [e.to_json() for e in supply.attrition(live, f)]
+        assert events == [e.to_json() for e in ref.attrition(plain, f)]
+        assert _same_state(live, plain) == []
+
+
 @given(states(), st.integers(0, 2**31))
 @EXACT
 def test_road_tracing_matches_the_rule(state, seed):
@@ -229,6 +239,24 @@ def test_order_lists_match_the_rule(state):
         assert list(zip(origins.tolist(), targets.tolist())) == ref.attack_options(state, f)
         assert rules.politics_options(state, f) == ref.politics_options(state, f)
         assert rules.request_options(state, f) == ref.request_options(state, f)
+        assert rules.recruit_towns(state, f).tolist() == ref.recruit_towns(state, f)
+
+
+@given(states(), st.booleans())
+@EXACT
+def test_the_whole_order_list_matches_the_rule(state, truce):
+    """`legal_actions` (its unit orders from one kernel, built on demand) lists the very
+    orders, in the very order, of the plain statement: the random agent picks from it
+    by position, so a seeded game depends on the order too."""
+    if truce:
+        state.truce = 2
+    for f in range(state.world.F):
+        state.active = f
+        options = rules.legal_actions(state)
+        expected = ref.legal_actions(state)
+        assert list(options) == expected
+        assert len(options) == len(expected)
+        assert [options[i] for i in range(len(expected) - 1, -1, -7)] == expected[::-7]
 
 
 @given(states(), st.integers(0, 2**31))
@@ -243,6 +271,10 @@ def test_packages_on_offer_match_the_rule(state, seed):
     state.turn = int(rng.integers(1, w.last_turn + 1))
     ks = np.arange(len(w.packages))
     assert backers.packages_open(state, ks).tolist() == [ref.package_open(state, k) for k in ks.tolist()]
+    money = float(rng.uniform(0, 2 * max(float(w.pk_client_cost.max()), 1.0)))
+    assert backers.open_packages(state, ks, money) == [k for k in ks.tolist() if ref.package_open(state, k)
+                                                       and money >= w.packages[k].spec.client_cost]
+    assert backers.open_packages(state, ks) == [k for k in ks.tolist() if ref.package_open(state, k)]
 
 
 # -- money, backers, the turn ---------------------------------------------------------------------------
@@ -264,10 +296,13 @@ def test_money_matches_the_rule(state, seed):
 @EXACT
 def test_backers_read_the_map_as_the_rule_does(state):
     w = state.world
-    for f in range(w.F):
-        assert np.array_equal(backers._enemy_ground(state, f), ref.enemy_ground(state, f))
-        assert backers.in_danger(state, f) == ref.in_danger(state, f)
     n = state.n_units
+    for f in range(w.F):
+        enemy = np.empty(w.P)
+        backers._enemy_ground_into(f, n, state.u_alive, state.u_owner, state.u_type, state.u_place, state.u_str,
+                                   w.enemies, w.t_ground, enemy)
+        assert np.array_equal(enemy, ref.enemy_ground(state, f))
+        assert backers.in_danger(state, f) == ref.in_danger(state, f)
     for u in np.flatnonzero(state.u_alive[:n]).tolist():
         f, t = int(state.u_owner[u]), int(state.u_type[u])
         if w.t_air[t]:
@@ -276,8 +311,9 @@ def test_backers_read_the_map_as_the_rule_does(state):
             assert (target if target >= 0 else None) == ref.strike_target(state, u, f)
         if not (w.t_ground[t] and w.t_speed[t] > 0):
             continue
-        to = backers._march(int(state.u_place[u]), f, w.t_speed[t], state.owner, backers._enemy_ground(state, f),
-                            w.enemies, state.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+        to = backers._march_unit(u, f, w.t_speed[t], n, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                                 state.u_str, state.owner, w.enemies, w.t_ground, state.paths(f), w.route_km,
+                                 w.nbr_ptr, w.nbr_idx)
         assert (to if to >= 0 else int(state.u_place[u])) == ref.march_to_the_front(state, u, f)
 
 

@@ -22,11 +22,15 @@ class RandomAgent:
         self.max_orders = max_orders
         self.why = ""
         self._key: tuple | None = None
-        self._plan: list = []
+        # The shuffled positions, given from the end; kept as an array, since a turn
+        # gives a handful of its hundreds and making them all Python ints cost more
+        # than the shuffle.
+        self._plan = np.zeros(0, dtype=np.int64)
+        self._left = 0
         self._given = 0
 
     def act(self, state: GameState):
-        if any(f == state.active for f, _ in state.pending):
+        if state.pending and any(f == state.active for f, _ in state.pending):
             options = legal_actions(state)
             self.why = "random answer"
             return options[int(self.rng.integers(len(options)))]
@@ -35,10 +39,12 @@ class RandomAgent:
             self._key = key
             self._options = legal_actions(state)
             # EndTurn is always last; leave it out of the shuffle.
-            self._plan = self.rng.permutation(len(self._options) - 1).tolist()
+            self._plan = self.rng.permutation(len(self._options) - 1)
+            self._left = len(self._plan)
             self._given = 0
-        while self._plan and self._given < self.max_orders:
-            action = self._options[self._plan.pop()]
+        while self._left and self._given < self.max_orders:
+            self._left -= 1
+            action = self._options[int(self._plan[self._left])]
             if why_illegal(state, action) is None:
                 self._given += 1
                 self.why = "random pick"

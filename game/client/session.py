@@ -465,15 +465,14 @@ def list_saves(save_dir: Path | None) -> list[Path]:
 
 
 def autoplay(session: GameSession, turns: int) -> int:
-    """Let the AI play every side for up to `turns` turns, without a window. Stops
-    early at the end of the game, or when a question waits for the player's side
-    (so the player answers it). Returns the number of orders given."""
+    """Let the AI play every side for up to `turns` turns, without a window, answering
+    the scenario's questions for the player's side too: a scenario with a decision
+    every few weeks would otherwise stop it within a turn or two. Stops early at the
+    end of the game. Returns the number of orders given."""
     state = session.state
     target = state.turn + max(0, int(turns))
     count = 0
     while not state.over and state.turn < target and not session.script_done():
-        if session.human is not None and state.active == session.human and session.pending_question() is not None:
-            break
         action, why = session.ai_choose()
         session.ai_apply(action, why)
         count += 1

@@ -41,6 +41,29 @@ def packages_open(state: GameState, ks: np.ndarray) -> np.ndarray:
                  w.pk_cost, w.pk_backer, w.pk_from_turn, state.turn)
 
 
+@kernel
+def _open_within(ks, money, client_cost, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer,
+                 from_turn, turn):
+    """The packages of `ks` that `_open` lets through and whose price to the client is
+    within `money`, in the order of `ks`."""
+    open_ = _open(ks, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer, from_turn, turn)
+    out = np.empty(ks.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(ks.shape[0]):
+        if open_[i] and money >= client_cost[ks[i]]:
+            out[k] = ks[i]
+            k += 1
+    return out[:k]
+
+
+def open_packages(state: GameState, ks: np.ndarray, money: float = np.inf) -> list[int]:
+    """`packages_open`, as the list of the packages of `ks` that are open, leaving out any
+    that cost their client more than `money`: one call where a turn asks many times."""
+    w = state.world
+    return _open_within(ks, money, w.pk_client_cost, state.unlocked, state.sent, w.pk_cap, state.commitment,
+                        w.pk_min_commitment, state.budget, w.pk_cost, w.pk_backer, w.pk_from_turn, state.turn).tolist()
+
+
 def dispatch(state: GameState, k: int) -> Event:
     """Commit a package: pay for it, queue it, and let rivals and the world react."""
     w = state.world
@@ -214,7 +237,7 @@ def backers_phase(state: GameState) -> list[Event]:
         ks = w.packages_of_backer[b]
         if not len(ks) or state.budget[b] < w.cheapest[b] or state.commitment[b] < w.least_commitment[b]:
             continue  # none it could send
-        open_ = ks[packages_open(state, ks)].tolist()
+        open_ = open_packages(state, ks)
         if open_:
             k = open_[int(state.rng.integers(len(open_)))]
             pk = w.packages[k].spec
@@ -242,15 +265,6 @@ def _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, 
             out[u_place[u]] += u_str[u]
 
 
-def _enemy_ground(state: GameState, faction: int) -> np.ndarray:
-    """Strength of the faction's enemies' ground units, per place."""
-    w = state.world
-    out = np.empty(w.P)
-    _enemy_ground_into(faction, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place, state.u_str,
-                       w.enemies, w.t_ground, out)
-    return out
-
-
 def backer_units_act(state: GameState) -> list[Event]:
     """Units a backer still commands: its air units strike the strongest enemy force
     in reach; its ground units move up to the client's most threatened front place."""
@@ -272,8 +286,9 @@ def backer_units_act(state: GameState) -> list[Event]:
                     break
                 out += strike(state, u, target, "units")
         elif w.t_ground[t] and w.t_speed[t] > 0:
-            to = _march(int(state.u_place[u]), f, w.t_speed[t], state.owner, _enemy_ground(state, f), w.enemies,
-                        state.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+            to = _march_unit(u, f, float(w.t_speed[t]), state.n_units, state.u_alive, state.u_owner, state.u_type,
+                             state.u_place, state.u_str, state.owner, w.enemies, w.t_ground, state.paths(f),
+                             w.route_km, w.nbr_ptr, w.nbr_idx)
             if to >= 0:
                 state.u_place[u] = to
     return out
@@ -335,6 +350,16 @@ def _march(here, f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_
         if best < 0:
             return -1
     return best if to_goal[best] < to_goal[here] else -1
+
+
+@kernel
+def _march_unit(u, f, speed, n, u_alive, u_owner, u_type, u_place, u_str, owner, enemies, t_ground, paths, route_km,
+                nbr_ptr, nbr_idx):
+    """`_march` for unit `u`, weighing the enemy's ground strength as it stands now (an
+    earlier unit's march may have changed it)."""
+    enemy = np.empty(owner.shape[0])
+    _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, t_ground, enemy)
+    return _march(u_place[u], f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_idx)
 
 
 def withdrawals(state: GameState) -> list[Event]:

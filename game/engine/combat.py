@@ -19,7 +19,7 @@ from .events import Event
 from .gauges import shift
 from .jit import kernel, np_sum
 from .politics import civilian_harm
-from .state import GameState
+from .state import GameState, lose_share
 from .supply import supplied
 from .territory import capture
 
@@ -357,29 +357,11 @@ def win_chance(state: GameState, faction: int, origin: int, target: int,
     return odds(a, d, state.world.rules.combat.noise)
 
 
-@kernel
-def _losses(units, frac, floor, u_alive, u_type, u_str, t_strength):
-    k = units.shape[0]
-    strength = np.empty(k)
-    for j in range(k):
-        strength[j] = u_str[units[j]]
-    before = np_sum(strength, k)
-    for j in range(k):
-        u = units[j]
-        u_str[u] *= 1.0 - frac
-        if u_str[u] < floor * t_strength[u_type[u]]:
-            u_alive[u] = False
-            u_str[u] = 0.0
-        strength[j] = u_str[u]
-    return before - np_sum(strength, k)
-
-
 def _take_losses(state: GameState, units: np.ndarray, frac: float) -> float:
     """Take a share of the units' strength; return all they lost, a unit worn below the
     floor and so disbanded included."""
     w = state.world
-    return _losses(units, frac, w.rules.supply.unit_floor, state.u_alive, state.u_type, state.u_str,
-                   w.t_strength)
+    return lose_share(units, frac, w.rules.supply.unit_floor, state.u_alive, state.u_type, state.u_str, w.t_strength)
 
 
 @kernel
@@ -388,8 +370,8 @@ def _clash(attackers, defenders, a_frac, d_frac, target, floor, u_alive, u_type,
     """Both sides' losses in a battle for `target`, the defenders' armed locals among
     them. Returns what each side lost (units worn below the floor and so disbanded
     included) and whether the attackers still have artillery."""
-    a_lost = _losses(attackers, a_frac, floor, u_alive, u_type, u_str, t_strength)
-    d_lost = _losses(defenders, d_frac, floor, u_alive, u_type, u_str, t_strength) if defenders.shape[0] else 0.0
+    a_lost = lose_share(attackers, a_frac, floor, u_alive, u_type, u_str, t_strength)
+    d_lost = lose_share(defenders, d_frac, floor, u_alive, u_type, u_str, t_strength) if defenders.shape[0] else 0.0
     locals_lost = local_defence[target] * d_frac
     local_defence[target] -= locals_lost
     guns = False
@@ -425,7 +407,8 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     owner = int(state.owner[target])
     with only(state, faction, origin, units):
         atk, dfd, a_power, d_power, a_support, d_support = _engage(
-            faction, origin, target, supplied(state, faction)[origin], owner >= 0 and supplied(state, owner)[target],
+            faction, origin, target, bool(supplied(state, faction)[origin]),
+            owner >= 0 and bool(supplied(state, owner)[target]),
             state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
             state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
             w.type_figures, w.type_kinds, w.air_km, w.terrain_defence, w.combat_params)

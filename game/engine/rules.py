@@ -14,7 +14,7 @@ import numpy as np
 
 from . import actions as A
 from .air import STRIKE_KINDS, strike
-from .backers import packages_open, request
+from .backers import open_packages, request
 from .combat import attackers_at, resolve_attack
 from .events import Event
 from .jit import kernel
@@ -76,7 +76,8 @@ def why_illegal(state: GameState, action) -> str | None:
     f = state.active
     if state.over:
         return "the game is over"
-    pending = [e for (pf, e) in state.pending if pf == f]
+    # Most orders are given with no question waiting: skip building the list then.
+    pending = [e for (pf, e) in state.pending if pf == f] if state.pending else None
     if pending and not isinstance(action, A.ChooseOption):
         return f"first answer: {w.events[pending[0]].choice.prompt}"
     check = _CHECKS.get(type(action))
@@ -397,7 +398,9 @@ class ActionList(Sequence):
         strikes, one kind: `extra`), in list order, without building them, so an agent
         can score them all at once."""
         if any(isinstance(a, cls) for part in self._parts if not isinstance(part, tuple) for a in part) \
-                or any(isinstance(a, cls) for a in self._tail):
+                or any(isinstance(a, cls) for a in self._tail) \
+                or any(issubclass(part[2], cls) and not isinstance(part[1], _Maker)
+                       for part in self._parts if isinstance(part, tuple)):
             raise TypeError(f"{cls.__name__} orders are not all unit-and-place orders here")
         makers = [part[1] for part in self._parts
                   if isinstance(part, tuple) and issubclass(part[2], cls) and isinstance(part[1], _Maker)
@@ -524,11 +527,22 @@ def attack_options(state: GameState, faction: int, only: np.ndarray | None = Non
                          w.every_place if only is None else only)
 
 
+@kernel
+def _recruit_towns(f, owner, sup, population, least):
+    towns = np.empty(owner.shape[0], dtype=np.int64)
+    k = 0
+    for p in range(owner.shape[0]):
+        if owner[p] == f and sup[p] and population[p] >= least:
+            towns[k] = p
+            k += 1
+    return towns[:k]
+
+
 def recruit_towns(state: GameState, faction: int) -> np.ndarray:
     """The faction's held towns in supply big enough to raise fighters in."""
     w = state.world
-    return np.flatnonzero((state.owner == faction) & supplied(state, faction)
-                          & (w.population >= w.rules.economy.min_recruit_population))
+    return _recruit_towns(faction, state.owner, supplied(state, faction), w.population,
+                          w.rules.economy.min_recruit_population)
 
 
 def affordable_types(state: GameState, faction: int) -> list[int]:
@@ -550,8 +564,7 @@ def open_requests(state: GameState, faction: int) -> list[int]:
     ks = w.packages_of_client[faction]
     if len(ks) == 0:
         return []
-    open_ = packages_open(state, ks) & (state.treasury[faction] >= w.pk_client_cost[ks])
-    return [k for k in ks[open_].tolist() if k not in state.requested]
+    return [k for k in open_packages(state, ks, float(state.treasury[faction])) if k not in state.requested]
 
 
 def request_options(state: GameState, faction: int) -> list:
@@ -584,12 +597,79 @@ def _politics(f, owner, allegiance_cost, treasury, blockade, oil, nbr_ptr, nbr_i
 def politics_options(state: GameState, faction: int) -> list:
     """Buying a neutral town next to one's own, and setting or lifting the oil blockade."""
     w = state.world
-    buy, blockade = _politics(faction, state.owner, w.allegiance_cost, state.treasury[faction], state.blockade[faction],
-                              state.oil, w.nbr_ptr, w.nbr_idx)
+    # Plain Python scalars: numba takes a numpy scalar argument several times more slowly.
+    buy, blockade = _politics(faction, state.owner, w.allegiance_cost, float(state.treasury[faction]),
+                              bool(state.blockade[faction]), state.oil, w.nbr_ptr, w.nbr_idx)
     out = [A.BuyAllegiance(w.place_ids[p]) for p in buy.tolist()]
     if blockade >= 0:
         out.append(A.SetBlockade(bool(blockade)))
     return out
+
+
+@kernel
+def _unit_orders(f, truce, n, u_alive, u_owner, u_backer, u_type, u_ready, u_place, u_sorties, owner, enemies,
+                 is_airbase, t_air, t_speed, t_strike, t_ground, t_ad, t_range, t_sorties, air_km, paths, nbr_ptr,
+                 nbr_idx, every_place):
+    """The unit-and-place orders of `legal_actions` in list order, in one call: a turn's
+    list is rebuilt for every order of some agents, and as separate numpy steps it cost
+    more in calls than in arithmetic. Returns (who, where, ends): moves, strikes of each
+    kind (STRIKE_KINDS order), relocations (unit, place) and attacks (origin, target),
+    part k ending at ends[k]."""
+    movers, move_reach = _move_reach(f, n, u_alive, u_owner, u_backer, u_type, u_ready, u_place, owner, t_air,
+                                     t_speed, paths)
+    flyers, strike_reach = _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_sorties, owner,
+                                         enemies, t_air, t_strike, t_ground, t_ad, t_range, air_km)
+    if truce:
+        origins, targets = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    else:
+        origins, targets = _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies,
+                                         t_ground, nbr_ptr, nbr_idx, every_place)
+    P = owner.shape[0]
+    size = (movers.shape[0] + 4 * flyers.shape[0]) * P + origins.shape[0]
+    who = np.empty(size, dtype=np.int64)
+    where = np.empty(size, dtype=np.int64)
+    ends = np.empty(6, dtype=np.int64)
+    k = 0
+    for i in range(movers.shape[0]):
+        for p in range(P):
+            if move_reach[i, p]:
+                who[k], where[k] = movers[i], p
+                k += 1
+    ends[0] = k
+    for kind in range(3):
+        for i in range(flyers.shape[0]):
+            for p in range(P):
+                if strike_reach[i, kind, p]:
+                    who[k], where[k] = flyers[i], p
+                    k += 1
+        ends[1 + kind] = k
+    # Relocation: a squadron that has neither flown nor moved, to another held airbase.
+    for i in range(flyers.shape[0]):
+        u = flyers[i]
+        if u_ready[u] and u_sorties[u] == t_sorties[u_type[u]]:
+            for p in range(P):
+                if owner[p] == f and is_airbase[p] and p != u_place[u]:
+                    who[k], where[k] = u, p
+                    k += 1
+    ends[4] = k
+    for i in range(origins.shape[0]):
+        who[k], where[k] = origins[i], targets[i]
+        k += 1
+    ends[5] = k
+    return who, where, ends
+
+
+class _AttackMaker:
+    """Builds the i-th attack of a list of (origin, target) place pairs."""
+
+    __slots__ = ("origins", "targets", "pids")
+    cls = A.Attack
+
+    def __init__(self, origins: np.ndarray, targets: np.ndarray, pids: list[str]):
+        self.origins, self.targets, self.pids = origins, targets, pids
+
+    def __call__(self, i: int):
+        return A.Attack(self.pids[int(self.origins[i])], self.pids[int(self.targets[i])])
 
 
 def legal_actions(state: GameState) -> ActionList:
@@ -608,23 +688,19 @@ def legal_actions(state: GameState) -> ActionList:
         return out
     out = ActionList()
     pids = w.place_ids
-    movers, reach = move_options(state, f)
-    ui, pi = np.nonzero(reach)
-    out.add_lazy(len(ui), _Maker(A.Move, movers[ui], pi, pids))
-    flyers, strikes = strike_options(state, f)
-    for kind in STRIKE_KINDS:
-        ui, pi = np.nonzero(strikes[:, STRIKE_TARGETS[kind]])
-        out.add_lazy(len(ui), _Maker(A.DroneStrike, flyers[ui], pi, pids, kind))
-    if len(flyers):
-        # Relocation: a squadron that has neither flown nor moved, to another held airbase.
-        ft = state.u_type[flyers]
-        rested = state.u_ready[flyers] & (state.u_sorties[flyers] == w.t_sorties[ft])
-        can_go = rested[:, None] & ((state.owner == f) & w.is_airbase)[None, :]
-        can_go[np.arange(len(flyers)), state.u_place[flyers]] = False
-        ui, pi = np.nonzero(can_go)
-        out.add_lazy(len(ui), _Maker(A.Relocate, flyers[ui], pi, pids))
-    origins, targets = attack_options(state, f)
-    out.extend(A.Attack(pids[o], pids[t]) for o, t in zip(origins.tolist(), targets.tolist()))
+    who, where, ends = _unit_orders(
+        f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
+        state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed, w.t_strike,
+        w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr, w.nbr_idx, w.every_place)
+    hi = int(ends[0])
+    out.add_lazy(hi, _Maker(A.Move, who[:hi], where[:hi], pids))
+    for k, kind in enumerate(STRIKE_KINDS):
+        lo, hi = hi, int(ends[1 + k])
+        out.add_lazy(hi - lo, _Maker(A.DroneStrike, who[lo:hi], where[lo:hi], pids, kind))
+    lo, hi = hi, int(ends[4])
+    out.add_lazy(hi - lo, _Maker(A.Relocate, who[lo:hi], where[lo:hi], pids))
+    lo, hi = hi, int(ends[5])
+    out.add_lazy(hi - lo, _AttackMaker(who[lo:hi], where[lo:hi], pids))
     types, towns = recruit_options(state, f)
     if types:
         tids = [w.type_ids[t] for t in types]

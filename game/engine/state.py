@@ -10,7 +10,7 @@ import copy
 
 import numpy as np
 
-from .jit import kernel
+from .jit import kernel, np_sum
 from .world import World, shortest_paths
 
 UNIT_FIELDS = (
@@ -59,6 +59,26 @@ def _drop_place(d: np.ndarray, p: int) -> np.ndarray | None:
     new[p, :] = np.inf
     new[:, p] = np.inf
     return new
+
+
+@kernel
+def lose_share(units, frac, floor, u_alive, u_type, u_str, t_strength):
+    """Each of `units` loses `frac` of its strength, and one worn below the `floor` share
+    of its full strength is lost; returns the strength lost, the whole of a lost unit's
+    included, added as numpy adds it."""
+    k = units.shape[0]
+    strength = np.empty(k)
+    for j in range(k):
+        strength[j] = u_str[units[j]]
+    before = np_sum(strength, k)
+    for j in range(k):
+        u = units[j]
+        u_str[u] *= 1.0 - frac
+        if u_str[u] < floor * t_strength[u_type[u]]:
+            u_alive[u] = False
+            u_str[u] = 0.0
+        strength[j] = u_str[u]
+    return before - np_sum(strength, k)
 
 
 class GameState:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .events import Event
-from .jit import kernel
-from .state import GameState
+from .jit import kernel, np_sum
+from .state import GameState, lose_share
 
 
 def supplied(state: GameState, faction: int) -> np.ndarray:
@@ -82,6 +82,18 @@ def _cut_off(f, n, u_alive, u_owner, u_type, u_place, sup, t_ground, t_ad):
     return out[:k].copy()
 
 
+@kernel
+def _wear(units, rate, floor, u_str, u_alive, u_type, t_strength):
+    """Units cut off lose `rate` of their strength (`lose_share`); returns the loss as the
+    report counts it, `rate` of what they had."""
+    k = units.shape[0]
+    strength = np.empty(k)
+    for i in range(k):
+        strength[i] = u_str[units[i]]
+    lose_share(units, rate, floor, u_alive, u_type, u_str, t_strength)
+    return np_sum(strength, k) * rate
+
+
 def attrition(state: GameState, faction: int) -> list:
     """Ground units cut off from supply lose strength each turn they stay cut off."""
     w = state.world
@@ -89,10 +101,9 @@ def attrition(state: GameState, faction: int) -> list:
                    supplied(state, faction), w.t_ground, w.t_ad)
     if len(idx) == 0:
         return []
-    rate = w.rules.supply.attrition
-    lost = float(np.sum(state.u_str[idx])) * rate
-    state.u_str[idx] *= 1.0 - rate
-    state.prune(idx)
-    places = sorted({w.place_name(int(p)) for p in state.u_place[idx]})
+    lost = _wear(idx, w.rules.supply.attrition, w.rules.supply.unit_floor, state.u_str, state.u_alive, state.u_type,
+                 w.t_strength)
+    where = state.u_place[idx].tolist()
+    places = sorted({w.place_name(p) for p in where})
     return [Event("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
-                  state.turn, w.faction_ids[faction], {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]
+                  state.turn, w.faction_ids[faction], {"lost": round(lost), "places": [w.place_ids[p] for p in set(where)]})]

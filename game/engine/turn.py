@@ -1,7 +1,8 @@
 """The order of a round: each faction in turn has income, gives orders and then
 suffers its attrition and defections; then besieged towns lose armed locals,
-backers decide, their units act, deliveries land, the scenario's events fire and
-victory is checked."""
+backers decide, their units act, deliveries land, the scenario's events fire, the
+round's unanswered strikes are felt (when the scenario's rule is on) and victory is
+checked."""
 
 from __future__ import annotations
 
