@@ -20,21 +20,29 @@ class UserError(Exception):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .scenario.targets import is_targets_file, load_targets, scenario_of
+    from .scenario.companion import kind_of, scenario_of
+    from .scenario.targets import load_targets
+    from .scenario.tutorial import load_tutorial
 
     status = 0
     for name in args.files:
         try:
-            if is_targets_file(name):
-                # A targets file is checked against the scenario it sits beside.
+            kind = kind_of(name)
+            if kind is not None:
+                # A targets or tutorial file is checked against the scenario it sits beside.
                 scenario = scenario_of(name)
                 if not scenario.is_file():
-                    print(f"{name}: its scenario {scenario} does not exist (a targets file sits beside the "
+                    print(f"{name}: its scenario {scenario} does not exist (a {kind} file sits beside the "
                           "scenario it is for)", file=sys.stderr)
                     status = 1
                     continue
-                targets = load_targets(name, load_scenario(scenario).spec)
-                print(f"ok {targets.targets.scenario} targets ({len(targets.checkpoints)} checkpoints)")
+                spec = load_scenario(scenario).spec
+                if kind == "targets":
+                    targets = load_targets(name, spec)
+                    print(f"ok {targets.targets.scenario} targets ({len(targets.checkpoints)} checkpoints)")
+                else:
+                    t = load_tutorial(name, spec, scenario).tutorial
+                    print(f"ok {t.scenario} tutorial ({len(t.steps)} steps, as {t.side})")
                 continue
             loaded = load_scenario(name)
         except ScenarioError as exc:

@@ -1,7 +1,7 @@
 """The tutorial, driven with real events under SDL's dummy driver: started from the menu,
 stepped through by really doing each step (select, move, undo, strike, attack through
 its dialog, ask a backer, end the turn, answer the week-two decision), skipped with its
-key and its button, and replayed from the menu. Its game is seeded (tutorial.SEED).
+key and its button, and replayed from the menu. Its game is seeded (the tutorial file's seed).
 Also the first-time tips: each once, then never again."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pygame
 import pygame_gui
 import pytest
 
-from client_helpers import click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
+from client_helpers import TRIPOLI, click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
 from game.client import tutorial as T
 from game.client.dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, NewsDialog, ReportDialog,
                                  StrikeDialog)
@@ -20,6 +20,7 @@ from game.engine import actions as A
 from game.engine import legal_actions
 
 CTRL = pygame.KMOD_LCTRL
+TUTORIAL = T.load(TRIPOLI)[1]
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def scroll_into_view(app, container, element) -> None:
 
 
 def step_title(screen) -> str:
-    return T.STEPS[screen.coach.step].title
+    return screen.coach.steps[screen.coach.step].title
 
 
 def panel_text(screen) -> str:
@@ -66,7 +67,7 @@ def test_step_through_the_tutorial_by_doing_each_step(app):
     screen = start_from_menu(app)
     session = screen.session
     s, w = session.state, session.world
-    assert w.faction_ids[session.human] == "gna" and session.seed == T.SEED and not session.autosave_enabled
+    assert w.faction_ids[session.human] == "gna" and session.seed == TUTORIAL.seed and not session.autosave_enabled
     assert step_title(screen) == "Select a place and a unit"
     assert "Step 1 of 9" in panel_text(screen)
     # Nothing happens by waiting: steps advance on what the player does.

@@ -107,25 +107,25 @@ class App:
         self.set_screen(None)
         self.screen = MenuScreen(self, preselect=preselect, message=message)
 
-    def start_game(self, session: GameSession, tutorial: bool = False) -> None:
+    def start_game(self, session: GameSession, tutorial=None) -> None:
         from .game_screen import GameScreen
 
         self.set_screen(None)
         self.screen = GameScreen(self, session, tutorial=tutorial)
 
-    def start_tutorial(self) -> str | None:
-        """The tutorial's game (tutorial.py); an error message for the player, or None."""
+    def start_tutorial(self, scenario_path) -> str | None:
+        """The tutorial's game of this scenario (tutorial.py); an error message for the
+        player, or None."""
         from . import tutorial
-        from ..scenario import load_scenario
 
         try:
-            loaded = load_scenario(tutorial.SCENARIO)
+            loaded, t = tutorial.load(scenario_path)
         except ScenarioError as exc:
-            return f"The tutorial's scenario cannot be loaded:\n{exc.render()}"
-        human = list(loaded.spec.factions).index(tutorial.SIDE)
+            return f"The tutorial cannot be loaded:\n{exc.render()}"
+        human = list(loaded.spec.factions).index(t.side)
         # No autosave: the tutorial's turns must not push a real game's autosaves out of the rotation.
-        session = GameSession.new(loaded, human, tutorial.LEVEL, tutorial.SEED, self.save_dir, autosave=False)
-        self.start_game(session, tutorial=True)
+        session = GameSession.new(loaded, human, t.level, t.seed, self.save_dir, autosave=False)
+        self.start_game(session, tutorial=t)
         return None
 
     def new_game(self, loaded, human: int | None, level: str, seed: int) -> GameSession:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..scenario import LoadedScenario, ScenarioError, load_scenario
-from ..scenario.targets import is_targets_file
+from ..scenario.companion import is_companion_file
 
 
 @dataclass
@@ -61,6 +61,6 @@ def _load_entry(path: Path) -> Entry:
 def scan(directory: Path) -> list[Entry]:
     """Every *.yaml / *.yml file in `directory`, sorted by name, working ones first."""
     files = sorted(p for p in [*Path(directory).glob("*.yaml"), *Path(directory).glob("*.yml")]
-                   if not is_targets_file(p))
+                   if not is_companion_file(p))
     entries = [load_entry(p) for p in files]
     return sorted(entries, key=lambda e: (not e.ok, e.path.name))

@@ -38,7 +38,7 @@ AI_BUDGET_S = 0.03  # time per frame for AI orders when not animating (skip / in
 class GameScreen:
     name = "game"
 
-    def __init__(self, app, session, tutorial: bool = False):
+    def __init__(self, app, session, tutorial=None):
         self.app = app
         self.session = session
         W, H = app.size

@@ -23,6 +23,7 @@ from .dialogs import Dialog, MessageDialog
 from .map_view import MapView
 from .options import SIZES, SPEEDS, Options
 from .paths import DEFAULT_SCENARIO
+from .tutorial import find_tutorials
 from .session import available_levels, default_level, list_saves
 
 SPECTATE = "__spectate__"
@@ -66,7 +67,7 @@ class MenuScreen:
         self.list_area.set_scrollable_area_dimensions((lw - 40, len(entries) * 48 + 4))
         UITextBox(
             "<b>New to Sandtable?</b><br>"
-            "<b>Tutorial</b> (below) plays your first two weeks of the 2019 war as the GNA, step by step. Or "
+            "<b>Tutorial</b> (below) teaches the controls step by step, in the first turns of a real war. Or "
             "pick a scenario and a side; the panel on the right says what each side must do to win. Each turn, "
             "move and attack with your units, ask your foreign backers for money, drones, air defence or fighters, "
             "answer the events that come your way, then press <b>Enter</b> to end the turn.<br>"
@@ -109,6 +110,8 @@ class MenuScreen:
             self.bottom_buttons.append(b)
             if label == "Tutorial":
                 self.tutorial_button = b
+                if not find_tutorials(app.scenario_dir):
+                    b.disable()
             bx += 170
         self.selected = 0
         pick = 0
@@ -225,7 +228,13 @@ class MenuScreen:
         self.app.new_game(e.loaded, human, level, seed)
 
     def start_tutorial(self) -> None:
-        err = self.app.start_tutorial()
+        """The selected scenario's tutorial if it has one, else the first scenario's that does."""
+        found = find_tutorials(self.app.scenario_dir)
+        if not found:
+            return
+        chosen = self.entries[self.selected].path if self.entries else None
+        path = next((p for p in found if chosen is not None and p.resolve() == chosen.resolve()), found[0])
+        err = self.app.start_tutorial(path)
         if err is not None:
             self.dialogs.append(MessageDialog(self, "Cannot start the tutorial", D.esc(err).replace("\n", "<br>"), 620))
 

@@ -23,7 +23,7 @@ from ..engine import EndTurn, IllegalAction, World, apply, legal_actions, new_ga
 from ..engine import actions as A
 from ..engine.persist import SaveError, load_game, save_game, state_hash
 from ..scenario import LoadedScenario, load_scenario
-from ..scenario.targets import is_targets_file
+from ..scenario.companion import is_companion_file
 from .paths import DEFAULT_SCENARIO, SCENARIO_DIR
 
 AUTOSAVES = 5  # autosaves kept, the newest first
@@ -441,7 +441,7 @@ def _find_scenario(path: Path, side: dict, explicit, scenario_dir: Path) -> Path
     if isinstance(noted, str) and Path(noted).is_file() and side.get("scenario") == sid:
         return Path(noted)
     for p in sorted(Path(scenario_dir).glob("*.y*ml")):
-        if is_targets_file(p):
+        if is_companion_file(p):
             continue
         try:
             loaded = load_scenario(p)

@@ -1,8 +1,9 @@
-"""The tutorial and the first-time tips: their text as data, and the small panel in the
-map's top-left corner that shows them.
+"""The tutorial's coach and the first-time tips, shown in a small panel in the map's
+top-left corner.
 
-The tutorial plays the first two turns of the 2019 scenario as the GNA. Each step
-names a *sign* it waits for; the coach gathers signs from what the player has really
+A tutorial's steps are data beside its scenario (`NAME.tutorial.yaml`, read by
+game/scenario/tutorial.py), since they name one war's places. Each step names a *sign*
+it waits for; the coach gathers signs from what the player has really
 done (the session's log, the selection, the windows on screen), never from a clock.
 A sign counts whenever it was seen since the tutorial began, so a player who attacks
 before being asked to is not asked again.
@@ -15,7 +16,6 @@ seen are kept in `tips.json` in the save directory.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
@@ -27,70 +27,25 @@ from . import describe as D
 from . import keys
 from .gfx import later
 from .paths import SCENARIO_DIR
-
-SCENARIO = SCENARIO_DIR / "tripoli_2019.yaml"
-SIDE = "gna"
-LEVEL = "easy"  # a newcomer learns the controls against an opponent that forgives
-SEED = 1  # the same game every time, so the text's places are where it says
+from ..scenario import load_scenario
+from ..scenario.companion import is_companion_file
+from ..scenario.tutorial import Tutorial, tutorial_path
+from ..scenario.tutorial import load_tutorial
 
 PANEL_W = 460
 
 
-@dataclass(frozen=True)
-class Step:
-    sign: str | None  # what the player must have done; None: the last page, closed by its button
-    title: str
-    text: str  # HTML; `place:ID` links select that place and bring it into view
-    # Other text while one of these windows is open: {window class name: HTML}.
-    meanwhile: tuple[tuple[str, str], ...] = ()
+def find_tutorials(directory: Path = SCENARIO_DIR) -> list[Path]:
+    """The scenarios in `directory` that have a tutorial beside them, by name."""
+    return sorted(p for p in Path(directory).glob("*.y*ml")
+                  if not is_companion_file(p) and tutorial_path(p).is_file())
 
 
-STEPS: tuple[Step, ...] = (
-    Step("unit", "Select a place and a unit",
-         "You command the GNA, the government in Tripoli; the LNA marches on the capital. Click "
-         "<a href='place:tripoli'>Tripoli</a>, the big blue circle. A yellow dot beside its counter means its "
-         "units can still act. The side panel lists them; click one to pick it."),
-    Step("move", "Move with part of a stack",
-         "Green rings show where the selected unit can go. Click one: only that unit moves, the rest of the "
-         "stack stays. To send just some of a unit's fighters, press <b>D</b> first to split it. Leaving a "
-         "place empty beside the enemy makes the game ask first."),
-    Step("undo", "Take it back",
-         "A move rolls no dice, so it can be taken back until the end of the turn. Press <b>Ctrl+Z</b> "
-         "(or the Undo button in the side panel) now."),
-    Step("strike", "Strike from the air",
-         "Select the <a href='air:misrata'>air academy flight at Misrata</a>: click this link, or Misrata and "
-         "then the flight in the side panel's list. Orange rings are targets in range: click one, such as "
-         "Tarhuna, and choose what to hit.",
-         (("StrikeDialog", "The window says whether enemy air defence covers the target and what the strike will "
-                           "likely do, civilians harmed included. Pick <b>1</b> to hit the ground forces."),)),
-    Step("attack", "Attack, with the odds first",
-         "Click <a href='place:zawiya'>Zawiya</a>, then the red ring on Surman. Nothing happens before you "
-         "confirm: a window shows the odds first. Artillery at the place fires in support.",
-         (("AttackDialog", "Read the chance of winning, what goes into it, and the losses both sides should "
-                           "expect. Click a unit under <i>Who goes</i> to keep it at home. <b>Enter</b> attacks, "
-                           "Esc thinks again."),)),
-    Step("request", "Ask a backer",
-         "Foreign backers send money, drones, air defence and fighters. Press <b>B</b> (or Backers at the top) "
-         "and ask for one of the packages on offer.",
-         (("ReportDialog", "The report tells how the attack went. An attack rolls dice, so it stands: Ctrl+Z "
-                           "stops there. Press Enter to close it, then ask a backer."),
-          ("BackersWindow", "Each backer shows its commitment and what it can send, with cost and delay. Click a "
-                            "package to ask for it: a backer may say no, and asking too often wears it out."),)),
-    Step("ended1", "End the turn",
-         "Press <b>Enter</b> (or End turn at the top). The LNA then moves, shown order by order; "
-         "<b>Space</b> shows the rest at once."),
-    Step("choice", "Answer a decision",
-         "Your second week brings the GNA a choice from the record. Close the news with Enter; the question "
-         "follows.",
-         (("EventDialog", "Read both answers: each has its cost. Click one, or press its number."),
-          ("NewsDialog", "The news of the week. Press Enter to read on."))),
-    Step("ended2", "Your turn, your war",
-         "Give the orders you like, then press <b>Enter</b> to end the turn. The side panel's <i>What now?</i> "
-         "suggests orders; every number in it is a link that explains itself."),
-    Step(None, "The tutorial is over",
-         "<b>F1</b> opens the encyclopedia: every key, every rule and unit. <i>how to win</i> in the side panel "
-         "shows both sides' goals. The tutorial can be replayed from the main menu."),
-)
+def load(scenario_path: Path):
+    """The scenario and its tutorial, both checked; ScenarioError if either is wrong."""
+    loaded = load_scenario(scenario_path)
+    return loaded, load_tutorial(tutorial_path(scenario_path), loaded.spec, scenario_path).tutorial
+
 
 WAITING = "The {side} is moving, order by order. Space shows the rest at once."
 
@@ -136,10 +91,11 @@ def save_tips_seen(save_dir: Path | None, seen: set[str]) -> None:
 class Coach:
     """Watches the game screen and shows the tutorial's step or a tip in a small panel."""
 
-    def __init__(self, screen, tutorial: bool = False):
+    def __init__(self, screen, tutorial: Tutorial | None = None):
         self.screen = screen
         self.app = screen.app
-        self.step = 0 if tutorial else None  # index into STEPS; None: no tutorial running
+        self.steps = tutorial.steps if tutorial is not None else []
+        self.step = 0 if tutorial is not None else None  # index into steps; None: no tutorial running
         self.signs: set[str] = set()
         self.tip: str | None = None
         self._log_seen: list = list(screen.session.log)  # entries before the tutorial are not the player's doing
@@ -214,7 +170,7 @@ class Coach:
         if ses.human is None or self.app.quiet:
             return
         self._observe()
-        while self.running and STEPS[self.step].sign is not None and STEPS[self.step].sign in self.signs:
+        while self.running and self.steps[self.step].sign is not None and self.steps[self.step].sign in self.signs:
             self.step += 1
         if not self.running and self.tip is None:
             self.tip = next((t for t in TIPS if t in self.signs and t not in self.app.tips_seen), None)
@@ -223,7 +179,7 @@ class Coach:
     def next_step(self) -> None:
         """Pass a step the player cannot or will not do now (a drone with no sorties left)."""
         if self.running:
-            if STEPS[self.step].sign is None:
+            if self.steps[self.step].sign is None:
                 self._end()
             else:
                 self.step += 1
@@ -247,7 +203,7 @@ class Coach:
     def content(self) -> tuple[str, list[tuple[str, str, object]]] | None:
         """The panel's HTML and its buttons (key, label, callback), or None for no panel."""
         if self.running:
-            step = STEPS[self.step]
+            step = self.steps[self.step]
             scr = self.screen
             ses = scr.session
             text = step.text
@@ -255,8 +211,8 @@ class Coach:
             if step.sign is not None and not ses.is_human_turn() and not ses.state.over:
                 text = WAITING.format(side=D.esc(ses.world.factions[ses.state.active].short))
             elif top is not None:
-                text = dict(step.meanwhile).get(type(top).__name__, text)
-            count = sum(1 for st in STEPS if st.sign is not None)
+                text = next((m.text for m in step.meanwhile if m.window == type(top).__name__), text)
+            count = sum(1 for st in self.steps if st.sign is not None)
             where = f"Step {self.step + 1} of {count}: " if step.sign is not None else "Tutorial: "
             html = f"<font color='{D.GOLD}'><b>{where}{D.esc(step.title)}</b></font><br>{text}"
             if step.sign is None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .model import Scenario
 from .targets import Targets
+from .tutorial import Tutorial
 
 SCHEMA_ID = "https://sandtable.invalid/scenario.schema.json"
 TARGETS_SCHEMA_ID = "https://sandtable.invalid/targets.schema.json"
@@ -35,6 +36,10 @@ def schema_text() -> str:
 def targets_schema() -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": TARGETS_SCHEMA_ID,
             **Targets.model_json_schema(mode="validation")}
+
+
+def tutorial_schema() -> dict:
+    return Tutorial.model_json_schema(mode="validation")
 
 
 def targets_schema_text() -> str:
@@ -121,4 +126,14 @@ def reference_markdown() -> str:
         "",
     ]
     tables("Targets (top level)", targets_schema())
+    out += [
+        "# Tutorial file reference",
+        "",
+        "A tutorial file, `NAME.tutorial.yaml` beside the scenario `NAME.yaml`, walks a newcomer through a",
+        "seeded game of that scenario, one step at a time; the main menu's Tutorial button plays it. Each step",
+        "waits for a *sign* of what the player has really done. `sandtable validate NAME.tutorial.yaml` checks",
+        "it against its scenario: the side, and every place a link names.",
+        "",
+    ]
+    tables("Tutorial (top level)", tutorial_schema())
     return "\n".join(out).rstrip() + "\n"

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from .errors import Mark, Problem, ScenarioError, did_you_mean, display_path
-from .locate import describe_error, mark_for
+from .companion import companion_path, kind_of, load_companion
+from .errors import did_you_mean
 from .model import Id, Scenario, SourceRef, Strict
-from .yamlio import YamlProblems, load_document
 
 NEUTRAL = "neutral"  # stands for "held by no side" wherever a faction is named
 
@@ -95,65 +94,26 @@ class LoadedTargets:
         return self.targets.checkpoints
 
 
-SUFFIX = ".targets.yaml"
-
 
 def default_targets_path(scenario_path: str | Path) -> Path:
     """Where a scenario's targets live: `NAME.targets.yaml` beside `NAME.yaml`."""
-    p = Path(scenario_path)
-    return p.with_name(f"{p.stem}{SUFFIX}")
+    return companion_path(scenario_path, "targets")
 
 
 def is_targets_file(path: str | Path) -> bool:
-    """A targets file, not a scenario: lists of scenarios leave these out."""
-    return Path(path).name.endswith((SUFFIX, ".targets.yml"))
-
-
-def scenario_of(targets_path: str | Path) -> Path:
-    """The scenario a targets file sits beside: `NAME.yaml` for `NAME.targets.yaml`."""
-    p = Path(targets_path)
-    return p.with_name(p.name.rsplit(".targets.", 1)[0] + ".yaml")
-
-
-class _Marks:
-    """The marks of one document, shaped as `describe_error` expects."""
-
-    def __init__(self, doc) -> None:
-        self.value_marks = doc.value_marks
-        self.key_marks = doc.key_marks
+    return kind_of(path) == "targets"
 
 
 def load_targets(path: str | Path, spec: Scenario) -> LoadedTargets:
     """Read and check a targets file against the scenario it is for; ScenarioError with
     every problem located, as for a scenario."""
-    path = Path(path)
-    file = display_path(path)
-    try:
-        doc = load_document(path, file)
-    except YamlProblems as exc:
-        raise ScenarioError(exc.problems, {file: exc.lines}) from None
-    lines = {file: doc.lines}
-    marks = _Marks(doc)
-    if not isinstance(doc.data, dict):
-        raise ScenarioError([Problem(Mark(file, 1, 1), "a targets file is a mapping: format_version:, scenario:, "
-                                                        "checkpoints:")], lines)
-    try:
-        targets = Targets.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ScenarioError([describe_error(err, doc.data, marks, file) for err in exc.errors()], lines) from None
-    problems = _check(targets, spec, marks, file)
-    if problems:
-        raise ScenarioError(problems, lines)
-    return LoadedTargets(targets, path)
+    targets = load_companion(path, Targets, spec, _check, "a targets file",
+                             "format_version:, scenario:, checkpoints:")
+    return LoadedTargets(targets, Path(path))
 
 
-def _check(targets: Targets, spec: Scenario, marks, file: str) -> list[Problem]:
+def _check(targets: Targets, spec: Scenario, at) -> None:
     """What needs the scenario: its id, places, factions, sources and span."""
-    out: list[Problem] = []
-
-    def at(path: tuple, message: str, key: bool = False) -> None:
-        out.append(Problem(mark_for(path, marks, file, prefer_key=key), message))
-
     meta = spec.meta
     if targets.scenario != meta.id:
         at(("scenario",), f"these targets are for scenario '{targets.scenario}', but the scenario is '{meta.id}'")
@@ -188,4 +148,3 @@ def _check(targets: Targets, spec: Scenario, marks, file: str) -> list[Problem]:
             for j, pid in enumerate(group):
                 if pid not in places:
                     at(here + ("divided", g, j), f"unknown place '{pid}'{did_you_mean(pid, places)}")
-    return out
