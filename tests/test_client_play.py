@@ -653,6 +653,57 @@ def test_the_encyclopedia_opens_at_a_unit_type_and_reads_it_from_the_scenario(ap
     assert f"rules.combat.loss_rate</b> = {combat.loss_rate:g}" in window.page.html_text
 
 
+def _type(app, text: str) -> None:
+    """Type into the focused text line as SDL would: a TEXTINPUT event per character."""
+    for ch in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+        frames(app, 1)
+    frames(app, 2)
+
+
+def test_the_encyclopedia_search_keeps_the_pages_that_hold_every_word(app):
+    """Typed into the search line, a word lists the pages that hold it, those with it in
+    the title first, and shows the first; two words must both be there; nonsense lists
+    nothing and says so; Esc clears the search before it closes the window."""
+    from game.client.dialogs import EncyclopediaWindow
+    from game.client.encyclopedia import entries
+
+    session = start(app)
+    spec = session.world.spec
+    key(app, pygame.K_F1)
+    window = app.screen.top_dialog()
+    assert isinstance(window, EncyclopediaWindow)
+    everything = len(window.pages)
+    click_element(app, window.search)
+    assert window.search.is_focused
+    _type(app, "sirte")
+    listed = [item["text"] for item in window.listing.item_list]
+    sirte = spec.map.places["sirte"].name
+    assert listed[0] == f"Place: {sirte}" and window.shown == "place:sirte", listed[:5]
+    # Every listed page holds the word, and no page that holds it is left out.
+    pages = {e.title: e for e in entries(spec, "")}
+    holding = [t for t, e in pages.items() if "sirte" in (e.title + e.html).lower()]
+    assert set(listed) == set(holding) | ({"How to play"} & set(listed)) and len(listed) < everything
+    # Up and Down stay within what is listed.
+    key(app, pygame.K_DOWN)
+    assert window.shown != "place:sirte" and any(e.key == window.shown and e.title in listed for e in window.pages)
+    # A second word narrows the list: both must be on a page.
+    _type(app, " brigade")
+    narrowed = [item["text"] for item in window.listing.item_list]
+    assert narrowed and set(narrowed) <= set(listed) and len(narrowed) < len(listed)
+    for title in narrowed:
+        e = pages.get(title)
+        assert e is None or all(w in (e.title + e.html).lower() for w in ("sirte", "brigade"))
+    _type(app, "zzqx")
+    assert [item["text"] for item in window.listing.item_list] == ["(no page holds those words)"]
+    key(app, pygame.K_DOWN)  # nothing to step through: nothing happens
+    key(app, pygame.K_ESCAPE)
+    assert app.screen.top_dialog() is window and window.search.get_text() == ""
+    assert len(window.listing.item_list) == everything
+    key(app, pygame.K_ESCAPE)
+    assert app.screen.top_dialog() is None
+
+
 @pytest.mark.parametrize("name", ["tripoli_2019", "dignity_2014"])
 def test_every_unit_type_backer_place_and_rule_has_a_page(name):
     from conftest import SCENARIOS

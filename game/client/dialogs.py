@@ -10,7 +10,7 @@ import re
 import math
 
 import pygame
-from pygame_gui import UI_HORIZONTAL_SLIDER_MOVED, UI_SELECTION_LIST_NEW_SELECTION
+from pygame_gui import UI_HORIZONTAL_SLIDER_MOVED, UI_SELECTION_LIST_NEW_SELECTION, UI_TEXT_ENTRY_CHANGED
 from pygame_gui.elements import (UIButton, UIHorizontalSlider, UIScrollingContainer, UISelectionList, UITextBox,
                                  UITextEntryLine, UIWindow)
 
@@ -586,10 +586,12 @@ def help_html() -> str:
 
 class EncyclopediaWindow(Dialog):
     """How to play, the rules, the glossary, every unit type, backer and place, written
-    from the scenario (`encyclopedia`): a list of pages on the left, the page on the
-    right. Up and Down step through the list."""
+    from the scenario (`encyclopedia`): a search line and a list of pages on the left, the
+    page on the right. Typing in the search line keeps the pages that hold what is typed,
+    titles first, and shows the first; Up and Down step through the list."""
 
     LIST_W = 300
+    SEARCH_H = 32
 
     def __init__(self, screen, key: str = "help"):
         size = screen.app.size
@@ -597,9 +599,14 @@ class EncyclopediaWindow(Dialog):
         height = size[1] - 70
         super().__init__(screen, "Encyclopedia", width, height)
         self.pages = encyclopedia.entries(screen.session.world.spec, help_html())
+        self.words = [encyclopedia.searchable(e) for e in self.pages]
+        self.visible = list(range(len(self.pages)))  # the listed pages, as indices into self.pages
         inner_h = height - TITLE_H - 60
-        self.listing = UISelectionList(pygame.Rect(8, 8, self.LIST_W, inner_h), [e.title for e in self.pages],
-                                       self.ui_manager, container=self)
+        self.search = UITextEntryLine(pygame.Rect(8, 8, self.LIST_W, self.SEARCH_H), self.ui_manager, container=self,
+                                      placeholder_text="Search: type a word")
+        list_y = 8 + self.SEARCH_H + 6
+        self.listing = UISelectionList(pygame.Rect(8, list_y, self.LIST_W, inner_h - list_y + 8),
+                                       [e.title for e in self.pages], self.ui_manager, container=self)
         self.page = UITextBox("", pygame.Rect(self.LIST_W + 16, 8, width - self.LIST_W - 52, inner_h),
                               self.ui_manager, container=self)
         self.y = inner_h + 14
@@ -610,33 +617,62 @@ class EncyclopediaWindow(Dialog):
         self.set_position(((size[0] - width) // 2, 20))
 
     def open_at(self, key: str) -> bool:
-        """Show the page with this key (e.g. "unit:ID"); False if there is none."""
+        """Show the page with this key (e.g. "unit:ID"); False if there is none. A page
+        the search has left out of the list is shown all the same (a link asked for it)."""
         for i, e in enumerate(self.pages):
             if e.key == key:
                 self.shown = e.key
                 self.page.set_text(e.html)
-                for j, item in enumerate(self.listing.item_list):
-                    item["selected"] = j == i
-                    button = item.get("button_element")
-                    if button is not None:
-                        button.select() if j == i else button.unselect()
+                self._mark_selected()
                 return True
         return False
 
+    def _mark_selected(self) -> None:
+        for j, item in enumerate(self.listing.item_list):
+            on = j < len(self.visible) and self.pages[self.visible[j]].key == self.shown
+            item["selected"] = on
+            button = item.get("button_element")
+            if button is not None:
+                button.select() if on else button.unselect()
+
+    def filter(self, text: str) -> None:
+        """List only the pages the search finds (`encyclopedia.matching`) and show the
+        best of them; an empty search lists every page again."""
+        self.visible = encyclopedia.matching(self.pages, self.words, text)
+        titles = [self.pages[i].title for i in self.visible]
+        self.listing.set_item_list(titles or ["(no page holds those words)"])
+        if self.visible and text.strip():
+            self.open_at(self.pages[self.visible[0]].key)
+        else:
+            self._mark_selected()
+
     def step(self, by: int) -> None:
-        i = next(i for i, e in enumerate(self.pages) if e.key == self.shown)
-        self.open_at(self.pages[(i + by) % len(self.pages)].key)
+        if not self.visible:
+            return
+        keys_ = [self.pages[i].key for i in self.visible]
+        i = keys_.index(self.shown) if self.shown in keys_ else -1 if by > 0 else 0
+        self.open_at(keys_[(i + by) % len(keys_)])
 
     def process_event(self, event) -> bool:
         if event.type == UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.listing:
-            key = next((e.key for e in self.pages if e.title == event.text), None)
+            key = next((self.pages[i].key for i in self.visible if self.pages[i].title == event.text), None)
             if key is not None and key != self.shown:
                 self.defer(lambda: self.open_at(key))
+            return True
+        if event.type == UI_TEXT_ENTRY_CHANGED and event.ui_element is self.search:
+            self.filter(self.search.get_text())
             return True
         return super().process_event(event)
 
     def key(self, key: int) -> bool:
         if key in (pygame.K_DOWN, pygame.K_UP):
             self.step(1 if key == pygame.K_DOWN else -1)
+            return True
+        if key == pygame.K_ESCAPE and self.search.get_text():
+            self.search.set_text("")  # Esc first clears the search, then closes
+            self.filter("")
+            return True
+        if key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.search.is_focused:
+            self.search.unfocus()  # the page found stays; Enter again closes the window
             return True
         return super().key(key)

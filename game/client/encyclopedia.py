@@ -6,6 +6,8 @@ that shows it is `dialogs.EncyclopediaWindow`."""
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 from . import describe as D
@@ -195,3 +197,34 @@ def entries(spec, how_to_play: str) -> list[Entry]:
     out += sorted((_backer_page(spec, b) for b in spec.backers), key=lambda e: e.title)
     out += sorted((_place_page(spec, p) for p in spec.map.places), key=lambda e: e.title)
     return out
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(text: str) -> str:
+    """Lower case, hyphens and underscores as spaces ("air-defence" and "air_defence" are
+    found by "air defence"), single spaces."""
+    return " ".join(text.replace("-", " ").replace("_", " ").split()).lower()
+
+
+def searchable(entry: Entry) -> tuple[str, str]:
+    """The page's title and its whole text, tags and entities gone: what a search is
+    matched against."""
+    return _plain(entry.title), _plain(html.unescape(_TAG.sub(" ", entry.html)))
+
+
+def matching(pages: list[Entry], words: list[tuple[str, str]], query: str) -> list[int]:
+    """The indices of the pages a query finds, every page for an empty one. Pages holding
+    the query as typed come first (those with it in the title before the rest); if no page
+    holds it as typed, the pages holding each of its words anywhere. Within a group the
+    list keeps its own order."""
+    q = _plain(query)
+    if not q:
+        return list(range(len(pages)))
+    phrase = [i for i, (t, x) in enumerate(words) if q in t] + [i for i, (t, x) in enumerate(words)
+                                                                 if q not in t and q in x]
+    if phrase:
+        return phrase
+    terms = q.split()
+    return [i for i, (t, x) in enumerate(words) if all(w in t or w in x for w in terms)]
