@@ -132,6 +132,22 @@ def preview_html(p, strike: bool = False) -> str:
     return "<br>".join(lines)
 
 
+def group_html(state, owner: int, places) -> str:
+    """The tooltip of a counter that stands for several close places of one side."""
+    w = state.world
+    rows = []
+    total = 0.0
+    for p in places:
+        here = [u for u in state.units_at(p, owner) if w.t_ground[state.u_type[u]]]
+        fighters = float(sum(state.u_str[u] for u in here))
+        total += fighters
+        rows.append(f"{esc(w.place_name(p))}: {short_strength(fighters)}")
+    return (f"<b>{esc(w.faction_short(owner))}: {short_strength(total)} fighters at {len(places)} places close "
+            f"together</b><br>" + "<br>".join(rows)
+            + f"<br><font color='{MUTED}'>Too close to show apart at this zoom: click to zoom in, or use the "
+              "wheel.</font>")
+
+
 def short_strength(x: float) -> str:
     if x >= 9950:
         return f"{x / 1000:.0f}k"

@@ -654,7 +654,7 @@ class GameScreen:
         if self.press is None and self.top_dialog() is None and self.map_rect.collidepoint(self.mouse):
             c = self.view.counter_at(self.mouse)
             if c is not None:
-                key = ("counter", c.place, c.owner)
+                key = ("counter", c.place, c.owner, c.members)
             elif self.hover is not None:
                 key = ("place", self.hover)
         if key != self.tooltip_key:
@@ -670,6 +670,12 @@ class GameScreen:
         else:
             c = self.view.counter_at(self.mouse)
             if c is None:
+                return
+            if c.members:
+                html = D.group_html(s, c.owner, c.members)
+                self.tooltip = UITooltip(html, (0, 18), self.app.manager, wrap_width=360)
+                self.tooltip.find_valid_position(pygame.math.Vector2(self.mouse))
+                self.tooltip_key = key
                 return
             html = "<br><br>".join(D.unit_html(s, int(u), self.supplied()) for u in c.units[:6])
             if len(c.units) > 6:
@@ -752,6 +758,10 @@ class GameScreen:
     def _click(self, pos, right: bool) -> None:
         c = self.view.counter_at(pos)
         p = self.view.place_at(pos)
+        if p is None and c is not None and c.members and not right:
+            # A counter for several close places: zoom in until each has its own.
+            self.view.camera.zoom_at(2.5, pos)
+            return
         if p is None and c is not None:
             p = c.place
         if p is None:

@@ -54,6 +54,9 @@ class Counter:
     ready: bool
     cut_off: bool
     units: list
+    # A counter standing for several close places of one side, where the zoom leaves no
+    # room to show each: their places, the anchor first (empty for a single place).
+    members: tuple = ()
 
 
 class MapView:
@@ -103,6 +106,8 @@ class MapView:
         self._legend: pygame.Surface | None = None
         self._counters_key = None
         self._counters: list[Counter] = []
+        self._layout_key = None
+        self._layout: list[tuple[float, float, bool]] = []
         self.counter_rects: list[tuple[pygame.Rect, Counter]] = []
         self.renders = 0  # base re-renders, for tests and the bench
 
@@ -565,38 +570,152 @@ class MapView:
             if self.capital[p]:
                 pygame.draw.circle(surface, (255, 255, 255), (x, y), max(2, r * 0.4))
 
+    def _counter_art(self, c: Counter, size: int, h: int):
+        """A counter's strength text, its badges and its width."""
+        label = short_strength(c.ground) if c.n_ground else ""
+        parts = [self.fonts.text(label, size, (255, 255, 255), bold=True)] if label else []
+        badges = []
+        if c.n_air:
+            badges.append(("air", c.n_air))
+        if c.n_ad:
+            badges.append(("ad", c.n_ad))
+        tw = sum(s.get_width() for s in parts) + 6
+        bw = len(badges) * (h + 2)
+        return parts, badges, int(max(tw + bw + (4 if parts else 2), h + 2))
+
+    def _counter_layout(self, counters: list[Counter], widths: list[int], h: int) -> list[tuple[float, float, bool, int]]:
+        """Where each counter goes: an offset from its place's marker, whether it was moved
+        off its usual slot (right of the marker) and so needs a leader line, and the index
+        of the counter it is merged into (−1: shown on its own).
+
+        In a cluster of close places (Greater Tripoli) the usual slot can sit on the next
+        place's marker or name, and a counter there reads as that place's. Each place's
+        first counter therefore takes the first free slot around its own marker; more
+        counters at one place stack under it. Where no slot is free and a counter of the
+        same side stands close by, the two are shown as one, which a click zooms into.
+        Worked out in zoomed map units, so it holds while the map pans and is only redone
+        when the zoom or the counters change."""
+        z = self.camera.zoom
+        key = (self._counters_key, z, h)
+        if self._layout_key == key:
+            return self._layout
+        P = self.world.P
+        taken: list[pygame.Rect] = []
+        for p in range(P):
+            r = self.radius(p)
+            taken.append(pygame.Rect(self.px[p] * z - r - 2, self.py[p] * z - r - 2, 2 * r + 4, 2 * r + 4))
+        for p, surf, dx, dy in self._labels_for_zoom():
+            taken.append(pygame.Rect(self.px[p] * z + dx, self.py[p] * z + dy, surf.get_width(), surf.get_height()))
+        rank = {p: i for i, p in enumerate(self.order)}
+        out: list[tuple[float, float, bool, int]] = [(0.0, 0.0, False, -1)] * len(counters)
+        first: dict[int, int] = {}  # place -> index of its first counter
+        stacked: dict[int, int] = {}
+        shown: list[int] = []  # counters drawn on their own, in the order placed
+        for i in sorted(range(len(counters)), key=lambda i: (rank.get(counters[i].place, 0), i)):
+            c, wd = counters[i], widths[i]
+            p = c.place
+            r = self.radius(p)
+            cx, cy = self.px[p] * z, self.py[p] * z
+            if p in first:
+                j = first[p]
+                dx, dy, moved, group = out[j]
+                if group >= 0:
+                    out[i] = (dx, dy, moved, group)
+                    continue
+                stacked[p] = stacked.get(p, 0) + 1
+                out[i] = (dx, dy + stacked[p] * (h + 3), moved, -1)
+                taken.append(pygame.Rect(cx + out[i][0], cy + out[i][1], wd, h))
+                shown.append(i)
+                continue
+            first[p] = i
+            slots = ((r + 3, -h / 2), (-r - 3 - wd, -h / 2), (r + 1, r - 2), (r + 1, -r - h + 2),
+                     (-r - 1 - wd, r - 2), (-r - 1 - wd, -r - h + 2), (-wd / 2, r + 3), (-wd / 2, -r - 3 - h),
+                     (r + 18, -h / 2), (-r - 18 - wd, -h / 2))
+            best, best_overlap = 0, None
+            for k, (dx, dy) in enumerate(slots):
+                rect = pygame.Rect(cx + dx, cy + dy, wd, h)
+                overlap = 0
+                for n, t in enumerate(taken):
+                    if n != p and rect.colliderect(t):
+                        cut = rect.clip(t)
+                        overlap += cut.width * cut.height
+                if overlap == 0:
+                    best, best_overlap = k, 0
+                    break
+                if best_overlap is None or overlap < best_overlap:
+                    best, best_overlap = k, overlap
+            if best_overlap:
+                # No room: join the nearest counter of the same side within reach, if any.
+                reach = 3.0 * r + 70.0
+                near = [(math.hypot(self.px[counters[j].place] * z - cx, self.py[counters[j].place] * z - cy), j)
+                        for j in shown if counters[j].owner == c.owner and out[j][3] < 0]
+                near = [(d, j) for d, j in near if d <= reach]
+                if near:
+                    j = min(near)[1]
+                    out[i] = (0.0, 0.0, False, j)
+                    continue
+            dx, dy = slots[best]
+            out[i] = (dx, dy, best != 0, -1)
+            taken.append(pygame.Rect(cx + dx, cy + dy, wd, h))
+            shown.append(i)
+        self._layout_key, self._layout = key, out
+        return out
+
+    @staticmethod
+    def _grouped(counters: list[Counter], layout) -> list[tuple[Counter, tuple[float, float, bool], int]]:
+        """The counters to draw: each shown one, with those merged into it summed in, and
+        its index in `counters`."""
+        joined: dict[int, list[int]] = {}
+        for i, entry in enumerate(layout):
+            if entry[3] >= 0:
+                joined.setdefault(entry[3], []).append(i)
+        out = []
+        for i, (c, entry) in enumerate(zip(counters, layout)):
+            if entry[3] >= 0:
+                continue
+            if i in joined:
+                parts = [c] + [counters[j] for j in joined[i]]
+                places = [c.place] + [q.place for q in parts[1:] if q.place != c.place]
+                c = Counter(place=c.place, owner=c.owner, ground=sum(q.ground for q in parts),
+                            n_ground=sum(q.n_ground for q in parts), n_air=sum(q.n_air for q in parts),
+                            n_ad=sum(q.n_ad for q in parts), ready=any(q.ready for q in parts),
+                            cut_off=any(q.cut_off for q in parts), units=[u for q in parts for u in q.units],
+                            members=tuple(dict.fromkeys(places)))
+            out.append((c, entry[:3], i))
+        return out
+
     def _draw_counters(self, surface, state, marks: Marks, version, sx, sy) -> None:
         self.counter_rects = []
         z = self.camera.zoom
         small = z < 1.0
         h = 16 if small else 19
         size = 11 if small else 13
-        per_place: dict[int, int] = {}
         sel_unit_place = None
         if marks.selected_unit is not None and state.u_alive[marks.selected_unit]:
             sel_unit_place = (int(state.u_place[marks.selected_unit]), int(state.u_owner[marks.selected_unit]))
-        for c in self.counters(state, version):
+        counters = self.counters(state, version)
+        art = [self._counter_art(c, size, h) for c in counters]
+        layout = self._counter_layout(counters, [a[2] for a in art], h)
+        for c, (dx, dy, moved), i in self._grouped(counters, layout):
+            parts, badges, width = self._counter_art(c, size, h) if c.members else art[i]
+            if c.members:
+                # "+2": this counter also stands for two more places close by.
+                parts.append(self.fonts.text(f"+{len(c.members) - 1}", 10, (255, 235, 150), bold=True))
+                width += parts[-1].get_width() + 3
             p = c.place
-            x0 = sx[p] + self.radius(p) + 3
-            y0 = sy[p] - h / 2 + per_place.get(p, 0) * (h + 3)
-            per_place[p] = per_place.get(p, 0) + 1
-            label = short_strength(c.ground) if c.n_ground else ""
-            col = self.colours[c.owner]
-            parts = []
-            if label:
-                parts.append(self.fonts.text(label, size, (255, 255, 255), bold=True))
-            badges = []
-            if c.n_air:
-                badges.append(("air", c.n_air))
-            if c.n_ad:
-                badges.append(("ad", c.n_ad))
-            tw = sum(s.get_width() for s in parts) + 6
-            bw = len(badges) * (h + 2)
-            width = max(tw + bw + (4 if parts else 2), h + 2)
-            rect = pygame.Rect(int(x0), int(y0), int(width), h)
+            rect = pygame.Rect(int(sx[p] + dx), int(sy[p] + dy), width, h)
             if not self.camera.view.colliderect(rect):
                 continue
-            if c.n_ground > 1 or (c.n_air + c.n_ad) > 1:  # a stack: a shadow counter behind
+            col = self.colours[c.owner]
+            if moved:
+                # A leader from the marker's edge to the counter, so it is read as this place's.
+                tx, ty = min(max(sx[p], rect.left), rect.right), min(max(sy[p], rect.top), rect.bottom)
+                d = math.hypot(tx - sx[p], ty - sy[p]) or 1.0
+                r = self.radius(p)
+                start = (sx[p] + (tx - sx[p]) * r / d, sy[p] + (ty - sy[p]) * r / d)
+                pygame.draw.line(surface, (15, 15, 15), start, (tx, ty), 3)
+                pygame.draw.line(surface, col, start, (tx, ty), 1)
+            if c.n_ground > 1 or (c.n_air + c.n_ad) > 1 or c.members:  # a stack: a shadow counter behind
                 pygame.draw.rect(surface, gfx.mix(col, (0, 0, 0), 0.45), rect.move(3, -3), border_radius=3)
             pygame.draw.rect(surface, col, rect, border_radius=3)
             edge = gfx.ATTACK if c.cut_off else (15, 15, 15)
