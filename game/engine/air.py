@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import Event
+from .reports import Report
 from .jit import kernel, np_sum
 from .politics import civilian_harm
 from .state import GameState
@@ -217,7 +217,7 @@ def _strike(unit, target, draw, kind, air_rules, n, u_alive, u_type, u_owner, u_
                 u_place, u_str, enemies, t_ground, t_ad, t_strength, local_defence)
 
 
-def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
+def strike(state: GameState, unit: int, target: int, kind: str) -> list[Report]:
     w = state.world
     faction = int(state.u_owner[unit])
     rules = w.rules
@@ -228,12 +228,12 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     fid = w.faction_ids[faction]
     if damage < 0:
         data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": True}
-        return [Event("strike", f"{what} strike on {w.place_names[target]} shot down", state.turn, fid, data)]
+        return [Report("strike", f"{what} strike on {w.place_names[target]} shot down", state.turn, fid, data)]
     if kind == "supply":
         state.interdicted[target] = True
         state._supply.pop(int(state.owner[target]), None)
         data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False}
-        return [Event("strike", f"{what} cuts the roads through {w.place_names[target]}", state.turn, fid, data)]
+        return [Report("strike", f"{what} cuts the roads through {w.place_names[target]}", state.turn, fid, data)]
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else rules.air.strike_harm)
     victim = int(state.owner[target])
     if victim >= 0 and w.enemies[faction, victim]:
@@ -241,4 +241,4 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
         state.air_balance[faction] -= 1.0
     data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False,
             "damage": round(damage, 1), "harm": round(harm, 1)}
-    return [Event("strike", f"{what} strike on {w.place_names[target]}: {damage:.0f} lost", state.turn, fid, data)]
+    return [Report("strike", f"{what} strike on {w.place_names[target]}: {damage:.0f} lost", state.turn, fid, data)]

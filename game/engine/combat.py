@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .air import _best_placed, air_units_in_range, fly, intercept_chance
-from .events import Event
+from .reports import Report
 from .gauges import shift
 from .jit import kernel, np_sum
 from .politics import civilian_harm
@@ -398,7 +398,7 @@ def only(state: GameState, faction: int, origin: int, units: tuple[int, ...] | N
 
 
 def resolve_attack(state: GameState, faction: int, origin: int, target: int,
-                   units: tuple[int, ...] | None = None) -> list[Event]:
+                   units: tuple[int, ...] | None = None) -> list[Report]:
     """A week's battle for `target` by the faction's ready ground units at `origin` (only
     `units`, if given; the rest stay behind)."""
     w = state.world
@@ -422,7 +422,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     if d_power <= 0:
         capture(state, faction, target)
         state.u_place[atk] = target
-        return [Event("capture", f"{fshort} takes {name} unopposed", state.turn, w.faction_ids[faction],
+        return [Report("capture", f"{fshort} takes {name} unopposed", state.turn, w.faction_ids[faction],
                       {"place": w.place_ids[target], "from": w.place_ids[origin]})]
     ratio = a_power / d_power * math.exp(rules.noise * float(state.rng.standard_normal()))
     a_frac = min(rules.max_loss, rules.loss_rate * min(max(1.0 / ratio, 0.25), 3.0))
@@ -435,7 +435,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
             "attacker_lost": round(a_lost), "defender_lost": round(d_lost), "won": won, "harm": round(harm, 1),
             "defender": w.faction_ids[owner] if owner >= 0 else None}
     if not won:
-        return [Event("battle", f"{fshort} assault on {name} repulsed ({a_lost:.0f} vs {d_lost:.0f} lost)",
+        return [Report("battle", f"{fshort} assault on {name} repulsed ({a_lost:.0f} vs {d_lost:.0f} lost)",
                       state.turn, w.faction_ids[faction], data)]
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
@@ -447,5 +447,5 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     state.u_place[alive] = target
     verb = "routs the defenders of" if routed else "takes"
     data["routed"] = routed
-    return [Event("battle", f"{fshort} {verb} {name} ({a_lost:.0f} vs {d_lost:.0f} lost)", state.turn,
+    return [Report("battle", f"{fshort} {verb} {name} ({a_lost:.0f} vs {d_lost:.0f} lost)", state.turn,
                   w.faction_ids[faction], data)]

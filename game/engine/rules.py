@@ -16,9 +16,9 @@ from . import actions as A
 from .air import STRIKE_KINDS, strike
 from .backers import open_packages, request
 from .combat import attackers_at, resolve_attack
-from .events import Event
+from .reports import Report
 from .jit import kernel
-from .scripted import choose
+from .scenario_events import choose
 from .stacks import merge, split, why_not_merge, why_not_split
 from .state import GameState
 from .supply import supplied
@@ -712,7 +712,7 @@ def legal_actions(state: GameState) -> ActionList:
     return out
 
 
-def _move(state: GameState, f: int, action) -> list[Event]:
+def _move(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     u = action.unit
     frm = int(state.u_place[u])
@@ -720,73 +720,73 @@ def _move(state: GameState, f: int, action) -> list[Event]:
     state.u_place[u] = to
     state.u_ready[u] = False
     names = w.place_names
-    return [Event("move", f"{w.type_names[state.u_type[u]]} moves {names[frm]} → {names[to]}",
+    return [Report("move", f"{w.type_names[state.u_type[u]]} moves {names[frm]} → {names[to]}",
                   state.turn, w.faction_ids[f], {"unit": u, "from": w.place_ids[frm], "to": action.to})]
 
 
-def _attack(state: GameState, f: int, action) -> list[Event]:
+def _attack(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     return resolve_attack(state, f, w.pidx[action.origin], w.pidx[action.target], action.units)
 
 
-def _strike(state: GameState, f: int, action) -> list[Event]:
+def _strike(state: GameState, f: int, action) -> list[Report]:
     return strike(state, action.unit, state.world.pidx[action.target], action.kind)
 
 
-def _relocate(state: GameState, f: int, action) -> list[Event]:
+def _relocate(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     u = action.unit
     state.u_place[u] = w.pidx[action.to]
     state.u_ready[u] = False
     state.u_sorties[u] = 0
-    return [Event("move", f"{w.types[state.u_type[u]].name} relocates to {w.place_name(w.pidx[action.to])}",
+    return [Report("move", f"{w.types[state.u_type[u]].name} relocates to {w.place_name(w.pidx[action.to])}",
                   state.turn, w.faction_ids[f], {"unit": u, "to": action.to})]
 
 
-def _recruit(state: GameState, f: int, action) -> list[Event]:
+def _recruit(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     t, p = w.tidx[action.unit_type], w.pidx[action.place]
     state.treasury[f] -= w.types[t].cost
     state.manpower[f] -= w.types[t].manpower
     state.add_unit(t, f, p)
-    return [Event("recruit", f"{w.faction_short(f)} raises {w.types[t].name} at {w.place_name(p)}", state.turn,
+    return [Report("recruit", f"{w.faction_short(f)} raises {w.types[t].name} at {w.place_name(p)}", state.turn,
                   w.faction_ids[f], {"type": action.unit_type, "place": action.place})]
 
 
-def _request(state: GameState, f: int, action) -> list[Event]:
+def _request(state: GameState, f: int, action) -> list[Report]:
     return request(state, f, state.world.kidx[(action.backer, action.package)])
 
 
-def _buy(state: GameState, f: int, action) -> list[Event]:
+def _buy(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     p = w.pidx[action.place]
     state.treasury[f] -= w.allegiance_cost[p]
     state.set_owner(p, f)
     state.local_defence[p] = 0.0
-    return [Event("control", f"{w.place_name(p)} sides with the {w.faction_short(f)}", state.turn, w.faction_ids[f],
+    return [Report("control", f"{w.place_name(p)} sides with the {w.faction_short(f)}", state.turn, w.faction_ids[f],
                   {"place": action.place})]
 
 
-def _blockade(state: GameState, f: int, action) -> list[Event]:
+def _blockade(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     state.blockade[f] = action.on
     verb = "shuts the oil fields and terminals it holds" if action.on else "lets the oil flow again"
-    return [Event("blockade", f"{w.faction_short(f)} {verb}", state.turn, w.faction_ids[f], {"on": action.on})]
+    return [Report("blockade", f"{w.faction_short(f)} {verb}", state.turn, w.faction_ids[f], {"on": action.on})]
 
 
-def _choose(state: GameState, f: int, action) -> list[Event]:
+def _choose(state: GameState, f: int, action) -> list[Report]:
     return choose(state, f, state.world.eidx[action.event], action.option)
 
 
-def _end(state: GameState, f: int, action) -> list[Event]:
+def _end(state: GameState, f: int, action) -> list[Report]:
     return advance(state)
 
 
-def _split(state: GameState, f: int, action) -> list[Event]:
+def _split(state: GameState, f: int, action) -> list[Report]:
     return split(state, f, action.unit, float(action.strength))
 
 
-def _merge(state: GameState, f: int, action) -> list[Event]:
+def _merge(state: GameState, f: int, action) -> list[Report]:
     return merge(state, f, action.unit, action.into)
 
 
@@ -796,7 +796,7 @@ _CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Reloca
               A.EndTurn: _end}
 
 
-def apply(state: GameState, action, checked: bool = False) -> list[Event]:
+def apply(state: GameState, action, checked: bool = False) -> list[Report]:
     """Carry out one order of the active faction; raise IllegalAction if the rules forbid it.
 
     `checked` says the caller has already made sure the order is legal in this very
