@@ -17,6 +17,7 @@ from .conditions import holds
 from .reports import Report
 from .gauges import move_to, shift
 from .jit import kernel
+from .reach import held_by_enemy, within_reach
 from .scenario_events import apply_effects
 from .state import GameState
 from .supply import supplied
@@ -152,8 +153,7 @@ def _besieged(f, key_places, owner, enemies, nbr_ptr, nbr_idx):
     for p in range(owner.shape[0]):
         if key_places[p] and owner[p] == f:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
-                o = owner[nbr_idx[j]]
-                if o >= 0 and enemies[f, o]:
+                if held_by_enemy(f, owner[nbr_idx[j]], enemies):
                     return True
     return False
 
@@ -300,10 +300,10 @@ def _strike_target(u, f, n, u_alive, u_owner, u_type, u_place, u_str, owner, ene
     most enemy ground strength (the first if several tie); −1 if there is none."""
     enemy = np.zeros(owner.shape[0])
     _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, t_ground, enemy)
-    base, reach = u_place[u], t_range[u_type[u]]
     best, most = -1, 0.0
     for p in range(owner.shape[0]):
-        if owner[p] >= 0 and enemies[f, owner[p]] and air_km[base, p] <= reach and enemy[p] > most:
+        if (held_by_enemy(f, owner[p], enemies) and within_reach(air_km, t_range, u_type[u], u_place[u], p)
+                and enemy[p] > most):
             best, most = p, enemy[p]
     return best
 
@@ -324,7 +324,7 @@ def _march(here, f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_
         if owner[p] == f:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
                 q = nbr_idx[j]
-                if owner[q] >= 0 and enemies[f, owner[q]]:
+                if held_by_enemy(f, owner[q], enemies):
                     pressure += enemy[q]
         if goal < 0 or pressure > most:
             goal, most = p, pressure

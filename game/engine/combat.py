@@ -19,6 +19,7 @@ from .reports import Report
 from .gauges import shift
 from .jit import kernel, np_sum
 from .politics import civilian_harm
+from .reach import within_reach
 from .state import GameState, lose_share
 from .supply import supplied
 from .territory import capture
@@ -157,7 +158,7 @@ def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies
     """`air_cover` of side g over a place. `flyers` and `batteries` as `_air_units` gives them."""
     flying = False
     for u in flyers:
-        if u_owner[u] == g and air_km[u_place[u], place] <= t_range[u_type[u]]:
+        if u_owner[u] == g and within_reach(air_km, t_range, u_type[u], u_place[u], place):
             flying = True
             break
     if not flying:
@@ -165,7 +166,7 @@ def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies
     miss = 1.0
     for u in batteries:
         t = u_type[u]
-        if enemies[g, u_owner[u]] and air_km[u_place[u], place] <= t_range[t]:
+        if enemies[g, u_owner[u]] and within_reach(air_km, t_range, t, u_place[u], place):
             miss *= 1.0 - t_intercept[t] * min(1.0, u_str[u] / t_strength[t])
     return 1.0 - (1.0 - miss)
 

@@ -95,9 +95,22 @@ def cohesion_phase(state: GameState, faction: int) -> list[Report]:
     return events
 
 
+def harm_of(world, population, intensity: float):
+    """The civilians a strike or battle of this intensity harms among `population`
+    people (a place's, or every place's as an array): the one statement of the rule,
+    which the AI's estimates and the previews read as well as the rules."""
+    return population / 100_000.0 * world.rules.politics.harm_per_strike * intensity
+
+
+def standing_cost(world, population, intensity: float):
+    """The legitimacy a side loses for the harm `harm_of` gives."""
+    return harm_of(world, population, intensity) * world.rules.politics.harm_legitimacy
+
+
 def civilian_harm(state: GameState, faction: int, place: int, intensity: float) -> float:
+    """Harm civilians at a place, on the record and at the cost of the side's standing."""
     w = state.world
-    harm = float(w.population[place]) / 100_000.0 * w.rules.politics.harm_per_strike * intensity
+    harm = harm_of(w, float(w.population[place]), intensity)
     if harm > 0:
         state.harm[place] += harm
         state.harm_by[faction] += harm

@@ -18,6 +18,7 @@ from .backers import open_packages, request
 from .combat import attackers_at, resolve_attack
 from .reports import Report
 from .jit import kernel
+from .reach import attackable, held_by_enemy, within_reach
 from .scenario_events import choose
 from .stacks import merge, split, why_not_merge, why_not_split
 from .state import GameState
@@ -54,8 +55,7 @@ def _unit_and_place(state: GameState, unit: int, pid: str) -> tuple[int, str | N
 
 
 def _hostile(state: GameState, faction: int, place: int) -> bool:
-    o = state.owner[place]
-    return o < 0 or bool(state.world.enemies[faction, o])
+    return bool(attackable(faction, int(state.owner[place]), state.world.enemies))
 
 
 @kernel
@@ -159,7 +159,7 @@ def _check_strike(state: GameState, f: int, action) -> str | None:
     base = state.u_place[action.unit]
     if state.owner[base] != f:
         return "that squadron has lost its base"
-    if w.air_km[base, target] > w.t_range[t]:
+    if not within_reach(w.air_km, w.t_range, t, base, target):
         return f"{w.place_name(target)} is {w.air_km[base, target]:.0f} km away; the range is {w.t_range[t]:.0f} km"
     if action.kind != "supply":
         ground, air_defence = _enemy_at(f, target, state.n_units, state.u_alive, state.u_owner, state.u_type,
@@ -168,7 +168,7 @@ def _check_strike(state: GameState, f: int, action) -> str | None:
             return f"there are no enemy ground forces at {w.place_name(target)}"
         if action.kind == "air_defence" and not air_defence:
             return f"there is no enemy air defence at {w.place_name(target)}"
-    if action.kind == "supply" and not (state.owner[target] >= 0 and w.enemies[f, state.owner[target]]):
+    if action.kind == "supply" and not held_by_enemy(f, int(state.owner[target]), w.enemies):
         return f"{w.place_name(target)} is not held by an enemy"
     return None
 
@@ -445,10 +445,10 @@ def _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_so
         base = u_place[u]
         if not truce and u_sorties[u] > 0 and owner[base] == f and t_strike[t] > 0:
             for p in range(P):
-                if air_km[base, p] <= t_range[t]:
+                if within_reach(air_km, t_range, t, base, p):
                     reach[i, 0, p] = enemy_ground[p]
                     reach[i, 1, p] = enemy_ad[p]
-                    reach[i, 2, p] = owner[p] >= 0 and enemies[f, owner[p]]
+                    reach[i, 2, p] = held_by_enemy(f, owner[p], enemies)
     return flyers[:count], reach
 
 
@@ -506,8 +506,7 @@ def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, ow
     for p in range(P):
         if owner[p] == f and ready[p]:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
-                o = owner[nbr_idx[j]]
-                if o < 0 or enemies[f, o]:
+                if attackable(f, owner[nbr_idx[j]], enemies):
                     origins[i] = p
                     targets[i] = nbr_idx[j]
                     i += 1
