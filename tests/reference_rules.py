@@ -252,7 +252,7 @@ def cut_off(state: GameState, faction: int) -> np.ndarray:
 
 def attrition(state: GameState, faction: int) -> list:
     """Units cut off lose a share of their strength; those worn below the floor are lost."""
-    from game.engine.events import Event
+    from game.engine.reports import Report
 
     w = state.world
     idx = cut_off(state, faction)
@@ -265,7 +265,7 @@ def attrition(state: GameState, faction: int) -> list:
     state.u_alive[worn] = False
     state.u_str[worn] = 0.0
     places = sorted({w.place_name(int(p)) for p in state.u_place[idx]})
-    return [Event("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
+    return [Report("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
                   state.turn, w.faction_ids[faction],
                   {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]
 

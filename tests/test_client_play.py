@@ -554,7 +554,7 @@ def test_each_of_a_sides_numbers_explains_itself(app, gauge):
 
 
 def test_the_camera_follows_the_ai_to_a_place_off_screen(tmp_path):
-    from game.engine import Event
+    from game.engine import Report
 
     app = make_app(tmp_path)
     try:
@@ -563,11 +563,11 @@ def test_the_camera_follows_the_ai_to_a_place_off_screen(tmp_path):
         w = session.world
         far = w.pidx["kufra"]  # the far south-east, off the opening view of Tripoli
         assert not screen.map_rect.collidepoint(*screen.view.screen_of(far))
-        screen._after([Event("battle", "a battle far away", session.state.turn, "lna", {"place": "kufra"})])
+        screen._after([Report("battle", "a battle far away", session.state.turn, "lna", {"place": "kufra"})])
         assert screen.map_rect.collidepoint(*screen.view.screen_of(far))
         near = w.pidx["tripoli"]
         before = screen.view.screen_of(near)
-        screen._after([Event("strike", "a strike in view", session.state.turn, "lna", {"place": "kufra"})])
+        screen._after([Report("strike", "a strike in view", session.state.turn, "lna", {"place": "kufra"})])
         assert screen.view.screen_of(near) == before  # a place already in view does not move the map
     finally:
         app.close()

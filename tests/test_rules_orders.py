@@ -238,7 +238,7 @@ def test_defecting_units_end_on_their_new_sides_ground():
 
 def test_a_place_turned_neutral_sends_its_garrison_back():
     from game.scenario.model import SetOwnerEffect
-    from game.engine.scripted import apply_effect
+    from game.engine.scenario_events import apply_effect
 
     s = arena()
     garrison = units_of(s, BLUE, P(s, "front"))

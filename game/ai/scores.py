@@ -13,6 +13,7 @@ import numpy as np
 from ..engine.air import _intercepts
 from ..engine.combat import N_TERMS, _air_units_into, _battle_powers_with, _by_place_into, odds
 from ..engine.jit import kernel, np_sum
+from ..engine.reach import held_by_enemy
 from ..engine.rules import _attack_pairs, _strike_reach
 
 # A place is held when what stands in it (with its terrain) is this many times the enemy
@@ -72,7 +73,7 @@ def fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near
     best neighbour it could attack (`staging`, 0 elsewhere)."""
     P = owner.shape[0]
     for p in range(P):
-        hostile[p] = owner[p] >= 0 and enemies[f, owner[p]]
+        hostile[p] = held_by_enemy(f, owner[p], enemies)
     front = np.zeros(P, dtype=np.bool_)
     for p in range(P):
         staging[p] = 0.0

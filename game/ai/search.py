@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from ..engine import GameState, apply
+from ..engine.reach import enemy_held
 from .utility import UtilityAgent, ground_power, place_values
 
 # (odds shift, boldness, focus on the victory places): the judgements compared each
@@ -25,7 +26,7 @@ def evaluate(state: GameState, f: int) -> float:
         return 100.0 if state.winner == f else (-100.0 if state.winner >= 0 else 0.0)
     values = place_values(state)
     mine = float(values[state.owner == f].sum())
-    theirs = float(values[(state.owner >= 0) & w.enemies[f, np.maximum(state.owner, 0)]].sum())
+    theirs = float(values[enemy_held(w, state.owner, f)].sum())
     power = ground_power(state)
     own_power = float(power[f].sum())
     enemy_power = float(power[w.enemies[f]].sum())

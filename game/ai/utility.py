@@ -35,6 +35,8 @@ from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.occupation import garrison_for
+from ..engine.politics import standing_cost
+from ..engine.reach import enemy_held
 from ..engine.rules import affordable_types, move_options, open_requests, politics_options, recruit_towns
 from ..scenario import model as m
 from . import scores
@@ -69,8 +71,7 @@ def place_values(state: GameState) -> np.ndarray:
 def standing_lost(state: GameState, intensity: float) -> np.ndarray:
     """Per place, the legitimacy a side would lose for the civilians a strike or battle
     of this intensity harms there, by the scenario's own harm rules."""
-    pol = state.world.spec.rules.politics
-    return state.world.population / 100_000.0 * pol.harm_per_strike * intensity * pol.harm_legitimacy
+    return standing_cost(state.world, state.world.population, intensity)
 
 
 def ground_power(state: GameState) -> np.ndarray:
@@ -85,7 +86,7 @@ def ground_power(state: GameState) -> np.ndarray:
 def threat(state: GameState, f: int) -> np.ndarray:
     """Enemy ground power that could strike each place next turn (`scores.threat_into`)."""
     w = state.world
-    hostile = (state.owner >= 0) & w.enemies[f, np.maximum(state.owner, 0)]
+    hostile = enemy_held(w, state.owner, f)
     enemy, out = np.empty(w.P), np.empty(w.P)
     scores.enemy_into(f, w.enemies, ground_power(state), enemy)
     scores.threat_into(enemy, hostile, state.owner, w.nbr_ptr, w.nbr_idx, out)
@@ -111,7 +112,7 @@ def _place_terms(agent: "UtilityAgent", state: GameState, f: int) -> tuple[np.nd
         if agent.focus != 1.0:
             values = values * agent._goal_weights(state, f)
         terms = memo[key] = (values, pers.legitimacy * standing_lost(state, 1.0) * 8.0,
-                             pers.legitimacy * standing_lost(state, w.spec.rules.combat.battle_harm) * 8.0)
+                             pers.legitimacy * standing_lost(state, w.rules.combat.battle_harm) * 8.0)
     return terms
 
 

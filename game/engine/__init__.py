@@ -3,7 +3,7 @@
     world = World(loaded.spec, loaded.sha256)
     state = new_game(world, seed=7)
     for action in legal_actions(state): ...
-    events = apply(state, action)          # or IllegalAction with a readable reason
+    reports = apply(state, action)         # or IllegalAction with a readable reason
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .actions import (
     action_from_json,
     action_to_json,
 )
-from .events import Event
+from .reports import Report
 from .rules import IllegalAction, apply, legal_actions, why_illegal
 from .state import GameState
 from .turn import new_game
@@ -33,7 +33,7 @@ from .world import World
 
 
 __all__ = [
-    "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "Event", "GameState",
-    "IllegalAction", "Merge", "Move", "Recruit", "Relocate", "RequestSupport", "SetBlockade", "Split", "World",
+    "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "GameState",
+    "IllegalAction", "Merge", "Move", "Recruit", "Relocate", "Report", "RequestSupport", "SetBlockade", "Split", "World",
     "action_from_json", "action_to_json", "apply", "legal_actions", "new_game", "why_illegal",
 ]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import Event
+from .reports import Report
 from .jit import kernel, np_sum
 from .politics import civilian_harm
+from .reach import held_by_enemy, reaching, within_reach
 from .state import GameState
 
 STRIKE_KINDS = ("units", "air_defence", "supply")
@@ -37,7 +38,7 @@ def air_units_in_range(state: GameState, faction: int, place: int, commanded_onl
     if len(idx) == 0:
         return idx
     bases = state.u_place[idx]
-    ok = (state.owner[bases] == faction) & (w.air_km[bases, place] <= w.t_range[state.u_type[idx]])
+    ok = (state.owner[bases] == faction) & reaching(w, state.u_type[idx], bases, place)
     return idx[ok]
 
 
@@ -51,7 +52,7 @@ def covering_batteries(state: GameState, faction: int, place: int) -> np.ndarray
         return idx
     hostile = w.enemies[faction, state.u_owner[idx]]
     idx = idx[hostile]
-    return idx[w.air_km[state.u_place[idx], place] <= w.t_range[state.u_type[idx]]]
+    return idx[reaching(w, state.u_type[idx], state.u_place[idx], place)]
 
 
 def intercept_chance(state: GameState, faction: int, place: int) -> float:
@@ -76,9 +77,8 @@ def _intercepts(f, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t
         if not (u_alive[u] and t_ad[t] and enemies[f, u_owner[u]]):
             continue
         miss = 1.0 - t_intercept[t] * min(1.0, u_str[u] / t_strength[t])
-        base, reach = u_place[u], t_range[t]
         for p in range(out.shape[0]):
-            if air_km[base, p] <= reach:
+            if within_reach(air_km, t_range, t, u_place[u], p):
                 out[p] *= miss
     for p in range(out.shape[0]):
         out[p] = 1.0 - out[p]
@@ -100,7 +100,7 @@ def _intercept_at(f, place, n, u_alive, u_type, u_owner, u_place, u_str, enemies
     miss = 1.0
     for u in range(n):
         t = u_type[u]
-        if u_alive[u] and t_ad[t] and enemies[f, u_owner[u]] and air_km[u_place[u], place] <= t_range[t]:
+        if u_alive[u] and t_ad[t] and enemies[f, u_owner[u]] and within_reach(air_km, t_range, t, u_place[u], place):
             miss *= 1.0 - t_intercept[t] * min(1.0, u_str[u] / t_strength[t])
     return 1.0 - miss
 
@@ -112,7 +112,7 @@ def _best_placed(f, place, n, u_alive, u_type, u_owner, u_place, u_sorties, owne
     for u in range(n):
         t = u_type[u]
         if (u_alive[u] and u_owner[u] == f and t_air[t] and u_sorties[u] > 0 and owner[u_place[u]] == f
-                and air_km[u_place[u], place] <= t_range[t] and (best < 0 or u_sorties[u] > most)):
+                and within_reach(air_km, t_range, t, u_place[u], place) and (best < 0 or u_sorties[u] > most)):
             best, most = u, u_sorties[u]
     return best
 
@@ -217,7 +217,7 @@ def _strike(unit, target, draw, kind, air_rules, n, u_alive, u_type, u_owner, u_
                 u_place, u_str, enemies, t_ground, t_ad, t_strength, local_defence)
 
 
-def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
+def strike(state: GameState, unit: int, target: int, kind: str) -> list[Report]:
     w = state.world
     faction = int(state.u_owner[unit])
     rules = w.rules
@@ -228,17 +228,17 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Event]:
     fid = w.faction_ids[faction]
     if damage < 0:
         data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": True}
-        return [Event("strike", f"{what} strike on {w.place_names[target]} shot down", state.turn, fid, data)]
+        return [Report("strike", f"{what} strike on {w.place_names[target]} shot down", state.turn, fid, data)]
     if kind == "supply":
         state.interdicted[target] = True
         state._supply.pop(int(state.owner[target]), None)
         data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False}
-        return [Event("strike", f"{what} cuts the roads through {w.place_names[target]}", state.turn, fid, data)]
+        return [Report("strike", f"{what} cuts the roads through {w.place_names[target]}", state.turn, fid, data)]
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else rules.air.strike_harm)
     victim = int(state.owner[target])
-    if victim >= 0 and w.enemies[faction, victim]:
+    if held_by_enemy(faction, victim, w.enemies):
         state.air_balance[victim] += 1.0
         state.air_balance[faction] -= 1.0
     data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False,
             "damage": round(damage, 1), "harm": round(harm, 1)}
-    return [Event("strike", f"{what} strike on {w.place_names[target]}: {damage:.0f} lost", state.turn, fid, data)]
+    return [Report("strike", f"{what} strike on {w.place_names[target]}: {damage:.0f} lost", state.turn, fid, data)]

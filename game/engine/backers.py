@@ -14,10 +14,11 @@ import numpy as np
 
 from .air import strike
 from .conditions import holds
-from .events import Event
+from .reports import Report
 from .gauges import move_to, shift
 from .jit import kernel
-from .scripted import apply_effects
+from .reach import held_by_enemy, within_reach
+from .scenario_events import apply_effects
 from .state import GameState
 from .supply import supplied
 
@@ -64,7 +65,7 @@ def open_packages(state: GameState, ks: np.ndarray, money: float = np.inf) -> li
                         w.pk_min_commitment, state.budget, w.pk_cost, w.pk_backer, w.pk_from_turn, state.turn).tolist()
 
 
-def dispatch(state: GameState, k: int) -> Event:
+def dispatch(state: GameState, k: int) -> Report:
     """Commit a package: pay for it, queue it, and let rivals and the world react."""
     w = state.world
     ref = w.packages[k]
@@ -80,11 +81,11 @@ def dispatch(state: GameState, k: int) -> Event:
         if w.backer_ids[b] in rival.rivals:
             shift(state, "commitment", r, pk.escalation, f"{backer.name} sent {pk.name}")
     when = "this turn" if pk.delay == 0 else f"in {pk.delay} turn{'s' if pk.delay > 1 else ''}"
-    return Event("dispatch", f"{backer.name} sends {pk.name} (arrives {when})", state.turn,
+    return Report("dispatch", f"{backer.name} sends {pk.name} (arrives {when})", state.turn,
                  backer.supports, {"backer": w.backer_ids[b], "package": ref.id, "arrives": state.turn + pk.delay})
 
 
-def request(state: GameState, faction: int, k: int) -> list[Event]:
+def request(state: GameState, faction: int, k: int) -> list[Report]:
     """A client asks. The backer agrees with a chance equal to its commitment; asking
     again later is easier, because each refusal still raises its commitment."""
     w = state.world
@@ -95,7 +96,7 @@ def request(state: GameState, faction: int, k: int) -> list[Event]:
         state.treasury[faction] -= ref.spec.client_cost
         return [dispatch(state, k)]
     shift(state, "commitment", b, w.rules.backers.request_gain, f"asked for {ref.spec.name} and declined")
-    return [Event("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
+    return [Report("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
                   w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
 
 
@@ -116,7 +117,7 @@ def entry_point(state: GameState, faction: int, preferred: str | None, air: bool
     return None
 
 
-def deliver(state: GameState, k: int) -> list[Event]:
+def deliver(state: GameState, k: int) -> list[Report]:
     w = state.world
     ref = w.packages[k]
     pk = ref.spec
@@ -125,7 +126,7 @@ def deliver(state: GameState, k: int) -> list[Event]:
     name = w.backers[b].name
     data = {"backer": w.backer_ids[b], "package": ref.id}
     if state.embargo > 0 and state.rng.random() < state.embargo:
-        return [Event("interdicted", f"{pk.name} from {name} is stopped by embargo enforcement", state.turn,
+        return [Report("interdicted", f"{pk.name} from {name} is stopped by embargo enforcement", state.turn,
                       w.faction_ids[client], data)]
     state.treasury[client] += pk.money
     shift(state, "legitimacy", client, pk.legitimacy, f"{pk.name} from {name}")
@@ -135,14 +136,14 @@ def deliver(state: GameState, k: int) -> list[Event]:
         air = any(w.t_air[w.tidx[g.type]] for g in pk.units)
         place = entry_point(state, client, pk.deliver_to, air)
         if place is None:
-            return [Event("interdicted", f"{pk.name} from {name} has nowhere to land", state.turn, w.faction_ids[client], data)]
+            return [Report("interdicted", f"{pk.name} from {name} has nowhere to land", state.turn, w.faction_ids[client], data)]
         commander = b if pk.kind.value == "volunteers" else -1
         expires = state.turn + pk.duration if pk.duration else 0
         for group in pk.units:
             for _ in range(group.count):
                 state.add_unit(w.tidx[group.type], client, place, group.strength, backer=commander, expires=expires)
         data["place"] = w.place_ids[place]
-    return [Event("delivery", f"{pk.name} from {name} arrives" + (f" at {w.place_name(place)}" if pk.units else ""),
+    return [Report("delivery", f"{pk.name} from {name} arrives" + (f" at {w.place_name(place)}" if pk.units else ""),
                   state.turn, w.faction_ids[client], data)]
 
 
@@ -152,8 +153,7 @@ def _besieged(f, key_places, owner, enemies, nbr_ptr, nbr_idx):
     for p in range(owner.shape[0]):
         if key_places[p] and owner[p] == f:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
-                o = owner[nbr_idx[j]]
-                if o >= 0 and enemies[f, o]:
+                if held_by_enemy(f, owner[nbr_idx[j]], enemies):
                     return True
     return False
 
@@ -204,10 +204,10 @@ def red_lines_crossed(state: GameState, faction: int, place: int) -> list[tuple[
     return out
 
 
-def backers_phase(state: GameState) -> list[Event]:
+def backers_phase(state: GameState) -> list[Report]:
     w = state.world
     rules = w.rules.backers
-    out: list[Event] = []
+    out: list[Report] = []
     danger = [in_danger(state, f) for f in range(w.F)]
     floor = rules.pressure_legitimacy
     for b, backer in enumerate(w.backers):
@@ -229,7 +229,7 @@ def backers_phase(state: GameState) -> list[Event]:
             if (b, r) not in state.redlines_fired and holds(state, line.when):
                 state.redlines_fired.add((b, r))
                 shift(state, "commitment", b, line.commitment, f"its red line crossed: {line.note or 'a red line'}")
-                out.append(Event("red_line", line.note or f"{backer.name}: a red line is crossed", state.turn,
+                out.append(Report("red_line", line.note or f"{backer.name}: a red line is crossed", state.turn,
                                  backer.supports, {"backer": w.backer_ids[b]}))
                 out += apply_effects(state, line.effects, w.backer_ids[b])
         state.budget[b] += backer.budget_per_turn
@@ -248,10 +248,10 @@ def backers_phase(state: GameState) -> list[Event]:
     return out
 
 
-def deliveries_phase(state: GameState) -> list[Event]:
+def deliveries_phase(state: GameState) -> list[Report]:
     due = [d for d in state.deliveries if d[0] <= state.turn]
     state.deliveries = [d for d in state.deliveries if d[0] > state.turn]
-    out: list[Event] = []
+    out: list[Report] = []
     for _, k in due:
         out += deliver(state, k)
     return out
@@ -265,11 +265,11 @@ def _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, 
             out[u_place[u]] += u_str[u]
 
 
-def backer_units_act(state: GameState) -> list[Event]:
+def backer_units_act(state: GameState) -> list[Report]:
     """Units a backer still commands: its air units strike the strongest enemy force
     in reach; its ground units move up to the client's most threatened front place."""
     w = state.world
-    out: list[Event] = []
+    out: list[Report] = []
     n = state.n_units
     for u in np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0)).tolist():
         if not state.u_alive[u]:
@@ -300,10 +300,10 @@ def _strike_target(u, f, n, u_alive, u_owner, u_type, u_place, u_str, owner, ene
     most enemy ground strength (the first if several tie); −1 if there is none."""
     enemy = np.zeros(owner.shape[0])
     _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, t_ground, enemy)
-    base, reach = u_place[u], t_range[u_type[u]]
     best, most = -1, 0.0
     for p in range(owner.shape[0]):
-        if owner[p] >= 0 and enemies[f, owner[p]] and air_km[base, p] <= reach and enemy[p] > most:
+        if (held_by_enemy(f, owner[p], enemies) and within_reach(air_km, t_range, u_type[u], u_place[u], p)
+                and enemy[p] > most):
             best, most = p, enemy[p]
     return best
 
@@ -324,7 +324,7 @@ def _march(here, f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_
         if owner[p] == f:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
                 q = nbr_idx[j]
-                if owner[q] >= 0 and enemies[f, owner[q]]:
+                if held_by_enemy(f, owner[q], enemies):
                     pressure += enemy[q]
         if goal < 0 or pressure > most:
             goal, most = p, pressure
@@ -362,7 +362,7 @@ def _march_unit(u, f, speed, n, u_alive, u_owner, u_type, u_place, u_str, owner,
     return _march(u_place[u], f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_idx)
 
 
-def withdrawals(state: GameState) -> list[Event]:
+def withdrawals(state: GameState) -> list[Report]:
     """Units sent for a limited time (a strike package, a rotation) go home when it ends."""
     n = state.n_units
     if not state.u_expires[:n].any():  # nothing sent for a limited time
@@ -374,5 +374,5 @@ def withdrawals(state: GameState) -> list[Event]:
     names = sorted({w.types[int(state.u_type[u])].name for u in due})
     for u in due.tolist():
         state.kill(u)
-    return [Event("withdrawal", f"{', '.join(names)} leave{'s' if len(due) == 1 else ''} the theatre", state.turn,
+    return [Report("withdrawal", f"{', '.join(names)} leave{'s' if len(due) == 1 else ''} the theatre", state.turn,
                   None, {"units": due.tolist()})]

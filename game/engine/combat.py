@@ -15,10 +15,11 @@ from contextlib import contextmanager
 import numpy as np
 
 from .air import _best_placed, air_units_in_range, fly, intercept_chance
-from .events import Event
+from .reports import Report
 from .gauges import shift
 from .jit import kernel, np_sum
 from .politics import civilian_harm
+from .reach import within_reach
 from .state import GameState, lose_share
 from .supply import supplied
 from .territory import capture
@@ -157,7 +158,7 @@ def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies
     """`air_cover` of side g over a place. `flyers` and `batteries` as `_air_units` gives them."""
     flying = False
     for u in flyers:
-        if u_owner[u] == g and air_km[u_place[u], place] <= t_range[u_type[u]]:
+        if u_owner[u] == g and within_reach(air_km, t_range, u_type[u], u_place[u], place):
             flying = True
             break
     if not flying:
@@ -165,7 +166,7 @@ def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies
     miss = 1.0
     for u in batteries:
         t = u_type[u]
-        if enemies[g, u_owner[u]] and air_km[u_place[u], place] <= t_range[t]:
+        if enemies[g, u_owner[u]] and within_reach(air_km, t_range, t, u_place[u], place):
             miss *= 1.0 - t_intercept[t] * min(1.0, u_str[u] / t_strength[t])
     return 1.0 - (1.0 - miss)
 
@@ -398,7 +399,7 @@ def only(state: GameState, faction: int, origin: int, units: tuple[int, ...] | N
 
 
 def resolve_attack(state: GameState, faction: int, origin: int, target: int,
-                   units: tuple[int, ...] | None = None) -> list[Event]:
+                   units: tuple[int, ...] | None = None) -> list[Report]:
     """A week's battle for `target` by the faction's ready ground units at `origin` (only
     `units`, if given; the rest stay behind)."""
     w = state.world
@@ -422,7 +423,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     if d_power <= 0:
         capture(state, faction, target)
         state.u_place[atk] = target
-        return [Event("capture", f"{fshort} takes {name} unopposed", state.turn, w.faction_ids[faction],
+        return [Report("capture", f"{fshort} takes {name} unopposed", state.turn, w.faction_ids[faction],
                       {"place": w.place_ids[target], "from": w.place_ids[origin]})]
     ratio = a_power / d_power * math.exp(rules.noise * float(state.rng.standard_normal()))
     a_frac = min(rules.max_loss, rules.loss_rate * min(max(1.0 / ratio, 0.25), 3.0))
@@ -435,7 +436,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
             "attacker_lost": round(a_lost), "defender_lost": round(d_lost), "won": won, "harm": round(harm, 1),
             "defender": w.faction_ids[owner] if owner >= 0 else None}
     if not won:
-        return [Event("battle", f"{fshort} assault on {name} repulsed ({a_lost:.0f} vs {d_lost:.0f} lost)",
+        return [Report("battle", f"{fshort} assault on {name} repulsed ({a_lost:.0f} vs {d_lost:.0f} lost)",
                       state.turn, w.faction_ids[faction], data)]
     routed = ratio >= rules.rout_ratio and owner >= 0
     if routed:
@@ -447,5 +448,5 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     state.u_place[alive] = target
     verb = "routs the defenders of" if routed else "takes"
     data["routed"] = routed
-    return [Event("battle", f"{fshort} {verb} {name} ({a_lost:.0f} vs {d_lost:.0f} lost)", state.turn,
+    return [Report("battle", f"{fshort} {verb} {name} ({a_lost:.0f} vs {d_lost:.0f} lost)", state.turn,
                   w.faction_ids[faction], data)]

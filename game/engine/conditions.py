@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..scenario import model as m
+from .reach import enemy_held
 
 if TYPE_CHECKING:  # a type only: the world (which the state needs) reads conditions first
     from .state import GameState
@@ -63,8 +64,7 @@ def _test(w, cond):
         near = np.flatnonzero(w.road_km[w.pidx[cond.place]] <= cond.km)
 
         def enemy_near(s) -> bool:
-            owners = s.owner[near]
-            return bool(np.any((owners >= 0) & w.enemies[f, np.maximum(owners, 0)]))
+            return bool(np.any(enemy_held(w, s.owner[near], f)))
         return enemy_near
     if isinstance(cond, (m.AllCond, m.AnyCond)):
         parts = [_test(w, c) for c in cond.of]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import Event
+from .reports import Report
 from .gauges import shift
 from .jit import kernel, np_sum
 from .state import GameState
@@ -85,7 +85,7 @@ def income(state: GameState, faction: int) -> float:
     return inc.base + inc.per_100k_population * people / 100_000.0 + oil_revenue(state) * revenue_share(state, faction)
 
 
-def income_phase(state: GameState, faction: int) -> list[Event]:
+def income_phase(state: GameState, faction: int) -> list[Report]:
     w = state.world
     fid = w.faction_ids[faction]
     earned = income(state, faction)
@@ -102,6 +102,6 @@ def income_phase(state: GameState, faction: int) -> list[Event]:
         eco = w.rules.economy
         state.u_str[:n][mask] *= 1.0 - eco.unpaid_desertion
         shift(state, "cohesion", faction, -eco.unpaid_cohesion, "fighters unpaid")
-        events.append(Event("economy", f"{w.faction_short(faction)} cannot pay its fighters; some go home",
+        events.append(Report("economy", f"{w.faction_short(faction)} cannot pay its fighters; some go home",
                             state.turn, fid, {"treasury": round(float(state.treasury[faction]), 1)}))
     return events

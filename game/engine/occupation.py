@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import Event
+from .reports import Report
 from .state import GameState
 from .territory import capture
 
@@ -46,7 +46,7 @@ def garrison_for(state: GameState, faction: int) -> np.ndarray:
     return np.where(theirs, rate * w.population / 1000.0, 0.0)
 
 
-def uprising_phase(state: GameState) -> list[Event]:
+def uprising_phase(state: GameState) -> list[Report]:
     w = state.world
     pol = w.rules.politics
     if pol.occupation_garrison <= 0 or state.truce > 0:
@@ -68,7 +68,7 @@ def uprising_phase(state: GameState) -> list[Event]:
         first = int(state.allegiance[p])
         capture(state, first, p)
         state.local_defence[p] = pol.uprising_locals * w.local_defence0[p]
-        events.append(Event("control", f"{w.place_name(p)} rises against the {w.faction_short(holder)} and goes back "
+        events.append(Report("control", f"{w.place_name(p)} rises against the {w.faction_short(holder)} and goes back "
                             f"to the {w.faction_short(first)}", state.turn, w.faction_ids[first],
                             {"place": w.place_ids[p], "from": w.faction_ids[holder], "uprising": True}))
     return events

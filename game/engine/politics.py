@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import Event
+from .reports import Report
 from .gauges import shift
 from .state import GameState
 from .territory import capture
 
 
-def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]:
+def defect(state: GameState, faction: int, militia: int, to: int) -> list[Report]:
     w = state.world
     m_id = w.militia_ids[faction][militia]
     m = w.factions[faction].militias[m_id]
@@ -40,7 +40,7 @@ def defect(state: GameState, faction: int, militia: int, to: int) -> list[Event]
             state.kill(u)
         else:
             state.u_place[u] = int(held[np.argmin(w.road_km[here, held])])
-    return [Event("defection", f"{m.name} leaves the {w.faction_short(faction)} for the {w.faction_short(to)}",
+    return [Report("defection", f"{m.name} leaves the {w.faction_short(faction)} for the {w.faction_short(to)}",
                   state.turn, w.faction_ids[faction], {"militia": m_id, "to": w.faction_ids[to], "units": len(units)})]
 
 
@@ -73,11 +73,11 @@ def air_war_phase(state: GameState) -> None:
     state.air_balance[:] = 0.0
 
 
-def cohesion_phase(state: GameState, faction: int) -> list[Event]:
+def cohesion_phase(state: GameState, faction: int) -> list[Report]:
     w = state.world
     rules = w.rules.politics
     f = w.factions[faction]
-    events: list[Event] = []
+    events: list[Report] = []
     if state.cohesion[faction] < rules.defection_below:
         pressure = (rules.defection_below - state.cohesion[faction]) / 100.0
         for mi, m_id in enumerate(w.militia_ids[faction]):
@@ -87,7 +87,7 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
             if m.defects_to and m.defects_to in w.fidx:
                 events += defect(state, faction, mi, w.fidx[m.defects_to])
             elif disband(state, faction, mi, None, 0.5):
-                events.append(Event("defection", f"{m.name} fighters of the {f.short} head home", state.turn,
+                events.append(Report("defection", f"{m.name} fighters of the {f.short} head home", state.turn,
                                     w.faction_ids[faction], {"militia": m_id}))
     elif state.places_lost[faction] == 0:
         # A quiet week lets the coalition mend a little, never past where it began.
@@ -95,9 +95,22 @@ def cohesion_phase(state: GameState, faction: int) -> list[Event]:
     return events
 
 
+def harm_of(world, population, intensity: float):
+    """The civilians a strike or battle of this intensity harms among `population`
+    people (a place's, or every place's as an array): the one statement of the rule,
+    which the AI's estimates and the previews read as well as the rules."""
+    return population / 100_000.0 * world.rules.politics.harm_per_strike * intensity
+
+
+def standing_cost(world, population, intensity: float):
+    """The legitimacy a side loses for the harm `harm_of` gives."""
+    return harm_of(world, population, intensity) * world.rules.politics.harm_legitimacy
+
+
 def civilian_harm(state: GameState, faction: int, place: int, intensity: float) -> float:
+    """Harm civilians at a place, on the record and at the cost of the side's standing."""
     w = state.world
-    harm = float(w.population[place]) / 100_000.0 * w.rules.politics.harm_per_strike * intensity
+    harm = harm_of(w, float(w.population[place]), intensity)
     if harm > 0:
         state.harm[place] += harm
         state.harm_by[faction] += harm

@@ -16,9 +16,10 @@ from . import actions as A
 from .air import STRIKE_KINDS, strike
 from .backers import open_packages, request
 from .combat import attackers_at, resolve_attack
-from .events import Event
+from .reports import Report
 from .jit import kernel
-from .scripted import choose
+from .reach import attackable, held_by_enemy, within_reach
+from .scenario_events import choose
 from .stacks import merge, split, why_not_merge, why_not_split
 from .state import GameState
 from .supply import supplied
@@ -54,8 +55,7 @@ def _unit_and_place(state: GameState, unit: int, pid: str) -> tuple[int, str | N
 
 
 def _hostile(state: GameState, faction: int, place: int) -> bool:
-    o = state.owner[place]
-    return o < 0 or bool(state.world.enemies[faction, o])
+    return bool(attackable(faction, int(state.owner[place]), state.world.enemies))
 
 
 @kernel
@@ -159,7 +159,7 @@ def _check_strike(state: GameState, f: int, action) -> str | None:
     base = state.u_place[action.unit]
     if state.owner[base] != f:
         return "that squadron has lost its base"
-    if w.air_km[base, target] > w.t_range[t]:
+    if not within_reach(w.air_km, w.t_range, t, base, target):
         return f"{w.place_name(target)} is {w.air_km[base, target]:.0f} km away; the range is {w.t_range[t]:.0f} km"
     if action.kind != "supply":
         ground, air_defence = _enemy_at(f, target, state.n_units, state.u_alive, state.u_owner, state.u_type,
@@ -168,7 +168,7 @@ def _check_strike(state: GameState, f: int, action) -> str | None:
             return f"there are no enemy ground forces at {w.place_name(target)}"
         if action.kind == "air_defence" and not air_defence:
             return f"there is no enemy air defence at {w.place_name(target)}"
-    if action.kind == "supply" and not (state.owner[target] >= 0 and w.enemies[f, state.owner[target]]):
+    if action.kind == "supply" and not held_by_enemy(f, int(state.owner[target]), w.enemies):
         return f"{w.place_name(target)} is not held by an enemy"
     return None
 
@@ -445,10 +445,10 @@ def _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_so
         base = u_place[u]
         if not truce and u_sorties[u] > 0 and owner[base] == f and t_strike[t] > 0:
             for p in range(P):
-                if air_km[base, p] <= t_range[t]:
+                if within_reach(air_km, t_range, t, base, p):
                     reach[i, 0, p] = enemy_ground[p]
                     reach[i, 1, p] = enemy_ad[p]
-                    reach[i, 2, p] = owner[p] >= 0 and enemies[f, owner[p]]
+                    reach[i, 2, p] = held_by_enemy(f, owner[p], enemies)
     return flyers[:count], reach
 
 
@@ -506,8 +506,7 @@ def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, ow
     for p in range(P):
         if owner[p] == f and ready[p]:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
-                o = owner[nbr_idx[j]]
-                if o < 0 or enemies[f, o]:
+                if attackable(f, owner[nbr_idx[j]], enemies):
                     origins[i] = p
                     targets[i] = nbr_idx[j]
                     i += 1
@@ -712,7 +711,7 @@ def legal_actions(state: GameState) -> ActionList:
     return out
 
 
-def _move(state: GameState, f: int, action) -> list[Event]:
+def _move(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     u = action.unit
     frm = int(state.u_place[u])
@@ -720,73 +719,73 @@ def _move(state: GameState, f: int, action) -> list[Event]:
     state.u_place[u] = to
     state.u_ready[u] = False
     names = w.place_names
-    return [Event("move", f"{w.type_names[state.u_type[u]]} moves {names[frm]} → {names[to]}",
+    return [Report("move", f"{w.type_names[state.u_type[u]]} moves {names[frm]} → {names[to]}",
                   state.turn, w.faction_ids[f], {"unit": u, "from": w.place_ids[frm], "to": action.to})]
 
 
-def _attack(state: GameState, f: int, action) -> list[Event]:
+def _attack(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     return resolve_attack(state, f, w.pidx[action.origin], w.pidx[action.target], action.units)
 
 
-def _strike(state: GameState, f: int, action) -> list[Event]:
+def _strike(state: GameState, f: int, action) -> list[Report]:
     return strike(state, action.unit, state.world.pidx[action.target], action.kind)
 
 
-def _relocate(state: GameState, f: int, action) -> list[Event]:
+def _relocate(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     u = action.unit
     state.u_place[u] = w.pidx[action.to]
     state.u_ready[u] = False
     state.u_sorties[u] = 0
-    return [Event("move", f"{w.types[state.u_type[u]].name} relocates to {w.place_name(w.pidx[action.to])}",
+    return [Report("move", f"{w.types[state.u_type[u]].name} relocates to {w.place_name(w.pidx[action.to])}",
                   state.turn, w.faction_ids[f], {"unit": u, "to": action.to})]
 
 
-def _recruit(state: GameState, f: int, action) -> list[Event]:
+def _recruit(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     t, p = w.tidx[action.unit_type], w.pidx[action.place]
     state.treasury[f] -= w.types[t].cost
     state.manpower[f] -= w.types[t].manpower
     state.add_unit(t, f, p)
-    return [Event("recruit", f"{w.faction_short(f)} raises {w.types[t].name} at {w.place_name(p)}", state.turn,
+    return [Report("recruit", f"{w.faction_short(f)} raises {w.types[t].name} at {w.place_name(p)}", state.turn,
                   w.faction_ids[f], {"type": action.unit_type, "place": action.place})]
 
 
-def _request(state: GameState, f: int, action) -> list[Event]:
+def _request(state: GameState, f: int, action) -> list[Report]:
     return request(state, f, state.world.kidx[(action.backer, action.package)])
 
 
-def _buy(state: GameState, f: int, action) -> list[Event]:
+def _buy(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     p = w.pidx[action.place]
     state.treasury[f] -= w.allegiance_cost[p]
     state.set_owner(p, f)
     state.local_defence[p] = 0.0
-    return [Event("control", f"{w.place_name(p)} sides with the {w.faction_short(f)}", state.turn, w.faction_ids[f],
+    return [Report("control", f"{w.place_name(p)} sides with the {w.faction_short(f)}", state.turn, w.faction_ids[f],
                   {"place": action.place})]
 
 
-def _blockade(state: GameState, f: int, action) -> list[Event]:
+def _blockade(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     state.blockade[f] = action.on
     verb = "shuts the oil fields and terminals it holds" if action.on else "lets the oil flow again"
-    return [Event("blockade", f"{w.faction_short(f)} {verb}", state.turn, w.faction_ids[f], {"on": action.on})]
+    return [Report("blockade", f"{w.faction_short(f)} {verb}", state.turn, w.faction_ids[f], {"on": action.on})]
 
 
-def _choose(state: GameState, f: int, action) -> list[Event]:
+def _choose(state: GameState, f: int, action) -> list[Report]:
     return choose(state, f, state.world.eidx[action.event], action.option)
 
 
-def _end(state: GameState, f: int, action) -> list[Event]:
+def _end(state: GameState, f: int, action) -> list[Report]:
     return advance(state)
 
 
-def _split(state: GameState, f: int, action) -> list[Event]:
+def _split(state: GameState, f: int, action) -> list[Report]:
     return split(state, f, action.unit, float(action.strength))
 
 
-def _merge(state: GameState, f: int, action) -> list[Event]:
+def _merge(state: GameState, f: int, action) -> list[Report]:
     return merge(state, f, action.unit, action.into)
 
 
@@ -796,7 +795,7 @@ _CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Reloca
               A.EndTurn: _end}
 
 
-def apply(state: GameState, action, checked: bool = False) -> list[Event]:
+def apply(state: GameState, action, checked: bool = False) -> list[Report]:
     """Carry out one order of the active faction; raise IllegalAction if the rules forbid it.
 
     `checked` says the caller has already made sure the order is legal in this very

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .air import air_units_in_range, intercept_chance
-from .events import Event
+from .reports import Report
 from .state import GameState
 
 
@@ -56,7 +56,7 @@ def siege_pressure(state: GameState, place: int, gates: np.ndarray | None = None
     return rate * command
 
 
-def siege_phase(state: GameState) -> list[Event]:
+def siege_phase(state: GameState) -> list[Report]:
     """Wear down the armed locals of every besieged place; one event per side that lost any."""
     w = state.world
     if w.rules.combat.siege_loss <= 0 or state.truce > 0:
@@ -78,7 +78,7 @@ def siege_phase(state: GameState) -> list[Event]:
         if not places[f]:
             continue
         names = ", ".join(w.place_name(p) for p in places[f])
-        events.append(Event("siege", f"{w.faction_short(f)} armed locals under siege at {names} lose {lost[f]:.0f}",
+        events.append(Report("siege", f"{w.faction_short(f)} armed locals under siege at {names} lose {lost[f]:.0f}",
                             state.turn, w.faction_ids[f],
                             {"lost": round(float(lost[f]), 1), "places": [w.place_ids[p] for p in places[f]]}))
     return events

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from .events import Event
+from .reports import Report
 from .invariants import MAX_NAME
 from .state import GameState
 
@@ -77,7 +77,7 @@ def merge_partners(state: GameState, unit: int) -> list[int]:
             if state.u_backer[v] < 0 and why_not_merge(state, unit, int(v)) is None]
 
 
-def split(state: GameState, faction: int, unit: int, strength: float) -> list[Event]:
+def split(state: GameState, faction: int, unit: int, strength: float) -> list[Report]:
     w = state.world
     name = state.u_names[unit]
     if name is not None and not name.endswith(DETACHED):
@@ -91,12 +91,12 @@ def split(state: GameState, faction: int, unit: int, strength: float) -> list[Ev
     state.u_ready[new] = state.u_ready[unit]
     state.u_sorties[new] = state.u_sorties[unit]
     p = int(state.u_place[unit])
-    return [Event("stack", f"{w.type_names[state.u_type[unit]]} at {w.place_name(p)} splits: "
+    return [Report("stack", f"{w.type_names[state.u_type[unit]]} at {w.place_name(p)} splits: "
                            f"{float(strength):,.0f} fighters form a new unit", state.turn, w.faction_ids[faction],
                   {"unit": unit, "new": new, "strength": float(strength), "place": w.place_ids[p]})]
 
 
-def merge(state: GameState, faction: int, unit: int, into: int) -> list[Event]:
+def merge(state: GameState, faction: int, unit: int, into: int) -> list[Report]:
     w = state.world
     state.u_str[into] += state.u_str[unit]
     # Merged, they move or fight together: only as soon as both can.
@@ -104,6 +104,6 @@ def merge(state: GameState, faction: int, unit: int, into: int) -> list[Event]:
     state.u_sorties[into] = min(state.u_sorties[into], state.u_sorties[unit])
     state.kill(unit)
     p = int(state.u_place[into])
-    return [Event("stack", f"{w.type_names[state.u_type[into]]} at {w.place_name(p)}: two units merge into one of "
+    return [Report("stack", f"{w.type_names[state.u_type[into]]} at {w.place_name(p)}: two units merge into one of "
                            f"{float(state.u_str[into]):,.0f} fighters", state.turn, w.faction_ids[faction],
                   {"unit": unit, "into": into, "place": w.place_ids[p]})]

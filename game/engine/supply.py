@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import Event
+from .reports import Report
 from .jit import kernel, np_sum
 from .state import GameState, lose_share
 
@@ -105,5 +105,5 @@ def attrition(state: GameState, faction: int) -> list:
                  w.t_strength)
     where = state.u_place[idx].tolist()
     places = sorted({w.place_name(p) for p in where})
-    return [Event("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
+    return [Report("supply", f"{w.faction_short(faction)} units out of supply at {', '.join(places)} lose {lost:.0f}",
                   state.turn, w.faction_ids[faction], {"lost": round(lost), "places": [w.place_ids[p] for p in set(where)]})]

@@ -10,12 +10,12 @@ import numpy as np
 
 from .backers import backer_units_act, backers_phase, deliveries_phase, withdrawals
 from .economy import income_phase
-from .events import Event
+from .reports import Report
 from .gauges import forget_old
 from .jit import kernel
 from .politics import air_war_phase, cohesion_phase
 from .occupation import uprising_phase
-from .scripted import events_phase
+from .scenario_events import events_phase
 from .siege import siege_phase
 from .state import GameState
 from .supply import attrition
@@ -31,7 +31,7 @@ def _rested(f, n, u_owner, u_type, u_ready, u_sorties, t_sorties):
             u_sorties[u] = t_sorties[u_type[u]]
 
 
-def start_faction_turn(state: GameState) -> list[Event]:
+def start_faction_turn(state: GameState) -> list[Report]:
     f = state.active
     _rested(f, state.n_units, state.u_owner, state.u_type, state.u_ready, state.u_sorties, state.world.t_sorties)
     state.requested.clear()
@@ -39,7 +39,7 @@ def start_faction_turn(state: GameState) -> list[Event]:
     return income_phase(state, f)
 
 
-def end_faction_turn(state: GameState) -> list[Event]:
+def end_faction_turn(state: GameState) -> list[Report]:
     f = state.active
     out = attrition(state, f) + cohesion_phase(state, f)
     # Roads cut by strikes stay cut until the side that holds them has felt it once.
@@ -51,7 +51,7 @@ def end_faction_turn(state: GameState) -> list[Event]:
     return out
 
 
-def end_round(state: GameState) -> list[Event]:
+def end_round(state: GameState) -> list[Report]:
     # Sieges wear on before the truce counts down, so a round under truce costs nobody.
     out = siege_phase(state)
     out += uprising_phase(state)
@@ -70,7 +70,7 @@ def end_round(state: GameState) -> list[Event]:
     return out
 
 
-def advance(state: GameState) -> list[Event]:
+def advance(state: GameState) -> list[Report]:
     """Finish the active faction's turn and start the next one (maybe a new round)."""
     out = end_faction_turn(state)
     state.active += 1
@@ -82,7 +82,7 @@ def advance(state: GameState) -> list[Event]:
         state.turn += 1
         state.active = 0
         forget_old(state)
-        out.append(Event("turn", f"Turn {state.turn}: {state.date.isoformat()}", state.turn))
+        out.append(Report("turn", f"Turn {state.turn}: {state.date.isoformat()}", state.turn))
     out += start_faction_turn(state)
     return out
 

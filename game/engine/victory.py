@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..scenario.model import TimeoutRule, VictoryKind
-from .events import Event
+from .reports import Report
 from .conditions import faction_stat
 from .state import GameState
 
@@ -18,17 +18,17 @@ def _collapsed(state: GameState, faction: int, owner: list[int]) -> bool:
     return state.cohesion[faction] <= 0.0 or (faction not in owner and faction_stat(state, faction, "strength") <= 0.0)
 
 
-def _finish(state: GameState, winner: int, reason: str) -> list[Event]:
+def _finish(state: GameState, winner: int, reason: str) -> list[Report]:
     w = state.world
     state.winner = winner
     state.reason = reason
     who = w.factions[winner].name if winner >= 0 else "Nobody"
     text = f"{who} wins: {reason}" if winner >= 0 else f"Draw: {reason}"
-    return [Event("victory", text, state.turn, w.faction_ids[winner] if winner >= 0 else None,
+    return [Report("victory", text, state.turn, w.faction_ids[winner] if winner >= 0 else None,
                   {"winner": w.faction_ids[winner] if winner >= 0 else None, "reason": reason})]
 
 
-def check_victory(state: GameState) -> list[Event]:
+def check_victory(state: GameState) -> list[Report]:
     """Run after every round; ends the game when a condition is met or time runs out."""
     w = state.world
     winners: list[tuple[int, str]] = []

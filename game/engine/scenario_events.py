@@ -1,4 +1,4 @@
-"""The scenario's own events: when they fire, and their effects, from the format's
+"""The scenario's own events (the YAML's `events:`): when they fire, and their effects, from the format's
 fixed vocabulary. Nothing here knows about any particular war. What their conditions
 mean is in `conditions`."""
 
@@ -9,7 +9,7 @@ import numpy as np
 from ..scenario import model as m
 from . import politics
 from .conditions import holds
-from .events import Event
+from .reports import Report
 from .gauges import shift
 from .state import GameState
 from .territory import capture
@@ -25,14 +25,14 @@ def _cause(w, source: str) -> str:
     return source
 
 
-def apply_effect(state: GameState, eff, source: str) -> list[Event]:
+def apply_effect(state: GameState, eff, source: str) -> list[Report]:
     w = state.world
     t = state.turn
     if isinstance(eff, m.SetOwnerEffect):
         place = w.pidx[eff.place]
         who = w.fidx[eff.faction] if eff.faction else -1
         capture(state, who, place)
-        return [Event("control", f"{w.place_name(place)} passes to {w.faction_short(who)}", t, eff.faction, {"place": eff.place})]
+        return [Report("control", f"{w.place_name(place)} passes to {w.faction_short(who)}", t, eff.faction, {"place": eff.place})]
     if isinstance(eff, m.StatEffect):
         f = w.fidx[eff.faction]
         arr = getattr(state, eff.effect)
@@ -57,7 +57,7 @@ def apply_effect(state: GameState, eff, source: str) -> list[Event]:
             p = int(held[np.argmin(w.road_km[p, held])])
         for _ in range(eff.count):
             state.add_unit(ty, f, p, eff.strength, backer=w.bidx[eff.backer] if eff.backer else -1)
-        return [Event("reinforce", f"{eff.count} × {w.types[ty].name} appear at {w.place_name(p)}", t, eff.faction,
+        return [Report("reinforce", f"{eff.count} × {w.types[ty].name} appear at {w.place_name(p)}", t, eff.faction,
                       {"place": w.place_ids[p], "type": eff.type, "count": eff.count})]
     if isinstance(eff, m.DisbandEffect):
         f = w.fidx[eff.faction]
@@ -89,22 +89,22 @@ def apply_effect(state: GameState, eff, source: str) -> list[Event]:
         state.unlocked[w.kidx[(eff.backer, eff.package)]] = True
         return []
     if isinstance(eff, m.MessageEffect):
-        return [Event("message", eff.text, t, None, {"source": source})]
+        return [Report("message", eff.text, t, None, {"source": source})]
     raise TypeError(f"unknown effect {eff!r}")
 
 
-def apply_effects(state: GameState, effects, source: str) -> list[Event]:
-    out: list[Event] = []
+def apply_effects(state: GameState, effects, source: str) -> list[Report]:
+    out: list[Report] = []
     for eff in effects:
         out += apply_effect(state, eff, source)
     return out
 
 
-def events_phase(state: GameState) -> list[Event]:
+def events_phase(state: GameState) -> list[Report]:
     w = state.world
     turn = state.turn
     fired = state.fired
-    out: list[Event] = []
+    out: list[Report] = []
     for i, (lo, hi) in enumerate(w.event_turns):
         # A turn spans several days; an event whose window touches any of them may fire.
         if turn < lo or turn > hi:
@@ -117,18 +117,18 @@ def events_phase(state: GameState) -> list[Event]:
         if ev.probability < 1.0 and state.rng.random() >= ev.probability:
             continue
         state.fired.add(i)
-        out.append(Event("scripted", ev.name, state.turn, None, {"event": w.event_ids[i], "text": ev.text}))
+        out.append(Report("scripted", ev.name, state.turn, None, {"event": w.event_ids[i], "text": ev.text}))
         out += apply_effects(state, ev.effects, w.event_ids[i])
         if ev.choice is not None:
             state.pending.append((w.fidx[ev.choice.faction], i))
     return out
 
 
-def choose(state: GameState, faction: int, event: int, option: str) -> list[Event]:
+def choose(state: GameState, faction: int, event: int, option: str) -> list[Report]:
     w = state.world
     ev = w.events[event]
     state.pending.remove((faction, event))
     opt = ev.choice.options[option]
-    out = [Event("choice", f"{w.faction_short(faction)}: {opt.label}", state.turn, w.faction_ids[faction],
+    out = [Report("choice", f"{w.faction_short(faction)}: {opt.label}", state.turn, w.faction_ids[faction],
                  {"event": w.event_ids[event], "option": option})]
     return out + apply_effects(state, opt.effects, w.event_ids[event])
