@@ -15,7 +15,7 @@ import numpy as np
 from .air import strike
 from .conditions import holds
 from .reports import Report
-from .gauges import move_to, shift
+from .gauges import bounded, move_to, shift
 from .jit import kernel
 from .reach import held_by_enemy, within_reach
 from .scenario_events import apply_effects
@@ -204,27 +204,55 @@ def red_lines_crossed(state: GameState, faction: int, place: int) -> list[tuple[
     return out
 
 
+_DRIFT_WORDS: dict[tuple, str] = {}
+
+
+def _drift_words(gain: float | None, decay: float) -> str:
+    """The ledger's words for a backer's danger gain (None: its client is safe) and the
+    week's decay, as `backers_phase` names them."""
+    key = (gain, decay)
+    words = _DRIFT_WORDS.get(key)
+    if words is None:
+        parts = ([f"its client in danger {gain:+.1f}"] if gain is not None else []) + \
+            [f"a week's waning interest {decay:+.1f}"]
+        # The parts are the scenario's fixed figures, so the table stays small; bounded
+        # all the same, for a long-lived process that loads many variants.
+        if len(_DRIFT_WORDS) > 4096:
+            _DRIFT_WORDS.clear()
+        words = _DRIFT_WORDS[key] = ", ".join(parts)
+    return words
+
+
 def backers_phase(state: GameState) -> list[Report]:
     w = state.world
     rules = w.rules.backers
     out: list[Report] = []
     danger = [in_danger(state, f) for f in range(w.F)]
     floor = rules.pressure_legitimacy
+    decay = -rules.decay
     for b, backer in enumerate(w.backers):
         client = w.client_of[b]
-        # The week's drift is one change (bounded once), with its parts named.
-        parts = []
-        if danger[client]:
-            parts.append(("its client in danger", rules.danger_gain * backer.responsiveness))
-        parts.append(("a week's waning interest", -rules.decay))
-        standing = float(state.legitimacy[client])
-        if standing < floor:  # a discredited client is costly to stand by
-            parts.append(("a discredited client",
-                          -(floor - standing) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity))
+        # The week's drift is one change (bounded once), with its parts named: the
+        # client's danger, the waning interest, and a discredited client's cost, added
+        # in that order.
         c = float(state.commitment[b])
-        for _, part in parts:
-            c += part
-        move_to(state, "commitment", b, c, ", ".join(f"{why} {part:+.1f}" for why, part in parts))
+        gain = rules.danger_gain * backer.responsiveness if danger[client] else None
+        if gain is not None:
+            c += gain
+        c += decay
+        standing = float(state.legitimacy[client])
+        discredit = None
+        if standing < floor:  # a discredited client is costly to stand by
+            discredit = -(floor - standing) / max(floor, 1e-9) * rules.pressure_rate * backer.pressure_sensitivity
+            c += discredit
+        # The ledger's wording is only needed when the gauge moves, and its fixed parts
+        # repeat every round, so they are worded once.
+        why = ""
+        if bounded(c) != state.commitment[b]:
+            why = _drift_words(gain, decay)
+            if discredit is not None:
+                why += f", a discredited client {discredit:+.1f}"
+        move_to(state, "commitment", b, c, why)
         for r, line in enumerate(backer.red_lines):
             if (b, r) not in state.redlines_fired and holds(state, line.when):
                 state.redlines_fired.add((b, r))

@@ -314,15 +314,26 @@ _CHECKS = {
 class _Maker:
     """Builds a unit-and-place order only when it is looked at: a turn can offer
     hundreds of moves and strikes, and most callers (the random agent, rollouts)
-    look at a handful."""
+    look at a handful. It reads its orders from shared (unit, place) arrays at an
+    offset, since slicing those arrays for each kind of order cost more than the
+    handful of orders a caller builds."""
 
-    __slots__ = ("cls", "units", "places", "pids", "extra")
+    __slots__ = ("cls", "who", "where", "lo", "count", "pids", "extra")
 
-    def __init__(self, cls, units: np.ndarray, places: np.ndarray, pids: list[str], *extra):
-        self.cls, self.units, self.places, self.pids, self.extra = cls, units, places, pids, extra
+    def __init__(self, cls, who: np.ndarray, where: np.ndarray, lo: int, count: int, pids: list[str], *extra):
+        self.cls, self.who, self.where, self.lo, self.count, self.pids, self.extra = cls, who, where, lo, count, pids, extra
+
+    @property
+    def units(self) -> np.ndarray:
+        return self.who[self.lo:self.lo + self.count]
+
+    @property
+    def places(self) -> np.ndarray:
+        return self.where[self.lo:self.lo + self.count]
 
     def __call__(self, i: int):
-        return self.cls(int(self.units[i]), self.pids[int(self.places[i])], *self.extra)
+        j = self.lo + i
+        return self.cls(int(self.who[j]), self.pids[int(self.where[j])], *self.extra)
 
 
 class ActionList(Sequence):
@@ -356,6 +367,13 @@ class ActionList(Sequence):
         return (self._ends[-1] if self._ends else 0) + len(self._tail)
 
     def __getitem__(self, i):
+        if type(i) is int and i >= 0 and self._ends and i < self._ends[-1]:
+            # The common case, a lazily built order by its position, in as few steps
+            # as possible: agents look orders up one by one, by the thousand a game.
+            k = bisect.bisect_right(self._ends, i)
+            part = self._parts[k]
+            i -= self._ends[k - 1] if k else 0
+            return part[1](i) if type(part) is tuple else part[i]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         n = len(self)
@@ -659,16 +677,17 @@ def _unit_orders(f, truce, n, u_alive, u_owner, u_backer, u_type, u_ready, u_pla
 
 
 class _AttackMaker:
-    """Builds the i-th attack of a list of (origin, target) place pairs."""
+    """Builds the i-th attack of the (origin, target) place pairs stored from `lo` on."""
 
-    __slots__ = ("origins", "targets", "pids")
+    __slots__ = ("origins", "targets", "lo", "pids")
     cls = A.Attack
 
-    def __init__(self, origins: np.ndarray, targets: np.ndarray, pids: list[str]):
-        self.origins, self.targets, self.pids = origins, targets, pids
+    def __init__(self, origins: np.ndarray, targets: np.ndarray, lo: int, pids: list[str]):
+        self.origins, self.targets, self.lo, self.pids = origins, targets, lo, pids
 
     def __call__(self, i: int):
-        return A.Attack(self.pids[int(self.origins[i])], self.pids[int(self.targets[i])])
+        j = self.lo + i
+        return A.Attack(self.pids[int(self.origins[j])], self.pids[int(self.targets[j])])
 
 
 def legal_actions(state: GameState) -> ActionList:
@@ -691,15 +710,16 @@ def legal_actions(state: GameState) -> ActionList:
         f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
         state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed, w.t_strike,
         w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr, w.nbr_idx, w.every_place)
-    hi = int(ends[0])
-    out.add_lazy(hi, _Maker(A.Move, who[:hi], where[:hi], pids))
+    e = ends.tolist()
+    if e[0]:
+        out.add_lazy(e[0], _Maker(A.Move, who, where, 0, e[0], pids))
     for k, kind in enumerate(STRIKE_KINDS):
-        lo, hi = hi, int(ends[1 + k])
-        out.add_lazy(hi - lo, _Maker(A.DroneStrike, who[lo:hi], where[lo:hi], pids, kind))
-    lo, hi = hi, int(ends[4])
-    out.add_lazy(hi - lo, _Maker(A.Relocate, who[lo:hi], where[lo:hi], pids))
-    lo, hi = hi, int(ends[5])
-    out.add_lazy(hi - lo, _AttackMaker(who[lo:hi], where[lo:hi], pids))
+        if e[1 + k] > e[k]:
+            out.add_lazy(e[1 + k] - e[k], _Maker(A.DroneStrike, who, where, e[k], e[1 + k] - e[k], pids, kind))
+    if e[4] > e[3]:
+        out.add_lazy(e[4] - e[3], _Maker(A.Relocate, who, where, e[3], e[4] - e[3], pids))
+    if e[5] > e[4]:
+        out.add_lazy(e[5] - e[4], _AttackMaker(who, where, e[4], pids))
     types, towns = recruit_options(state, f)
     if types:
         tids = [w.type_ids[t] for t in types]
