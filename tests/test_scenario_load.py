@@ -317,3 +317,91 @@ def test_tripoli_ai_answers_the_early_decisions_as_the_record_did():
     assert early <= set(answers), answers
     for eid in early:
         assert answers[eid] == world.spec.events[eid].choice.default, (eid, answers[eid])
+
+
+def _choice_openings(spec) -> dict[str, list[int]]:
+    """Per faction, the turns on which its choice events' windows open. A conditional or
+    chancy event counts from its window's first turn, the earliest it could fire; one with
+    no start date from turn 1."""
+    start, days = spec.meta.start_date, spec.meta.days_per_turn
+    opens: dict[str, list[int]] = {f: [] for f in spec.factions}
+    for ev in spec.events.values():
+        if ev.choice is None:
+            continue
+        turn = 1 if ev.date_from is None else (ev.date_from - start).days // days + 1
+        opens[ev.choice.faction].append(turn)
+    return opens
+
+
+MAX_TURNS_WITHOUT_A_DECISION = 8
+
+
+def _long_silences(spec) -> dict[str, dict[tuple[int, int], int]]:
+    """Per faction, the stretches from turn 1 to the last turn between one choice window's
+    opening and the next that are longer than MAX_TURNS_WITHOUT_A_DECISION."""
+    last = spec.meta.last_turn
+    out = {}
+    for f, turns in _choice_openings(spec).items():
+        marks = sorted({1, *(t for t in turns if t <= last), last})
+        out[f] = {(a, b): b - a for a, b in zip(marks, marks[1:]) if b - a > MAX_TURNS_WITHOUT_A_DECISION}
+    return out
+
+
+def test_tripoli_keeps_putting_decisions_to_each_side_through_the_war():
+    """Not only early on: across the whole campaign each side's choice events open at most
+    eight turns apart, from turn 1 to the last turn, so that nobody plays two months of war
+    with nothing to decide."""
+    spec = _tripoli()
+    openings = _choice_openings(spec)
+    long = {f: gaps for f, gaps in _long_silences(spec).items() if gaps}
+    assert not long, {f: (sorted(openings[f]), gaps) for f, gaps in long.items()}
+
+
+def test_the_silence_test_would_notice_a_long_silence():
+    # The LNA's decisions after the first 30 weeks taken away: the last 35 turns are quiet.
+    spec = _tripoli()
+    start = spec.meta.start_date
+    events = {eid: (ev.model_copy(update={"choice": None})
+                    if ev.choice is not None and ev.choice.faction == "lna" and ev.date_from
+                    and (ev.date_from - start).days >= 7 * 30 else ev)
+              for eid, ev in spec.events.items()}
+    quiet = spec.model_copy(update={"events": events})
+    assert _long_silences(quiet)["lna"]
+    assert not _long_silences(quiet)["gna"]
+
+
+# The decisions added to fill the long quiet stretches of the campaign (issue 15); each is put
+# to the AI, which must answer as the record did.
+LATER_DECISIONS = {
+    "eastern_war_chest", "gharyan_raid_plan", "sudanese_fighters_offered", "salaries_in_the_east",
+    "islamist_charge", "emirati_drone_war", "final_battle", "syrians_for_tripoli", "syrians_for_haftar",
+    "popular_mandate", "irini_at_sea", "russian_jets_jufra",
+}
+
+
+def test_tripoli_ai_answers_the_later_decisions_as_the_record_did():
+    """Seeded normal-against-normal games, played until every one of these questions has
+    been put: every answer the AI gives is the question's default, the record's answer."""
+    from game.ai.agents import make_agents, play_out
+    from game.engine import World, new_game
+    from game.engine.actions import ChooseOption
+
+    spec = _tripoli()
+    assert LATER_DECISIONS <= {eid for eid, ev in spec.events.items() if ev.choice is not None}
+    world = World(spec)
+    answers: dict[str, set[str]] = {}
+
+    def seen(action, events, st):
+        if isinstance(action, ChooseOption):
+            answers.setdefault(action.event, set()).add(action.option)
+
+    for seed in range(20):
+        gs, ags = np.random.SeedSequence(seed).spawn(2)
+        state = new_game(world, gs)
+        play_out(state, make_agents(world, ags, {f: "normal" for f in world.faction_ids}), on_action=seen)
+        if LATER_DECISIONS <= set(answers):
+            break
+    assert LATER_DECISIONS <= set(answers), sorted(LATER_DECISIONS - set(answers))
+    wrong = {eid: opts for eid, opts in answers.items()
+             if eid in LATER_DECISIONS and opts != {spec.events[eid].choice.default}}
+    assert not wrong, wrong
