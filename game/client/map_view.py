@@ -588,7 +588,7 @@ class MapView:
         off its usual slot (right of the marker) and so needs a leader line, and the index
         of the counter it is merged into (−1: shown on its own).
 
-        In a cluster of close places (Greater Tripoli) the usual slot can sit on the next
+        In a cluster of close places (a capital and its suburbs) the usual slot can sit on the next
         place's marker or name, and a counter there reads as that place's. Each place's
         first counter therefore takes the first free slot around its own marker; more
         counters at one place stack under it. Where no slot is free and a counter of the
