@@ -715,6 +715,14 @@ def test_every_unit_type_backer_place_and_rule_has_a_page(name):
     assert {f"unit:{t}" for t in spec.unit_types} <= keys_
     assert {f"backer:{b}" for b in spec.backers} <= keys_
     assert {f"place:{p}" for p in spec.map.places} <= keys_
+    assert {f"faction:{f}" for f in spec.factions} <= keys_
+    # A side's page names every group of its coalition, with the sources behind it.
+    pages_ = {e.key: e.html for e in entries(spec, "")}
+    for fid, f in spec.factions.items():
+        for m in f.militias.values():
+            assert m.name.replace("&", "&amp;") in pages_[f"faction:{fid}"] or m.name in pages_[f"faction:{fid}"]
+            for sid in ([m.source] if isinstance(m.source, str) else m.source or []):
+                assert f"[{sid}]" in pages_[f"faction:{fid}"], (fid, m.name, sid)
     assert {"rules:combat", "rules:supply", "rules:air", "rules:backers", "rules:politics", "rules:economy",
             "rules:victory", "glossary", "help"} <= keys_
     # Every constant of every rule is on its page.

@@ -172,6 +172,29 @@ def _backer_page(spec, bid: str) -> Entry:
     return Entry(f"backer:{bid}", f"Backer: {bk.name}", "<br>".join(lines) + D.sources_line(spec, bk.source))
 
 
+def _faction_page(spec, fid: str) -> Entry:
+    """A side: who leads it, what it starts with, the groups its coalition is made of
+    (each with the sources behind it), and how it wins."""
+    f = spec.factions[fid]
+    enemies = ", ".join(spec.factions[e].short for e in f.enemies if e in spec.factions)
+    lines = [f"<b>{D.esc(f.name)}</b> ({D.esc(f.short)})" + (f", led by {D.esc(f.leader)}" if f.leader else "")
+             + f"; fights the {D.esc(enemies)}.",
+             f"At the start: {D.money(f.treasury)}, {f.manpower:,} recruits (+{f.manpower_per_turn:,} a turn), "
+             f"legitimacy {f.legitimacy:g}, cohesion {f.cohesion:g}."]
+    if f.militias:
+        lines.append("<b>Its coalition</b>")
+        for m in f.militias.values():
+            home = spec.map.places[m.home].name if m.home and m.home in spec.map.places else None
+            turn = (f"; would join the {D.esc(spec.factions[m.defects_to].short)}"
+                    if m.defects_to and m.defects_to in spec.factions else "")
+            lines.append(f"• {D.esc(m.name)}" + (f" (home: {D.esc(home)})" if home else "")
+                         + f": loyalty {m.loyalty:g}{turn}" + D.sources_line(spec, m.source))
+    lines.append("<b>How it wins</b>")
+    for v in f.victory:
+        lines.append(f"• {D.esc(v.note or v.kind.value)}")
+    return Entry(f"faction:{fid}", f"Side: {f.name}", "<br>".join(lines) + D.sources_line(spec, f.source))
+
+
 def _place_page(spec, pid: str) -> Entry:
     p = spec.map.places[pid]
     holder = spec.factions[p.owner].short if p.owner else "nobody"
@@ -189,10 +212,11 @@ def _place_page(spec, pid: str) -> Entry:
 
 def entries(spec, how_to_play: str) -> list[Entry]:
     """Every page, in the order the window lists them: how to play, the rules, the
-    glossary, then unit types, backers and places by name."""
+    glossary, the sides, then unit types, backers and places by name."""
     out = [Entry("help", "How to play", how_to_play)]
     out += _rule_pages(spec)
     out.append(Entry("glossary", "Glossary", "<br>".join(f"<b>{D.esc(k)}</b>: {D.esc(v)}" for k, v in GLOSSARY)))
+    out += [_faction_page(spec, f) for f in spec.factions]
     out += sorted((_unit_page(spec, t) for t in spec.unit_types), key=lambda e: e.title)
     out += sorted((_backer_page(spec, b) for b in spec.backers), key=lambda e: e.title)
     out += sorted((_place_page(spec, p) for p in spec.map.places), key=lambda e: e.title)
