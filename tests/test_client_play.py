@@ -711,6 +711,8 @@ def test_every_unit_type_backer_place_and_rule_has_a_page(name):
     from game.client.encyclopedia import entries
 
     spec = loaded(SCENARIOS / f"{name}.yaml").spec
+    from game.client.describe import esc
+
     keys_ = {e.key for e in entries(spec, "")}
     assert {f"unit:{t}" for t in spec.unit_types} <= keys_
     assert {f"backer:{b}" for b in spec.backers} <= keys_
@@ -720,7 +722,7 @@ def test_every_unit_type_backer_place_and_rule_has_a_page(name):
     pages_ = {e.key: e.html for e in entries(spec, "")}
     for fid, f in spec.factions.items():
         for m in f.militias.values():
-            assert m.name.replace("&", "&amp;") in pages_[f"faction:{fid}"] or m.name in pages_[f"faction:{fid}"]
+            assert esc(m.name) in pages_[f"faction:{fid}"]
             for sid in ([m.source] if isinstance(m.source, str) else m.source or []):
                 assert f"[{sid}]" in pages_[f"faction:{fid}"], (fid, m.name, sid)
     assert {"rules:combat", "rules:supply", "rules:air", "rules:backers", "rules:politics", "rules:economy",

@@ -617,17 +617,19 @@ class MapView:
             r = self.radius(p)
             cx, cy = self.px[p] * z, self.py[p] * z
             if p in first:
-                j = first[p]
-                dx, dy, moved, group = out[j]
-                if group >= 0:
+                dx, dy, moved, group = out[first[p]]
+                if group < 0:
+                    stacked[p] = stacked.get(p, 0) + 1
+                    out[i] = (dx, dy + stacked[p] * (h + 3), moved, -1)
+                    taken.append(pygame.Rect(cx + out[i][0], cy + out[i][1], wd, h))
+                    shown.append(i)
+                    continue
+                if counters[group].owner == c.owner:
                     out[i] = (dx, dy, moved, group)
                     continue
-                stacked[p] = stacked.get(p, 0) + 1
-                out[i] = (dx, dy + stacked[p] * (h + 3), moved, -1)
-                taken.append(pygame.Rect(cx + out[i][0], cy + out[i][1], wd, h))
-                shown.append(i)
-                continue
-            first[p] = i
+                # The place's first counter joined another side's: this one finds its own slot.
+            else:
+                first[p] = i
             slots = ((r + 3, -h / 2), (-r - 3 - wd, -h / 2), (r + 1, r - 2), (r + 1, -r - h + 2),
                      (-r - 1 - wd, r - 2), (-r - 1 - wd, -r - h + 2), (-wd / 2, r + 3), (-wd / 2, -r - 3 - h),
                      (r + 18, -h / 2), (-r - 18 - wd, -h / 2))

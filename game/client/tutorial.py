@@ -23,14 +23,13 @@ from pygame_gui.elements import UIButton, UIPanel, UITextBox
 
 from ..atomic import write_text_atomic
 from ..engine.backers import red_lines_crossed
+from ..scenario import load_scenario
+from ..scenario.companion import is_companion_file
+from ..scenario.tutorial import Tutorial, load_tutorial, tutorial_path
 from . import describe as D
 from . import keys
 from .gfx import later
 from .paths import SCENARIO_DIR
-from ..scenario import load_scenario
-from ..scenario.companion import is_companion_file
-from ..scenario.tutorial import Tutorial, tutorial_path
-from ..scenario.tutorial import load_tutorial
 
 PANEL_W = 460
 
