@@ -7,12 +7,16 @@ Every random draw is seeded; statistical checks use fixed seeds and loose bounds
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
-from engine_helpers import BLUE, P, arena, end_round, fixture_world, patron
+from engine_helpers import BLUE, ENGINE_DATA, P, ROOT, arena, end_round, fixture_world, load_world, patron
 from game.engine import apply, IllegalAction, legal_actions, new_game, RequestSupport
-from game.engine.backers import dispatch
+from game.engine.backers import dispatch, open_packages, why_closed
 from game.engine.economy import income, upkeep
+from game.engine.rules import open_requests
 
 
 # =====================================================================================
@@ -158,3 +162,56 @@ def test_request_refused_when_the_backer_cannot_pay():
     assert not any(isinstance(a, RequestSupport) for a in legal_actions(s))  # budget 0
     with pytest.raises(IllegalAction, match="no budget"):
         apply(s, RequestSupport("patron", "drones"))
+
+
+def test_each_reason_a_package_cannot_go_closes_it_everywhere(tmp_path):
+    """Why a package cannot go is stated once (backers.why_closed and the kernel under
+    it): each reason alone makes the request's check refuse it in its own words, keeps
+    it off the side's list of requests and off the list the backer sends from of its own
+    accord; with no reason, all three let it through."""
+    text = (ENGINE_DATA / "arena.yaml").read_text(encoding="utf-8")
+    text = text.replace("geojson: ../../../assets", f"geojson: {ROOT / 'assets'}")
+    drones = "drones: {name: Drone squadron, kind: drones,"
+    assert drones in text
+    # Turn 3 of the arena begins on 16 January.
+    text = text.replace(drones, drones + " available_from: 2020-01-16, min_commitment: 40, client_cost: 20,")
+    (tmp_path / "arena.yaml").write_text(text, encoding="utf-8")
+    w = load_world(tmp_path / "arena.yaml")
+    k = w.kidx[("patron", "drones")]
+    pk = w.packages[k].spec
+
+    def position(**change):
+        s = new_game(w, 0)
+        s.turn = 3
+        b = patron(s)
+        s.budget[b], s.commitment[b], s.treasury[BLUE] = 1000.0, 100.0, 1000.0
+        for name, value in change.items():
+            if name == "turn":
+                s.turn = value
+            else:
+                getattr(s, name)[b if name in ("budget", "commitment") else BLUE if name == "treasury" else k] = value
+        assert s.active == BLUE
+        return s
+
+    s = position()
+    assert why_closed(s, k, float(s.treasury[BLUE])) is None
+    assert k in open_requests(s, BLUE) and open_packages(s, np.array([k])) == [k]
+    (ev,) = apply(s, RequestSupport("patron", "drones"))
+    assert ev.kind == "dispatch"
+
+    reasons = {
+        "not on offer yet": dict(unlocked=False),
+        f"has all been sent ({pk.cap})": dict(sent=pk.cap),
+        "not available before 2020-01-16": dict(turn=2),
+        "not committed enough (39 < 40)": dict(commitment=39.0),
+        "has no budget left": dict(budget=pk.cost - 1),
+        "it costs you 20M; you have 19.0M": dict(treasury=19.0),
+    }
+    for words, change in reasons.items():
+        s = position(**change)
+        assert words in why_closed(s, k, float(s.treasury[BLUE])), change
+        assert k not in open_requests(s, BLUE), change
+        with pytest.raises(IllegalAction, match=re.escape(words)):
+            apply(s, RequestSupport("patron", "drones"))
+        # The backer pays for what it sends of its own accord: the client's purse is no reason.
+        assert open_packages(s, np.array([k])) == ([k] if "treasury" in change else []), change

@@ -23,46 +23,95 @@ from .state import GameState
 from .supply import supplied
 
 
+# Why a package cannot go now, as a number, in the order a player is told: the one
+# statement of that test, for the backers' own round, the requests a side is offered
+# and the check of a request alike. `money` is what its client can pay (infinite when
+# the backer sends of its own accord and pays for everything itself).
+OPEN, NOT_OFFERED, ALL_SENT, TOO_EARLY, UNCOMMITTED, NO_BUDGET, TOO_DEAR = range(7)
+
+
 @kernel
-def _open(ks, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer, from_turn, turn):
+def _closed(k, money, client_cost, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer, from_turn,
+            turn):
+    b = backer[k]
+    if not unlocked[k]:
+        return NOT_OFFERED
+    if sent[k] >= cap[k]:
+        return ALL_SENT
+    if turn < from_turn[k]:
+        return TOO_EARLY
+    if commitment[b] < min_commitment[k]:
+        return UNCOMMITTED
+    if budget[b] < cost[k]:
+        return NO_BUDGET
+    if money < client_cost[k]:
+        return TOO_DEAR
+    return OPEN
+
+
+@kernel
+def _open(ks, money, client_cost, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer, from_turn,
+          turn):
     out = np.empty(ks.shape[0], dtype=np.bool_)
     for i in range(ks.shape[0]):
-        k = ks[i]
-        b = backer[k]
-        out[i] = (unlocked[k] and sent[k] < cap[k] and commitment[b] >= min_commitment[k] and budget[b] >= cost[k]
-                  and turn >= from_turn[k])
+        out[i] = _closed(ks[i], money, client_cost, unlocked, sent, cap, commitment, min_commitment, budget, cost,
+                         backer, from_turn, turn) == OPEN
     return out
+
+
+def _arrays(state: GameState) -> tuple:
+    """The state's and world's arrays `_closed` reads, in its order after `money`."""
+    w = state.world
+    return (w.pk_client_cost, state.unlocked, state.sent, w.pk_cap, state.commitment, w.pk_min_commitment,
+            state.budget, w.pk_cost, w.pk_backer, w.pk_from_turn, state.turn)
 
 
 def packages_open(state: GameState, ks: np.ndarray) -> np.ndarray:
     """Which of the packages `ks` could be sent now, ignoring who pays: offered, not all
-    sent, its backer committed enough and with the budget for it, and its date come."""
-    w = state.world
-    return _open(ks, state.unlocked, state.sent, w.pk_cap, state.commitment, w.pk_min_commitment, state.budget,
-                 w.pk_cost, w.pk_backer, w.pk_from_turn, state.turn)
+    sent, its date come, and its backer committed enough and with the budget for it."""
+    return _open(ks, np.inf, *_arrays(state))
 
 
 @kernel
 def _open_within(ks, money, client_cost, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer,
                  from_turn, turn):
-    """The packages of `ks` that `_open` lets through and whose price to the client is
-    within `money`, in the order of `ks`."""
-    open_ = _open(ks, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer, from_turn, turn)
+    """The packages of `ks` that `_closed` lets through at `money`, in the order of `ks`."""
     out = np.empty(ks.shape[0], dtype=np.int64)
-    k = 0
+    n = 0
     for i in range(ks.shape[0]):
-        if open_[i] and money >= client_cost[ks[i]]:
-            out[k] = ks[i]
-            k += 1
-    return out[:k]
+        if _closed(ks[i], money, client_cost, unlocked, sent, cap, commitment, min_commitment, budget, cost, backer,
+                   from_turn, turn) == OPEN:
+            out[n] = ks[i]
+            n += 1
+    return out[:n]
 
 
 def open_packages(state: GameState, ks: np.ndarray, money: float = np.inf) -> list[int]:
     """`packages_open`, as the list of the packages of `ks` that are open, leaving out any
     that cost their client more than `money`: one call where a turn asks many times."""
+    return _open_within(ks, float(money), *_arrays(state)).tolist()
+
+
+def why_closed(state: GameState, k: int, money: float = np.inf) -> str | None:
+    """Why package `k` cannot be sent now to a client who can pay `money`, in words for
+    the player, or None if it can: the same test `open_packages` makes."""
+    code = _closed(int(k), float(money), *_arrays(state))
+    if code == OPEN:
+        return None
     w = state.world
-    return _open_within(ks, money, w.pk_client_cost, state.unlocked, state.sent, w.pk_cap, state.commitment,
-                        w.pk_min_commitment, state.budget, w.pk_cost, w.pk_backer, w.pk_from_turn, state.turn).tolist()
+    ref = w.packages[k]
+    pk, backer = ref.spec, w.backers[ref.backer]
+    if code == NOT_OFFERED:
+        return f"{pk.name} is not on offer yet"
+    if code == ALL_SENT:
+        return f"{pk.name} has all been sent ({pk.cap})"
+    if code == TOO_EARLY:
+        return f"{pk.name} is not available before {pk.available_from.isoformat()}"
+    if code == UNCOMMITTED:
+        return f"{backer.name} is not committed enough ({state.commitment[ref.backer]:.0f} < {pk.min_commitment:g})"
+    if code == NO_BUDGET:
+        return f"{backer.name} has no budget left for it"
+    return f"it costs you {pk.client_cost:g}M; you have {money:.1f}M"
 
 
 def dispatch(state: GameState, k: int) -> Report:

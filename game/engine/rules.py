@@ -14,7 +14,7 @@ import numpy as np
 
 from . import actions as A
 from .air import STRIKE_KINDS, strike
-from .backers import open_packages, request
+from .backers import open_packages, request, why_closed
 from .combat import attackers_at, resolve_attack
 from .reports import Report
 from .jit import kernel
@@ -240,20 +240,7 @@ def _check_request(state: GameState, f: int, action) -> str | None:
         return f"{w.backers[ref.backer].name} does not back you"
     if k in state.requested:
         return "you have already asked for that this turn"
-    pk = ref.spec
-    if not state.unlocked[k]:
-        return f"{pk.name} is not on offer yet"
-    if state.sent[k] >= pk.cap:
-        return f"{pk.name} has all been sent ({pk.cap})"
-    if pk.available_from is not None and state.date < pk.available_from:
-        return f"{pk.name} is not available before {pk.available_from.isoformat()}"
-    if state.commitment[ref.backer] < pk.min_commitment:
-        return f"{w.backers[ref.backer].name} is not committed enough ({state.commitment[ref.backer]:.0f} < {pk.min_commitment:g})"
-    if state.budget[ref.backer] < pk.cost:
-        return f"{w.backers[ref.backer].name} has no budget left for it"
-    if state.treasury[f] < pk.client_cost:
-        return f"it costs you {pk.client_cost:g}M; you have {state.treasury[f]:.1f}M"
-    return None
+    return why_closed(state, k, float(state.treasury[f]))
 
 
 def _check_allegiance(state: GameState, f: int, action) -> str | None:
