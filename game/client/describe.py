@@ -183,13 +183,30 @@ def source_text(spec, sid: str) -> str:
     return f"[{sid}] {src.title}" + (" — " + ", ".join(bits) if bits else "")
 
 
-def sources_line(spec, source) -> str:
-    """The `source:` ids behind a value, spelled out, for the end of a tooltip or panel."""
-    if not source:
+def source_ids(*sources) -> list[str]:
+    """The ids of one or more `source:` values (an id, a list of ids, or None), each once."""
+    ids: list[str] = []
+    for source in sources:
+        for sid in [source] if isinstance(source, str) else list(source or []):
+            if sid not in ids:
+                ids.append(sid)
+    return ids
+
+
+def sources_line(spec, *sources, label: str = "Sources") -> str:
+    """The `source:` ids behind a value, spelled out, for the end of a tooltip or panel;
+    several values' sources (a unit's own and its type's) are cited together, each once."""
+    ids = source_ids(*sources)
+    if not ids:
         return ""
-    ids = [source] if isinstance(source, str) else list(source)
     cited = [source_text(spec, s) for s in ids]
-    return "<br><font color='#8d99a6'><i>Sources: " + esc("; ".join(cited)) + "</i></font>"
+    return f"<br><font color='#8d99a6'><i>{esc(label)}: " + esc("; ".join(cited)) + "</i></font>"
+
+
+def starting_units(spec) -> list:
+    """The scenario's unit entry behind each unit the game starts with, by unit index:
+    the state lays them out in this order, `count` of each (later units have none)."""
+    return [u for u in spec.units for _ in range(u.count)]
 
 
 # -- places and units ---------------------------------------------------------------------
@@ -285,17 +302,20 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
 
 
 def routes_html(spec, pid: str) -> str:
-    """The roads out of a place, with the sources for their lengths where the scenario gives them."""
-    lines = []
+    """The roads out of a place, each with the ids of the sources for its length where the
+    scenario gives them, and those sources spelled out once below."""
+    lines, cited = [], []
     for r in spec.map.routes:
         if pid not in (r.a, r.b):
             continue
         other = spec.map.places[r.b if r.a == pid else r.a].name
-        cited = f" [{', '.join([r.source] if isinstance(r.source, str) else r.source)}]" if r.source else ""
-        lines.append(f"{esc(other)} {r.km:g} km by {r.kind.value}{esc(cited)}")
+        ids = source_ids(r.source)
+        cited.append(r.source)
+        lines.append(f"{esc(other)} {r.km:g} km by {r.kind.value}" + (f" [{esc(', '.join(ids))}]" if ids else ""))
     if not lines:
         return ""
-    return f"<br><font color='{MUTED}'>Roads: " + " · ".join(lines) + "</font>"
+    return (f"<br><font color='{MUTED}'>Roads: " + " · ".join(lines) + "</font>"
+            + sources_line(spec, *cited, label="Sources for the roads"))
 
 
 def unit_html(state, u: int, supplied: dict[int, np.ndarray] | None = None) -> str:
@@ -324,7 +344,11 @@ def unit_html(state, u: int, supplied: dict[int, np.ndarray] | None = None) -> s
     if state.u_expires[u] > 0:
         lines.append(f"Leaves after turn {int(state.u_expires[u])}")
     lines.append(f"<font color='{MUTED}'>Upkeep {money(w.t_upkeep[t])} a turn at full strength</font>")
-    return "<br>".join(lines) + sources_line(w.spec, ut.source)
+    # A unit on the map from the start has its own sources (its name, size, place) beside
+    # its type's; one raised, sent or split off in play has only its type's.
+    start = starting_units(w.spec)
+    own = start[u].source if u < len(start) else None
+    return "<br>".join(lines) + sources_line(w.spec, own, ut.source)
 
 
 # -- orders -------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""The in-game encyclopedia: the rules, every unit type, backer and place, and a
-glossary, written from the scenario's data and the rules' own constants, so that it
-cannot drift from what the game does. Each rule's page ends with every constant of that
-rule in this scenario, with the format's own description of it. Pure text: the window
-that shows it is `dialogs.EncyclopediaWindow`."""
+"""The in-game encyclopedia: the rules, each side, the events, every unit type, backer
+and place, and a glossary, written from the scenario's data and the rules' own
+constants, so that it cannot drift from what the game does. Each rule's page ends with
+every constant of that rule in this scenario, with the format's own description of it.
+Pure text: the window that shows it is `dialogs.EncyclopediaWindow`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from . import describe as D
 
 @dataclass(frozen=True)
 class Entry:
-    key: str  # "rules:combat", "glossary", "unit:ID", "backer:ID", "place:ID"
+    key: str  # "rules:combat", "glossary", "faction:ID", "events", "unit:ID", "backer:ID", "place:ID"
     title: str  # as listed
     html: str
 
@@ -189,10 +190,46 @@ def _faction_page(spec, fid: str) -> Entry:
                     if m.defects_to and m.defects_to in spec.factions else "")
             lines.append(f"• {D.esc(m.name)}" + (f" (home: {D.esc(home)})" if home else "")
                          + f": loyalty {m.loyalty:g}{turn}" + D.sources_line(spec, m.source))
+    forces = [u for u in spec.units if u.owner == fid]
+    if forces:
+        lines.append("<b>Its forces at the start</b>")
+        for u in forces:
+            t = spec.unit_types[u.type]
+            size = u.strength if u.strength is not None else t.strength
+            what = D.esc(u.name or t.name) + (f" ({D.esc(t.name)})" if u.name and u.name != t.name else "")
+            lines.append(f"• {f'{u.count} × ' if u.count > 1 else ''}{what} at {D.esc(spec.map.places[u.place].name)}"
+                         f", {size:,g} strong"
+                         + (f", commanded by {D.esc(spec.backers[u.backer].name)}" if u.backer in spec.backers else "")
+                         + D.sources_line(spec, u.source))
     lines.append("<b>How it wins</b>")
     for v in f.victory:
         lines.append(f"• {D.esc(v.note or v.kind.value)}")
     return Entry(f"faction:{fid}", f"Side: {f.name}", "<br>".join(lines) + D.sources_line(spec, f.source))
+
+
+def _events_page(spec) -> Entry:
+    """The scenario's events in date order: when each can happen, whether it happened in
+    the real war, the question it puts to a side, and the sources behind it."""
+    def when(ev) -> str:
+        if ev.date_from and ev.date_to:
+            return f"{ev.date_from.isoformat()} to {ev.date_to.isoformat()}"
+        if ev.date_from:
+            return f"from {ev.date_from.isoformat()}"
+        if ev.date_to:
+            return f"until {ev.date_to.isoformat()}"
+        return "any time"
+
+    lines = ["What can happen in this war beyond the sides' orders: each event fires when its dates, its "
+             "condition and its chance allow. Events marked <i>what-if</i> did not happen in the real war."]
+    undated = dt.date.max
+    for ev in sorted(spec.events.values(), key=lambda e: (e.date_from or e.date_to or undated, e.name)):
+        bits = [when(ev)] + ([] if ev.historical else ["what-if"])
+        if ev.probability < 1:
+            bits.append(f"chance {ev.probability:.0%} a turn")
+        if ev.choice is not None and ev.choice.faction in spec.factions:
+            bits.append(f"the {D.esc(spec.factions[ev.choice.faction].short)} decide")
+        lines.append(f"• <b>{D.esc(ev.name)}</b> ({D.esc('; '.join(bits))})" + D.sources_line(spec, ev.source))
+    return Entry("events", "Events", "<br>".join(lines))
 
 
 def _place_page(spec, pid: str) -> Entry:
@@ -212,11 +249,13 @@ def _place_page(spec, pid: str) -> Entry:
 
 def entries(spec, how_to_play: str) -> list[Entry]:
     """Every page, in the order the window lists them: how to play, the rules, the
-    glossary, the sides, then unit types, backers and places by name."""
+    glossary, the sides, the events, then unit types, backers and places by name."""
     out = [Entry("help", "How to play", how_to_play)]
     out += _rule_pages(spec)
     out.append(Entry("glossary", "Glossary", "<br>".join(f"<b>{D.esc(k)}</b>: {D.esc(v)}" for k, v in GLOSSARY)))
     out += [_faction_page(spec, f) for f in spec.factions]
+    if spec.events:
+        out.append(_events_page(spec))
     out += sorted((_unit_page(spec, t) for t in spec.unit_types), key=lambda e: e.title)
     out += sorted((_backer_page(spec, b) for b in spec.backers), key=lambda e: e.title)
     out += sorted((_place_page(spec, p) for p in spec.map.places), key=lambda e: e.title)

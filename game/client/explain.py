@@ -27,7 +27,19 @@ def moved_html(state, gauge: str, i: int) -> list[str]:
     return out
 
 
+# The gauges whose starting value the scenario gives for the side (and cites sources for).
+FROM_THE_SIDE = ("cohesion", "legitimacy", "funds", "manpower")
+
+
 def gauge_html(state, faction: int, gauge: str) -> str:
+    text = _gauge_text(state, faction, gauge)
+    if gauge in FROM_THE_SIDE:
+        fc = state.world.factions[faction]
+        text += D.sources_line(state.world.spec, fc.source, label="Where its starting figures come from")
+    return text
+
+
+def _gauge_text(state, faction: int, gauge: str) -> str:
     w = state.world
     r = w.rules
     fc = w.factions[faction]
