@@ -145,6 +145,9 @@ def all_chunks(scenario: str) -> ChunkResult:
     return total
 
 
+# These two read the 500 games of a scenario: where the chunks above have not run in the
+# same process (make test-fast, or another xdist worker) they play all 500 themselves.
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_games_end_in_real_verdicts(scenario):
     """Across 500 games every verdict names a faction or a draw, with the scenario's own wording."""
@@ -162,6 +165,7 @@ def test_games_end_in_real_verdicts(scenario):
     assert len(total.verdicts) >= 2, total.verdicts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_units_stand_only_on_their_own_sides_ground(scenario):
     total = all_chunks(scenario)
