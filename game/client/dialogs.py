@@ -90,15 +90,15 @@ class Dialog(UIWindow):
 
     def key(self, key: int) -> bool:
         """Handle a key press while this window is on top; True if it was used."""
-        if key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.default is not None:
+        if key in keys.ACCEPT and self.default is not None:
             self.defer(self.default)
             return True
-        if key == pygame.K_ESCAPE:
+        if key in keys.CLOSE:
             if self.closable:
                 self.close()
             return True
-        if pygame.K_1 <= key <= pygame.K_9 and key - pygame.K_1 < len(self.numbered):
-            self.defer(self.numbered[key - pygame.K_1])
+        if key in keys.ANSWERS and keys.ANSWERS.index(key) < len(self.numbered):
+            self.defer(self.numbered[keys.ANSWERS.index(key)])
             return True
         return False
 
@@ -665,14 +665,14 @@ class EncyclopediaWindow(Dialog):
         return super().process_event(event)
 
     def key(self, key: int) -> bool:
-        if key in (pygame.K_DOWN, pygame.K_UP):
-            self.step(1 if key == pygame.K_DOWN else -1)
+        if key in keys.STEP:
+            self.step(keys.STEP[key])
             return True
-        if key == pygame.K_ESCAPE and self.search.get_text():
+        if key in keys.CLOSE and self.search.get_text():
             self.search.set_text("")  # Esc first clears the search, then closes
             self.filter("")
             return True
-        if key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.search.is_focused:
+        if key in keys.ACCEPT and self.search.is_focused:
             self.search.unfocus()  # the page found stays; Enter again closes the window
             return True
         return super().key(key)

@@ -9,6 +9,7 @@ import pygame
 from pygame_gui.elements import UIButton, UITextBox
 
 from . import describe as D
+from . import keys
 from .gfx import later
 
 
@@ -136,7 +137,7 @@ class EndScreen:
         return EndScreen(self.app, self.session)
 
     def handle(self, event, consumed: bool) -> None:
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_ESCAPE):
+        if event.type == pygame.KEYDOWN and (event.key in keys.ACCEPT or event.key in keys.CLOSE):
             self.app.defer(self.app.show_menu)
 
     def update(self, dt: float) -> None:

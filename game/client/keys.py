@@ -56,6 +56,16 @@ def binding_for(key: int, mod: int = 0) -> Binding | None:
     return BY_KEY.get((key, bool(mod & CTRL)))
 _BY_ACTION = {b.action: b for b in BINDINGS}
 
+# Keys every window (and the menu and end screens) answers, beside the map's table:
+# Enter takes the default answer, Esc closes, 1-9 take the numbered answers, and the
+# up and down arrows step through a list.
+ACCEPT = (pygame.K_RETURN, pygame.K_KP_ENTER)
+CLOSE = (pygame.K_ESCAPE,)
+ANSWERS = tuple(range(pygame.K_1, pygame.K_9 + 1))
+STEP = {pygame.K_DOWN: 1, pygame.K_UP: -1}
+IN_A_WINDOW = ("Enter — go ahead (OK, confirm) · Esc — close · 1–9 — pick a numbered answer"
+               " · Up, Down — step through a list")
+
 # The arrow keys pan the map by this many pixels (x, y) a press.
 PAN = {pygame.K_LEFT: (80, 0), pygame.K_RIGHT: (-80, 0), pygame.K_UP: (0, 80), pygame.K_DOWN: (0, -80)}
 
@@ -77,5 +87,6 @@ def help_html() -> str:
     for group, title in titles.items():
         items = [f"{b.shown} — {b.does}" for b in BINDINGS if b.group == group]
         lines.append(f"<i>{title}:</i> " + " · ".join(items))
-    lines.append("<i>Mouse:</i> wheel — zoom · drag or arrow keys — pan · in a window, 1–9 picks an answer")
+    lines.append("<i>Mouse:</i> wheel — zoom · drag or arrow keys — pan")
+    lines.append("<i>In a window:</i> " + IN_A_WINDOW)
     return "<br>".join(lines)

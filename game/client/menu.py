@@ -17,6 +17,7 @@ from pygame_gui.windows import UIFileDialog
 
 from ..engine import World
 from . import describe as D
+from . import keys
 from .gfx import later
 from .catalog import Entry, load_entry, scan
 from .dialogs import Dialog, MessageDialog
@@ -272,11 +273,10 @@ class MenuScreen:
                 return
             if self.file_dialog is not None:
                 return
-            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and not self.seed_entry.is_focused:
+            if event.key in keys.ACCEPT and not self.seed_entry.is_focused:
                 self.app.defer(self.start)
-            elif event.key in (pygame.K_DOWN, pygame.K_UP) and self.entries:
-                step = 1 if event.key == pygame.K_DOWN else -1
-                self.select((self.selected + step) % len(self.entries))
+            elif event.key in keys.STEP and self.entries:
+                self.select((self.selected + keys.STEP[event.key]) % len(self.entries))
 
     def update(self, dt: float) -> None:
         self.dialogs = [d for d in self.dialogs if not d.closed and d.alive()]
