@@ -1,10 +1,15 @@
 """Shared fixtures: the tiny scenario, modified copies of it, and running the CLI."""
 
 import os
+import tempfile
 
 # Set before anything imports pygame, so the client can be tested with no display or sound card.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+# Hypothesis keeps caches of its own (constants it found in the code, unicode tables)
+# even with no example database; they go to the temporary directory, not the tree.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                      os.path.join(tempfile.gettempdir(), "sandtable-hypothesis"))
 
 from pathlib import Path  # noqa: E402
 

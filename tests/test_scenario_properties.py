@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import mini_text
+from conftest import ROOT, mini_text
 from game.scenario import LoadedScenario, ScenarioError, load_scenario
 
 EXACT = settings(
@@ -194,3 +194,12 @@ def test_any_calendar_loads_or_fails_cleanly(start, days, turns):
             return
         if end >= MINI_DATA["events"]["windfall"]["date_from"]:  # else that event could never fire
             assert load_scenario(path).spec.meta.start_date == start
+
+
+def test_hypothesis_keeps_nothing_in_the_tree():
+    # No example database, and its caches (conftest.py) outside the repository.
+    from hypothesis.configuration import storage_directory
+
+    assert settings().database is None
+    where = storage_directory(intent_to_write=False).path.resolve()
+    assert ROOT.resolve() not in (where, *where.parents), where
