@@ -623,6 +623,49 @@ def test_cohesion_says_what_moved_it_and_by_how_much(app):
     assert f"This turn so far: {moved:+.1f}".replace("-", "−") in text and f"lost Zawiya {moved:+.1f}".replace("-", "−") in text
 
 
+def test_hovering_over_cohesion_shows_what_moved_it_and_where_it_began(app):
+    """The pointer resting on the cohesion figure (no click) brings up a tooltip with the
+    rule's thresholds, the change cause by cause, and the sources of the starting value."""
+    from client_helpers import hover, link_pos
+    from game.engine.gauges import changes
+    from game.engine.territory import capture
+
+    session = start(app)
+    s, w = session.state, session.world
+    capture(s, w.fidx["lna"], w.pidx["zawiya"])
+    session.version += 1
+    frames(app, 2)
+    screen = app.screen
+    assert screen.tooltip is None
+    hover(app, link_pos(screen.side.resources, "gauge:cohesion:0"))
+    assert screen.tooltip is not None and screen.top_dialog() is None  # a tooltip, not a window
+    text = screen.tooltip.text_block.html_text
+    ((why, moved),) = changes(s, "cohesion", 0, s.turn)
+    assert f"{why} {moved:+.1f}".replace("-", "−") in text
+    assert f"Below <b>{w.rules.politics.defection_below:g}</b>" in text
+    assert "Its starting figures rest on: [s0]" in text
+    hover(app, (5, 5))  # away from it: the tooltip goes
+    assert screen.tooltip is None
+
+
+def test_the_selected_units_name_opens_its_type_in_the_encyclopedia(app):
+    """A real click on the selected unit's name in the side panel opens the encyclopedia at its type."""
+    from client_helpers import link_pos
+    from game.client.dialogs import EncyclopediaWindow
+
+    session = start(app)
+    s, w = session.state, session.world
+    screen = app.screen
+    click(app, place_pos(app, "zawiya"))
+    u = next(iter(screen.side.unit_buttons))
+    click_element(app, screen.side.unit_buttons[u])
+    tid = w.type_ids[int(s.u_type[u])]
+    click(app, link_pos(screen.side.place_box, f"encyclopedia:unit:{tid}"))
+    window = screen.top_dialog()
+    assert isinstance(window, EncyclopediaWindow) and window.shown == f"unit:{tid}"
+    assert w.spec.unit_types[tid].name in window.page.html_text
+
+
 def test_the_encyclopedia_opens_at_a_unit_type_and_reads_it_from_the_scenario(app):
     """F1 opens the encyclopedia at how to play; choosing a unit type in its list shows
     that type's figures, as the scenario gives them; a link opens it at a page."""

@@ -27,7 +27,23 @@ def moved_html(state, gauge: str, i: int) -> list[str]:
     return out
 
 
+def started_html(spec, fc) -> str:
+    """Where the side's starting figures come from: its `source` ids with their titles
+    (the full citations are on its page in the encyclopedia)."""
+    ids = [fc.source] if isinstance(fc.source, str) else list(fc.source or [])
+    if not ids:
+        return f"<font color='{D.MUTED}'><i>The scenario cites no source for its starting figures.</i></font>"
+    cited = "; ".join(f"[{sid}] {spec.meta.sources[sid].title}" if sid in spec.meta.sources else f"[{sid}]"
+                      for sid in ids)
+    return f"<font color='{D.MUTED}'><i>Its starting figures rest on: {D.esc(cited)}.</i></font>"
+
+
 def gauge_html(state, faction: int, gauge: str) -> str:
+    return _gauge_html(state, faction, gauge) + (
+        "" if gauge in ("victory", "points") else "<br>" + started_html(state.world.spec, state.world.factions[faction]))
+
+
+def _gauge_html(state, faction: int, gauge: str) -> str:
     w = state.world
     r = w.rules
     fc = w.factions[faction]
