@@ -89,3 +89,19 @@ def dialog_text(dialog) -> str:
 
     walk(dialog.get_container())
     return " ".join(out)
+
+
+def link_pos(box, href: str):
+    """Screen position of a link in a text box, where pygame_gui itself looks for the pointer."""
+    base_x, base_y = box._calculate_hyperlinks_offsets()
+    for chunk in box.link_hover_chunks:
+        if chunk.href == href:
+            return (base_x + chunk.x + chunk.size[0] // 2, base_y + chunk.y + chunk.size[1] // 2)
+    raise AssertionError(f"no link {href!r} in the text box")
+
+
+def hover(app, pos, seconds: float = 0.6) -> None:
+    """Rest the pointer at pos: SDL is told (pygame_gui asks it where the mouse is) and the screen sees the motion."""
+    pygame.mouse.set_pos(pos)
+    move_mouse(app, pos)
+    frames(app, int(seconds * 60))

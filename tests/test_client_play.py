@@ -274,6 +274,23 @@ def test_leaving_with_unsaved_orders_asks_first(app):
     assert saved.hash() == reloaded.hash()
 
 
+def test_closing_the_window_with_unsaved_orders_asks_first(app):
+    from game.client.dialogs import ConfirmDialog
+
+    session = start(app)
+    app.screen.give(next(a for a in legal_actions(session.state) if isinstance(a, A.Move)))
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    frames(app, 2)
+    assert app.running and isinstance(app.screen.top_dialog(), ConfirmDialog)
+    assert "close the window" in dialog_text(app.screen.top_dialog())
+    key(app, pygame.K_ESCAPE)  # think again
+    assert app.running and app.screen.session is session
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    frames(app, 2)
+    key(app, pygame.K_2)  # leave without saving
+    assert not app.running
+
+
 def test_a_corrupt_save_gets_a_clear_message(app, tmp_path):
     start(app)
     (tmp_path / "saves").mkdir(exist_ok=True)
@@ -366,9 +383,7 @@ def test_toggles_and_tab(app):
 def test_drone_strike_through_its_window(app):
     session = start(app)
     s, w = session.state, session.world
-    strike = next((a for a in legal_actions(s) if isinstance(a, A.DroneStrike)), None)
-    if strike is None:
-        pytest.skip("no strike available at the start of this scenario")
+    strike = next(a for a in legal_actions(s) if isinstance(a, A.DroneStrike))
     app.screen.select_unit(strike.unit)
     frames(app)
     target = w.pidx[strike.target]
@@ -383,15 +398,15 @@ def test_drone_strike_through_its_window(app):
     # and standing; carried out, the strike records exactly that (if it gets through).
     first = A.DroneStrike(strike.unit, strike.target, dialog.kinds[0])
     p = app.screen.orders.preview(first)
-    if first.kind == "units" and p.harm_if_success > 0:
-        assert "civilians are harmed" in dialog_text(dialog)
+    assert first.kind == "units" and p.harm_if_success > 0 and "civilians are harmed" in dialog_text(dialog)
     harm, legitimacy = float(s.harm.sum()), float(s.legitimacy[s.active])
     key(app, pygame.K_1)
     assert int(s.u_sorties[strike.unit]) == sorties - 1
     (report,) = [e for e in session.log[-3:] if e.kind == "strike"]
-    if "shot down" not in report.text and first.kind != "supply":
-        assert float(s.harm.sum()) - harm == pytest.approx(p.harm_if_success)
-        assert float(s.legitimacy[s.active]) - legitimacy == pytest.approx(p.legitimacy_if_success)
+    # Seeded so that this strike gets through: the comparison below always runs.
+    assert "shot down" not in report.text
+    assert float(s.harm.sum()) - harm == pytest.approx(p.harm_if_success) and p.harm_if_success > 0
+    assert float(s.legitimacy[s.active]) - legitimacy == pytest.approx(p.legitimacy_if_success)
 
 
 def test_recruit_and_ask_a_backer(app):
@@ -506,6 +521,23 @@ def test_save_under_a_name_then_find_it_in_the_load_list(app, tmp_path):
     assert isinstance(confirm, ConfirmDialog)  # the name is taken: asked before replacing it
     key(app, pygame.K_1)
     assert GameSession.load(path, None).hash() == session.hash()
+    # The menu's load screen lists it with its scenario, turn, date and side, and a click on it loads it.
+    from game.client.menu import LoadDialog, MenuScreen
+
+    saved = session.hash()
+    app.screen.to_menu()
+    frames(app, 2)
+    assert isinstance(app.screen, MenuScreen)  # nothing unsaved: no question
+    click_element(app, app.screen.bottom_buttons[0])
+    listing = app.screen.dialogs[-1]
+    assert isinstance(listing, LoadDialog)
+    row = next(e for e in listing.get_container().elements
+               if getattr(e, "text", "").split("  ", 1)[-1].startswith("before_the_offensive"))
+    w = session.world
+    assert (f"{w.spec.meta.id} — turn {session.state.turn}, {session.state.date}" in row.text
+            and f"as {w.factions[0].short}" in row.text), row.text
+    click_element(app, row)
+    assert isinstance(app.screen, GameScreen) and app.screen.session.hash() == saved
 
 
 def test_the_what_now_suggestions_are_links_that_act(app):
@@ -621,6 +653,49 @@ def test_cohesion_says_what_moved_it_and_by_how_much(app):
     ((why, moved),) = changes(s, "cohesion", 0, s.turn)
     assert why == "lost Zawiya" and moved == pytest.approx(float(s.cohesion[0]) - before) and moved < 0
     assert f"This turn so far: {moved:+.1f}".replace("-", "−") in text and f"lost Zawiya {moved:+.1f}".replace("-", "−") in text
+
+
+def test_hovering_over_cohesion_shows_what_moved_it_and_where_it_began(app):
+    """The pointer resting on the cohesion figure (no click) brings up a tooltip with the
+    rule's thresholds, the change cause by cause, and the sources of the starting value."""
+    from client_helpers import hover, link_pos
+    from game.engine.gauges import changes
+    from game.engine.territory import capture
+
+    session = start(app)
+    s, w = session.state, session.world
+    capture(s, w.fidx["lna"], w.pidx["zawiya"])
+    session.version += 1
+    frames(app, 2)
+    screen = app.screen
+    assert screen.tooltip is None
+    hover(app, link_pos(screen.side.resources, "gauge:cohesion:0"))
+    assert screen.tooltip is not None and screen.top_dialog() is None  # a tooltip, not a window
+    text = screen.tooltip.text_block.html_text
+    ((why, moved),) = changes(s, "cohesion", 0, s.turn)
+    assert f"{why} {moved:+.1f}".replace("-", "−") in text
+    assert f"Below <b>{w.rules.politics.defection_below:g}</b>" in text
+    assert "Where its starting figures come from: [s0]" in text
+    hover(app, (5, 5))  # away from it: the tooltip goes
+    assert screen.tooltip is None
+
+
+def test_the_selected_units_name_opens_its_type_in_the_encyclopedia(app):
+    """A real click on the selected unit's name in the side panel opens the encyclopedia at its type."""
+    from client_helpers import link_pos
+    from game.client.dialogs import EncyclopediaWindow
+
+    session = start(app)
+    s, w = session.state, session.world
+    screen = app.screen
+    click(app, place_pos(app, "zawiya"))
+    u = next(iter(screen.side.unit_buttons))
+    click_element(app, screen.side.unit_buttons[u])
+    tid = w.type_ids[int(s.u_type[u])]
+    click(app, link_pos(screen.side.place_box, f"encyclopedia:unit:{tid}"))
+    window = screen.top_dialog()
+    assert isinstance(window, EncyclopediaWindow) and window.shown == f"unit:{tid}"
+    assert w.spec.unit_types[tid].name in window.page.html_text
 
 
 def test_the_encyclopedia_opens_at_a_unit_type_and_reads_it_from_the_scenario(app):

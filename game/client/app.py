@@ -163,7 +163,13 @@ class App:
         dt = 1 / 60 if dt is None else dt
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
-                self.running = False
+                # Closing the window throws away orders given since the last save as surely as
+                # the menu does, so a game screen asks first (`GameScreen.leave`).
+                leave = getattr(self.screen, "leave", None)
+                if leave is not None:
+                    leave("close the window", self.quit)
+                else:
+                    self.running = False
                 continue
             consumed = self.manager.process_events(event)
             if self.screen is not None:

@@ -651,7 +651,11 @@ class GameScreen:
 
     def _update_tooltip(self) -> None:
         key = None
-        if self.press is None and self.top_dialog() is None and self.map_rect.collidepoint(self.mouse):
+        gauge = self.side.hovered_gauge() if self.top_dialog() is None else None
+        if gauge is not None:
+            # Keyed by the game's version too, so a number that changes under the pointer is explained anew.
+            key = ("gauge", gauge, self.session.version)
+        elif self.press is None and self.top_dialog() is None and self.map_rect.collidepoint(self.mouse):
             c = self.view.counter_at(self.mouse)
             if c is not None:
                 key = ("counter", c.place, c.owner, c.members)
@@ -665,6 +669,14 @@ class GameScreen:
         if key is None or self.tooltip is not None or self.hover_time < 0.35:
             return
         s = self.session.state
+        if key[0] == "gauge":
+            _, name, f = key[1].split(":")
+            html = explain.gauge_html(s, int(f), name) + (
+                f"<br><font color='{D.MUTED}'>Click to keep this open.</font>")
+            self.tooltip = UITooltip(html, (0, 18), self.app.manager, wrap_width=440)
+            self.tooltip.find_valid_position(pygame.math.Vector2(self.mouse))
+            self.tooltip_key = key
+            return
         if key[0] == "place":
             html = D.place_html(s, key[1], self.supplied())
         else:

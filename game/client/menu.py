@@ -329,7 +329,7 @@ class OptionsDialog(Dialog):
 
 class LoadDialog(Dialog):
     def __init__(self, screen):
-        super().__init__(screen, "Load a saved game", 640)
+        super().__init__(screen, "Load a saved game", min(900, screen.app.size[0] - 80))
         app = screen.app
         saves = list_saves(app.save_dir)
         if not saves:
@@ -354,7 +354,7 @@ def describe_save(path: Path) -> str:
             if side.get("history"):
                 h = side["history"][-1]
                 bits.append(f"turn {h.get('turn', '?')}, {h.get('date', '')}")
-            bits.append(f"as {side.get('human') or 'spectator'}")
+            bits.append(f"as {str(side['human']).upper()}" if side.get("human") else "watching")
     except (OSError, ValueError):
         bits.append("(no notes)")
     bits.append(time.strftime("%d %b %H:%M", time.localtime(path.stat().st_mtime)))

@@ -216,6 +216,14 @@ class SidePanel:
                             f"{s.cohesion[f]:.0f} · <a href='gauge:harm:{f}'>harm</a></font> {harm_txt}")
         return "<br>".join(rows)
 
+    def hovered_gauge(self) -> str | None:
+        """The 'gauge:NAME:FACTION' link under the pointer in the side's numbers, if any
+        (pygame_gui marks the hovered link as it lays the text out)."""
+        for chunk in getattr(self.resources, "link_hover_chunks", ()):
+            if chunk.is_hovered and str(chunk.href).startswith("gauge:"):
+                return str(chunk.href)
+        return None
+
     # -- selection --------------------------------------------------------------------------
     def _rebuild_units(self) -> None:
         scr = self.screen
@@ -282,7 +290,8 @@ class SidePanel:
             lines.append(siege)
         if u is not None and s.u_alive[u]:
             t = int(s.u_type[u])
-            lines.append(f"Selected: <b>{D.esc(D.unit_name(s, u))}</b>")
+            # The name links to its type's page in the encyclopedia: what such a unit can do, and the sources.
+            lines.append(f"Selected: <a href='encyclopedia:unit:{w.type_ids[t]}'><b>{D.esc(D.unit_name(s, u))}</b></a>")
             lines.append(f"{D.people(s.u_str[u])}/{D.people(w.t_strength[t])} · quality {w.t_quality[t]:.2f} · "
                          + (f"range {w.t_range[t]:.0f} km · {int(s.u_sorties[u])} sorties left" if w.t_air[t]
                             else f"moves {w.t_speed[t]:.0f} km · {D.unit_status(s, u)}"))
