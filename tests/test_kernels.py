@@ -317,6 +317,23 @@ def test_backers_read_the_map_as_the_rule_does(state):
         assert (to if to >= 0 else int(state.u_place[u])) == ref.march_to_the_front(state, u, f)
 
 
+@given(states())
+@EXACT
+def test_a_run_of_marches_moves_units_one_by_one_as_the_rule_does(state):
+    w = state.world
+    n = state.n_units
+    for f in range(w.F):
+        units = np.flatnonzero(state.u_owner[:n] == f)
+        fast, slow = state.clone(), state.clone()
+        backers._march_run(units, f, n, fast.u_alive, fast.u_owner, fast.u_type, fast.u_place, fast.u_str, fast.owner,
+                           w.enemies, w.t_ground, w.t_speed, fast.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+        for u in units.tolist():
+            t = int(slow.u_type[u])
+            if slow.u_alive[u] and w.t_ground[t] and w.t_speed[t] > 0:
+                slow.u_place[u] = ref.march_to_the_front(slow, u, f)
+        assert _same_state(fast, slow) == []
+
+
 @given(states(shaken=False))
 @EXACT
 def test_a_new_turn_readies_the_units_as_the_rule_does(state):
