@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import reference_rules as ref
 from engine_helpers import MINI, ROOT, fixture_world, load_world, random_actions, shipped_path
-from game.engine import World, new_game
+from game.engine import World, legal_actions, new_game
 from game.engine import air, backers, combat, conditions, economy, rules, state as state_module, supply, territory, turn
 from game.engine.jit import np_sum
 from game.engine.world import shortest_paths
@@ -402,3 +402,23 @@ def test_kernels_stay_within_their_arrays(tmp_path):
     env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_the_random_agents_short_check_agrees_with_why_illegal(state, seed):
+    """Orders of a turn's list, more and more of them stale as orders are given, judged both ways."""
+    rng = np.random.default_rng(seed)
+    if state.over or any(f == state.active for f, _ in state.pending):
+        return
+    options = legal_actions(state)
+    turn, side = state.turn, state.active
+    for _ in range(8):
+        if state.over or (state.turn, state.active) != (turn, side) or state.pending:
+            return
+        for i in rng.permutation(len(options))[:40].tolist():
+            action = options[i]
+            assert rules.why_illegal_unasked(state, action) == rules.why_illegal(state, action)
+        picked = options[int(rng.integers(len(options)))]
+        if rules.why_illegal(state, picked) is None:
+            rules.apply(state, picked)

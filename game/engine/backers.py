@@ -306,23 +306,26 @@ def backer_units_act(state: GameState) -> list[Report]:
     # one: a call per unit cost more than the march itself. Only an air unit's strikes,
     # between runs, can change what a later unit marches against.
     types = state.u_type[units]
-    air = w.t_air[types]
-    owners = state.u_owner[units]
-    starts = np.flatnonzero(np.concatenate(([True], air[1:] | air[:-1] | (owners[1:] != owners[:-1])))).tolist()
-    starts.append(len(units))
+    air = w.t_air[types].tolist()
+    owners = state.u_owner[units].tolist()
     marching = (w.t_ground[types] & (w.t_speed[types] > 0)).tolist()
-    for lo, hi in zip(starts, starts[1:]):
-        u = int(units[lo])
-        f = int(owners[lo])
+    ids = units.tolist()
+    lo, count = 0, len(ids)
+    while lo < count:
+        u, f = ids[lo], owners[lo]
+        hi = lo + 1
         if not air[lo]:
+            while hi < count and not air[hi] and owners[hi] == f:
+                hi += 1
             # The side's roads are traced only if someone marches on them, as unit by
             # unit: a trace made afresh and one kept up to date may differ in the last bit.
-            if not any(marching[i] and state.u_alive[units[i]] for i in range(lo, hi)):
-                continue
-            _march_run(units[lo:hi], f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
-                       state.u_str, state.owner, w.enemies, w.t_ground, w.t_speed, state.paths(f), w.route_km,
-                       w.nbr_ptr, w.nbr_idx)
+            if any(marching[i] and state.u_alive[ids[i]] for i in range(lo, hi)):
+                _march_run(units[lo:hi], f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                           state.u_str, state.owner, w.enemies, w.t_ground, w.t_speed, state.paths(f), w.route_km,
+                           w.nbr_ptr, w.nbr_idx)
+            lo = hi
             continue
+        lo = hi
         if state.truce > 0 or not state.u_alive[u]:
             continue
         while state.u_sorties[u] > 0 and state.u_alive[u]:
