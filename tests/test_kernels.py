@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import reference_rules as ref
 from engine_helpers import MINI, ROOT, fixture_world, load_world, random_actions, shipped_path
-from game.engine import World, new_game
+from game.engine import World, legal_actions, new_game
 from game.engine import air, backers, combat, conditions, economy, rules, state as state_module, supply, territory, turn
 from game.engine.jit import np_sum
 from game.engine.world import shortest_paths
@@ -317,6 +317,23 @@ def test_backers_read_the_map_as_the_rule_does(state):
         assert (to if to >= 0 else int(state.u_place[u])) == ref.march_to_the_front(state, u, f)
 
 
+@given(states())
+@EXACT
+def test_a_run_of_marches_moves_units_one_by_one_as_the_rule_does(state):
+    w = state.world
+    n = state.n_units
+    for f in range(w.F):
+        units = np.flatnonzero(state.u_owner[:n] == f)
+        fast, slow = state.clone(), state.clone()
+        backers._march_run(units, f, n, fast.u_alive, fast.u_owner, fast.u_type, fast.u_place, fast.u_str, fast.owner,
+                           w.enemies, w.t_ground, w.t_speed, fast.paths(f), w.route_km, w.nbr_ptr, w.nbr_idx)
+        for u in units.tolist():
+            t = int(slow.u_type[u])
+            if slow.u_alive[u] and w.t_ground[t] and w.t_speed[t] > 0:
+                slow.u_place[u] = ref.march_to_the_front(slow, u, f)
+        assert _same_state(fast, slow) == []
+
+
 @given(states(shaken=False))
 @EXACT
 def test_a_new_turn_readies_the_units_as_the_rule_does(state):
@@ -385,3 +402,23 @@ def test_kernels_stay_within_their_arrays(tmp_path):
     env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_the_random_agents_short_check_agrees_with_why_illegal(state, seed):
+    """Orders of a turn's list, more and more of them stale as orders are given, judged both ways."""
+    rng = np.random.default_rng(seed)
+    if state.over or any(f == state.active for f, _ in state.pending):
+        return
+    options = legal_actions(state)
+    turn, side = state.turn, state.active
+    for _ in range(8):
+        if state.over or (state.turn, state.active) != (turn, side) or state.pending:
+            return
+        for i in rng.permutation(len(options))[:40].tolist():
+            action = options[i]
+            assert rules.why_illegal_unasked(state, action) == rules.why_illegal(state, action)
+        picked = options[int(rng.integers(len(options)))]
+        if rules.why_illegal(state, picked) is None:
+            rules.apply(state, picked)

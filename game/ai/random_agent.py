@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import EndTurn, GameState, legal_actions, why_illegal
+from ..engine import EndTurn, GameState, legal_actions
+from ..engine.rules import why_illegal_unasked
 
 
 class RandomAgent:
@@ -15,7 +16,7 @@ class RandomAgent:
     by the thousand."""
 
     name = "random"
-    gives_legal_orders = True  # it checks every order with `why_illegal` before giving it
+    gives_legal_orders = True  # it checks every order with the rules' own checks before giving it
 
     def __init__(self, seed: int | np.random.SeedSequence = 0, max_orders: int = 8):
         self.rng = np.random.default_rng(seed)
@@ -45,7 +46,7 @@ class RandomAgent:
         while self._left and self._given < self.max_orders:
             self._left -= 1
             action = self._options[int(self._plan[self._left])]
-            if why_illegal(state, action) is None:
+            if why_illegal_unasked(state, action) is None:
                 self._given += 1
                 self.why = "random pick"
                 return action

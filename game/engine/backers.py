@@ -348,26 +348,41 @@ def backer_units_act(state: GameState) -> list[Report]:
     w = state.world
     out: list[Report] = []
     n = state.n_units
-    for u in np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0)).tolist():
-        if not state.u_alive[u]:
+    units = np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0))
+    if len(units) == 0:
+        return out
+    # Runs of one side's ground units march in one kernel call, in unit order as one by
+    # one: a call per unit cost more than the march itself. Only an air unit's strikes,
+    # between runs, can change what a later unit marches against.
+    types = state.u_type[units]
+    air = w.t_air[types].tolist()
+    owners = state.u_owner[units].tolist()
+    marching = (w.t_ground[types] & (w.t_speed[types] > 0)).tolist()
+    ids = units.tolist()
+    lo, count = 0, len(ids)
+    while lo < count:
+        u, f = ids[lo], owners[lo]
+        hi = lo + 1
+        if not air[lo]:
+            while hi < count and not air[hi] and owners[hi] == f:
+                hi += 1
+            # The side's roads are traced only if someone marches on them, as unit by
+            # unit: a trace made afresh and one kept up to date may differ in the last bit.
+            if any(marching[i] and state.u_alive[ids[i]] for i in range(lo, hi)):
+                _march_run(units[lo:hi], f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                           state.u_str, state.owner, w.enemies, w.t_ground, w.t_speed, state.paths(f), w.route_km,
+                           w.nbr_ptr, w.nbr_idx)
+            lo = hi
             continue
-        f = int(state.u_owner[u])
-        t = state.u_type[u]
-        if w.t_air[t]:
-            if state.truce > 0:
-                continue
-            while state.u_sorties[u] > 0 and state.u_alive[u]:
-                target = _strike_target(u, f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
-                                        state.u_str, state.owner, w.enemies, w.t_ground, w.t_range, w.air_km)
-                if target < 0:
-                    break
-                out += strike(state, u, target, "units")
-        elif w.t_ground[t] and w.t_speed[t] > 0:
-            to = _march_unit(u, f, float(w.t_speed[t]), state.n_units, state.u_alive, state.u_owner, state.u_type,
-                             state.u_place, state.u_str, state.owner, w.enemies, w.t_ground, state.paths(f),
-                             w.route_km, w.nbr_ptr, w.nbr_idx)
-            if to >= 0:
-                state.u_place[u] = to
+        lo = hi
+        if state.truce > 0 or not state.u_alive[u]:
+            continue
+        while state.u_sorties[u] > 0 and state.u_alive[u]:
+            target = _strike_target(u, f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
+                                    state.u_str, state.owner, w.enemies, w.t_ground, w.t_range, w.air_km)
+            if target < 0:
+                break
+            out += strike(state, u, target, "units")
     return out
 
 
@@ -437,6 +452,21 @@ def _march_unit(u, f, speed, n, u_alive, u_owner, u_type, u_place, u_str, owner,
     enemy = np.empty(owner.shape[0])
     _enemy_ground_into(f, n, u_alive, u_owner, u_type, u_place, u_str, enemies, t_ground, enemy)
     return _march(u_place[u], f, speed, owner, enemy, enemies, paths, route_km, nbr_ptr, nbr_idx)
+
+
+@kernel
+def _march_run(units, f, n, u_alive, u_owner, u_type, u_place, u_str, owner, enemies, t_ground, t_speed, paths,
+               route_km, nbr_ptr, nbr_idx):
+    """`_march_unit` for each of the faction's living ground units of `units` in turn,
+    each one moved before the next one weighs the front."""
+    for i in range(units.shape[0]):
+        u = units[i]
+        t = u_type[u]
+        if u_alive[u] and t_ground[t] and t_speed[t] > 0:
+            to = _march_unit(u, f, t_speed[t], n, u_alive, u_owner, u_type, u_place, u_str, owner, enemies, t_ground,
+                             paths, route_km, nbr_ptr, nbr_idx)
+            if to >= 0:
+                u_place[u] = to
 
 
 def withdrawals(state: GameState) -> list[Report]:

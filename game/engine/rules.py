@@ -298,6 +298,13 @@ _CHECKS = {
 }
 
 
+def why_illegal_unasked(state: GameState, action) -> str | None:
+    """`why_illegal` in a game not over, for a side with no question waiting (the
+    random agent answers questions first): the order's own checker, without the
+    generic steps that cost as much as the check itself a thousand times a game."""
+    return _CHECKS[type(action)](state, state.active, action)
+
+
 class _Maker:
     """Builds a unit-and-place order only when it is looked at: a turn can offer
     hundreds of moves and strikes, and most callers (the random agent, rollouts)
