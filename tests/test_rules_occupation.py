@@ -97,3 +97,56 @@ def test_a_town_taken_by_force_keeps_its_peoples_side():
     far = P(s, "far")
     capture(s, BLUE, far)
     assert s.allegiance[far] == RED and occupied(s)[far]
+
+
+def sided_arena(sided_with: str | None, guard: float = 5.0):
+    """The arena with the rule and a home guard on, and Red's Open Target (40,000 people,
+    no armed locals of its own) optionally siding with someone other than Red."""
+    spec = fixture_world("arena").spec
+    places = dict(spec.map.places)
+    places["t_open"] = places["t_open"].model_copy(update={"sided_with": sided_with})
+    rules = spec.rules.model_copy(update={
+        "politics": spec.rules.politics.model_copy(update={"occupation_garrison": 3.0, "uprising_locals": 0.5}),
+        "combat": spec.rules.combat.model_copy(update={"home_guard": guard})})
+    spec = spec.model_copy(update={"rules": rules, "map": spec.map.model_copy(update={"places": places})})
+    s = new_game(World(spec), 0)
+    clear_units(s)
+    return s
+
+
+def test_a_town_whose_people_sided_with_the_enemy_starts_occupied_and_its_locals_stand_aside():
+    guard = 5.0 * 40_000 / 1000  # the home guard's 200 armed locals
+    plain = sided_arena(None)
+    target = P(plain, "t_open")
+    assert plain.local_defence[target] == pytest.approx(guard) and not occupied(plain)[target]
+    s = sided_arena("blue")
+    assert s.owner[target] == RED and s.allegiance[target] == BLUE
+    assert s.local_defence[target] == 0.0  # they do not fight for a holder they never chose
+    assert occupied(s)[target] and garrison_needed(s)[target] == pytest.approx(120.0)
+    # Left without a garrison it rises for Blue, and half its armed men come back, for Blue.
+    end_round(s)
+    assert s.owner[target] == BLUE
+    assert s.local_defence[target] == pytest.approx(0.5 * guard)
+
+
+def test_a_town_sided_with_its_holder_is_the_same_as_one_that_says_nothing():
+    a, b = sided_arena(None), sided_arena("red")
+    assert (a.local_defence == b.local_defence).all() and (a.allegiance == b.allegiance).all()
+
+
+def test_sided_with_names_a_faction(cli, write_scenario):
+    from conftest import mini_text
+
+    line = next(ln for ln in mini_text().splitlines() if "owner: red" in ln and "population" in ln)
+    path = write_scenario((line, line.replace("owner: red", "owner: red, sided_with: bleu")))
+    r = cli("validate", path)
+    assert r.code == 1 and "unknown faction 'bleu'" in r.text and "did you mean 'blue'" in r.text
+
+
+def test_an_occupied_towns_tooltip_says_whose_it_is_and_the_garrison_it_needs():
+    from game.client.describe import place_html
+
+    s = sided_arena("blue")
+    tip = place_html(s, P(s, "t_open"))
+    assert "Occupied: its people side with" in tip and "keep 120 fighters" in tip
+    assert "Occupied" not in place_html(sided_arena(None), P(s, "t_open"))

@@ -11,6 +11,7 @@ import html
 import numpy as np
 
 from ..engine import actions as A
+from ..engine.occupation import garrison_needed
 from ..engine.siege import siege_pressure
 from ..scenario import model as m
 
@@ -271,6 +272,12 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
         siege = siege_html(state, p)
         if siege:
             lines.append(siege)
+    need = garrison_needed(state)[p]
+    if need > 0:
+        side = int(state.allegiance[p])
+        whose = f"its people side with {fac(w, side, short=False)}" if side >= 0 else "its people chose no side"
+        lines.append(f"<font color='{BAD}'>Occupied: {whose}. The holder must keep {people(need)} fighters "
+                     f"here, or it may rise.</font>")
     if owner < 0:
         extra = []
         if w.allegiance_cost[p] > 0:

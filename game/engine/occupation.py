@@ -7,9 +7,10 @@ to the side its people chose (or to nobody), and gets back a share of its own ar
 them behind him; one who holds a populous town ties down troops to do it. Without the
 rule a town, once taken, stays taken with nobody in it, and a war of raids snowballs.
 
-A town's people stand with the side that held it at the start, until a militia of the
-town changes sides and takes them along (`politics.defect`): a town handed over by its
-own fighters is not occupied, and does not rise back."""
+A town's people stand with the side that held it at the start (or the one the scenario
+names in `sided_with`), until a militia of the town changes sides and takes them along
+(`politics.defect`): a town handed over by its own fighters is not occupied, and does
+not rise back."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ class GameState:
 
         spec = w.spec
         self.owner = np.array([w.fidx[p.owner] if p.owner else -1 for p in spec.map.places.values()], dtype=np.int64)
-        self.local_defence = w.local_defence0.copy()
+        self.local_defence = w.local_defence_start.copy()
         # The side each place's people stand with (−1: none): the one that held it at the
         # start, until a militia of the town changes sides and takes its people along.
         self.allegiance = w.first_owner.copy()

@@ -57,14 +57,21 @@ class World:
         self.lon = np.array([p.lon for p in places])
         self.population = np.array([p.population for p in places], dtype=np.float64)
         self.oil0 = np.array([p.oil_bpd for p in places], dtype=np.float64)
-        # A town's own armed men stand by the side it chose at the start.
+        # The side each place's people chose at the start (−1: neutral): its holder's,
+        # unless the scenario says otherwise (`sided_with`). They keep it unless their own
+        # militia changes sides (`GameState.allegiance`).
+        fids = list(spec.factions)
+        self.first_owner = np.array([fids.index(p.sided_with or p.owner) if (p.sided_with or p.owner) else -1
+                                     for p in places], dtype=np.int64)
+        # A town's own armed men stand by the side its people chose: all of them are counted
+        # here (an uprising calls a share back), but at the start they defend only a holder
+        # the people chose.
         guard = rules.combat.home_guard / 1000.0
-        self.local_defence0 = np.array([p.local_defence + (guard * p.population if p.owner else 0.0) for p in places],
-                                       dtype=np.float64)
-        # The side each place chose at the start (−1: neutral); its people keep it unless
-        # their own militia changes sides (`GameState.allegiance`).
-        self.first_owner = np.array([-1 if not p.owner else list(spec.factions).index(p.owner) for p in places],
-                                    dtype=np.int64)
+        self.local_defence0 = np.array([p.local_defence + (guard * p.population if p.sided_with or p.owner else 0.0)
+                                        for p in places], dtype=np.float64)
+        self.local_defence_start = np.array([p.local_defence if p.sided_with and p.sided_with != p.owner
+                                             else self.local_defence0[i] for i, p in enumerate(places)],
+                                            dtype=np.float64)
         self.allegiance_cost = np.array([p.allegiance_cost for p in places], dtype=np.float64)
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])

@@ -129,6 +129,13 @@ class Place(Strict):
     region: Id | None = Field(None, description="Region id, used by factions' `home_regions` for supply.")
     population: int = Field(0, ge=0, le=50_000_000, description="Inhabitants; civilian harm scales with it.")
     owner: Id | None = Field(None, description="Faction holding it at the start; omit for a neutral place.")
+    sided_with: Id | None = Field(
+        None,
+        description="The side the place's people stand with, where it is not the holder at the start: a town "
+        "taken just before the war opens, or held by a side its people never chose. Its armed locals "
+        "(`rules.combat.home_guard`) do not fight for such a holder, who must garrison it under "
+        "`rules.politics.occupation_garrison`. Omit when the people stand with the holder.",
+    )
     terrain: Terrain = Field(Terrain.open, description="Ground the defender fights on.")
     features: list[Feature] = Field(default_factory=list, description="What holding the place gives.")
     oil_bpd: int = Field(0, ge=0, le=5_000_000, description="Oil produced or exported here, barrels per day.")

@@ -12,6 +12,7 @@ from .locate import dotted, mark_for
 # the format, so one table covers units, effects, conditions, packages and victory.
 REF_KEYS = {
     "owner": "faction",
+    "sided_with": "faction",
     "faction": "faction",
     "supports": "faction",
     "enemies": "faction",
