@@ -534,7 +534,7 @@ def test_save_under_a_name_then_find_it_in_the_load_list(app, tmp_path):
     row = next(e for e in listing.get_container().elements
                if getattr(e, "text", "").split("  ", 1)[-1].startswith("before_the_offensive"))
     w = session.world
-    assert (f"{w.spec.meta.id} — turn {session.state.turn}, {session.state.date}" in row.text
+    assert (f"{w.spec.meta.title} — turn {session.state.turn}, {D.long_date(session.state.date)}" in row.text
             and f"as {w.factions[0].short}" in row.text), row.text
     click_element(app, row)
     assert isinstance(app.screen, GameScreen) and app.screen.session.hash() == saved

@@ -175,6 +175,11 @@ def objectives(world) -> dict[int, list[str]]:
     return out
 
 
+def long_date(day) -> str:
+    """A date as a person writes it: '4 April 2019'."""
+    return day.strftime("%d %B %Y").lstrip("0")
+
+
 def source_text(spec, sid: str) -> str:
     """One source as a reader cites it: [id] title — publisher, date, link."""
     src = spec.meta.sources.get(sid)

@@ -100,7 +100,7 @@ class EndScreen:
                 self.final_map.camera.fit(*allpts.min(axis=0), *allpts.max(axis=0), pad=0.02)
         except Exception:
             self.final_map = None
-        self.when = f"Turn {s.turn}, {s.date.strftime('%d %B %Y').lstrip('0')}"
+        self.when = f"Turn {s.turn}, {D.long_date(s.date)}"
 
     def _stats_html(self) -> str:
         s, w = self.session.state, self.session.world

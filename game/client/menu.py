@@ -3,6 +3,7 @@ or spectating, the AI level and a seed; load a game; set options; quit."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 import time
@@ -183,11 +184,9 @@ class MenuScreen:
         spec = e.loaded.spec
         meta = spec.meta
         end = meta.start_date.toordinal() + meta.days_per_turn * (meta.last_turn - 1)
-        import datetime as dt
-
         lines = [f"<font size=5><b>{D.esc(meta.title)}</b></font>",
-                 f"<font color='{D.MUTED}'>{meta.start_date.strftime('%d %B %Y').lstrip('0')} to "
-                 f"{dt.date.fromordinal(end).strftime('%d %B %Y').lstrip('0')} · {meta.last_turn} turns of "
+                 f"<font color='{D.MUTED}'>{D.long_date(meta.start_date)} to "
+                 f"{D.long_date(dt.date.fromordinal(end))} · {meta.last_turn} turns of "
                  f"{meta.days_per_turn} days · {len(spec.map.places)} places · {len(spec.events)} events</font>",
                  "", D.esc(meta.description), "", "<b>Sides</b>"]
         w = World(spec, e.loaded.sha256)
@@ -336,24 +335,37 @@ class LoadDialog(Dialog):
             self.text(f"<font color='{D.MUTED}'>No saved games in "
                       f"{D.esc(app.save_dir / 'saves' if app.save_dir else 'the save directory')} yet. "
                       "Games are saved automatically every turn, and with F5.</font>")
+        # A save notes its scenario by id; the menu's list knows the titles a person reads.
+        titles = {e.loaded.spec.meta.id: e.title for e in getattr(screen, "entries", []) if e.ok}
         for i, p in enumerate(saves[:9]):
-            self.button(f"{i + 1}.  {describe_save(p)}", lambda p=p: screen.load(p), object_id="#save_button")
+            self.button(f"{i + 1}.  {describe_save(p, titles)}", lambda p=p: screen.load(p),
+                        object_id="#save_button")
             self.numbered.append(lambda p=p: screen.load(p))
         self.button("Browse for a file…", screen.browse, width=self.inner_w // 2 - 4, advance=False)
         self.button("Cancel  [Esc]", self.close, x=8 + self.inner_w // 2 + 4, width=self.inner_w // 2 - 4)
         self.fit()
 
 
-def describe_save(path: Path) -> str:
-    """'autosave — <scenario id> — turn 12, <date> — as <faction> — 21 Nov 14:02'"""
+def _readable(iso) -> str:
+    """A save's noted date as a person reads it; a note that is not a date is shown as written."""
+    try:
+        return D.long_date(dt.date.fromisoformat(str(iso)))
+    except ValueError:
+        return str(iso)
+
+
+def describe_save(path: Path, titles: dict[str, str] | None = None) -> str:
+    """'autosave — <scenario title> — turn 12, <date> — as <faction> — 21 Nov 14:02'; the
+    scenario's id stands in for its title when `titles` does not know it."""
     bits = [path.stem]
     try:
         side = json.loads(path.with_name(path.stem + ".client.json").read_text(encoding="utf-8"))
         if isinstance(side, dict):
-            bits.append(str(side.get("scenario", "?")))
+            sid = str(side.get("scenario", "?"))
+            bits.append((titles or {}).get(sid, sid))
             if side.get("history"):
                 h = side["history"][-1]
-                bits.append(f"turn {h.get('turn', '?')}, {h.get('date', '')}")
+                bits.append(f"turn {h.get('turn', '?')}, {_readable(h.get('date', ''))}")
             bits.append(f"as {str(side['human']).upper()}" if side.get("human") else "watching")
     except (OSError, ValueError):
         bits.append("(no notes)")

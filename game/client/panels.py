@@ -92,7 +92,7 @@ class TopBar:
         if scr.session.spectating:
             what = "replay" if scr.session.is_replay else "spectating"
             extra += f" · <font color='{D.MUTED}'>{what}, {'paused' if scr.paused else scr.speed_label()}</font>"
-        text = (f"<b>{D.esc(title)}</b> · <b>Turn {s.turn}/{w.last_turn}</b> · {s.date.strftime('%d %B %Y').lstrip('0')}"
+        text = (f"<b>{D.esc(title)}</b> · <b>Turn {s.turn}/{w.last_turn}</b> · {D.long_date(s.date)}"
                 f" · {turn}{extra}")
         if text != getattr(self, "_text", None):
             self._text = text
