@@ -98,7 +98,8 @@ class GameState:
         self.owner = np.array([w.fidx[p.owner] if p.owner else -1 for p in spec.map.places.values()], dtype=np.int64)
         self.local_defence = w.local_defence_start.copy()
         # The side each place's people stand with (−1: none): the one that held it at the
-        # start, until a militia of the town changes sides and takes its people along.
+        # start, or the scenario's `sided_with`, until a militia of the town changes sides
+        # and takes its people along.
         self.allegiance = w.first_owner.copy()
         self.oil = w.oil0.copy()
         self.harm = np.zeros(w.P)  # civilians harmed, per place

@@ -61,17 +61,16 @@ class World:
         # unless the scenario says otherwise (`sided_with`). They keep it unless their own
         # militia changes sides (`GameState.allegiance`).
         fids = list(spec.factions)
-        self.first_owner = np.array([fids.index(p.sided_with or p.owner) if (p.sided_with or p.owner) else -1
-                                     for p in places], dtype=np.int64)
+        people = [p.sided_with or p.owner for p in places]
+        self.first_owner = np.array([fids.index(side) if side else -1 for side in people], dtype=np.int64)
         # A town's own armed men stand by the side its people chose: all of them are counted
         # here (an uprising calls a share back), but at the start they defend only a holder
         # the people chose.
         guard = rules.combat.home_guard / 1000.0
-        self.local_defence0 = np.array([p.local_defence + (guard * p.population if p.sided_with or p.owner else 0.0)
-                                        for p in places], dtype=np.float64)
-        self.local_defence_start = np.array([p.local_defence if p.sided_with and p.sided_with != p.owner
-                                             else self.local_defence0[i] for i, p in enumerate(places)],
-                                            dtype=np.float64)
+        self.local_defence0 = np.array([p.local_defence + (guard * p.population if side else 0.0)
+                                        for p, side in zip(places, people)], dtype=np.float64)
+        self.local_defence_start = np.where([side != p.owner for p, side in zip(places, people)],
+                                            [float(p.local_defence) for p in places], self.local_defence0)
         self.allegiance_cost = np.array([p.allegiance_cost for p in places], dtype=np.float64)
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])
