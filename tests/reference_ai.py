@@ -30,6 +30,7 @@ from game.engine.backers import red_lines_crossed
 from game.engine.combat import attackers_at
 from game.engine.economy import oil_revenue, revenue_share, upkeep
 from game.engine.occupation import garrison_for
+from game.engine.stacks import stays_behind
 from game.engine.supply import supplied
 from reference_rules import win_chance
 
@@ -126,6 +127,20 @@ class UtilityAgent:
         power = ground_power(state)
         hostile = self._hostile(state, f)
         threat = self._threat(state, f, power, hostile)
+        # A capital with an enemy-held place within two steps keeps troops of its own:
+        # the smallest ready unit there stays, whatever else moves or attacks.
+        self._at_risk = np.zeros(w.P, dtype=bool)
+        self._kept = {}
+        for p in range(w.P):
+            if w.is_capital[p] and state.owner[p] == f:
+                two_steps = set(w.neighbours[p])
+                for q in w.neighbours[p]:
+                    two_steps |= set(w.neighbours[q])
+                two_steps.discard(p)
+                self._at_risk[p] = any(hostile[q] for q in two_steps)
+                ready = attackers_at(state, f, p)
+                if self._at_risk[p] and len(ready):
+                    self._kept[p] = stays_behind(state, ready)
         for step in (self._strike, self._attack, self._move, self._recruit, self._request, self._politics):
             if step in (self._move,) and not self.level.plans_moves and self.rng.random() < 0.5:
                 continue
@@ -207,7 +222,13 @@ class UtilityAgent:
         garrison = garrison_for(state, f)
         for a in options.of_type(Attack):
             origin, target = w.pidx[a.origin], w.pidx[a.target]
-            p = win_chance(state, f, origin, target)
+            going_units = attackers_at(state, f, origin)
+            if origin in self._kept:
+                going_units = tuple(int(u) for u in going_units if u != self._kept[origin])
+                if not going_units:
+                    continue
+                a = Attack(a.origin, a.target, going_units)
+            p = win_chance(state, f, origin, target, a.units)
             if p < need:
                 continue
             gain = p * values[target] * (0.5 + 0.5 * pers.aggression)
@@ -215,7 +236,7 @@ class UtilityAgent:
                 gain -= pers.legitimacy * _standing_lost(state, target, w.spec.rules.combat.battle_harm) * 8.0
             # A place taken only to be lost next week is worth little, and the week's
             # losses weaken the coalition: weigh whether the force can hold it.
-            going = _power_of(state, attackers_at(state, f, origin))
+            going = _power_of(state, np.asarray(going_units, dtype=np.int64))
             counter = sum(enemy[n] for n in w.neighbours[target] if n != origin and hostile[n])
             hold = min(1.0, going * w.terrain_defence[target] / (counter + 1.0))
             if garrison[target] > 0:
@@ -257,8 +278,8 @@ class UtilityAgent:
         shortfall = np.maximum(np.maximum(HOLD_MARGIN * threat - stands, garrison - own), 0.0)
         scale = np.where(sup, 1.0, 0.3)
         defend = pers.caution * shortfall * values / 1000.0 * scale
-        # A threatened capital with no troops of its own needs them first.
-        bare_capital = w.is_capital & (threat > 0) & (own <= 0)
+        # A capital at risk with no troops of its own needs them first.
+        bare_capital = self._at_risk & (own <= 0)
         defend = np.where(bare_capital, np.maximum(defend, pers.caution * values), defend)
         need = defend + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0) * scale
         # Every legal move is scored at once; the first best one wins, as in a loop.
@@ -268,7 +289,8 @@ class UtilityAgent:
         # Do not strip a place that is itself under threat, and never leave one that
         # faces the enemy with nobody at all to hold it, nor a capital with no troops.
         left = np.maximum(own[here] - state.u_str[units] * w.t_quality[t], 0.0)
-        bared = (threat[here] > 0) & ((left + state.local_defence[here] <= 0) | (w.is_capital[here] & (left <= 0)))
+        bared = ((threat[here] > 0) & (left + state.local_defence[here] <= 0)) | (self._at_risk[here] & (left <= 0))
+        kept = np.isin(units, list(self._kept.values()))
         stays = (left + state.local_defence[here]) * w.terrain_defence[here]
         keep = pers.caution * values[here] / 1000.0 * np.maximum(
             np.maximum(HOLD_MARGIN * threat[here] - stays, garrison[here] - left), 0.0)
@@ -281,7 +303,7 @@ class UtilityAgent:
         score -= np.where(threatened, defend[to] * (1.0 - np.sqrt(hope)), 0.0)
         # No unit goes back into a place its side moved a unit out of this turn.
         went = np.isin(to, list(self._left))
-        score[~w.t_ground[t] | bared | went] = -np.inf
+        score[~w.t_ground[t] | bared | went | kept] = -np.inf
         best, best_score = None, 0.0
         if len(score):
             i = int(np.argmax(score))

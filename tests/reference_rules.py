@@ -36,10 +36,10 @@ def power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) ->
     return base * mult
 
 
-def battle_power(state: GameState, faction: int, origin: int, target: int) -> tuple[float, float]:
+def battle_power(state: GameState, faction: int, origin: int, target: int, units=None) -> tuple[float, float]:
     w = state.world
     rules = w.spec.rules.combat
-    atk = attackers_at(state, faction, origin)
+    atk = attackers_at(state, faction, origin) if units is None else np.array(units, dtype=np.int64)
     a_power = power(state, atk, faction, bool(supplied(state, faction)[origin]))
     a_power *= 1.0 + rules.air_support * air_cover(state, faction, target)
     owner = int(state.owner[target])
@@ -51,8 +51,8 @@ def battle_power(state: GameState, faction: int, origin: int, target: int) -> tu
     return a_power, d_power * w.terrain_defence[target]
 
 
-def win_chance(state: GameState, faction: int, origin: int, target: int) -> float:
-    a, d = battle_power(state, faction, origin, target)
+def win_chance(state: GameState, faction: int, origin: int, target: int, units=None) -> float:
+    a, d = battle_power(state, faction, origin, target, units)
     if a <= 0:
         return 0.0
     if d <= 0:

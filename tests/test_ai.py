@@ -296,6 +296,58 @@ def test_a_threatened_capital_without_troops_gets_them_first(is_capital):
     assert (unit, place) == ((0, 0) if is_capital else (-1, -1))
 
 
+def test_a_capital_at_risk_draws_troops_before_the_enemy_is_next_to_it():
+    """No enemy stands next to the capital (threat 0 everywhere), but the enemy holds a
+    place two steps off: the unit leaves its well-held town for the bare capital. An
+    ordinary town in the same spot gets nothing."""
+    for at_risk in (False, True):
+        unit, place, _ = _one_unit_move(1, [0.0, 0.0], [5000.0, 5000.0], [0.0, 1000.0],
+                                        [1.0 if at_risk else 0.0, 0.0])
+        assert (unit, place) == ((0, 0) if at_risk else (-1, -1))
+
+
+def test_a_capital_is_at_risk_while_the_enemy_holds_a_place_two_steps_off():
+    from game.ai.utility import capitals_at_risk
+
+    s = new_game(load_world(MINI), 0)
+    blue, red = 0, 1
+    capital = P(s, "capital")
+    assert capitals_at_risk(s, blue)[capital]  # Red's hub is next door
+    s.owner[P(s, "hub")] = s.owner[P(s, "east")] = blue
+    assert capitals_at_risk(s, blue)[capital]  # Red's oil field is behind Blue's hub
+    assert capitals_at_risk(s, blue).sum() == 1  # and only capitals are ever at risk
+    s.owner[P(s, "field")] = blue
+    assert not capitals_at_risk(s, blue).any()
+    assert not capitals_at_risk(s, red).any()  # Red has no capital
+
+
+def test_an_attack_out_of_a_capital_at_risk_leaves_its_smallest_unit_home():
+    """Blue's three militias in the capital face a weak Red outpost next door. The AI
+    attacks it with the two larger ones and keeps the smallest home, as the attack
+    dialog would for a person."""
+    from game.ai.agents import make_agents
+
+    s = new_game(load_world(MINI), 0)
+    clear_units(s)
+    mine = [put_unit(s, "militia", 0, "capital", x) for x in (1000.0, 600.0, 900.0)]
+    put_unit(s, "regular", 1, "hub", 100.0)
+    agent = make_agents(s.world, np.random.SeedSequence(3), {"blue": "normal", "red": "normal"})[0]
+    for _ in range(20):
+        action = agent.act(s)
+        if isinstance(action, (Attack, EndTurn)):
+            break
+        apply(s, action)
+    assert action == Attack("capital", "hub", (mine[0], mine[2])), agent.why
+    apply(s, action)
+    assert s.u_place[mine[1]] == P(s, "capital")
+
+
+def put_unit(s, type_id: str, f: int, place: str, strength: float) -> int:
+    u = s.add_unit(s.world.tidx[type_id], f, P(s, place), strength)
+    s.u_ready[u] = True
+    return u
+
+
 def test_the_threat_counts_an_enemy_that_can_march_through_a_town_nobody_holds():
     """Red's 2,000 at Red Base are one step behind the Open Target. Held by Red, or held by
     nobody, it lies on their way to Blue's Front, so half of them count against the Front;

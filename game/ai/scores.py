@@ -200,10 +200,11 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
     A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
     times its threat, and (at `drive` = boldness × aggression) as a staging post next
     to places worth taking; a unit leaves a place only for one that needs it more than
-    its own place does. It never bares a threatened place, nor leaves a threatened
-    capital without troops of its own (and a capital left so is the first place to
-    need them). A threatened place is worth less to a unit that could not, with what
-    already stands there, match the enemy that threatens it. No unit goes where
+    its own place does. It never bares a threatened place, nor leaves a capital at risk
+    (`capital` marks them: see `utility.capitals_at_risk`) without troops of its own,
+    and a capital at risk left so is the first place to need them. A threatened place
+    is worth less to a unit that could not, with what already stands there, match the
+    enemy that threatens it. No unit goes where
     `vacated` marks that its side moved a unit out of this turn: scored one at a time,
     moves would otherwise trade units back and forth between two places that each need
     a little more than the other. The places mover i can reach are
@@ -219,7 +220,7 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
         shortfall = max(HOLD_MARGIN * threat[p] - stand[p], garrison[p] - own, 0.0)
         scale = 1.0 if supplied[p] else 0.3
         defend[p] = caution * shortfall * values[p] / 1000.0 * scale
-        if capital[p] > 0 and threat[p] > 0 and own <= 0:
+        if capital[p] > 0 and own <= 0:
             # A seat of government left to its armed locals with the enemy at the gates
             # is a signal to every wavering ally: it gets troops of its own first.
             defend[p] = max(defend[p], caution * values[p])
@@ -232,8 +233,8 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
         t = u_type[u]
         here = u_place[u]
         left = max(power[f, here] - u_str[u] * t_quality[t], 0.0)
-        if not t_ground[t] or (threat[here] > 0 and (left + local_defence[here] <= 0
-                                                     or (capital[here] > 0 and left <= 0))):
+        if not t_ground[t] or (threat[here] > 0 and left + local_defence[here] <= 0) or (capital[here] > 0
+                                                                                          and left <= 0):
             continue
         stays = (left + local_defence[here]) * terrain[here]
         keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, garrison[here] - left, 0.0)

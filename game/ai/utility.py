@@ -32,11 +32,12 @@ from ..engine import (
     legal_actions,
 )
 from ..engine.backers import red_lines_crossed, red_lines_in_reach
-from ..engine.combat import supply_table
+from ..engine.combat import attackers_at, supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.occupation import garrison_for
 from ..engine.politics import standing_cost
 from ..engine.reach import enemy_held
+from ..engine.stacks import stays_behind
 from ..engine.rules import affordable_types, move_options, open_requests, politics_options, recruit_towns
 from ..scenario import model as m
 from . import scores
@@ -93,6 +94,31 @@ def threat(state: GameState, f: int) -> np.ndarray:
     return out
 
 
+def capitals_at_risk(state: GameState, f: int) -> np.ndarray:
+    """The faction's capitals with an enemy-held place within two steps: one week's
+    march from the gates. Counted on the map, not on the troops: armed locals can hold a
+    capital against a raid, but a seat of government its own side has stripped of
+    troops with the enemy that close tells every wavering ally the war is lost."""
+    w = state.world
+    hostile = enemy_held(w, state.owner, f)
+    risk = np.zeros(w.P, dtype=bool)
+    for p in np.flatnonzero(w.is_capital & (state.owner == f)):
+        near = w.neighbours[p]
+        risk[p] = hostile[near].any() or any(hostile[w.neighbours[q]].any() for q in near)
+    return risk
+
+
+def capital_garrison(state: GameState, f: int, at_risk: np.ndarray) -> dict[int, int]:
+    """Per capital at risk, the ready unit that stays to hold it (`stacks.stays_behind`)
+    whatever else moves or attacks from there: capital → unit."""
+    kept = {}
+    for p in np.flatnonzero(at_risk):
+        ready = attackers_at(state, f, int(p))
+        if len(ready):
+            kept[int(p)] = stays_behind(state, ready)
+    return kept
+
+
 # What a faction's places are worth to it and what fighting in them costs it, for each
 # world, faction, focus on its goals and output of the oil fields (which events change):
 # the same for every agent that plays the faction, so worked out once for all of them.
@@ -141,6 +167,7 @@ class TurnView:
                                 + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
                                 agent.boldness * pers.aggression, w.spec.rules.combat.noise])
         self.power = np.empty((w.F, w.P))
+        self.place_figures = w.place_figures.copy()
         self.stale = np.zeros(6, dtype=np.int64)
         # What each unit type's strength is worth for its price, to a recruiter.
         self.worth = np.array([w.t_strength[t] * w.t_quality[t] / max(w.types[t].cost, 0.5) for t in range(len(w.types))])
@@ -168,6 +195,11 @@ class TurnView:
     def changed_ground(self, state: GameState) -> None:
         """Places changed hands (or anything else may have changed)."""
         self.stale[scores.GROUND] = 1
+        # The world's place figures, but with the capitals at risk where the capitals
+        # stand: those are the ones `scores.best_move` keeps troops in.
+        self.at_risk = capitals_at_risk(state, self.f)
+        self.place_figures[2] = self.at_risk
+        self.kept = capital_garrison(state, self.f, self.at_risk)
         self.movers, reach = move_options(state, self.f)
         self.reach_ptr, self.reach_idx = scores.reach_lists(reach)
         self.supply = supply_table(state)
@@ -184,6 +216,14 @@ class TurnView:
         self.stale[scores.NO_STRIKE] = 0
         self.enemy_air: bool | None = None  # whether the enemy has drones or aircraft left
         self.reconsider_attacks(red_lines)
+
+    def ready(self, state: GameState) -> np.ndarray:
+        """The units free to act: the ready ones, less the garrisons kept in capitals."""
+        if not self.kept:
+            return state.u_ready
+        ready = state.u_ready.copy()
+        ready[list(self.kept.values())] = False
+        return ready
 
     def reconsider_attacks(self, red_lines: bool = True) -> None:
         """Every attack's odds changed, or (`red_lines`) something that the backers' red
@@ -406,9 +446,9 @@ class UtilityAgent:
             moves, found = scores.plan(
                 budget, stages, view.f, state.truce > 0, state.n_units, view.params, view.stale, view.figures,
                 view.marks, view.power, view.supply, view.movers, view.reach_ptr, view.reach_idx,
-                state.u_alive, state.u_ready, state.u_owner, state.u_backer, state.u_type, state.u_place, state.u_str,
-                state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
-                w.type_figures, w.type_kinds, w.enemies, w.air_km, w.place_figures, w.combat_params, w.nbr_ptr,
+                state.u_alive, view.ready(state), state.u_owner, state.u_backer, state.u_type, state.u_place,
+                state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
+                w.type_figures, w.type_kinds, w.enemies, w.air_km, view.place_figures, w.combat_params, w.nbr_ptr,
                 w.nbr_idx, out_i, out_f)
             if found != scores.ASK_DETERRENCE or moves:
                 break
@@ -447,7 +487,11 @@ class UtilityAgent:
             return DroneStrike(a, w.place_ids[b], kind[0])
         self._why = ("attack {} from {}: odds {:.2f}, worth {:.1f}", names[b], names[a], score,
                      float(self._view.values[b]))
-        return Attack(w.place_ids[a], w.place_ids[b])
+        kept = self._view.kept.get(a)
+        if kept is None:
+            return Attack(w.place_ids[a], w.place_ids[b])
+        going = tuple(int(u) for u in attackers_at(state, state.active, a) if u != kept)
+        return Attack(w.place_ids[a], w.place_ids[b], going)
 
     def _recruit(self, state: GameState, view: TurnView):
         w = state.world

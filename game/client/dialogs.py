@@ -18,7 +18,7 @@ from ..engine import actions as A
 from ..engine import why_illegal
 from ..engine.air import intercept_chance
 from ..engine.backers import red_lines_crossed
-from ..engine.stacks import split_range
+from ..engine.stacks import split_range, stays_behind
 from . import describe as D
 from . import encyclopedia, keys
 from .explain import moved_html
@@ -212,7 +212,7 @@ class AttackDialog(Dialog):
         # unit stays to hold it unless the player sends it too.
         self.kept_home = None
         if len(self.units) > 1 and orders.bared(origin, self.going, advancing_into=target) is not None:
-            self.kept_home = min(self.units, key=lambda u: (float(state.u_str[u]), u))
+            self.kept_home = stays_behind(state, self.units)
             self.going.discard(self.kept_home)
         super().__init__(screen, f"Attack {w.place_name(target)}?", 540)
         lines = []

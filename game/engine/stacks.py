@@ -107,3 +107,11 @@ def merge(state: GameState, faction: int, unit: int, into: int) -> list[Report]:
     return [Report("stack", f"{w.type_names[state.u_type[into]]} at {w.place_name(p)}: two units merge into one of "
                            f"{float(state.u_str[into]):,.0f} fighters", state.turn, w.faction_ids[faction],
                   {"unit": unit, "into": into, "place": w.place_ids[p]})]
+
+
+def stays_behind(state: GameState, units) -> int:
+    """Of the ground units about to leave a place together, the one that stays to hold
+    it when leaving would bare it: the smallest (the first of equals), so the garrison
+    costs the force that goes as little as it can. The attack dialog's default and the
+    AI's garrison in a capital at risk both keep this one."""
+    return min((int(u) for u in units), key=lambda u: (float(state.u_str[u]), u))
