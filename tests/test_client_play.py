@@ -9,7 +9,7 @@ import pytest
 
 from client_helpers import click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
 from game.client import describe as D
-from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, ReportDialog
+from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, NewsDialog, ReportDialog
 from game.client.game_screen import GameScreen
 from game.client.session import GameSession
 from game.engine import actions as A
@@ -826,3 +826,42 @@ def test_the_politics_page_and_cohesion_window_state_the_strike_rule_only_when_i
         assert (said in page) is shown and (said in window) is shown
         if shown:
             assert "costs it 0.25 cohesion" in page and "got through, costs 0.25." in window
+
+
+def test_the_side_panel_keeps_each_sides_nearest_win_in_view(app):
+    """Without opening anything, the side panel says how the player's side is nearest to
+    winning and how the enemy is, with the progress; it follows the game as it moves."""
+    from game.engine.territory import capture
+
+    session = start(app)
+    s, w = session.state, session.world
+    frames(app, 2)
+    text = app.screen.side.resources.html_text
+    assert "Your nearest win:</b> still hold Tripoli, Mitiga airport when the last turn ends — <b>holds 2 of 2 now" in text
+    # The LNA is nowhere near the capital on turn 1: its nearest way is the GNA's cohesion.
+    assert f"LNA's nearest win:</b></font> an enemy's coalition collapses — <b>GNA cohesion {s.cohesion[0]:.0f}" in text
+    # With the capital taken, it is two turns of holding it.
+    capture(s, w.fidx["lna"], w.pidx["tripoli"])
+    capture(s, w.fidx["lna"], w.pidx["mitiga"])
+    session.version += 1
+    frames(app, 2)
+    text = app.screen.side.resources.html_text
+    assert "LNA's nearest win:</b></font> hold Tripoli, Mitiga airport for 2 turns in a row — <b>0 of 2 turns" in text
+
+
+def test_the_weeks_news_comes_before_the_question_it_explains(app):
+    """Turn 2 of the 2019 war brings news and the GNA's first decision together: the
+    news opens first, and the question as soon as the news is read."""
+    session = start(app)
+    s = session.state
+    key(app, pygame.K_RETURN)  # end turn 1
+    for _ in range(4000):
+        frames(app, 1)
+        if session.is_human_turn():
+            break
+    assert s.turn == 2 and session.pending_question() is not None
+    frames(app, 2)
+    assert isinstance(app.screen.top_dialog(), NewsDialog)
+    key(app, pygame.K_RETURN)
+    frames(app, 2)
+    assert isinstance(app.screen.top_dialog(), EventDialog)

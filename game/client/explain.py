@@ -112,6 +112,63 @@ def _gauge_text(state, faction: int, gauge: str) -> str:
     raise KeyError(gauge)
 
 
+def condition_progress(state, f: int, j: int) -> tuple[str, str, float]:
+    """Side f's victory condition j: what it asks (HTML), how far the side has got
+    (HTML), and a rough share of the way there (1: met, or about to be) by which the
+    side panel picks each side's nearest win. Places all held put a capture three
+    quarters there, the rest is the run of turns; a coalition's fall is weighed below
+    that, since cohesion mends; holding on counts for more as the end comes closer."""
+    w = state.world
+    v = w.factions[f].victory[j]
+    places = [w.pidx[p] for p in v.places if p in w.pidx]
+    names = D.esc(", ".join(w.place_name(p) for p in places))
+    held = [p for p in places if state.owner[p] == f]
+    share = len(held) / max(len(places), 1)
+    kind = v.kind.value
+    if kind == "capture":
+        run = int(state.hold[f, j])
+        if len(held) == len(places):
+            return (f"Hold {names} for {v.hold_turns} turns in a row", f"{run} of {v.hold_turns} turns in a row",
+                    0.75 + 0.25 * min(run / max(v.hold_turns, 1), 1.0))
+        return (f"Hold {names} for {v.hold_turns} turns in a row", f"holds {len(held)} of {len(places)}",
+                0.5 * share)
+    if kind == "survive":
+        return (f"Still hold {names} when the last turn ends", f"holds {len(held)} of {len(places)} now",
+                share * (0.25 + 0.75 * min(state.turn / max(w.last_turn, 1), 1.0)))
+    if kind == "collapse":
+        foes = [e for e in range(w.F) if w.enemies[f, e]]
+        now = ", ".join(f"{w.factions[e].short} cohesion {float(state.cohesion[e]):.0f}" for e in foes)
+        weakest = min((float(state.cohesion[e]) for e in foes), default=100.0)
+        return ("An enemy's coalition collapses", D.esc(now),
+                0.7 * (1.0 - max(0.0, min(weakest, 100.0)) / 100.0))
+    return (f"Reach {v.points} victory points", f"{points(state, f)} now",
+            min(points(state, f) / max(v.points, 1), 1.0))
+
+
+def victory_line(state, you: int) -> str:
+    """One line for the side panel, always in view: the player's side's nearest way to
+    win and the enemy's nearest, with how far each has got."""
+    w = state.world
+
+    def nearest(f: int) -> tuple[float, str] | None:
+        best = None
+        for j in range(len(w.factions[f].victory)):
+            asks, now, share = condition_progress(state, f, j)
+            if best is None or share > best[0]:
+                best = (share, f"{asks[0].lower()}{asks[1:]} — <b>{now}</b>")
+        return best
+
+    mine = nearest(you)
+    threats = [(t, e) for e in range(w.F) if w.enemies[you, e] and (t := nearest(e)) is not None]
+    parts = []
+    if mine is not None:
+        parts.append(f"<b>Your nearest win:</b> {mine[1]}")
+    if threats:
+        (_, text), e = max(threats, key=lambda x: x[0][0])
+        parts.append(f"<font color='{D.BAD}'><b>{D.esc(w.factions[e].short)}'s nearest win:</b></font> {text}")
+    return "<br>".join(parts)
+
+
 def victory_html(state) -> str:
     """Every side's ways to win, and how far each has got: the places a capture needs and
     how many turns in a row they have been held, an enemy's cohesion, the points."""
@@ -120,23 +177,10 @@ def victory_html(state) -> str:
     for f, fc in enumerate(w.factions):
         lines.append(f"<br>{D.fac(w, f)} <b>{D.esc(fc.name)}</b>")
         for j, v in enumerate(fc.victory):
-            places = [w.pidx[p] for p in v.places if p in w.pidx]
-            names = ", ".join(w.place_name(p) for p in places)
-            held = [p for p in places if state.owner[p] == f]
-            if v.kind.value == "capture":
-                run = int(state.hold[f, j])
-                where = f"holds {len(held)} of {len(places)} ({D.esc(names)})"
-                progress = f"{run} of {v.hold_turns} turns in a row" if len(held) == len(places) else where
-                lines.append(f"• Hold {D.esc(names)} for {v.hold_turns} turns in a row: <b>{progress}</b>")
-            elif v.kind.value == "survive":
-                lines.append(f"• Still hold {D.esc(names)} when the last turn ends: "
-                             f"<b>holds {len(held)} of {len(places)} now</b>")
-            elif v.kind.value == "collapse":
-                foes = [e for e in range(w.F) if w.enemies[f, e]]
-                now = ", ".join(f"{w.factions[e].short} cohesion {float(state.cohesion[e]):.0f}" for e in foes)
-                lines.append(f"• An enemy collapses (cohesion 0, or no place and no army left): <b>{D.esc(now)}</b>")
-            elif v.kind.value == "points":
-                lines.append(f"• Reach {v.points} victory points: <b>{points(state, f)} now</b>")
+            asks, now, _ = condition_progress(state, f, j)
+            if v.kind.value == "collapse":
+                asks += " (cohesion 0, or no place and no army left)"
+            lines.append(f"• {asks}: <b>{now}</b>")
             if v.note:
                 lines.append(f"<font color='{D.MUTED}'>   <i>{D.esc(v.note)}</i></font>")
     rule = ("the side with the most victory points wins (a tie is a draw)"

@@ -557,12 +557,14 @@ class GameScreen:
                 return
         elif ses.is_human_turn() and self.top_dialog() is None:
             q = ses.pending_question()
-            if q is not None and self.question_hidden != q:
-                dialog = self.open_dialog(EventDialog(self, q, self.choose))
-                dialog.closed_callback = lambda d, q=q: self._question_closed(q)
-            elif self.news and not self.app.quiet:
+            # The news first: it is what the question is about (the march on the capital
+            # comes before whom to call on against it).
+            if self.news and not self.app.quiet:
                 items, self.news = self.news[-6:], []
                 self.open_dialog(NewsDialog(self, items))
+            elif q is not None and self.question_hidden != q:
+                dialog = self.open_dialog(EventDialog(self, q, self.choose))
+                dialog.closed_callback = lambda d, q=q: self._question_closed(q)
         if ses.spectating or self.app.quiet:
             self.news = []
         self.marks = self.orders.marks(self.hover)

@@ -9,6 +9,7 @@ from pygame_gui.elements import UIButton, UIPanel, UIScrollingContainer, UITextB
 
 from ..engine.stacks import merge_partners
 from . import describe as D
+from .explain import victory_line
 from . import keys
 from .gfx import later
 
@@ -119,7 +120,8 @@ class SidePanel:
         self.panel = UIPanel(self.rect, manager=m, object_id="#side_panel")
         iw = SIDE_W - 14
         small = H < 800
-        res_h = (174 if small else 184) + 42 * max(0, screen.session.world.F - 2)
+        # Room for the side's figures and the two lines on how each side can win.
+        res_h = (292 if small else 272) + 42 * max(0, screen.session.world.F - 2)
         self.resources = UITextBox("", pygame.Rect(4, 4, iw, res_h), m, container=self.panel, object_id="#resources")
         y = 4 + res_h + 4
         bw = (iw - 8) // 3
@@ -202,6 +204,7 @@ class SidePanel:
                             + f" · <a href='gauge:harm:{f}'>civilian harm</a> {harm_txt}")
                 rows.append(f"Holds {int(held.sum())} places · {vp} <a href='gauge:points:{f}'>VP</a> · "
                             f"{D.people(strength)} fighters")
+                rows.append(victory_line(s, f))
                 mine = [b for b in range(w.B) if w.backer_client[b] == f]
                 if mine:
                     coming = sum(1 for _, k in s.deliveries if w.backer_client[w.packages[k].backer] == f)
