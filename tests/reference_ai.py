@@ -319,6 +319,20 @@ class UtilityAgent:
         if state.treasury[f] < reserve:
             return None
         best, best_score = None, 0.0
+        # A bare capital at risk raises its own troops first, the best value for the money.
+        for a in options.of_type(Recruit):
+            p = w.pidx[a.place]
+            mine_there = [u for u in range(state.n_units) if state.u_alive[u] and state.u_place[u] == p
+                          and state.u_owner[u] == f and w.t_ground[state.u_type[u]]]
+            if self._at_risk[p] and not mine_there:
+                ut = w.types[w.tidx[a.unit_type]]
+                worth = ut.strength * ut.quality / max(ut.cost, 0.5)
+                if best is None or worth > best_score:
+                    best, best_score = a, worth
+        if best is not None:
+            self.why = (f"raise {w.types[w.tidx[best.unit_type]].name} at {w.place_name(w.pidx[best.place])}: "
+                        "the capital has no troops of its own")
+            return best
         for a in options.of_type(Recruit):
             t = w.tidx[a.unit_type]
             ut = w.types[t]

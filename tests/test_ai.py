@@ -342,6 +342,20 @@ def test_an_attack_out_of_a_capital_at_risk_leaves_its_smallest_unit_home():
     assert s.u_place[mine[1]] == P(s, "capital")
 
 
+def test_a_bare_capital_at_risk_that_no_unit_can_reach_raises_its_own_troops():
+    """Blue has no unit left and Red stands next to its capital: the AI's first order is
+    to raise troops in the capital itself."""
+    from game.engine import Recruit
+
+    s = new_game(load_world(MINI), 0)
+    clear_units(s)
+    put_unit(s, "regular", 1, "hub", 1000.0)
+    agent = UtilityAgent(np.random.SeedSequence(5), "normal")
+    action = agent.act(s)
+    assert action == Recruit("militia", "capital")
+    assert "no troops of its own" in agent.why
+
+
 def put_unit(s, type_id: str, f: int, place: str, strength: float) -> int:
     u = s.add_unit(s.world.tidx[type_id], f, P(s, place), strength)
     s.u_ready[u] = True

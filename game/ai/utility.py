@@ -108,6 +108,13 @@ def capitals_at_risk(state: GameState, f: int) -> np.ndarray:
     return risk
 
 
+def _has_troops(state: GameState, f: int, p: int) -> bool:
+    """Whether the faction has a ground unit of its own at place p."""
+    n = state.n_units
+    return bool(np.any(state.u_alive[:n] & (state.u_place[:n] == p) & (state.u_owner[:n] == f)
+                       & state.world.t_ground[state.u_type[:n]]))
+
+
 def capital_garrison(state: GameState, f: int, at_risk: np.ndarray) -> dict[int, int]:
     """Per capital at risk, the ready unit that stays to hold it (`stacks.stays_behind`)
     whatever else moves or attacks from there: capital → unit."""
@@ -506,8 +513,16 @@ class UtilityAgent:
         types = affordable_types(state, f)
         if not types:
             return None
+        worth = view.worth[types]
+        # A capital at risk with no troops of its own, which none could reach this turn,
+        # raises them on the spot: the best value for the money.
+        for p in np.flatnonzero(view.at_risk):
+            if p in view.towns and not _has_troops(state, f, p):
+                t = types[int(np.argmax(worth))]
+                self.why = f"raise {w.types[t].name} at {w.place_name(p)}: the capital has no troops of its own"
+                return Recruit(w.type_ids[t], w.place_ids[p])
         # Each type's strength for the money, raised where the threat is greatest.
-        i, j, _ = scores.best_recruit(view.worth[types], view.threat, view.towns)
+        i, j, _ = scores.best_recruit(worth, view.threat, view.towns)
         if i < 0:
             return None
         t, p = types[i], int(view.towns[j])
