@@ -100,12 +100,22 @@ def capitals_at_risk(state: GameState, f: int) -> np.ndarray:
     capital against a raid, but a seat of government its own side has stripped of
     troops with the enemy that close tells every wavering ally the war is lost."""
     w = state.world
-    hostile = enemy_held(w, state.owner, f)
+    rings = _RINGS.get(w)
+    if rings is None:
+        # Each capital with the places within two steps of it, worked out once a world.
+        rings = _RINGS[w] = [(int(p), np.array(sorted({int(r) for q in w.neighbours[p] for r in w.neighbours[q]}
+                                                      | {int(q) for q in w.neighbours[p]}), dtype=np.int64))
+                             for p in np.flatnonzero(w.is_capital)]
     risk = np.zeros(w.P, dtype=bool)
-    for p in np.flatnonzero(w.is_capital & (state.owner == f)):
-        near = w.neighbours[p]
-        risk[p] = hostile[near].any() or any(hostile[w.neighbours[q]].any() for q in near)
+    owner = state.owner
+    for p, ring in rings:
+        if owner[p] == f:
+            near = owner[ring]
+            risk[p] = bool(((near >= 0) & w.enemies[f, np.maximum(near, 0)]).any())
     return risk
+
+
+_RINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _has_troops(state: GameState, f: int, p: int) -> bool:
@@ -207,6 +217,7 @@ class TurnView:
         self.at_risk = capitals_at_risk(state, self.f)
         self.place_figures[2] = self.at_risk
         self.kept = capital_garrison(state, self.f, self.at_risk)
+        self._kept_units = np.array(list(self.kept.values()), dtype=np.int64)
         self.movers, reach = move_options(state, self.f)
         self.reach_ptr, self.reach_idx = scores.reach_lists(reach)
         self.supply = supply_table(state)
@@ -229,7 +240,7 @@ class TurnView:
         if not self.kept:
             return state.u_ready
         ready = state.u_ready.copy()
-        ready[list(self.kept.values())] = False
+        ready[self._kept_units] = False
         return ready
 
     def reconsider_attacks(self, red_lines: bool = True) -> None:
