@@ -865,3 +865,18 @@ def test_the_weeks_news_comes_before_the_question_it_explains(app):
     key(app, pygame.K_RETURN)
     frames(app, 2)
     assert isinstance(app.screen.top_dialog(), EventDialog)
+
+
+def test_the_hint_line_wraps_in_a_small_window_instead_of_being_cut(app):
+    """At 1280×720 the opening hint is wider than the map beside the minimap: it is
+    drawn on two lines, every word kept, none wider than the room."""
+    start(app)
+    screen = app.screen
+    text, _ = screen._hint()
+    r = screen.map_rect
+    room = r.right - 10 - (r.x + screen.view.minimap_rect().w + 20) - 24
+    lines = screen._wrapped(text, room, False)
+    font = app.fonts.font(14, False)
+    assert len(lines) == 2 and " ".join(lines) == text
+    assert all(font.size(line)[0] <= room for line in lines)
+    frames(app, 1)  # and the frame that draws them goes through

@@ -311,6 +311,17 @@ def test_home_guard_defends_a_town_for_its_first_holder_until_it_falls():
     assert fresh.local_defence[P(fresh, "front")] == pytest.approx(300.0)  # blue's own town keeps its men
 
 
+def test_home_guard_max_caps_a_big_citys_armed_locals_and_no_small_towns():
+    """At 10 per 1,000, Blue Base (200,000 people) would raise 2,000 and Front (30,000)
+    300; with at most 1,000 a place the city has 1,000 and the town keeps its 300."""
+    capped = _arena_with_rules({"combat": {"home_guard": 10, "home_guard_max": 1000}})
+    free = _arena_with_rules({"combat": {"home_guard": 10}})
+    base, front = P(free, "base"), P(free, "front")
+    assert free.local_defence[base] == pytest.approx(2000.0)
+    assert capped.local_defence[base] == pytest.approx(1000.0)
+    assert capped.local_defence[front] == free.local_defence[front] == pytest.approx(300.0)
+
+
 def test_a_strike_on_troops_also_hits_the_armed_locals():
     s = _arena_with_rules({"combat": {"home_guard": 10}})
     clear_units(s)

@@ -51,8 +51,9 @@ def _rule_pages(spec) -> list[Entry]:
             "what 200 trial runs of the battle cost.",
             f"• Each side loses about {c.loss_rate:.0%} of its strength, more the worse its odds (at most "
             f"{c.max_loss:.0%}). A defender beaten {c.rout_ratio:g} times over routs and loses {c.rout_loss:.0%} more.",
-            f"• Every town has its own armed men, {c.home_guard:g} per 1,000 people, for the side it chose at the "
-            "start; they are gone once it is taken.",
+            f"• Every town has its own armed men, {c.home_guard:g} per 1,000 people"
+            + (f" (at most {c.home_guard_max:,} in any one place)" if c.home_guard_max else "")
+            + ", for the side it chose at the start; they are gone once it is taken.",
         ]),
         ("supply", "Supply", [
             "A place is in supply if a road through its side's own places leads, within the supply range, to a "

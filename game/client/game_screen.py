@@ -52,6 +52,7 @@ class GameScreen:
         self.anims: list = []
         self.dialogs: list = []
         self.status_text = ""
+        self._wrap_cache: dict[tuple, list[str]] = {}
         self.status_colour = gfx.TEXT
         self.status_until = 0.0
         self.mouse = (0, 0)
@@ -633,16 +634,44 @@ class GameScreen:
         else:
             text, col = self._hint()
         f = self.app.fonts
-        s = f.text(text, 14, col, bold=col != gfx.TEXT)
+        bold = col != gfx.TEXT
         r = self.map_rect
-        w = min(s.get_width() + 24, r.w - 20)
-        band = pygame.Rect(0, 0, w, s.get_height() + 8)
+        left = r.x + self.view.minimap_rect().w + 20
+        room = r.right - 10 - left - 24
+        # A hint wider than the map beside the minimap (a small window) wraps onto more
+        # lines rather than being cut off.
+        lines = [f.text(line, 14, col, bold=bold) for line in self._wrapped(text, room, bold)]
+        w = max(s.get_width() for s in lines) + 24
+        h = sum(s.get_height() for s in lines)
+        band = pygame.Rect(0, 0, w, h + 8)
         band.midbottom = (r.centerx + 100, r.bottom - 6)
-        band.left = max(band.left, r.x + self.view.minimap_rect().w + 20)
+        band.left = max(band.left, left)
+        band.right = min(band.right, r.right - 10)
         bg = pygame.Surface(band.size, pygame.SRCALPHA)
         bg.fill((10, 12, 16, 215))
         surface.blit(bg, band.topleft)
-        surface.blit(s, (band.x + 12, band.y + 4), pygame.Rect(0, 0, band.w - 24, band.h))
+        y = band.y + 4
+        for s in lines:
+            surface.blit(s, (band.x + 12, y))
+            y += s.get_height()
+
+    def _wrapped(self, text: str, width: int, bold: bool) -> list[str]:
+        """`text` in lines no wider than `width` pixels at the hint's size (kept, since
+        the hint is drawn every frame)."""
+        key = (text, width, bold)
+        lines = self._wrap_cache.get(key)
+        if lines is None:
+            font = self.app.fonts.font(14, bold)
+            lines = []
+            for word in text.split(" "):
+                if lines and font.size(lines[-1] + " " + word)[0] <= width:
+                    lines[-1] += " " + word
+                else:
+                    lines.append(word)
+            if len(self._wrap_cache) > 200:
+                self._wrap_cache.clear()
+            self._wrap_cache[key] = lines
+        return lines
 
     # -- tooltips ------------------------------------------------------------------------------
     def _kill_tooltip(self) -> None:

@@ -67,7 +67,8 @@ class World:
         # here (an uprising calls a share back), but at the start they defend only a holder
         # the people chose.
         guard = rules.combat.home_guard / 1000.0
-        self.local_defence0 = np.array([p.local_defence + (guard * p.population if side else 0.0)
+        most = float(rules.combat.home_guard_max) or np.inf
+        self.local_defence0 = np.array([p.local_defence + (min(guard * p.population, most) if side else 0.0)
                                         for p, side in zip(places, people)], dtype=np.float64)
         self.local_defence_start = np.where([side != p.owner for p, side in zip(places, people)],
                                             [float(p.local_defence) for p in places], self.local_defence0)

@@ -634,6 +634,12 @@ class CombatRules(Strict):
         description="Armed locals per 1,000 inhabitants who defend a place for the side holding it at the start. "
         "They never move, are worn down by assaults and are gone once the place falls.",
     )
+    home_guard_max: int = Field(
+        0, ge=0, le=100_000,
+        description="The most armed locals `home_guard` gives any one place; 0 sets no limit. A town's men take up "
+        "arms for their streets in proportion to its people, but a big city's armed men join militias that are "
+        "units of their own, so its home guard stops growing with its size.",
+    )
     siege_loss: Fraction = Field(
         0.0,
         description="Share of a place's armed locals lost each round while enemy ground forces stand next to it, "
