@@ -39,7 +39,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 spec = load_scenario(scenario).spec
                 if kind == "targets":
                     targets = load_targets(name, spec)
-                    print(f"ok {targets.targets.scenario} targets ({len(targets.checkpoints)} checkpoints)")
+                    measures = len(targets.targets.measures)
+                    print(f"ok {targets.targets.scenario} targets ({len(targets.checkpoints)} checkpoints"
+                          + (f", {measures} measures)" if measures else ")"))
                 else:
                     t = load_tutorial(name, spec, scenario).tutorial
                     print(f"ok {t.scenario} tutorial ({len(t.steps)} steps, as {t.side})")

@@ -224,6 +224,29 @@ def cmd_tournament(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_targets(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .check_targets import check_targets, find, print_table
+
+    out = _default_out(args, "targets")
+    progress = _progress(args, "check-targets")
+    try:
+        variant, loaded = find(args.scenario, args.targets)
+        taken = check_targets(variant, loaded, out, _options(args), progress=progress)
+    except LabError as exc:
+        return _user_errors(exc)
+    except KeyboardInterrupt:
+        return _interrupted(out)
+    except OSError as exc:
+        return _write_failed(out, exc)
+    # The table is the answer: print it even when not on a terminal (rich drops the colours).
+    print_table(taken, Console(width=150))
+    met = sum(t.met for t in taken)
+    print(f"{met} of {len(taken)} targets met; runs and targets.json in {out}")
+    return 0 if met == len(taken) else 1
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from ..engine.persist import SaveError
     from .replays import verify
@@ -336,6 +359,34 @@ def add_commands(subparsers) -> None:
     p.add_argument("--agents", required=True, metavar="A,B,...", help="agent levels to compare")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="change a scenario value (repeatable)")
     p.set_defaults(func=cmd_tournament)
+
+    p = subparsers.add_parser(
+        "check-targets", help="play the runs a targets file's measures need and say which are met",
+        formatter_class=fmt,
+        description=_para("Read the `measures:` of a targets file (the end-state claims of the record: win "
+                          "rates, places held at the end, the turn of a side's low point, one run measurably "
+                          "below another), play each run they need (the scenario as it is, without some "
+                          "backers, with other AI levels) as a simulate run in DIR/<run>/, and print every "
+                          "measure with its value, its 95% interval and whether it is met. Writes "
+                          "DIR/targets.json. Exits 1 if any is missed."),
+        epilog=_para(EPILOG_SEEDS) + "\n\nexample:\n"
+               "  sandtable check-targets scenarios/tripoli_2019.yaml --games 200")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    p.add_argument("targets", metavar="TARGETS", nargs="?",
+                   help="targets file (default: the scenario's own NAME.targets.yaml beside it)")
+    p.add_argument("--games", type=int, default=200, metavar="N", help="games per run (default: 200)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="root seed (default: 0)")
+    p.add_argument("--jobs", type=int, default=None, metavar="J",
+                   help=f"worker processes (default: the CPUs available, here {default_jobs()})")
+    p.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="serial (in this process), local (process pool; default) or dask")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: join the cluster at ADDRESS")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<scenario>-targets)")
+    p.add_argument("--resume", action="store_true", help="finish interrupted runs in DIR: play only missing games")
+    p.add_argument("--overwrite", action="store_true", help="discard the results already in DIR and start again")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="live progress bar (default: only when standard error is a terminal)")
+    p.set_defaults(func=cmd_check_targets)
 
     p = subparsers.add_parser(
         "replay", help="re-run a recorded lab game and verify it",

@@ -76,12 +76,84 @@ class Checkpoint(Strict):
         return self
 
 
+class RunOf(Strict):
+    """Which games a measure is taken over: the scenario as it is, or without some of its
+    backers, or with other AI levels."""
+
+    without: list[Id] = Field(default_factory=list, description="Backers left out entirely, as `--without` does.")
+    ai: dict[Id, str] = Field(
+        default_factory=dict, description="Faction id → the AI level that plays it (`easy`, `normal`, `hard@1`, …), "
+        "as `--ai` does; a faction not named plays `normal`.")
+
+    games: int | None = Field(
+        None, ge=1, le=200_000, description="Games in this run, where it should differ from `--games` (a run of "
+        "the search AI costs far more a game).")
+
+    def key(self) -> tuple:
+        return (tuple(sorted(self.without)), tuple(sorted(self.ai.items())), self.games)
+
+    def label(self) -> str:
+        parts = [f"without {', '.join(self.without)}"] if self.without else []
+        parts += [f"{f} {level}" for f, level in sorted(self.ai.items())]
+        return "; ".join(parts) or "historical"
+
+
+class Measure(Strict):
+    """An end-state claim of the record, as a share of games (or a median turn) that must
+    fall within a band, or lie clearly below or above another measure. Exactly one of
+    `wins`, `holds` and `low_turn` says what is measured."""
+
+    id: Id = Field(description="Short name of the measure; `below`/`above` and the tables use it.")
+    name: str = Field(min_length=1, max_length=160, description="What the record says, in a line, for reports.")
+    source: SourceRef = Field(description="Id (or ids) in the scenario's `meta.sources` that back this measure.")
+    run: RunOf = Field(default_factory=RunOf, description="The games it is taken over (all of the scenario if left out).")
+    wins: Id | None = Field(None, description="The share of games this faction wins (or `draw`: that end drawn).")
+    holds: dict[Id, Holder] = Field(
+        default_factory=dict, description="The share of games that end with each of these places held as given "
+        "(place id → a faction, `neutral`, or a list).")
+    low_turn: Id | None = Field(
+        None, description="The median turn of this faction's low point (its fewest places) in the games it "
+        "recovered from, as `momentum` in summary.json counts it.")
+    among_wins_of: Id | None = Field(
+        None, description="Count only the games this faction won (for `wins` and `holds`).")
+    min: float | None = Field(None, ge=0, description="Least the measure may be: a share from 0 to 1, or a turn.")
+    max: float | None = Field(None, ge=0, description="Most the measure may be: a share from 0 to 1, or a turn.")
+    below: Id | None = Field(
+        None, description="Another measure's id: this one is met only if its 95% interval lies wholly below that "
+        "one's (a measurably smaller share).")
+    above: Id | None = Field(None, description="As `below`, wholly above.")
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> "Measure":
+        given = [k for k in ("wins", "holds", "low_turn") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("a measure needs exactly one of wins, holds or low_turn"
+                             + (f" (it has {', '.join(given)})" if given else ""))
+        if self.min is None and self.max is None and self.below is None and self.above is None:
+            raise ValueError("a measure needs a band (min, max) or a comparison (below, above)")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is more than max ({self.max:g})")
+        if self.low_turn is None:
+            for bound in ("min", "max"):
+                value = getattr(self, bound)
+                if value is not None and value > 1:
+                    raise ValueError(f"{bound} {value:g}: a share runs from 0 to 1 (0.6 for 60%)")
+        elif self.among_wins_of or self.below or self.above:
+            raise ValueError("low_turn is a median turn: among_wins_of, below and above apply to shares")
+        if not self.source:
+            raise ValueError("a measure needs a source: the id of what the record rests on")
+        return self
+
+
 class Targets(Strict):
     """A targets file: the record a scenario is measured against."""
 
     format_version: Literal[1] = Field(description="Version of this file format. Currently 1.")
     scenario: Id = Field(description="The `meta.id` of the scenario these targets are for.")
     checkpoints: list[Checkpoint] = Field(min_length=1, description="The dated checkpoints, in any order.")
+    measures: list[Measure] = Field(
+        default_factory=list, description="End-state claims: shares of games and turns, checked by "
+        "`sandtable check-targets`.")
 
 
 @dataclass(frozen=True)
@@ -148,3 +220,44 @@ def _check(targets: Targets, spec: Scenario, at) -> None:
             for j, pid in enumerate(group):
                 if pid not in places:
                     at(here + ("divided", g, j), f"unknown place '{pid}'{did_you_mean(pid, places)}")
+    _check_measures(targets, spec, at, places, factions, holders)
+
+
+def _check_measures(targets: Targets, spec: Scenario, at, places: list, factions: list, holders: list) -> None:
+    meta, backers = spec.meta, list(spec.backers)
+    ids = [m.id for m in targets.measures]
+    seen: set[str] = set()
+    for i, m in enumerate(targets.measures):
+        here = ("measures", i)
+        if m.id in seen:
+            at(here + ("id",), f"measure id '{m.id}' is used twice")
+        seen.add(m.id)
+        for s in [m.source] if isinstance(m.source, str) else m.source or []:
+            if s not in meta.sources:
+                at(here + ("source",), f"unknown source '{s}' (not in the scenario's meta.sources)"
+                                       f"{did_you_mean(s, meta.sources)}")
+        for j, b in enumerate(m.run.without):
+            if b not in backers:
+                at(here + ("run", "without", j), f"unknown backer '{b}'{did_you_mean(b, backers)}")
+        for fid in m.run.ai:
+            if fid not in factions:
+                at(here + ("run", "ai", fid), f"unknown faction '{fid}'{did_you_mean(fid, factions)}", key=True)
+        for key in ("low_turn", "among_wins_of"):
+            fid = getattr(m, key)
+            if fid is not None and fid not in factions:
+                at(here + (key,), f"unknown faction '{fid}'{did_you_mean(fid, factions)}")
+        if m.wins is not None and m.wins not in factions + ["draw"]:
+            at(here + ("wins",), f"unknown faction '{m.wins}'{did_you_mean(m.wins, factions)}; "
+                                 f"expected one of: {', '.join(factions + ['draw'])}")
+        for pid, who in m.holds.items():
+            if pid not in places:
+                at(here + ("holds", pid), f"unknown place '{pid}'{did_you_mean(pid, places)}", key=True)
+            for j, f in enumerate([who] if isinstance(who, str) else who):
+                if f not in holders:
+                    where = here + ("holds", pid) + (() if isinstance(who, str) else (j,))
+                    at(where, f"unknown faction '{f}'{did_you_mean(f, holders)}; "
+                              f"expected one of: {', '.join(holders)}")
+        for key in ("below", "above"):
+            other = getattr(m, key)
+            if other is not None and (other not in ids or other == m.id):
+                at(here + (key,), f"'{other}' is not another measure of this file{did_you_mean(other, ids)}")

@@ -1,0 +1,91 @@
+"""`sandtable check-targets`: play the runs a targets file's measures need (the scenario
+as it is, without some backers, with other AI levels), one `simulate` run each in its own
+directory, then take every measure and say whether it is met."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from ..atomic import write_text_atomic
+from ..scenario.targets import LoadedTargets, RunOf, default_targets_path, load_targets
+from .errors import LabError
+from .measures import Taken, judge, low_turn_of, share_of
+from .simulate import RunOptions, simulate
+from .variant import Variant, prepare
+
+
+def run_dir(out: Path, run: RunOf) -> Path:
+    """Each distinct run of games in a directory of its own, named for what it changes."""
+    parts = [f"without-{'-'.join(sorted(run.without))}"] if run.without else []
+    parts += [f"{f}-{level.replace('@', '-')}" for f, level in sorted(run.ai.items())]
+    return out / ("_".join(parts) or "historical")
+
+
+def find(scenario: str, targets: str | None) -> tuple[Variant, LoadedTargets]:
+    variant = Variant(scenario)
+    spec = prepare(variant).spec
+    path = Path(targets) if targets else default_targets_path(scenario)
+    if not path.is_file():
+        raise LabError(f"{path}: no such targets file" + ("" if targets else " beside the scenario; name one"))
+    loaded = load_targets(path, spec)
+    if not loaded.targets.measures:
+        raise LabError(f"{path}: no measures to check (add a `measures:` list; see scenarios/README.md)")
+    return variant, loaded
+
+
+def check_targets(variant: Variant, loaded: LoadedTargets, out: Path, options: RunOptions,
+                  progress=None) -> list[Taken]:
+    """Play each run the measures need (resuming or overwriting as `options` says) and
+    take the measures; writes DIR/targets.json."""
+    measures = loaded.targets.measures
+    runs: dict[tuple, RunOf] = {}
+    for m in measures:
+        runs.setdefault(m.run.key(), m.run)
+    taken: dict[str, Taken] = {}
+    for run in runs.values():
+        v = Variant(variant.path, variant.sets, tuple(run.without))
+        levels = dict(run.ai)
+        opts = replace(options, games=run.games or options.games)
+        # The measures need no checkpoint counts, and a run without a backer could not
+        # read a targets file that names it.
+        done, _summary = simulate(v, run_dir(out, run), opts, levels, progress=progress, report=False,
+                                  targets=False)
+        results = done.results()
+        spec = done.prepared.spec
+        places, factions = list(spec.map.places), list(spec.factions)
+        lows = list(done.low_points().values())
+        for m in measures:
+            if m.run.key() == run.key():
+                taken[m.id] = low_turn_of(m, factions, lows) if m.low_turn else share_of(m, results, places)
+    ordered = judge([taken[m.id] for m in measures])
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "targets.json", json.dumps({
+        "targets": str(loaded.path), "games": options.games, "seed": options.seed,
+        "met": sum(t.met for t in ordered), "measures": [t.to_json() for t in ordered]}, indent=1))
+    return ordered
+
+
+def print_table(taken: list[Taken], console) -> None:
+    from rich.table import Table
+
+    # Ids, not names, keep a row on one line; the names are in the targets file and targets.json.
+    table = Table(title="Targets against the record", title_justify="left")
+    for col, just in (("target", "left"), ("run", "left"), ("games", "right"), ("band", "left"),
+                      ("measured", "right"), ("95% interval", "right"), ("", "left")):
+        table.add_column(col, justify=just)
+    for t in taken:
+        m = t.measure
+        band = []
+        if m.min is not None:
+            band.append(f"≥ {t.shown(m.min)}")
+        if m.max is not None:
+            band.append(f"≤ {t.shown(m.max)}")
+        band += [f"below {m.below}"] if m.below else []
+        band += [f"above {m.above}"] if m.above else []
+        lo, hi = t.ci95
+        interval = f"{t.shown(lo)}–{t.shown(hi)}" if t.value is not None else "–"
+        verdict = "[green]met[/]" if t.met else f"[red]missed[/]: {t.why}"
+        table.add_row(m.id, m.run.label(), str(t.count), ", ".join(band), t.shown(), interval, verdict)
+    console.print(table)
