@@ -20,7 +20,7 @@ def run_dir(out: Path, run: RunOf) -> Path:
     """Each distinct run of games in a directory of its own, named for what it changes."""
     parts = [f"without-{'-'.join(sorted(run.without))}"] if run.without else []
     parts += [f"{f}-{level.replace('@', '-')}" for f, level in sorted(run.ai.items())]
-    return out / ("_".join(parts) or "historical")
+    return out / ("_".join(parts or ["historical"]) + (f"_{run.games}-games" if run.games else ""))
 
 
 def find(scenario: str, targets: str | None) -> tuple[Variant, LoadedTargets]:
