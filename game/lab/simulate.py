@@ -67,6 +67,10 @@ def find_targets(variant: Variant, spec, targets: str | Path | None | bool = Non
         path = Path(targets)
         if not path.is_file():
             raise LabError(f"--targets {targets}: no such file")
+    if variant.without:
+        # The file is written for the whole scenario: its measures name the backers this
+        # run leaves out (they say which runs leave them out).
+        spec = prepare(Variant(variant.path)).spec
     return load_targets(path, spec)
 
 
