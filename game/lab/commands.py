@@ -80,6 +80,19 @@ def _write_failed(out: Path, exc: OSError) -> int:
     return 1
 
 
+def _guarded(out: Path, work):
+    """Run a command's work: (its result, None), or (None, the exit status) after saying
+    what went wrong, for a mistake in the request, an interruption or a failed write."""
+    try:
+        return work(), None
+    except LabError as exc:
+        return None, _user_errors(exc)
+    except KeyboardInterrupt:
+        return None, _interrupted(out)
+    except OSError as exc:
+        return None, _write_failed(out, exc)
+
+
 def _interrupted(out: Path) -> int:
     print(f"sandtable: interrupted; finished games are kept in {out}. "
           "Run the same command with --resume to play only the missing ones.", file=sys.stderr)
@@ -130,17 +143,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     out = _default_out(args, "simulate")
     progress = _progress(args, "simulate")
-    try:
+
+    def work():
         variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
         targets = False if args.no_targets else args.targets
-        _run, summary = simulate(variant, out, _options(args), parse_ai(_split(args.ai, "--ai")), args.save_replays,
-                                 progress=progress, command=_command_line(args, "simulate"), targets=targets)
-    except LabError as exc:
-        return _user_errors(exc)
-    except KeyboardInterrupt:
-        return _interrupted(out)
-    except OSError as exc:
-        return _write_failed(out, exc)
+        return simulate(variant, out, _options(args), parse_ai(_split(args.ai, "--ai")), args.save_replays,
+                        progress=progress, command=_command_line(args, "simulate"), targets=targets)
+
+    done, status = _guarded(out, work)
+    if status is not None:
+        return status
+    _run, summary = done
     return _finish(summary, out, progress is not None)
 
 
@@ -153,16 +166,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     extra = ["--sample", str(args.sample)] if args.sample is not None else []
     for f in args.fix or []:
         extra += ["--fix", f]
-    try:
-        runs, rows = sweep(args.scenario, list(args.fix or []), _split(args.without, "--without"), list(args.set or []), out,
-                           _options(args), parse_ai(_split(args.ai, "--ai")), args.sample, progress=progress,
-                           command=_command_line(args, "sweep", extra), focus=_split(args.focus) or None)
-    except LabError as exc:
-        return _user_errors(exc)
-    except KeyboardInterrupt:
-        return _interrupted(out)
-    except OSError as exc:
-        return _write_failed(out, exc)
+    done, status = _guarded(out, lambda: sweep(
+        args.scenario, list(args.fix or []), _split(args.without, "--without"), list(args.set or []), out,
+        _options(args), parse_ai(_split(args.ai, "--ai")), args.sample, progress=progress,
+        command=_command_line(args, "sweep", extra), focus=_split(args.focus) or None))
+    if status is not None:
+        return status
+    runs, rows = done
     failed = sum(r["summary"]["failed"] for r in rows)
     if progress is not None:
         from rich.console import Console
@@ -200,16 +210,16 @@ def cmd_tournament(args: argparse.Namespace) -> int:
     out = _default_out(args, "tournament")
     progress = _progress(args, "tournament")
     agents = _split([args.agents])
-    try:
+
+    def work():
         variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
-        run, st = tournament(variant, agents, out, _options(args), progress=progress,
-                             command=_command_line(args, "tournament", ["--agents", ",".join(agents)]))
-    except LabError as exc:
-        return _user_errors(exc)
-    except KeyboardInterrupt:
-        return _interrupted(out)
-    except OSError as exc:
-        return _write_failed(out, exc)
+        return tournament(variant, agents, out, _options(args), progress=progress,
+                          command=_command_line(args, "tournament", ["--agents", ",".join(agents)]))
+
+    done, status = _guarded(out, work)
+    if status is not None:
+        return status
+    run, st = done
     from rich.console import Console
 
     # A table is the point of a tournament: print it even when not on a terminal (rich drops the colours).
@@ -231,15 +241,14 @@ def cmd_check_targets(args: argparse.Namespace) -> int:
 
     out = _default_out(args, "targets")
     progress = _progress(args, "check-targets")
-    try:
+
+    def work():
         variant, loaded = find(args.scenario, args.targets)
-        taken = check_targets(variant, loaded, out, _options(args), progress=progress)
-    except LabError as exc:
-        return _user_errors(exc)
-    except KeyboardInterrupt:
-        return _interrupted(out)
-    except OSError as exc:
-        return _write_failed(out, exc)
+        return check_targets(variant, loaded, out, _options(args), progress=progress)
+
+    taken, status = _guarded(out, work)
+    if status is not None:
+        return status
     # The table is the answer: print it even when not on a terminal (rich drops the colours).
     print_table(taken, Console(width=150))
     met = sum(t.met for t in taken)

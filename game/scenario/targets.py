@@ -201,18 +201,8 @@ def _check(targets: Targets, spec: Scenario, at) -> None:
         if isinstance(cp.date, dt.date) and not meta.start_date <= cp.date <= last_day:
             at(here + ("date",), f"{cp.date} is outside the scenario's span ({meta.start_date} to {last_day}, "
                                  f"{meta.last_turn} turns of {meta.days_per_turn} days)")
-        for s in [cp.source] if isinstance(cp.source, str) else cp.source or []:
-            if s not in meta.sources:
-                at(here + ("source",), f"unknown source '{s}' (not in the scenario's meta.sources)"
-                                       f"{did_you_mean(s, meta.sources)}")
-        for pid, who in cp.holds.items():
-            if pid not in places:
-                at(here + ("holds", pid), f"unknown place '{pid}'{did_you_mean(pid, places)}", key=True)
-            for j, f in enumerate([who] if isinstance(who, str) else who):
-                if f not in holders:
-                    where = here + ("holds", pid) + (() if isinstance(who, str) else (j,))
-                    at(where, f"unknown faction '{f}'{did_you_mean(f, holders)}; "
-                              f"expected one of: {', '.join(holders)}")
+        _check_sources(at, here, cp.source, meta)
+        _check_holds(at, here, cp.holds, places, holders)
         for fid in cp.places:
             if fid not in factions:
                 at(here + ("places", fid), f"unknown faction '{fid}'{did_you_mean(fid, factions)}", key=True)
@@ -221,6 +211,23 @@ def _check(targets: Targets, spec: Scenario, at) -> None:
                 if pid not in places:
                     at(here + ("divided", g, j), f"unknown place '{pid}'{did_you_mean(pid, places)}")
     _check_measures(targets, spec, at, places, factions, holders)
+
+
+def _check_sources(at, here: tuple, source, meta) -> None:
+    for s in [source] if isinstance(source, str) else source or []:
+        if s not in meta.sources:
+            at(here + ("source",), f"unknown source '{s}' (not in the scenario's meta.sources)"
+                                   f"{did_you_mean(s, meta.sources)}")
+
+
+def _check_holds(at, here: tuple, holds: dict, places: list, holders: list) -> None:
+    for pid, who in holds.items():
+        if pid not in places:
+            at(here + ("holds", pid), f"unknown place '{pid}'{did_you_mean(pid, places)}", key=True)
+        for j, f in enumerate([who] if isinstance(who, str) else who):
+            if f not in holders:
+                where = here + ("holds", pid) + (() if isinstance(who, str) else (j,))
+                at(where, f"unknown faction '{f}'{did_you_mean(f, holders)}; expected one of: {', '.join(holders)}")
 
 
 def _check_measures(targets: Targets, spec: Scenario, at, places: list, factions: list, holders: list) -> None:
@@ -232,10 +239,7 @@ def _check_measures(targets: Targets, spec: Scenario, at, places: list, factions
         if m.id in seen:
             at(here + ("id",), f"measure id '{m.id}' is used twice")
         seen.add(m.id)
-        for s in [m.source] if isinstance(m.source, str) else m.source or []:
-            if s not in meta.sources:
-                at(here + ("source",), f"unknown source '{s}' (not in the scenario's meta.sources)"
-                                       f"{did_you_mean(s, meta.sources)}")
+        _check_sources(at, here, m.source, meta)
         for j, b in enumerate(m.run.without):
             if b not in backers:
                 at(here + ("run", "without", j), f"unknown backer '{b}'{did_you_mean(b, backers)}")
@@ -249,14 +253,7 @@ def _check_measures(targets: Targets, spec: Scenario, at, places: list, factions
         if m.wins is not None and m.wins not in factions + ["draw"]:
             at(here + ("wins",), f"unknown faction '{m.wins}'{did_you_mean(m.wins, factions)}; "
                                  f"expected one of: {', '.join(factions + ['draw'])}")
-        for pid, who in m.holds.items():
-            if pid not in places:
-                at(here + ("holds", pid), f"unknown place '{pid}'{did_you_mean(pid, places)}", key=True)
-            for j, f in enumerate([who] if isinstance(who, str) else who):
-                if f not in holders:
-                    where = here + ("holds", pid) + (() if isinstance(who, str) else (j,))
-                    at(where, f"unknown faction '{f}'{did_you_mean(f, holders)}; "
-                              f"expected one of: {', '.join(holders)}")
+        _check_holds(at, here, m.holds, places, holders)
         for key in ("below", "above"):
             other = getattr(m, key)
             if other is not None and (other not in ids or other == m.id):
