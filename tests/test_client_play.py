@@ -880,3 +880,15 @@ def test_the_hint_line_wraps_in_a_small_window_instead_of_being_cut(app):
     assert len(lines) == 2 and " ".join(lines) == text
     assert all(font.size(line)[0] <= room for line in lines)
     frames(app, 1)  # and the frame that draws them goes through
+
+
+def test_the_blockade_button_shows_only_in_a_war_with_oil(app):
+    """Shutting in oil is an order only where there is oil: the 2019 war has the button,
+    the engine's arena (no oil field or terminal anywhere) does not."""
+    from engine_helpers import ENGINE_DATA
+
+    start(app)
+    assert app.screen.side.blockade_btn.visible
+    start(app, path=ENGINE_DATA / "arena.yaml")
+    frames(app, 2)
+    assert not app.screen.side.blockade_btn.visible

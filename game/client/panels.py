@@ -461,6 +461,10 @@ class SidePanel:
             self._set(self.resources, "_res_html", self._resources_html())
             s = ses.state
             f = ses.human
+            # A war with no oil anywhere has nothing to blockade: the button is not shown.
+            oil = bool(ses.world.oil0.any() or s.oil.any())
+            if oil != self.blockade_btn.visible:
+                self.blockade_btn.show() if oil else self.blockade_btn.hide()
             if f is not None:
                 label = "Blockade: ON" if s.blockade[f] else "Blockade: off"
                 if self.blockade_btn.text != label:
