@@ -256,6 +256,36 @@ def cmd_check_targets(args: argparse.Namespace) -> int:
     return 0 if met == len(taken) else 1
 
 
+def cmd_fit(args: argparse.Namespace) -> int:
+    from .check_targets import find
+    from .fit import fit, parse_params
+
+    out = _default_out(args, "fit")
+
+    def said(study, trial) -> None:
+        print(f"trial {trial.number}: loss {trial.value:.2f} at "
+              + ", ".join(f"{k}={v:.6g}" for k, v in trial.params.items())
+              + f" (best so far {study.best_value:.2f}, trial {study.best_trial.number})", flush=True)
+
+    def work():
+        params = parse_params(args.param or [])
+        variant, loaded = find(args.scenario, args.targets)
+        return fit(variant, loaded, params, out, _options(args), args.trials, progress=said)
+
+    result, status = _guarded(out, work)
+    if status is not None:
+        return status
+    again = result["remeasured"]
+    print(f"best: trial {result['best_trial']} of {result['trials']}, loss {result['best_loss']:.2f}: "
+          + " ".join(f"--set {s}" for s in result["set"]))
+    print(f"played again on fresh seeds ({again['seed']}): loss {again['loss']:.2f}, "
+          f"{again['met']} of {len(again['measures'])} targets met")
+    for m in again["measures"]:
+        print(f"  {m['id']:<30} {'met' if m['met'] else 'missed: ' + m['why']}")
+    print(f"fit.json, study.db and charts/ in {out}")
+    return 0
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from ..engine.persist import SaveError
     from .replays import verify
@@ -396,6 +426,37 @@ def add_commands(subparsers) -> None:
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="live progress bar (default: only when standard error is a terminal)")
     p.set_defaults(func=cmd_check_targets)
+
+    p = subparsers.add_parser(
+        "fit", help="search scenario values with optuna until a targets file's measures are met",
+        formatter_class=fmt,
+        description=_para("Search the named scenario values (--param PATH=LOW..HIGH, whole numbers at both ends "
+                          "for a whole-number value) with optuna's TPE sampler so that the measures of a targets "
+                          "file are met. Each trial plays the runs `check-targets` would, on the same seeds, and "
+                          "scores each miss in standard errors of its own interval. The study is kept in "
+                          "DIR/study.db, so running the same command again resumes it (up to --trials in all). "
+                          "The best point is played again on fresh seeds; DIR/fit.json gives its --set values "
+                          "and the measures there, DIR/charts/ the loss by trial and each value's importance."),
+        epilog="example:\n  sandtable fit scenarios/tripoli_2019.yaml --param backers.turkey.commitment=20..80 "
+               "--trials 30 --games 100")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    p.add_argument("targets", metavar="TARGETS", nargs="?",
+                   help="targets file (default: the scenario's own NAME.targets.yaml beside it)")
+    p.add_argument("--param", action="append", metavar="PATH=LOW..HIGH", help="a value to search (repeatable)")
+    p.add_argument("--trials", type=int, default=30, metavar="T", help="trials in the study, in all (default: 30)")
+    p.add_argument("--games", type=int, default=100, metavar="N", help="games per run and trial (default: 100)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="root seed of every trial's games and of "
+                   "the sampler (default: 0)")
+    p.add_argument("--jobs", type=int, default=None, metavar="J",
+                   help=f"worker processes (default: the CPUs available, here {default_jobs()})")
+    p.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="serial (in this process), local (process pool; default) or dask")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: join the cluster at ADDRESS")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<scenario>-fit)")
+    p.add_argument("--resume", action="store_true", help="go on with the study in DIR (after an interruption, "
+                   "or with a higher --trials)")
+    p.add_argument("--overwrite", action="store_true", help="discard the study in DIR and start again")
+    p.set_defaults(func=cmd_fit, progress=False)
 
     p = subparsers.add_parser(
         "replay", help="re-run a recorded lab game and verify it",

@@ -1,0 +1,186 @@
+"""`sandtable fit`: search scenario values (`--param PATH=LOW..HIGH`) with optuna until a
+targets file's measures are met.
+
+Each trial plays the runs the measures need at the trial's values, every trial on the
+same seeds (so two trials differ by their values, not their luck), and scores the
+misses: how far each measure lies outside its band, or how far its interval overlaps the
+one it must clear, in units of its own interval's standard error, so that a miss the
+games cannot tell from noise weighs little. The study lives in DIR/study.db (optuna's
+SQLite storage): an interrupted fit resumes where it stopped. The best point is then
+played again on seeds no trial used, since the best of many noisy trials flatters itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..atomic import write_text_atomic
+from ..scenario.targets import LoadedTargets
+from .check_targets import check_targets
+from .errors import LabError
+from .measures import Taken
+from .simulate import RunOptions
+from .variant import Variant, prepare
+
+Z95 = 3.919927969080108  # the width of a 95% interval in standard errors (2 × 1.96)
+FRESH = 1_000_003  # added to --seed for the re-measure: seeds no trial played
+
+
+@dataclass(frozen=True)
+class Param:
+    path: str
+    low: float
+    high: float
+    integer: bool
+
+    def shown(self, value) -> str:
+        return str(int(value)) if self.integer else f"{value:.6g}"
+
+
+def parse_params(texts: list[str]) -> list[Param]:
+    """`PATH=LOW..HIGH` each; whole numbers at both ends make a whole-number parameter."""
+    out, problems = [], []
+    for text in texts:
+        m = re.fullmatch(r"\s*([\w.\[\]-]+)\s*=\s*(-?[\d.]+)\s*\.\.\s*(-?[\d.]+)\s*", text)
+        if not m:
+            problems.append(f"--param {text!r}: expected PATH=LOW..HIGH, e.g. backers.turkey.commitment=20..80")
+            continue
+        path, lo, hi = m.group(1), m.group(2), m.group(3)
+        try:
+            low, high = float(lo), float(hi)
+        except ValueError:
+            problems.append(f"--param {text!r}: {lo!r} or {hi!r} is not a number")
+            continue
+        if not low < high:
+            problems.append(f"--param {text!r}: LOW must be below HIGH")
+            continue
+        out.append(Param(path, low, high, "." not in lo and "." not in hi))
+    if not texts:
+        problems.append("give at least one --param PATH=LOW..HIGH to search")
+    if len({p.path for p in out}) != len(out):
+        problems.append("a --param path is given twice")
+    if problems:
+        raise LabError(problems)
+    return out
+
+
+def miss(t: Taken, by_id: dict[str, Taken]) -> float:
+    """How far a measure is from being met, in standard errors of its own interval
+    (0 when met)."""
+    m = t.measure
+    if t.value is None:
+        return 10.0  # nothing to count: as bad as a clear miss
+    se = max((t.ci95[1] - t.ci95[0]) / Z95, 0.01 if t.is_share else 0.5)
+    gap = 0.0
+    if m.min is not None:
+        gap = max(gap, m.min - t.value)
+    if m.max is not None:
+        gap = max(gap, t.value - m.max)
+    for key, other_id in (("below", m.below), ("above", m.above)):
+        if other_id is not None:
+            other = by_id[other_id]
+            overlap = t.ci95[1] - other.ci95[0] if key == "below" else other.ci95[1] - t.ci95[0]
+            gap = max(gap, overlap)
+    return max(gap, 0.0) / se
+
+
+def loss(taken: list[Taken]) -> float:
+    by_id = {t.measure.id: t for t in taken}
+    return sum(miss(t, by_id) for t in taken)
+
+
+def _sets(params: list[Param], values: dict) -> tuple[str, ...]:
+    return tuple(f"{p.path}={p.shown(values[p.path])}" for p in params)
+
+
+def fit(variant: Variant, loaded: LoadedTargets, params: list[Param], out: Path, options: RunOptions,
+        trials: int, progress=None) -> dict:
+    """Run (or resume) the study to `trials` finished trials, re-measure the best point
+    on fresh seeds and write DIR/fit.json and the charts; returns what fit.json holds."""
+    import optuna
+
+    for p in params:  # a path that does not exist is a mistake, found before any game
+        prepare(Variant(variant.path, variant.sets + (f"{p.path}={p.shown(p.low)}",), variant.without))
+    if trials < 1:
+        raise LabError("--trials must be at least 1")
+    db = out / "study.db"
+    if db.exists() and not options.resume:
+        if not options.overwrite:
+            raise LabError(f"{out} already holds a study (study.db); add --resume to go on with it, --overwrite "
+                           "to start again, or choose another --out")
+        db.unlink()
+        shutil.rmtree(out / "trials", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(study_name="fit", storage=f"sqlite:///{db.resolve()}", load_if_exists=True,
+                                direction="minimize")
+    quiet = replace(options, resume=False, overwrite=True)
+
+    def objective(trial) -> float:
+        values = {p.path: (trial.suggest_int(p.path, int(p.low), int(p.high)) if p.integer
+                           else trial.suggest_float(p.path, p.low, p.high)) for p in params}
+        here = Variant(variant.path, variant.sets + _sets(params, values), variant.without)
+        where = out / "trials" / f"{trial.number:04d}"
+        taken = check_targets(here, loaded, where, quiet)
+        # Only the trial's verdicts are kept (targets.json): its games would fill the disk.
+        for run in where.iterdir():
+            if run.is_dir():
+                shutil.rmtree(run)
+        return loss(taken)
+
+    callbacks = [lambda st, tr: progress(st, tr)] if progress else []
+    while True:
+        done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
+        if done >= trials:
+            break
+        # A sampler seeded afresh for each trial by the count of trials finished: the
+        # sampler's state is not in the study, so this is what lets a resumed study
+        # draw what an uninterrupted one would have.
+        study.sampler = optuna.samplers.TPESampler(seed=options.seed * 100_003 + done)
+        study.optimize(objective, n_trials=1, callbacks=callbacks)
+    best = study.best_trial
+    patch = _sets(params, best.params)
+    fresh = replace(options, seed=options.seed + FRESH, resume=False, overwrite=True)
+    again = check_targets(Variant(variant.path, variant.sets + patch, variant.without), loaded, out / "best", fresh)
+    result = {
+        "targets": str(loaded.path), "games": options.games, "seed": options.seed, "trials": len(study.trials),
+        "best_trial": best.number, "best_loss": best.value, "set": list(patch),
+        "remeasured": {"seed": fresh.seed, "loss": loss(again), "met": sum(t.met for t in again),
+                       "measures": [t.to_json() for t in again]},
+    }
+    write_text_atomic(out / "fit.json", json.dumps(result, indent=1))
+    _charts(study, out)
+    return result
+
+
+def _charts(study, out: Path) -> None:
+    """optuna's own charts, drawn by matplotlib: the loss trial by trial and, with two
+    parameters or more and enough trials, how much each one mattered."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    warnings.filterwarnings("ignore", category=optuna_experimental())
+    import matplotlib.pyplot as plt
+    from optuna.visualization import matplotlib as charts
+
+    charts_dir = out / "charts"
+    charts_dir.mkdir(exist_ok=True)
+    ax = charts.plot_optimization_history(study)
+    ax.figure.savefig(charts_dir / "history.png", dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    if len(study.best_trial.params) > 1 and len(study.trials) >= 4:
+        ax = charts.plot_param_importances(study)
+        ax.figure.savefig(charts_dir / "importances.png", dpi=110, bbox_inches="tight")
+        plt.close(ax.figure)
+
+
+def optuna_experimental():
+    from optuna.exceptions import ExperimentalWarning
+
+    return ExperimentalWarning
