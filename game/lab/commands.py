@@ -409,7 +409,7 @@ def add_commands(subparsers) -> None:
                           "measure with its value, its 95% interval and whether it is met. Writes "
                           "DIR/targets.json. Exits 1 if any is missed."),
         epilog=_para(EPILOG_SEEDS) + "\n\nexample:\n"
-               "  sandtable check-targets scenarios/tripoli_2019.yaml --games 200")
+               "  sandtable check-targets SCENARIO --games 200")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
     p.add_argument("targets", metavar="TARGETS", nargs="?",
                    help="targets file (default: the scenario's own NAME.targets.yaml beside it)")
@@ -437,7 +437,7 @@ def add_commands(subparsers) -> None:
                           "DIR/study.db, so running the same command again resumes it (up to --trials in all). "
                           "The best point is played again on fresh seeds; DIR/fit.json gives its --set values "
                           "and the measures there, DIR/charts/ the loss by trial and each value's importance."),
-        epilog="example:\n  sandtable fit scenarios/tripoli_2019.yaml --param backers.turkey.commitment=20..80 "
+        epilog="example:\n  sandtable fit SCENARIO --param backers.BACKER.commitment=20..80 "
                "--trials 30 --games 100")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
     p.add_argument("targets", metavar="TARGETS", nargs="?",

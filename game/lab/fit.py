@@ -47,7 +47,7 @@ def parse_params(texts: list[str]) -> list[Param]:
     for text in texts:
         m = re.fullmatch(r"\s*([\w.\[\]-]+)\s*=\s*(-?[\d.]+)\s*\.\.\s*(-?[\d.]+)\s*", text)
         if not m:
-            problems.append(f"--param {text!r}: expected PATH=LOW..HIGH, e.g. backers.turkey.commitment=20..80")
+            problems.append(f"--param {text!r}: expected PATH=LOW..HIGH, e.g. backers.BACKER.commitment=20..80")
             continue
         path, lo, hi = m.group(1), m.group(2), m.group(3)
         try:
