@@ -37,8 +37,8 @@ from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.occupation import garrison_for
 from ..engine.politics import standing_cost
 from ..engine.reach import enemy_held
-from ..engine.stacks import stays_behind
 from ..engine.rules import affordable_types, move_options, open_requests, politics_options, recruit_towns
+from ..engine.stacks import stays_behind
 from ..scenario import model as m
 from . import scores
 
