@@ -363,6 +363,21 @@ def _run_options(p: argparse.ArgumentParser, games: int, what: str = "games") ->
                    help="live progress bar (default: only when standard error is a terminal)")
 
 
+def _targets_options(p: argparse.ArgumentParser, games: int, what: str, seed: str, command: str) -> None:
+    """The options of the commands that read a targets file (check-targets, fit)."""
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    p.add_argument("targets", metavar="TARGETS", nargs="?",
+                   help="targets file (default: the scenario's own NAME.targets.yaml beside it)")
+    p.add_argument("--games", type=int, default=games, metavar="N", help=f"{what} (default: {games})")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help=f"{seed} (default: 0)")
+    p.add_argument("--jobs", type=int, default=None, metavar="J",
+                   help=f"worker processes (default: the CPUs available, here {default_jobs()})")
+    p.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="serial (in this process), local (process pool; default) or dask")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: join the cluster at ADDRESS")
+    p.add_argument("--out", metavar="DIR", help=f"output directory (default: out/<scenario>-{command})")
+
+
 def _para(text: str) -> str:
     return textwrap.fill(text, 79)
 
@@ -435,17 +450,7 @@ def add_commands(subparsers) -> None:
                           "DIR/targets.json. Exits 1 if any is missed."),
         epilog=_para(EPILOG_SEEDS) + "\n\nexample:\n"
                "  sandtable check-targets SCENARIO --games 200")
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
-    p.add_argument("targets", metavar="TARGETS", nargs="?",
-                   help="targets file (default: the scenario's own NAME.targets.yaml beside it)")
-    p.add_argument("--games", type=int, default=200, metavar="N", help="games per run (default: 200)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="root seed (default: 0)")
-    p.add_argument("--jobs", type=int, default=None, metavar="J",
-                   help=f"worker processes (default: the CPUs available, here {default_jobs()})")
-    p.add_argument("--executor", choices=EXECUTORS, default="local",
-                   help="serial (in this process), local (process pool; default) or dask")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: join the cluster at ADDRESS")
-    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<scenario>-targets)")
+    _targets_options(p, 200, "games per run", "root seed", "targets")
     p.add_argument("--resume", action="store_true", help="finish interrupted runs in DIR: play only missing games")
     p.add_argument("--overwrite", action="store_true", help="discard the results already in DIR and start again")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -459,25 +464,15 @@ def add_commands(subparsers) -> None:
                           "for a whole-number value) with optuna's TPE sampler so that the measures of a targets "
                           "file are met. Each trial plays the runs `check-targets` would, on the same seeds, and "
                           "scores each miss in standard errors of its own interval. The study is kept in "
-                          "DIR/study.db, so running the same command again resumes it (up to --trials in all). "
+                          "DIR/study.db: --resume goes on with it (up to --trials in all). "
                           "The best point is played again on fresh seeds; DIR/fit.json gives its --set values "
                           "and the measures there, DIR/charts/ the loss by trial and each value's importance."),
         epilog="example:\n  sandtable fit SCENARIO --param backers.BACKER.commitment=20..80 "
                "--trials 30 --games 100")
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
-    p.add_argument("targets", metavar="TARGETS", nargs="?",
-                   help="targets file (default: the scenario's own NAME.targets.yaml beside it)")
+    _targets_options(p, 100, "games per run and trial", "root seed of every trial's games and of the sampler",
+                     "fit")
     p.add_argument("--param", action="append", metavar="PATH=LOW..HIGH", help="a value to search (repeatable)")
     p.add_argument("--trials", type=int, default=30, metavar="T", help="trials in the study, in all (default: 30)")
-    p.add_argument("--games", type=int, default=100, metavar="N", help="games per run and trial (default: 100)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="root seed of every trial's games and of "
-                   "the sampler (default: 0)")
-    p.add_argument("--jobs", type=int, default=None, metavar="J",
-                   help=f"worker processes (default: the CPUs available, here {default_jobs()})")
-    p.add_argument("--executor", choices=EXECUTORS, default="local",
-                   help="serial (in this process), local (process pool; default) or dask")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: join the cluster at ADDRESS")
-    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<scenario>-fit)")
     p.add_argument("--resume", action="store_true", help="go on with the study in DIR (after an interruption, "
                    "or with a higher --trials)")
     p.add_argument("--overwrite", action="store_true", help="discard the study in DIR and start again")
