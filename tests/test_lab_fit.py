@@ -83,3 +83,36 @@ def test_a_study_resumed_goes_on_as_if_never_stopped(tmp_path, capsys):
     assert (parts["set"], parts["best_loss"], parts["best_trial"]) == (whole["set"], whole["best_loss"],
                                                                          whole["best_trial"])
     assert parts["trials"] == whole["trials"] == 8
+
+
+# The 2019 scenario's LNA wins about 30% of games at its calibrated home guard of 6 armed
+# men per 1,000 people; with fewer the GNA's towns fall like skittles (at 2: 87% of 60
+# games), and above 6 the rate is flat (7 to 10: 23–30%).
+TRIPOLI_TARGETS = """\
+format_version: 1
+scenario: tripoli_2019
+checkpoints:
+  - {id: start, date: 2019-04-04, name: The GNA holds its capital, source: a1, holds: {tripoli: gna}}
+measures:
+  - {id: lna_wins, name: The LNA wins about three games in ten, source: a1, wins: lna, min: 0.2, max: 0.4}
+"""
+
+
+@pytest.mark.slow
+def test_fit_finds_the_2019_home_guard_again_after_it_is_knocked_out_of_place(tmp_path, capsys):
+    """The calibrated home guard (6) set to 1, far out of place; a small fit over it
+    against the LNA's calibrated win rate comes back to the flat above 6, not to 1."""
+    from conftest import SCENARIOS
+
+    targets = tmp_path / "tripoli_2019.targets.yaml"
+    targets.write_text(TRIPOLI_TARGETS, encoding="utf-8")
+    out = tmp_path / "fit"
+    r = run_cli(capsys, "fit", SCENARIOS / "tripoli_2019.yaml", targets, "--set", "rules.combat.home_guard=1",
+                "--param", "rules.combat.home_guard=0..12", "--trials", 8, "--games", 40, "--jobs", 2, "--out", out)
+    assert r.code == 0, r.err
+    result = json.loads((out / "fit.json").read_text())
+    value = int(result["set"][0].split("=")[1])
+    assert 5 <= value <= 12 and result["best_loss"] == 0.0, result
+    # Each trial keeps its verdicts (targets.json), not its games.
+    trials = sorted((out / "trials").iterdir())
+    assert len(trials) == 8 and all([p.name for p in t.iterdir()] == ["targets.json"] for t in trials)

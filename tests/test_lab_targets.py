@@ -159,3 +159,15 @@ def test_check_targets_without_measures_says_what_to_add(tmp_path, capsys):
     targets.write_text(CHECKPOINT, encoding="utf-8")
     r = run_cli(capsys, "check-targets", DUEL, targets, "--games", 4, "--out", tmp_path / "out")
     assert r.code == 2 and "no measures to check" in r.err
+
+
+def test_measure_picks_some_claims_and_brings_the_one_they_are_compared_with(tmp_path, capsys):
+    targets = tmp_path / "duel.targets.yaml"
+    targets.write_text(DUEL_MEASURES, encoding="utf-8")
+    out = tmp_path / "out"
+    r = run_cli(capsys, "check-targets", DUEL, targets, "--measure", "blue_alone", "--games", 12, "--jobs", 1,
+                "--out", out)
+    report = json.loads((out / "targets.json").read_text())
+    assert [m["id"] for m in report["measures"]] == ["blue_wins", "blue_alone"] and r.code == 0
+    r = run_cli(capsys, "check-targets", DUEL, targets, "--measure", "blue_lone", "--out", tmp_path / "x")
+    assert r.code == 2 and "--measure blue_lone: no such measure" in r.err

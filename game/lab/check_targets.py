@@ -23,15 +23,28 @@ def run_dir(out: Path, run: RunOf) -> Path:
     return out / ("_".join(parts or ["historical"]) + (f"_{run.games}-games" if run.games else ""))
 
 
-def find(scenario: str, targets: str | None) -> tuple[Variant, LoadedTargets]:
-    variant = Variant(scenario)
-    spec = prepare(variant).spec
+def find(scenario: str, targets: str | None, sets: tuple[str, ...] = (),
+         only: list[str] | None = None) -> tuple[Variant, LoadedTargets]:
+    """The scenario (with `sets`) and its targets file, keeping only the measures named
+    in `only` (and those they are compared with), if given."""
+    variant = Variant(scenario, sets)
+    prepare(variant)  # a bad --set is found before the targets are read
+    spec = prepare(Variant(scenario)).spec
     path = Path(targets) if targets else default_targets_path(scenario)
     if not path.is_file():
         raise LabError(f"{path}: no such targets file" + ("" if targets else " beside the scenario; name one"))
     loaded = load_targets(path, spec)
-    if not loaded.targets.measures:
+    measures = loaded.targets.measures
+    if not measures:
         raise LabError(f"{path}: no measures to check (add a `measures:` list; see scenarios/README.md)")
+    if only:
+        ids = [m.id for m in measures]
+        unknown = [i for i in only if i not in ids]
+        if unknown:
+            raise LabError([f"--measure {i}: no such measure in {path} (it has {', '.join(ids)})" for i in unknown])
+        keep = set(only) | {m.below or m.above for m in measures if m.id in only} - {None}
+        loaded = LoadedTargets(loaded.targets.model_copy(update={"measures": [m for m in measures if m.id in keep]}),
+                               loaded.path)
     return variant, loaded
 
 

@@ -243,7 +243,7 @@ def cmd_check_targets(args: argparse.Namespace) -> int:
     progress = _progress(args, "check-targets")
 
     def work():
-        variant, loaded = find(args.scenario, args.targets)
+        variant, loaded = find(args.scenario, args.targets, only=_split(args.measure, "--measure"))
         return check_targets(variant, loaded, out, _options(args), progress=progress)
 
     taken, status = _guarded(out, work)
@@ -269,7 +269,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
     def work():
         params = parse_params(args.param or [])
-        variant, loaded = find(args.scenario, args.targets)
+        variant, loaded = find(args.scenario, args.targets, tuple(args.set or ()), _split(args.measure, "--measure"))
         return fit(variant, loaded, params, out, _options(args), args.trials, progress=said)
 
     result, status = _guarded(out, work)
@@ -376,6 +376,8 @@ def _targets_options(p: argparse.ArgumentParser, games: int, what: str, seed: st
                    help="serial (in this process), local (process pool; default) or dask")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: join the cluster at ADDRESS")
     p.add_argument("--out", metavar="DIR", help=f"output directory (default: out/<scenario>-{command})")
+    p.add_argument("--measure", action="append", metavar="ID",
+                   help="only this measure (and the one it is compared with); repeatable, or a,b")
 
 
 def _para(text: str) -> str:
@@ -473,6 +475,9 @@ def add_commands(subparsers) -> None:
                      "fit")
     p.add_argument("--param", action="append", metavar="PATH=LOW..HIGH", help="a value to search (repeatable)")
     p.add_argument("--trials", type=int, default=30, metavar="T", help="trials in the study, in all (default: 30)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="a value changed at every trial, like simulate's --set (repeatable; a --param of the same "
+                        "path overrides it)")
     p.add_argument("--resume", action="store_true", help="go on with the study in DIR (after an interruption, "
                    "or with a higher --trials)")
     p.add_argument("--overwrite", action="store_true", help="discard the study in DIR and start again")
