@@ -116,3 +116,39 @@ def test_fit_finds_the_2019_home_guard_again_after_it_is_knocked_out_of_place(tm
     # Each trial keeps its verdicts (targets.json), not its games.
     trials = sorted((out / "trials").iterdir())
     assert len(trials) == 8 and all([p.name for p in t.iterdir()] == ["targets.json"] for t in trials)
+
+
+@pytest.mark.slow
+def test_a_study_interrupted_mid_trial_resumes_to_the_same_best_point(tmp_path, capsys):
+    """SIGINT as soon as a trial has finished, while the next is being drawn or plays
+    its games: the command stops cleanly (status 130, no traceback), and the study
+    resumed draws what an uninterrupted one draws."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from lab_helpers import ROOT
+
+    targets = tmp_path / "duel.targets.yaml"
+    targets.write_text(TARGETS, encoding="utf-8")
+    argv = [sys.executable, "-m", "game", "fit", str(DUEL), str(targets), "--param", PARAM, "--trials", "6",
+            "--games", "200", "--executor", "serial", "--out"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(argv + [str(tmp_path / "cut")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if line.startswith("trial 1:"):
+            break  # trial 2 is now playing its 200 games
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err and "interrupted" in err, err
+    done = subprocess.run(argv + [str(tmp_path / "cut"), "--resume"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+    whole = subprocess.run(argv + [str(tmp_path / "whole")], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=600)
+    assert done.returncode == whole.returncode == 0, done.stderr + whole.stderr
+    cut, straight = (json.loads((tmp_path / d / "fit.json").read_text()) for d in ("cut", "whole"))
+    assert (cut["set"], cut["best_loss"]) == (straight["set"], straight["best_loss"])
+    # Trials in the study: the six finished, and the interrupted one if it had begun.
+    assert straight["trials"] == 6 <= cut["trials"] <= 7
