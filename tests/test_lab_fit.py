@@ -61,8 +61,9 @@ def _fit(capsys, tmp_path, out, trials: int, *extra):
 
 def test_fit_finds_the_patrons_commitment_that_gives_the_targets_share(tmp_path, capsys):
     out = tmp_path / "fit"
-    r = _fit(capsys, tmp_path, out, 12)
+    r = _fit(capsys, tmp_path, out, 12, "--progress")
     assert r.code == 0, r.err
+    assert "12/12" in r.err and "best loss" in r.err  # the bar, on standard error
     result = json.loads((out / "fit.json").read_text())
     (setting,) = result["set"]
     value = int(setting.split("=")[1])

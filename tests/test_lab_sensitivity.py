@@ -24,9 +24,10 @@ def test_the_value_that_decides_the_war_ranks_first_and_the_inert_one_at_nothing
                                                                                   index):
     out = tmp_path / method
     r = run_cli(capsys, "sensitivity", DUEL, "--param", DECIDES, "--param", INERT, "--method", method,
-                "--samples", samples, "--games", 20, "--jobs", 1, "--out", out)
+                "--samples", samples, "--games", 20, "--jobs", 1, "--out", out, "--progress")
     assert r.code == 0, r.err
     result = json.loads((out / "sensitivity.json").read_text())
+    assert f"{result['points']}/{result['points']}" in r.err  # the bar, on standard error
     for outcome in ("blue", "red", "turns"):
         ix = result["indices"][outcome]
         decides, inert = ix["backers.patron.commitment"], ix["map.places.village.allegiance_cost"]

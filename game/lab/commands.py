@@ -259,6 +259,7 @@ def cmd_check_targets(args: argparse.Namespace) -> int:
 def cmd_fit(args: argparse.Namespace) -> int:
     from .check_targets import find
     from .fit import fit, parse_params
+    from .progress import make_step_progress
 
     out = _default_out(args, "fit")
 
@@ -267,10 +268,12 @@ def cmd_fit(args: argparse.Namespace) -> int:
               + ", ".join(f"{k}={v:.6g}" for k, v in trial.params.items())
               + f" (best so far {study.best_value:.2f}, trial {study.best_trial.number})", flush=True)
 
+    bar = make_step_progress("fit", args.progress)
+
     def work():
         params = parse_params(args.param or [])
         variant, loaded = find(args.scenario, args.targets, tuple(args.set or ()), _split(args.measure, "--measure"))
-        return fit(variant, loaded, params, out, _options(args), args.trials, progress=said)
+        return fit(variant, loaded, params, out, _options(args), args.trials, progress=said, bar=bar)
 
     result, status = _guarded(out, work)
     if status is not None:
@@ -290,17 +293,19 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from .fit import parse_params
+    from .progress import make_step_progress
     from .runs import parse_ai
     from .sensitivity import print_table, sensitivity
     from .variant import Variant
 
     out = _default_out(args, "sensitivity")
+    bar = make_step_progress("points", args.progress)
 
     def work():
         params = parse_params(args.param or [])
         variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
         return sensitivity(variant, params, out, _options(args), args.method, args.samples,
-                           parse_ai(_split(args.ai, "--ai")))
+                           parse_ai(_split(args.ai, "--ai")), progress=bar)
 
     result, status = _guarded(out, work)
     if status is not None:
@@ -481,7 +486,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--resume", action="store_true", help="go on with the study in DIR (after an interruption, "
                    "or with a higher --trials)")
     p.add_argument("--overwrite", action="store_true", help="discard the study in DIR and start again")
-    p.set_defaults(func=cmd_fit, progress=False)
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="live progress bar with the best so far (default: only when standard error is a terminal)")
+    p.set_defaults(func=cmd_fit)
 
     p = subparsers.add_parser(
         "sensitivity", help="rank scenario values by their effect on the outcome (SALib Morris or Sobol)",

@@ -98,7 +98,7 @@ def _sets(params: list[Param], values: dict) -> tuple[str, ...]:
 
 
 def fit(variant: Variant, loaded: LoadedTargets, params: list[Param], out: Path, options: RunOptions,
-        trials: int, progress=None) -> dict:
+        trials: int, progress=None, bar=None) -> dict:
     """Run (or resume) the study to `trials` finished trials, re-measure the best point
     on fresh seeds and write DIR/fit.json and the charts; returns what fit.json holds."""
     import optuna
@@ -133,15 +133,23 @@ def fit(variant: Variant, loaded: LoadedTargets, params: list[Param], out: Path,
         return loss(taken)
 
     callbacks = [lambda st, tr: progress(st, tr)] if progress else []
-    while True:
-        done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
-        if done >= trials:
-            break
-        # A sampler seeded afresh for each trial by the count of trials finished: the
-        # sampler's state is not in the study, so this is what lets a resumed study
-        # draw what an uninterrupted one would have.
-        study.sampler = optuna.samplers.TPESampler(seed=options.seed * 100_003 + done)
-        study.optimize(objective, n_trials=1, callbacks=callbacks)
+    if bar is not None:
+        bar.start(trials, min(trials, sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)))
+    try:
+        while True:
+            done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
+            if done >= trials:
+                break
+            # A sampler seeded afresh for each trial by the count of trials finished: the
+            # sampler's state is not in the study, so this is what lets a resumed study
+            # draw what an uninterrupted one would have.
+            study.sampler = optuna.samplers.TPESampler(seed=options.seed * 100_003 + done)
+            study.optimize(objective, n_trials=1, callbacks=callbacks)
+            if bar is not None:
+                bar.step(f"best loss {study.best_value:.2f}")
+    finally:
+        if bar is not None:
+            bar.stop()
     best = study.best_trial
     patch = _sets(params, best.params)
     fresh = replace(options, seed=options.seed + FRESH, resume=False, overwrite=True)

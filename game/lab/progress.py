@@ -58,9 +58,45 @@ class LiveProgress:
             self._progress = None
 
 
-def make_progress(label: str, enabled: bool | None = None) -> LiveProgress | None:
-    """A live bar when standard error is a terminal (or when asked), else None."""
+def _bar(kind, label: str, enabled: bool | None):
     console = Console(file=sys.stderr)
     if enabled is None:
         enabled = console.is_terminal
-    return LiveProgress(label, console) if enabled else None
+    return kind(label, console) if enabled else None
+
+
+def make_progress(label: str, enabled: bool | None = None) -> LiveProgress | None:
+    """A live bar when standard error is a terminal (or when asked), else None."""
+    return _bar(LiveProgress, label, enabled)
+
+
+class StepProgress:
+    """A live bar over the steps of a study (a fit's trials, a sensitivity run's points),
+    with a note on the latest (the best so far) and the time left:
+    start(total, already_done) / step(note) / stop()."""
+
+    def __init__(self, label: str, console: Console):
+        self.label = label
+        self.console = console
+        self._progress: Progress | None = None
+        self._task = None
+
+    def start(self, total: int, done: int) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[note]}", style="cyan"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), console=self.console, transient=False, refresh_per_second=4,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task(self.label, total=total, completed=done, note="")
+
+    def step(self, note: str = "") -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, note=note)
+
+    stop = LiveProgress.stop
+
+
+def make_step_progress(label: str, enabled: bool | None = None) -> StepProgress | None:
+    """A live bar over a study's steps when standard error is a terminal (or when asked)."""
+    return _bar(StepProgress, label, enabled)

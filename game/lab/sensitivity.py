@@ -85,15 +85,13 @@ def sensitivity(variant: Variant, params: list[Param], out: Path, options: RunOp
     spec = prepare(variant).spec
     outcomes = list(spec.factions) + ["turns"]
     y = np.zeros((len(outcomes), len(x)))
-    for i, row in enumerate(x):
-        sets = tuple(f"{p.path}={p.shown(v)}" for p, v in zip(params, row))
-        here = Variant(variant.path, variant.sets + sets, variant.without)
-        _run, summary = simulate(here, out / "points" / f"{i:04d}", options, levels, report=False, targets=False)
-        for k, o in enumerate(outcomes[:-1]):
-            y[k, i] = summary["outcomes"][o]["rate"] or 0.0
-        y[-1, i] = summary["turns"]["mean"] or 0.0
-        if progress:
-            progress(i + 1, len(x))
+    if progress is not None:
+        progress.start(len(x), 0)
+    try:
+        _play(variant, params, x, y, outcomes, out, options, levels, progress)
+    finally:
+        if progress is not None:
+            progress.stop()
     indices = {o: analyse(params, method, x, y[k], options.seed) for k, o in enumerate(outcomes)}
     result = {"method": method, "samples": samples, "points": len(x), "games": options.games, "seed": options.seed,
               "params": [{"path": p.path, "low": p.low, "high": p.high} for p in params],
@@ -111,6 +109,20 @@ def sensitivity(variant: Variant, params: list[Param], out: Path, options: RunOp
     write_text_atomic(out / "sensitivity.csv", buf.getvalue())
     _chart(result, out)
     return result
+
+
+def _play(variant: Variant, params: list[Param], x: np.ndarray, y: np.ndarray, outcomes: list[str], out: Path,
+          options: RunOptions, levels, progress) -> None:
+    """Each point's games, its outcomes into column i of `y`."""
+    for i, row in enumerate(x):
+        sets = tuple(f"{p.path}={p.shown(v)}" for p, v in zip(params, row))
+        here = Variant(variant.path, variant.sets + sets, variant.without)
+        _run, summary = simulate(here, out / "points" / f"{i:04d}", options, levels, report=False, targets=False)
+        for k, o in enumerate(outcomes[:-1]):
+            y[k, i] = summary["outcomes"][o]["rate"] or 0.0
+        y[-1, i] = summary["turns"]["mean"] or 0.0
+        if progress is not None:
+            progress.step(", ".join(f"{o} {y[k, i]:.2f}" for k, o in enumerate(outcomes)))
 
 
 def _chart(result: dict, out: Path) -> None:
