@@ -70,7 +70,7 @@ def test_measures_are_read_with_their_runs(tmp_path):
     ("{id: x, name: X, source: t2, wins: red, min: 0.5}", "unknown source 't2'"),
     ("{id: x, name: X, source: t1, wins: red, min: 60}", "a share runs from 0 to 1"),
     ("{id: x, name: X, source: t1, wins: red}", "needs a band"),
-    ("{id: x, name: X, source: t1, wins: red, low_turn: red, max: 5}", "exactly one of wins, holds or low_turn"),
+    ("{id: x, name: X, source: t1, wins: red, low_turn: red, max: 5}", "exactly one of wins, holds, low_turn or inside"),
     ("{id: x, name: X, source: t1, low_turn: red, below: y}", "low_turn is a median turn"),
 ])
 def test_a_bad_measure_is_refused_at_its_line(tmp_path, line, message):
@@ -171,3 +171,28 @@ def test_measure_picks_some_claims_and_brings_the_one_they_are_compared_with(tmp
     assert [m["id"] for m in report["measures"]] == ["blue_wins", "blue_alone"] and r.code == 0
     r = run_cli(capsys, "check-targets", DUEL, targets, "--measure", "blue_lone", "--out", tmp_path / "x")
     assert r.code == 2 and "--measure blue_lone: no such measure" in r.err
+
+
+def test_a_measure_can_read_the_dated_checkpoints(tmp_path, capsys):
+    """`inside` is the share of games inside one checkpoint, or inside all of them: the
+    same counts games.csv gives game by game."""
+    targets = tmp_path / "duel.targets.yaml"
+    targets.write_text(CHECKPOINT + """\
+  - {id: late, date: 2020-03-01, name: Blue still holds its capital, source: t1, holds: {capital: blue}}
+measures:
+  - {id: early_held, name: Blue holds its capital in January, source: t1, inside: start, min: 0.5}
+  - {id: like_the_war, name: Games like the record, source: t1, inside: every, min: 0.5}
+""", encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli(capsys, "check-targets", DUEL, targets, "--games", 16, "--seed", 2, "--jobs", 1, "--out", out)
+    by_id = {m["id"]: m for m in json.loads((out / "targets.json").read_text())["measures"]}
+    games = list(csv.DictReader((out / "historical" / "games.csv").open()))
+    assert by_id["early_held"]["value"] == sum(int(g["inside_start"]) for g in games) / 16
+    assert by_id["like_the_war"]["value"] == sum(int(g["looks_like_the_war"]) for g in games) / 16
+    assert by_id["early_held"]["value"] >= by_id["like_the_war"]["value"]
+
+
+def test_inside_names_a_checkpoint_of_the_file(tmp_path):
+    with pytest.raises(ScenarioError) as info:
+        _load(tmp_path, CHECKPOINT + "measures:\n  - {id: x, name: X, source: t1, inside: strat, min: 0.5}\n")
+    assert "unknown checkpoint 'strat'" in info.value.render() and "did you mean 'start'" in info.value.render()

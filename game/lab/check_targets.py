@@ -11,7 +11,7 @@ from pathlib import Path
 from ..atomic import write_text_atomic
 from ..scenario.targets import LoadedTargets, RunOf, default_targets_path, load_targets
 from .errors import LabError
-from .measures import Taken, judge, low_turn_of, share_of
+from .measures import Taken, inside_share, judge, low_turn_of, share_of
 from .simulate import RunOptions, simulate
 from .variant import Variant, prepare
 
@@ -61,17 +61,21 @@ def check_targets(variant: Variant, loaded: LoadedTargets, out: Path, options: R
         v = Variant(variant.path, variant.sets, tuple(run.without))
         levels = dict(run.ai)
         opts = replace(options, games=run.games or options.games)
-        # The measures need no checkpoint counts, and a run without a backer could not
-        # read a targets file that names it.
+        # Games are counted against the checkpoints only where a measure reads them.
+        mine = [m for m in measures if m.run.key() == run.key()]
+        checkpoints = loaded.path if any(m.inside for m in mine) else False
         done, _summary = simulate(v, run_dir(out, run), opts, levels, progress=progress, report=False,
-                                  targets=False)
+                                  targets=checkpoints)
         results = done.results()
         spec = done.prepared.spec
         places, factions = list(spec.map.places), list(spec.factions)
-        lows = list(done.low_points().values())
-        for m in measures:
-            if m.run.key() == run.key():
-                taken[m.id] = low_turn_of(m, factions, lows) if m.low_turn else share_of(m, results, places)
+        for m in mine:
+            if m.low_turn:
+                taken[m.id] = low_turn_of(m, factions, list(done.low_points().values()))
+            elif m.inside:
+                taken[m.id] = inside_share(m, done.verdicts(), [t.id for t in done.checkpoint_tests()])
+            else:
+                taken[m.id] = share_of(m, results, places)
     ordered = judge([taken[m.id] for m in measures])
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "targets.json", json.dumps({

@@ -65,6 +65,19 @@ def share_of(measure: Measure, results: list[dict], places: list[str]) -> Taken:
     return Taken(measure, hits / n if n else None, wilson(hits, n), n)
 
 
+def inside_share(measure: Measure, verdicts: dict[int, list[bool]], ids: list[str]) -> Taken:
+    """The share of finished games inside the measure's checkpoint (or inside every one),
+    from each game's verdicts (`Run.verdicts`, in the order of `ids`)."""
+    games = list(verdicts.values())
+    if measure.inside == "every":
+        hits = sum(all(v) for v in games)
+    else:
+        k = ids.index(measure.inside)
+        hits = sum(v[k] for v in games)
+    n = len(games)
+    return Taken(measure, hits / n if n else None, wilson(hits, n), n)
+
+
 def median_with_interval(values: list[int]) -> tuple[float | None, tuple[float, float]]:
     """The median and a 95% interval for it from the order statistics (no assumption
     about the spread): the ranks n/2 ∓ 1.96·√n/2."""

@@ -101,7 +101,7 @@ class RunOf(Strict):
 class Measure(Strict):
     """An end-state claim of the record, as a share of games (or a median turn) that must
     fall within a band, or lie clearly below or above another measure. Exactly one of
-    `wins`, `holds` and `low_turn` says what is measured."""
+    `wins`, `holds`, `low_turn` and `inside` says what is measured."""
 
     id: Id = Field(description="Short name of the measure; `below`/`above` and the tables use it.")
     name: str = Field(min_length=1, max_length=160, description="What the record says, in a line, for reports.")
@@ -114,6 +114,9 @@ class Measure(Strict):
     low_turn: Id | None = Field(
         None, description="The median turn of this faction's low point (its fewest places) in the games it "
         "recovered from, as `momentum` in summary.json counts it.")
+    inside: Id | None = Field(
+        None, description="The share of games inside this dated checkpoint of the file, or `every` for the games "
+        "inside all of them (those that look like the war).")
     among_wins_of: Id | None = Field(
         None, description="Count only the games this faction won (for `wins` and `holds`).")
     min: float | None = Field(None, ge=0, description="Least the measure may be: a share from 0 to 1, or a turn.")
@@ -125,9 +128,9 @@ class Measure(Strict):
 
     @model_validator(mode="after")
     def _one_thing(self) -> "Measure":
-        given = [k for k in ("wins", "holds", "low_turn") if getattr(self, k)]
+        given = [k for k in ("wins", "holds", "low_turn", "inside") if getattr(self, k)]
         if len(given) != 1:
-            raise ValueError("a measure needs exactly one of wins, holds or low_turn"
+            raise ValueError("a measure needs exactly one of wins, holds, low_turn or inside"
                              + (f" (it has {', '.join(given)})" if given else ""))
         if self.min is None and self.max is None and self.below is None and self.above is None:
             raise ValueError("a measure needs a band (min, max) or a comparison (below, above)")
@@ -254,6 +257,10 @@ def _check_measures(targets: Targets, spec: Scenario, at, places: list, factions
             at(here + ("wins",), f"unknown faction '{m.wins}'{did_you_mean(m.wins, factions)}; "
                                  f"expected one of: {', '.join(factions + ['draw'])}")
         _check_holds(at, here, m.holds, places, holders)
+        checkpoints = [cp.id for cp in targets.checkpoints] + ["every"]
+        if m.inside is not None and m.inside not in checkpoints:
+            at(here + ("inside",), f"unknown checkpoint '{m.inside}'{did_you_mean(m.inside, checkpoints)}; "
+                                   f"expected one of: {', '.join(checkpoints)}")
         for key in ("below", "above"):
             other = getattr(m, key)
             if other is not None and (other not in ids or other == m.id):
