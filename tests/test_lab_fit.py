@@ -8,7 +8,8 @@ import json
 import pytest
 
 from game.lab.errors import LabError
-from game.lab.fit import Param, loss, miss, parse_params
+from game.lab.fit import loss, miss
+from game.lab.sweep import Axis, parse_ranges
 from game.lab.measures import Taken
 from game.scenario.targets import Measure
 from lab_helpers import DUEL, run_cli
@@ -27,14 +28,17 @@ PARAM = "backers.patron.commitment=0..100"
 
 
 def test_params_are_read_with_their_ranges_and_mistakes_refused():
-    assert parse_params([PARAM, "rules.combat.noise=0.2..0.6"]) == [
-        Param("backers.patron.commitment", 0.0, 100.0, True), Param("rules.combat.noise", 0.2, 0.6, False)]
-    for bad, said in (("commitment", "expected PATH=LOW..HIGH"), ("a.b=5..1", "LOW must be below HIGH")):
+    assert parse_ranges([PARAM, "rules.combat.noise=0.2..0.6"]) == [
+        Axis("backers.patron.commitment", lo=0.0, hi=100.0, integer=True),
+        Axis("rules.combat.noise", lo=0.2, hi=0.6, integer=False)]
+    for bad, said in (("commitment", "--param commitment: expected PATH=VALUE"),
+                      ("a.b=5..1", "expected PATH=LOW..HIGH with two numbers, LOW below HIGH"),
+                      ("a.b=5", "expected PATH=LOW..HIGH")):
         with pytest.raises(LabError) as info:
-            parse_params([bad])
+            parse_ranges([bad])
         assert said in str(info.value)
     with pytest.raises(LabError):
-        parse_params([])
+        parse_ranges([])
 
 
 def _taken(value, ci, **fields) -> Taken:

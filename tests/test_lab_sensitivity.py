@@ -11,8 +11,8 @@ import json
 import numpy as np
 import pytest
 
-from game.lab.fit import parse_params
 from game.lab.sensitivity import sample
+from game.lab.sweep import parse_ranges
 from lab_helpers import DUEL, run_cli
 
 DECIDES = "backers.patron.commitment=0..100"
@@ -42,7 +42,7 @@ def test_the_value_that_decides_the_war_ranks_first_and_the_inert_one_at_nothing
 
 
 def test_morris_plays_its_trajectories_and_rounds_whole_number_values():
-    params = parse_params([DECIDES, "rules.combat.noise=0.2..0.6"])
+    params = parse_ranges([DECIDES, "rules.combat.noise=0.2..0.6"])
     x = sample(params, "morris", 5, seed=3)
     assert x.shape == (5 * 3, 2)
     assert np.array_equal(x[:, 0], np.round(x[:, 0])) and not np.array_equal(x[:, 1], np.round(x[:, 1]))

@@ -120,9 +120,7 @@ _RINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _has_troops(state: GameState, f: int, p: int) -> bool:
     """Whether the faction has a ground unit of its own at place p."""
-    n = state.n_units
-    return bool(np.any(state.u_alive[:n] & (state.u_place[:n] == p) & (state.u_owner[:n] == f)
-                       & state.world.t_ground[state.u_type[:n]]))
+    return bool(state.world.t_ground[state.u_type[state.units_at(p, f)]].any())
 
 
 def capital_garrison(state: GameState, f: int, at_risk: np.ndarray) -> dict[int, int]:

@@ -28,8 +28,9 @@ def find(scenario: str, targets: str | None, sets: tuple[str, ...] = (),
     """The scenario (with `sets`) and its targets file, keeping only the measures named
     in `only` (and those they are compared with), if given."""
     variant = Variant(scenario, sets)
-    prepare(variant)  # a bad --set is found before the targets are read
     spec = prepare(Variant(scenario)).spec
+    if sets:
+        prepare(variant)  # a bad --set is found before the targets are read
     path = Path(targets) if targets else default_targets_path(scenario)
     if not path.is_file():
         raise LabError(f"{path}: no such targets file" + ("" if targets else " beside the scenario; name one"))

@@ -258,7 +258,8 @@ def cmd_check_targets(args: argparse.Namespace) -> int:
 
 def cmd_fit(args: argparse.Namespace) -> int:
     from .check_targets import find
-    from .fit import fit, parse_params
+    from .fit import fit
+    from .sweep import parse_ranges
     from .progress import make_step_progress
 
     out = _default_out(args, "fit")
@@ -271,7 +272,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     bar = make_step_progress("fit", args.progress)
 
     def work():
-        params = parse_params(args.param or [])
+        params = parse_ranges(args.param or [])
         variant, loaded = find(args.scenario, args.targets, tuple(args.set or ()), _split(args.measure, "--measure"))
         return fit(variant, loaded, params, out, _options(args), args.trials, progress=said, bar=bar)
 
@@ -292,17 +293,17 @@ def cmd_fit(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from .fit import parse_params
     from .progress import make_step_progress
     from .runs import parse_ai
     from .sensitivity import print_table, sensitivity
+    from .sweep import parse_ranges
     from .variant import Variant
 
     out = _default_out(args, "sensitivity")
     bar = make_step_progress("points", args.progress)
 
     def work():
-        params = parse_params(args.param or [])
+        params = parse_ranges(args.param or [])
         variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
         return sensitivity(variant, params, out, _options(args), args.method, args.samples,
                            parse_ai(_split(args.ai, "--ai")), progress=bar)

@@ -13,9 +13,8 @@ played again on seeds no trial used, since the best of many noisy trials flatter
 from __future__ import annotations
 
 import json
-import re
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from ..atomic import write_text_atomic
@@ -24,48 +23,11 @@ from .check_targets import check_targets
 from .errors import LabError
 from .measures import Taken
 from .simulate import RunOptions
-from .variant import Variant, prepare
+from .sweep import Axis, check_ranges, format_value
+from .variant import Variant
 
 Z95 = 3.919927969080108  # the width of a 95% interval in standard errors (2 × 1.96)
 FRESH = 1_000_003  # added to --seed for the re-measure: seeds no trial played
-
-
-@dataclass(frozen=True)
-class Param:
-    path: str
-    low: float
-    high: float
-    integer: bool
-
-    def shown(self, value) -> str:
-        return str(int(value)) if self.integer else f"{value:.6g}"
-
-
-def parse_params(texts: list[str]) -> list[Param]:
-    """`PATH=LOW..HIGH` each; whole numbers at both ends make a whole-number parameter."""
-    out, problems = [], []
-    for text in texts:
-        m = re.fullmatch(r"\s*([\w.\[\]-]+)\s*=\s*(-?[\d.]+)\s*\.\.\s*(-?[\d.]+)\s*", text)
-        if not m:
-            problems.append(f"--param {text!r}: expected PATH=LOW..HIGH, e.g. backers.BACKER.commitment=20..80")
-            continue
-        path, lo, hi = m.group(1), m.group(2), m.group(3)
-        try:
-            low, high = float(lo), float(hi)
-        except ValueError:
-            problems.append(f"--param {text!r}: {lo!r} or {hi!r} is not a number")
-            continue
-        if not low < high:
-            problems.append(f"--param {text!r}: LOW must be below HIGH")
-            continue
-        out.append(Param(path, low, high, "." not in lo and "." not in hi))
-    if not texts:
-        problems.append("give at least one --param PATH=LOW..HIGH to search")
-    if len({p.path for p in out}) != len(out):
-        problems.append("a --param path is given twice")
-    if problems:
-        raise LabError(problems)
-    return out
 
 
 def miss(t: Taken, by_id: dict[str, Taken]) -> float:
@@ -93,18 +55,17 @@ def loss(taken: list[Taken]) -> float:
     return sum(miss(t, by_id) for t in taken)
 
 
-def _sets(params: list[Param], values: dict) -> tuple[str, ...]:
-    return tuple(f"{p.path}={p.shown(values[p.path])}" for p in params)
+def _sets(params: list[Axis], values: dict) -> tuple[str, ...]:
+    return tuple(f"{p.path}={format_value(values[p.path], p.integer)}" for p in params)
 
 
-def fit(variant: Variant, loaded: LoadedTargets, params: list[Param], out: Path, options: RunOptions,
+def fit(variant: Variant, loaded: LoadedTargets, params: list[Axis], out: Path, options: RunOptions,
         trials: int, progress=None, bar=None) -> dict:
     """Run (or resume) the study to `trials` finished trials, re-measure the best point
     on fresh seeds and write DIR/fit.json and the charts; returns what fit.json holds."""
     import optuna
 
-    for p in params:  # a path that does not exist is a mistake, found before any game
-        prepare(Variant(variant.path, variant.sets + (f"{p.path}={p.shown(p.low)}",), variant.without))
+    check_ranges(variant, params)
     if trials < 1:
         raise LabError("--trials must be at least 1")
     db = out / "study.db"
@@ -121,8 +82,8 @@ def fit(variant: Variant, loaded: LoadedTargets, params: list[Param], out: Path,
     quiet = replace(options, resume=False, overwrite=True)
 
     def objective(trial) -> float:
-        values = {p.path: (trial.suggest_int(p.path, int(p.low), int(p.high)) if p.integer
-                           else trial.suggest_float(p.path, p.low, p.high)) for p in params}
+        values = {p.path: (trial.suggest_int(p.path, int(p.lo), int(p.hi)) if p.integer
+                           else trial.suggest_float(p.path, p.lo, p.hi)) for p in params}
         here = Variant(variant.path, variant.sets + _sets(params, values), variant.without)
         where = out / "trials" / f"{trial.number:04d}"
         taken = check_targets(here, loaded, where, quiet)

@@ -47,14 +47,14 @@ class Setting:
         return ".".join(str(p) for p in self.path)
 
 
-def split_setting(text: str) -> tuple[str, str]:
-    """'PATH=VALUE' -> (PATH, VALUE), or a one-line complaint."""
+def split_setting(text: str, flag: str = "--set") -> tuple[str, str]:
+    """'PATH=VALUE' -> (PATH, VALUE), or a one-line complaint naming the option `flag`."""
     if "=" not in text:
-        raise LabError(f"--set {text}: expected PATH=VALUE, e.g. backers.patron.commitment=60")
+        raise LabError(f"{flag} {text}: expected PATH=VALUE, e.g. backers.patron.commitment=60")
     path, value = text.split("=", 1)
     path = path.strip()
     if not path or any(not p for p in path.split(".")):
-        raise LabError(f"--set {text}: the path before '=' must be dotted keys, e.g. backers.patron.commitment")
+        raise LabError(f"{flag} {text}: the path before '=' must be dotted keys, e.g. backers.patron.commitment")
     return path, value
 
 

@@ -19,18 +19,18 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from .errors import LabError
-from .fit import Param
+from .sweep import Axis, check_ranges, format_value
 from .simulate import RunOptions, simulate
 from .variant import Variant, prepare
 
 METHODS = ("morris", "sobol")
 
 
-def _problem(params: list[Param]) -> dict:
-    return {"num_vars": len(params), "names": [p.path for p in params], "bounds": [[p.low, p.high] for p in params]}
+def _problem(params: list[Axis]) -> dict:
+    return {"num_vars": len(params), "names": [p.path for p in params], "bounds": [[p.lo, p.hi] for p in params]}
 
 
-def sample(params: list[Param], method: str, samples: int, seed: int, levels: int = 4) -> np.ndarray:
+def sample(params: list[Axis], method: str, samples: int, seed: int, levels: int = 4) -> np.ndarray:
     """The points to play: `samples` Morris trajectories of (k + 1) points each, or
     Saltelli's N·(k + 2) points for first- and total-order Sobol indices."""
     problem = _problem(params)
@@ -48,7 +48,7 @@ def sample(params: list[Param], method: str, samples: int, seed: int, levels: in
     return x
 
 
-def analyse(params: list[Param], method: str, x: np.ndarray, y: np.ndarray, seed: int, levels: int = 4) -> dict:
+def analyse(params: list[Axis], method: str, x: np.ndarray, y: np.ndarray, seed: int, levels: int = 4) -> dict:
     """Each value's indices for one outcome: Morris μ* (mean absolute elementary effect,
     with its 95% bound) and σ, or Sobol S1 and ST with theirs."""
     problem = _problem(params)
@@ -71,7 +71,7 @@ def rank_key(method: str) -> str:
     return "mu_star" if method == "morris" else "ST"
 
 
-def sensitivity(variant: Variant, params: list[Param], out: Path, options: RunOptions, method: str = "morris",
+def sensitivity(variant: Variant, params: list[Axis], out: Path, options: RunOptions, method: str = "morris",
                 samples: int = 10, levels: dict[str, str] | None = None, progress=None) -> dict:
     """Play every point, analyse every outcome and write DIR/sensitivity.json,
     sensitivity.csv and charts/sensitivity.png; returns what the JSON holds."""
@@ -79,8 +79,7 @@ def sensitivity(variant: Variant, params: list[Param], out: Path, options: RunOp
         raise LabError(f"--method {method}: choose from {', '.join(METHODS)}")
     if samples < 2:
         raise LabError("--samples must be at least 2")
-    for p in params:  # a path that does not exist is a mistake, found before any game
-        prepare(Variant(variant.path, variant.sets + (f"{p.path}={p.shown(p.low)}",), variant.without))
+    check_ranges(variant, params)
     x = sample(params, method, samples, options.seed)
     spec = prepare(variant).spec
     outcomes = list(spec.factions) + ["turns"]
@@ -94,7 +93,7 @@ def sensitivity(variant: Variant, params: list[Param], out: Path, options: RunOp
             progress.stop()
     indices = {o: analyse(params, method, x, y[k], options.seed) for k, o in enumerate(outcomes)}
     result = {"method": method, "samples": samples, "points": len(x), "games": options.games, "seed": options.seed,
-              "params": [{"path": p.path, "low": p.low, "high": p.high} for p in params],
+              "params": [{"path": p.path, "low": p.lo, "high": p.hi} for p in params],
               "outcomes": {o: "share of games won" if o != "turns" else "mean game length, turns" for o in outcomes},
               "indices": indices}
     out.mkdir(parents=True, exist_ok=True)
@@ -111,11 +110,11 @@ def sensitivity(variant: Variant, params: list[Param], out: Path, options: RunOp
     return result
 
 
-def _play(variant: Variant, params: list[Param], x: np.ndarray, y: np.ndarray, outcomes: list[str], out: Path,
+def _play(variant: Variant, params: list[Axis], x: np.ndarray, y: np.ndarray, outcomes: list[str], out: Path,
           options: RunOptions, levels, progress) -> None:
     """Each point's games, its outcomes into column i of `y`."""
     for i, row in enumerate(x):
-        sets = tuple(f"{p.path}={p.shown(v)}" for p, v in zip(params, row))
+        sets = tuple(f"{p.path}={format_value(v, p.integer)}" for p, v in zip(params, row))
         here = Variant(variant.path, variant.sets + sets, variant.without)
         _run, summary = simulate(here, out / "points" / f"{i:04d}", options, levels, report=False, targets=False)
         for k, o in enumerate(outcomes[:-1]):

@@ -76,6 +76,51 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _is_range(raw: str) -> bool:
+    return ".." in raw and not raw.strip().startswith(("[", "{", "'", '"'))
+
+
+def _range(path: str, raw: str) -> Axis | None:
+    """`LOW..HIGH` as a range axis (whole numbers at both ends make a whole-number one);
+    None unless both are numbers and LOW is not above HIGH."""
+    lo_t, hi_t = (x.strip() for x in raw.split("..", 1))
+    lo, hi = _number(lo_t), _number(hi_t)
+    if lo is None or hi is None or lo > hi:
+        return None
+    return Axis(path, lo=lo, hi=hi, integer=all(t.lstrip("-").isdigit() for t in (lo_t, hi_t)))
+
+
+def parse_ranges(texts: list[str], flag: str = "--param") -> list[Axis]:
+    """`PATH=LOW..HIGH` each, as range axes: the values a fit searches or a sensitivity
+    run ranks."""
+    axes, problems = [], []
+    for text in texts:
+        try:
+            path, raw = split_setting(text, flag)
+        except LabError as exc:
+            problems += exc.problems
+            continue
+        axis = _range(path, raw) if _is_range(raw) else None
+        if axis is None or axis.lo == axis.hi:
+            problems.append(f"{flag} {text}: expected PATH=LOW..HIGH with two numbers, LOW below HIGH, "
+                            "e.g. backers.BACKER.commitment=20..80")
+            continue
+        axes.append(axis)
+    if not texts:
+        problems.append(f"give at least one {flag} PATH=LOW..HIGH")
+    if len({a.path for a in axes}) != len(axes):
+        problems.append(f"a {flag} path is given twice")
+    if problems:
+        raise LabError(problems)
+    return axes
+
+
+def check_ranges(variant: Variant, axes: list[Axis]) -> None:
+    """A path that does not exist is a mistake, found before any game is played."""
+    for a in axes:
+        prepare(Variant(variant.path, variant.sets + (f"{a.path}={format_value(a.lo, a.integer)}",), variant.without))
+
+
 def parse_axes(texts: list[str], sample: int | None) -> list[Axis]:
     axes, problems = [], []
     seen = set()
@@ -89,17 +134,15 @@ def parse_axes(texts: list[str], sample: int | None) -> list[Axis]:
             problems.append(f"--set {text}: {path} is set twice")
             continue
         seen.add(path)
-        if ".." in raw and not raw.strip().startswith(("[", "{", "'", '"')):
-            lo_t, hi_t = (x.strip() for x in raw.split("..", 1))
-            lo, hi = _number(lo_t), _number(hi_t)
-            if lo is None or hi is None or lo > hi:
+        if _is_range(raw):
+            axis = _range(path, raw)
+            if axis is None:
                 problems.append(f"--set {text}: a range is LOW..HIGH with two numbers, LOW not above HIGH")
                 continue
             if not sample:
                 problems.append(f"--set {text}: a range needs --sample K (a grid needs listed values: V1,V2,...)")
                 continue
-            integer = all(t.lstrip("-").isdigit() for t in (lo_t, hi_t))
-            axes.append(Axis(path, lo=lo, hi=hi, integer=integer))
+            axes.append(axis)
             continue
         values = split_values(raw)
         if any(v == "" for v in values):
@@ -118,7 +161,7 @@ def grid_points(axes: list[Axis]) -> list[dict[str, str]]:
     return [dict(zip([a.path for a in axes], combo)) for combo in product(*[a.values for a in axes])]
 
 
-def _fmt(x: float, integer: bool) -> str:
+def format_value(x: float, integer: bool) -> str:
     return str(int(round(x))) if integer else f"{x:.6g}"
 
 
@@ -137,7 +180,7 @@ def lhs_points(axes: list[Axis], k: int, seed: int) -> list[dict[str, str]]:
             continue
         u = (rng.permutation(k) + rng.random(k)) / k
         if a.is_range:
-            columns[a.path] = [_fmt(a.lo + x * (a.hi - a.lo), a.integer) for x in u]
+            columns[a.path] = [format_value(a.lo + x * (a.hi - a.lo), a.integer) for x in u]
         else:
             columns[a.path] = [a.values[min(int(x * len(a.values)), len(a.values) - 1)] for x in u]
     return [{p: columns[p][i] for p in columns} for i in range(k)]
