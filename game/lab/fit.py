@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,6 +63,56 @@ def _sets(params: list[Axis], values: dict) -> tuple[str, ...]:
     return tuple(f"{p.path}={format_value(values[p.path], p.integer)}" for p in params)
 
 
+def _run_trials(study, objective, trials: int, seed: int, callbacks: list, bar, interrupted: list) -> None:
+    import optuna
+
+    finished = lambda: sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)  # noqa: E731
+    if bar is not None:
+        bar.start(trials, min(trials, finished()))
+    try:
+        while (done := finished()) < trials:
+            # A sampler seeded afresh for each trial by the count of trials finished: the
+            # sampler's state is not in the study, so this is what lets a resumed study
+            # draw what an uninterrupted one would have.
+            study.sampler = optuna.samplers.TPESampler(seed=seed * 100_003 + done)
+            study.optimize(objective, n_trials=1, callbacks=callbacks)
+            if interrupted:
+                raise KeyboardInterrupt
+            if bar is not None:
+                bar.step(f"best loss {study.best_value:.2f}")
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+@contextmanager
+def _interruptible():
+    """Ctrl-C stops a fit even when it lands in a clean-up callback of the study's
+    database layer, where Python swallows the KeyboardInterrupt and prints a traceback:
+    the signal is also noted, the fit stops at the end of that trial at the latest, and
+    the swallowed interrupt is not printed. Yields the note (a list, empty until then)."""
+    interrupted: list = []
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def on_sigint(signum, frame):
+        interrupted.append(signum)
+        raise KeyboardInterrupt
+
+    def hook(unraisable, previous=sys.unraisablehook):
+        if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+            previous(unraisable)
+
+    before, before_hook = signal.signal(signal.SIGINT, on_sigint), sys.unraisablehook
+    sys.unraisablehook = hook
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, before)
+        sys.unraisablehook = before_hook
+
+
 def fit(variant: Variant, loaded: LoadedTargets, params: list[Axis], out: Path, options: RunOptions,
         trials: int, progress=None, bar=None) -> dict:
     """Run (or resume) the study to `trials` finished trials, re-measure the best point
@@ -94,27 +148,15 @@ def fit(variant: Variant, loaded: LoadedTargets, params: list[Axis], out: Path, 
         return loss(taken)
 
     callbacks = [lambda st, tr: progress(st, tr)] if progress else []
-    if bar is not None:
-        bar.start(trials, min(trials, sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)))
-    try:
-        while True:
-            done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
-            if done >= trials:
-                break
-            # A sampler seeded afresh for each trial by the count of trials finished: the
-            # sampler's state is not in the study, so this is what lets a resumed study
-            # draw what an uninterrupted one would have.
-            study.sampler = optuna.samplers.TPESampler(seed=options.seed * 100_003 + done)
-            study.optimize(objective, n_trials=1, callbacks=callbacks)
-            if bar is not None:
-                bar.step(f"best loss {study.best_value:.2f}")
-    finally:
-        if bar is not None:
-            bar.stop()
-    best = study.best_trial
-    patch = _sets(params, best.params)
-    fresh = replace(options, seed=options.seed + FRESH, resume=False, overwrite=True)
-    again = check_targets(Variant(variant.path, variant.sets + patch, variant.without), loaded, out / "best", fresh)
+    with _interruptible() as interrupted:
+        _run_trials(study, objective, trials, options.seed, callbacks, bar, interrupted)
+        best = study.best_trial
+        patch = _sets(params, best.params)
+        fresh = replace(options, seed=options.seed + FRESH, resume=False, overwrite=True)
+        again = check_targets(Variant(variant.path, variant.sets + patch, variant.without), loaded, out / "best",
+                              fresh)
+        if interrupted:
+            raise KeyboardInterrupt
     result = {
         "targets": str(loaded.path), "games": options.games, "seed": options.seed, "trials": len(study.trials),
         "best_trial": best.number, "best_loss": best.value, "set": list(patch),
