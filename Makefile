@@ -33,11 +33,11 @@ play: $(STAMP)
 # marked slow (whole games, thousands of clicks) for a check in under a minute.
 test: $(TESTSTAMP)
 	$(BIN)/sandtable compile
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 test-fast: $(TESTSTAMP)
 	$(BIN)/sandtable compile
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist worksteal -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/sandtable compile

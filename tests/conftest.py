@@ -130,3 +130,9 @@ def cli(capsys):
         return result
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests go first. pytest-xdist hands tests out in this order, so a
+    half-minute test drawn last would keep one core busy while the other sat idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

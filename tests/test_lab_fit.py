@@ -113,14 +113,14 @@ def test_fit_finds_the_2019_home_guard_again_after_it_is_knocked_out_of_place(tm
     targets.write_text(TRIPOLI_TARGETS, encoding="utf-8")
     out = tmp_path / "fit"
     r = run_cli(capsys, "fit", SCENARIOS / "tripoli_2019.yaml", targets, "--set", "rules.combat.home_guard=1",
-                "--param", "rules.combat.home_guard=0..12", "--trials", 8, "--games", 40, "--jobs", 2, "--out", out)
+                "--param", "rules.combat.home_guard=0..12", "--trials", 6, "--games", 30, "--jobs", 2, "--out", out)
     assert r.code == 0, r.err
     result = json.loads((out / "fit.json").read_text())
     value = int(result["set"][0].split("=")[1])
     assert 5 <= value <= 12 and result["best_loss"] == 0.0, result
     # Each trial keeps its verdicts (targets.json), not its games.
     trials = sorted((out / "trials").iterdir())
-    assert len(trials) == 8 and all([p.name for p in t.iterdir()] == ["targets.json"] for t in trials)
+    assert len(trials) == 6 and all([p.name for p in t.iterdir()] == ["targets.json"] for t in trials)
 
 
 @pytest.mark.slow
@@ -138,13 +138,13 @@ def test_a_study_interrupted_mid_trial_resumes_to_the_same_best_point(tmp_path, 
     targets = tmp_path / "duel.targets.yaml"
     targets.write_text(TARGETS, encoding="utf-8")
     argv = [sys.executable, "-m", "game", "fit", str(DUEL), str(targets), "--param", PARAM, "--trials", "6",
-            "--games", "200", "--executor", "serial", "--out"]
+            "--games", "100", "--executor", "serial", "--out"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(argv + [str(tmp_path / "cut")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     for line in proc.stdout:
         if line.startswith("trial 1:"):
-            break  # trial 2 is now playing its 200 games
+            break  # trial 2 is now playing its 100 games
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "Traceback" not in err and "interrupted" in err, err

@@ -26,48 +26,48 @@ def violations(state: GameState) -> list[str]:
     bad: list[str] = []
     s = state.u_str[:n]
     alive = state.u_alive[:n]
-    if not np.all(np.isfinite(s)):
+    if not np.isfinite(s).all():
         bad.append(f"non-finite unit strength: units {np.nonzero(~np.isfinite(s))[0].tolist()}")
-    if np.any(s < 0):
+    if (s < 0).any():
         bad.append(f"negative unit strength: units {np.nonzero(s < 0)[0].tolist()}")
-    if np.any(alive & ~(s > 0)):
+    if (alive & ~(s > 0)).any():
         bad.append(f"alive unit with strength <= 0: units {np.nonzero(alive & ~(s > 0))[0].tolist()}")
-    if np.any(~alive & (s != 0)):
+    if (~alive & (s != 0)).any():
         bad.append(f"dead unit with strength left: units {np.nonzero(~alive & (s != 0))[0].tolist()}")
     place = state.u_place[:n][alive]
-    if np.any((place < 0) | (place >= w.P)):
+    if ((place < 0) | (place >= w.P)).any():
         bad.append(f"alive unit off the map: places {sorted(set(place.tolist()))}")
     owners = state.u_owner[:n][alive]
-    if np.any((owners < 0) | (owners >= w.F)):
+    if ((owners < 0) | (owners >= w.F)).any():
         bad.append(f"alive unit with owner out of range: {sorted(set(owners.tolist()))}")
     types = state.u_type[:n]
-    if np.any((types < 0) | (types >= len(w.type_ids))):
+    if ((types < 0) | (types >= len(w.type_ids))).any():
         bad.append("unit type index out of range")
     backers = state.u_backer[:n]
-    if np.any((backers < -1) | (backers >= w.B)):
+    if ((backers < -1) | (backers >= w.B)).any():
         bad.append("unit backer index out of range")
-    if np.any(state.u_sorties[:n][alive] < 0):
+    if (state.u_sorties[:n][alive] < 0).any():
         bad.append("negative sorties left")
-    if np.any((state.owner < -1) | (state.owner >= w.F)):
+    if ((state.owner < -1) | (state.owner >= w.F)).any():
         bad.append(f"place owner out of range: {sorted(set(state.owner.tolist()))}")
     for name in ("legitimacy", "cohesion"):
         arr = getattr(state, name)
-        if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 100):
+        if not np.isfinite(arr).all() or (arr < 0).any() or (arr > 100).any():
             bad.append(f"{name} outside [0, 100]: {arr.tolist()}")
-    if not np.all(np.isfinite(state.treasury)):
+    if not np.isfinite(state.treasury).all():
         bad.append(f"treasury not finite: {state.treasury.tolist()}")
-    if not np.all(np.isfinite(state.manpower)) or np.any(state.manpower < 0):
+    if not np.isfinite(state.manpower).all() or (state.manpower < 0).any():
         bad.append(f"manpower negative or not finite: {state.manpower.tolist()}")
     if w.B:
-        if not np.all(np.isfinite(state.budget)) or np.any(state.budget < 0):
+        if not np.isfinite(state.budget).all() or (state.budget < 0).any():
             bad.append(f"backer budget negative or not finite: {state.budget.tolist()}")
-        if np.any(state.commitment < 0) or np.any(state.commitment > 100):
+        if (state.commitment < 0).any() or (state.commitment > 100).any():
             bad.append(f"commitment outside [0, 100]: {state.commitment.tolist()}")
-    if np.any(state.sent < 0) or any(state.sent[k] > ref.spec.cap for k, ref in enumerate(w.packages)):
+    if (state.sent < 0).any() or any(state.sent[k] > ref.spec.cap for k, ref in enumerate(w.packages)):
         bad.append(f"packages sent beyond their cap: {state.sent.tolist()}")
-    if not np.all(np.isfinite(state.harm)) or np.any(state.harm < 0):
+    if not np.isfinite(state.harm).all() or (state.harm < 0).any():
         bad.append("civilian harm negative or not finite")
-    if np.any(state.local_defence < 0):
+    if (state.local_defence < 0).any():
         bad.append("negative local defence")
     if not 1 <= state.turn <= w.last_turn:
         bad.append(f"turn {state.turn} outside 1..{w.last_turn}")
