@@ -56,6 +56,24 @@ def test_a_miss_counts_in_standard_errors_of_its_own_interval():
     assert loss([inside, short]) == miss(short, {})
 
 
+def test_trials_as_good_as_the_best_are_counted_with_the_span_of_their_values():
+    """Claims that leave a value loose give many trials of the best loss; the result
+    says how many, and over what span of each value, not only the first one found."""
+    import optuna
+    from optuna.distributions import FloatDistribution, IntDistribution
+
+    from game.lab.fit import _tied
+
+    params = parse_ranges(["rules.combat.home_guard=0..12", "rules.combat.noise=0.1..0.5"])
+    dists = {"rules.combat.home_guard": IntDistribution(0, 12), "rules.combat.noise": FloatDistribution(0.1, 0.5)}
+    study = optuna.create_study()
+    for guard, noise, value in ((2, 0.3, 4.5), (7, 0.2, 0.0), (9, 0.45, 0.0), (5, 0.15, 0.0), (11, 0.1, 1.2)):
+        study.add_trial(optuna.trial.create_trial(params={"rules.combat.home_guard": guard, "rules.combat.noise": noise},
+                                                  distributions=dists, value=value))
+    assert _tied(study, params) == {"trials": 3, "spans": {"rules.combat.home_guard": [5, 9],
+                                                            "rules.combat.noise": [0.15, 0.45]}}
+
+
 def _fit(capsys, tmp_path, out, trials: int, *extra):
     targets = tmp_path / "duel.targets.yaml"
     targets.write_text(TARGETS, encoding="utf-8")
@@ -118,6 +136,8 @@ def test_fit_finds_the_2019_home_guard_again_after_it_is_knocked_out_of_place(tm
     result = json.loads((out / "fit.json").read_text())
     value = int(result["set"][0].split("=")[1])
     assert 5 <= value <= 12 and result["best_loss"] == 0.0, result
+    # Every trial that met the claim did so on the flat above the calibrated value, none near 1.
+    assert result["tied"]["spans"]["rules.combat.home_guard"][0] >= 5, result["tied"]
     # Each trial keeps its verdicts (targets.json), not its games.
     trials = sorted((out / "trials").iterdir())
     assert len(trials) == 6 and all([p.name for p in t.iterdir()] == ["targets.json"] for t in trials)

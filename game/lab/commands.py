@@ -259,7 +259,7 @@ def cmd_check_targets(args: argparse.Namespace) -> int:
 def cmd_fit(args: argparse.Namespace) -> int:
     from .check_targets import find
     from .fit import fit
-    from .sweep import parse_ranges
+    from .sweep import format_value, parse_ranges
     from .progress import make_step_progress
 
     out = _default_out(args, "fit")
@@ -282,6 +282,11 @@ def cmd_fit(args: argparse.Namespace) -> int:
     again = result["remeasured"]
     print(f"best: trial {result['best_trial']} of {result['trials']}, loss {result['best_loss']:.2f}: "
           + " ".join(f"--set {s}" for s in result["set"]))
+    tied = result["tied"]
+    if tied["trials"] > 1:
+        print(f"{tied['trials']} of {result['trials']} trials reached that loss; over them the values spanned "
+              + ", ".join(f"{path} {format_value(lo, isinstance(lo, int))}..{format_value(hi, isinstance(hi, int))}"
+                          for path, (lo, hi) in tied["spans"].items()))
     print(f"played again on fresh seeds ({again['seed']}): loss {again['loss']:.2f}, "
           f"{again['met']} of {len(again['measures'])} targets met")
     for m in again["measures"]:

@@ -159,13 +159,27 @@ def fit(variant: Variant, loaded: LoadedTargets, params: list[Axis], out: Path, 
             raise KeyboardInterrupt
     result = {
         "targets": str(loaded.path), "games": options.games, "seed": options.seed, "trials": len(study.trials),
-        "best_trial": best.number, "best_loss": best.value, "set": list(patch),
+        "best_trial": best.number, "best_loss": best.value, "set": list(patch), "tied": _tied(study, params),
         "remeasured": {"seed": fresh.seed, "loss": loss(again), "met": sum(t.met for t in again),
                        "measures": [t.to_json() for t in again]},
     }
     write_text_atomic(out / "fit.json", json.dumps(result, indent=1))
     _charts(study, out)
     return result
+
+
+def _tied(study, params: list[Axis]) -> dict:
+    """The trials as good as the best, and the span of each value over them. Claims that
+    leave a value loose give many such trials, and then the best is only the first one
+    found: an analyst must see the span, not one point of it."""
+    import optuna
+
+    done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    best = min(t.value for t in done)
+    tied = [t for t in done if t.value == best]
+    return {"trials": len(tied),
+            "spans": {p.path: [min(t.params[p.path] for t in tied), max(t.params[p.path] for t in tied)]
+                      for p in params}}
 
 
 def _charts(study, out: Path) -> None:
