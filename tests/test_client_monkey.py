@@ -94,7 +94,7 @@ def test_monkey(tmp_path, seed, human, speed):
     app = make_app(tmp_path, speed=speed)
     try:
         start(app, human=human, seed=seed)
-        _monkey(app, random.Random(seed), 700)
+        _monkey(app, random.Random(seed), 500)
     finally:
         app.close()
 
@@ -104,6 +104,6 @@ def test_monkey_in_the_menu(tmp_path):
     try:
         app.show_menu()
         frames(app, 2)
-        _monkey(app, random.Random(7), 400)
+        _monkey(app, random.Random(7), 300)
     finally:
         app.close()

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine_helpers import (
     MINI, ROOT, SHIPPED, SeededRandom, check_invariants, end_round, fixture_world, load_world, random_actions,
@@ -456,6 +458,7 @@ IMPOSSIBLE = {
     "alive = 5": (lambda d: d["state"]["u_alive"].__setitem__(0, 5), "'u_alive' must hold only true or false"),
     "a unit named by a number": (lambda d: d["state"]["u_names"].__setitem__(0, 12345), "unit's name"),
     "a unit named by a page": (lambda d: d["state"]["u_names"].__setitem__(0, "x" * 5000), "unit's name"),
+    "a unit named over two lines": (lambda d: d["state"]["u_names"].__setitem__(0, "First\nBrigade"), "unit's name"),
     "a junk flag": (_set(("state", "flags"), ["ok_flag", "Not A Flag!"]), "a flag is not an id"),
     "a ledger line of an unknown gauge": (_set(("state", "ledger"), [[1, "treasury", 0, 5.0, "loot"]]),
                                           "gauges' ledger"),
@@ -635,3 +638,12 @@ def test_a_save_from_before_the_ledger_and_allegiance_loads_with_their_starting_
     del data["state"]["ledger"], data["state"]["allegiance"]
     state = load_from(tmp_path, json.dumps(data).encode())
     assert state.ledger == [] and (state.allegiance == state.world.first_owner).all()
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=130), st.integers(), st.just("")), max_size=8))
+def test_the_bulk_name_check_agrees_with_its_plain_statement(names):
+    """Every name None or a printable line of at most 120 characters, judged one by one."""
+    from game.engine.invariants import MAX_NAME, _short_lines
+
+    plain = all(x is None or (isinstance(x, str) and len(x) <= MAX_NAME and x.isprintable()) for x in names)
+    assert _short_lines(names) == plain

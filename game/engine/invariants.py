@@ -83,9 +83,18 @@ def violations(state: GameState) -> list[str]:
             bad.append(f"winner {state.winner} out of range")
         if not isinstance(state.reason, str) or not state.reason.strip():
             bad.append("game over without a reason")
-    if len(state.u_names) != n or any(x is not None and (not isinstance(x, str) or len(x) > MAX_NAME
-                                                         or not x.isprintable()) for x in state.u_names):
+    if len(state.u_names) != n or not _short_lines(state.u_names):
         bad.append("a unit's name is not a short line of text")
     if any(not isinstance(f, str) or not FLAG.fullmatch(f) for f in state.flags):
         bad.append(f"a flag is not an id: {sorted(map(repr, state.flags))[:3]}")
     return bad
+
+
+def _short_lines(names: list) -> bool:
+    """Whether every name is None or a printable line of at most MAX_NAME characters.
+    Checked after every action of thousands of test games, so in bulk: a joined text is
+    printable exactly when each of its parts is."""
+    if not set(map(type, names)) <= {str, type(None)}:
+        return False
+    texts = list(filter(None, names))
+    return max(map(len, texts), default=0) <= MAX_NAME and "".join(texts).isprintable()
