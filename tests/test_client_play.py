@@ -203,7 +203,7 @@ def test_at_fast_speed_an_opponents_turn_plays_in_at_most_three_seconds(tmp_path
         app = make_app(tmp_path / speed, speed=speed)
         try:
             session = start(app, level="normal")
-            shown[speed] = _shown_seconds_of_the_ai_turn(app, session, dt=0.02)
+            shown[speed] = _shown_seconds_of_the_ai_turn(app, session, dt=0.05)
             assert session.state.turn == 2
         finally:
             app.close()
