@@ -177,9 +177,13 @@ def _tied(study, params: list[Axis]) -> dict:
     done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     best = min(t.value for t in done)
     tied = [t for t in done if t.value == best]
-    return {"trials": len(tied),
-            "spans": {p.path: [min(t.params[p.path] for t in tied), max(t.params[p.path] for t in tied)]
-                      for p in params}}
+    spans = {}
+    for p in params:
+        # A study resumed with another --param has trials that never drew this one.
+        drawn = [t.params[p.path] for t in tied if p.path in t.params]
+        if drawn:
+            spans[p.path] = [min(drawn), max(drawn)]
+    return {"trials": len(tied), "spans": spans}
 
 
 def _charts(study, out: Path) -> None:
