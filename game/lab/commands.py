@@ -368,10 +368,16 @@ def _run_options(p: argparse.ArgumentParser, games: int, what: str = "games") ->
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --executor dask: join the cluster at ADDRESS (default: a local cluster on 127.0.0.1)")
     p.add_argument("--out", metavar="DIR", help="output directory (default: out/<scenario>-<command>)")
-    p.add_argument("--resume", action="store_true", help="finish an interrupted run in DIR: play only missing games")
-    p.add_argument("--overwrite", action="store_true", help="discard the results already in DIR and start again")
+    _resumable(p, "finish an interrupted run in DIR: play only missing games")
+
+
+def _resumable(p: argparse.ArgumentParser, resume: str, overwrite: str = "the results already in DIR",
+               bar: str = "live progress bar") -> None:
+    """--resume, --overwrite and --progress, which every command that writes DIR has."""
+    p.add_argument("--resume", action="store_true", help=resume)
+    p.add_argument("--overwrite", action="store_true", help=f"discard {overwrite} and start again")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="live progress bar (default: only when standard error is a terminal)")
+                   help=f"{bar} (default: only when standard error is a terminal)")
 
 
 def _targets_options(p: argparse.ArgumentParser, games: int, what: str, seed: str, command: str) -> None:
@@ -464,10 +470,7 @@ def add_commands(subparsers) -> None:
         epilog=_para(EPILOG_SEEDS) + "\n\nexample:\n"
                "  sandtable check-targets SCENARIO --games 200")
     _targets_options(p, 200, "games per run", "root seed", "targets")
-    p.add_argument("--resume", action="store_true", help="finish interrupted runs in DIR: play only missing games")
-    p.add_argument("--overwrite", action="store_true", help="discard the results already in DIR and start again")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="live progress bar (default: only when standard error is a terminal)")
+    _resumable(p, "finish interrupted runs in DIR: play only missing games")
     p.set_defaults(func=cmd_check_targets)
 
     p = subparsers.add_parser(
@@ -489,11 +492,8 @@ def add_commands(subparsers) -> None:
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="a value changed at every trial, like simulate's --set (repeatable; a --param of the same "
                         "path overrides it)")
-    p.add_argument("--resume", action="store_true", help="go on with the study in DIR (after an interruption, "
-                   "or with a higher --trials)")
-    p.add_argument("--overwrite", action="store_true", help="discard the study in DIR and start again")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="live progress bar with the best so far (default: only when standard error is a terminal)")
+    _resumable(p, "go on with the study in DIR (after an interruption, or with a higher --trials)",
+               "the study in DIR", "live progress bar with the best so far")
     p.set_defaults(func=cmd_fit)
 
     p = subparsers.add_parser(
