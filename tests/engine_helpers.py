@@ -328,7 +328,7 @@ def universe(state):
         for p in w.place_ids:
             out += [Move(u, p), Relocate(u, p)] + [DroneStrike(u, p, k) for k in ("units", "air_defence", "supply")]
     for a in w.place_ids:
-        out.append(BuyAllegiance(a))
+        out += [BuyAllegiance(a), A.Fortify(a)]
         for t in w.type_ids:
             out.append(Recruit(t, a))
         for b in w.neighbours[w.pidx[a]]:

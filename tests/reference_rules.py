@@ -337,6 +337,21 @@ def politics_options(state: GameState, f: int) -> list:
     return out
 
 
+def works_options(state: GameState, f: int) -> list:
+    """A level of works wherever the rules' statement allows one: building is on, the
+    side holds the place, nothing is being dug there, it is below the top level and the
+    side can pay."""
+    from game.engine import actions as A
+
+    w = state.world
+    rules = w.rules.fortification
+    if rules.build_cost is None:
+        return []
+    return [A.Fortify(w.place_ids[p]) for p in range(w.P)
+            if state.owner[p] == f and state.works_due[p] == 0 and state.works[p] < rules.max_level
+            and state.treasury[f] >= rules.build_cost]
+
+
 def request_options(state: GameState, f: int) -> list:
     from game.engine import actions as A
 
@@ -534,4 +549,5 @@ def legal_actions(state: GameState) -> list:
                 if money >= w.t_cost[t] and men >= w.t_manpower[t] for p in towns]
     out += request_options(state, f)
     out += politics_options(state, f)
+    out += works_options(state, f)
     return out + [A.EndTurn()]

@@ -467,6 +467,9 @@ IMPOSSIBLE = {
     "a ledger line with no cause": (_set(("state", "ledger"), [[1, "cohesion", 0, -1.0]]), "gauges' ledger"),
     "a ledger that is not a list": (_set(("state", "ledger"), [5]), "gauges' ledger"),
     "people on no side": (lambda d: d["state"]["allegiance"].__setitem__(0, 7), "stand with an unknown side"),
+    "negative works": (lambda d: d["state"]["works"].__setitem__(0, -1.0), "works outside"),
+    "works above the most": (lambda d: d["state"]["works"].__setitem__(0, 99.0), "works outside"),
+    "works dug by nobody": (lambda d: d["state"]["works_due"].__setitem__(0, 3), "no one digging"),
 }
 
 
@@ -632,12 +635,16 @@ def test_illegal_order_after_load_is_still_refused(tmp_path):
 
 
 def test_a_save_from_before_the_ledger_and_allegiance_loads_with_their_starting_values(save_text, tmp_path):
-    """Saves written before the gauges' ledger and the towns' allegiance existed lack
-    both; they load with an empty ledger and every town's people on their first side."""
+    """Saves written before the gauges' ledger, the towns' allegiance and the works
+    existed lack them; they load with an empty ledger, every town's people on their first
+    side and no works dug or under way."""
     data = json.loads(save_text)
-    del data["state"]["ledger"], data["state"]["allegiance"]
+    for name in ("ledger", "allegiance", "works", "works_due", "works_by"):
+        del data["state"][name]
     state = load_from(tmp_path, json.dumps(data).encode())
     assert state.ledger == [] and (state.allegiance == state.world.first_owner).all()
+    assert not state.works.any() and not state.works_due.any() and (state.works_by == -1).all()
+    assert (state.ground == state.world.terrain_defence).all()
 
 
 @given(st.lists(st.one_of(st.none(), st.text(max_size=130), st.integers(), st.just("")), max_size=8))

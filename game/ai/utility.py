@@ -24,6 +24,7 @@ from ..engine import (
     ChooseOption,
     DroneStrike,
     EndTurn,
+    Fortify,
     GameState,
     Move,
     Recruit,
@@ -34,6 +35,7 @@ from ..engine import (
 from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import attackers_at, supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
+from ..engine.fortifications import buildable
 from ..engine.occupation import garrison_for
 from ..engine.politics import standing_cost
 from ..engine.reach import enemy_held
@@ -206,10 +208,15 @@ class TurnView:
         self.changed_ground(state)
         return self
 
+    def dug(self, state: GameState) -> None:
+        """Works rose or fell somewhere: the defence the battle rules see there changed."""
+        self.place_figures[0] = state.ground
+
     # What an order can have changed, from most to least.
     def changed_ground(self, state: GameState) -> None:
         """Places changed hands (or anything else may have changed)."""
         self.stale[scores.GROUND] = 1
+        self.dug(state)
         # The world's place figures, but with the capitals at risk where the capitals
         # stand: those are the ones `scores.best_move` keeps troops in.
         self.at_risk = capitals_at_risk(state, self.f)
@@ -305,6 +312,7 @@ class UtilityAgent:
         if key != self._key:
             self._key, self._given = key, 0
             self._asked = set()
+            self._dug = False
             self._view = None
             self._queue = []
             self._settled = False
@@ -340,6 +348,8 @@ class UtilityAgent:
             choice = self._request(state, view)
         if choice is None:
             choice = self._politics(state, view)
+        if choice is None:
+            choice = self._fortify(state, view)
         if choice is None:
             return self._end("nothing worth doing")
         return self._gave(state, choice)
@@ -379,8 +389,12 @@ class UtilityAgent:
             if red_lines & {"stats", "commitment"}:
                 view.reconsider_attacks()
         elif kind is DroneStrike and last.kind != "supply":
-            # A strike on troops leaves the air defence as it was.
+            # A strike on troops leaves the air defence as it was; it may wear works down.
             view.changed_forces("stats" in red_lines, last.kind == "air_defence")
+            view.dug(state)
+        elif kind is Fortify:
+            # Money spent, and works that stand only after the turn: nothing on the ground.
+            pass
         else:
             view.changed_ground(state)
         return view
@@ -444,6 +458,13 @@ class UtilityAgent:
             return 2.0 * e.count if mine(e.faction) else -2.0 * e.count
         if isinstance(e, m.DefectEffect):
             return 3.0 if mine(e.to) else (-3.0 if mine(e.faction) else 0.0)
+        if isinstance(e, m.FortifyEffect):
+            # Works help whoever holds the place, in proportion to what it is worth.
+            p = w.pidx[e.place]
+            levels = (e.level - float(state.works[p])) if e.level is not None else e.delta
+            holder = int(state.owner[p])
+            value = 0.5 * levels * float(place_values(state)[p])
+            return value if holder == f else (-value if holder >= 0 else 0.0)
         return 0.0
 
     # -- orders -------------------------------------------------------------------------
@@ -573,6 +594,25 @@ class UtilityAgent:
             view.enemy_air = bool(np.any(state.u_alive[:n] & w.t_air[state.u_type[:n]]
                                          & w.enemies[view.f, state.u_owner[:n]]))
         return view.enemy_air
+
+    def _fortify(self, state: GameState, view: TurnView):
+        """Dig in, once a turn, where a threatened place is most worth holding, with
+        money the army does not need (the recruiter's reserve, and a level's cost)."""
+        cost = state.world.rules.fortification.build_cost
+        f = view.f
+        if cost is None or self._dug or state.treasury[f] < 6.0 * max(upkeep(state, f), 1.0) + cost:
+            return None
+        places = buildable(state, f)
+        if not len(places):
+            return None
+        need = view.values[places] * view.threat[places]
+        i = int(np.argmax(need))
+        if need[i] <= 0:
+            return None
+        self._dug = True
+        p = int(places[i])
+        self.why = f"dig in at {state.world.place_name(p)}: the threatened place most worth holding"
+        return Fortify(state.world.place_ids[p])
 
     def _politics(self, state: GameState, view: TurnView):
         w = state.world

@@ -11,6 +11,7 @@ import html
 import numpy as np
 
 from ..engine import actions as A
+from ..engine.fortifications import defence_factor
 from ..engine.occupation import garrison_needed
 from ..engine.siege import siege_pressure
 from ..scenario import model as m
@@ -97,7 +98,9 @@ def battle_html(t: dict) -> str:
     troops = (f"{people(t['defence_strength'])}{_factors(t, 'defence', ('morale', 'supply', 'artillery'))}"
               if t["defence_strength"] > 0 else "")
     parts = [x for x in (troops, f"{people(t['locals'])} armed locals" if t["locals"] > 0 else "") if x]
-    after = _factors(t, "defence", ("air",)) + (f" × ground {t['terrain']:.2f}" if abs(t["terrain"] - 1.0) > 5e-3 else "")
+    # The battle rules' last factor is the ground's and the works' together (`GameState.ground`).
+    ground = "ground and works" if t.get("works", 1.0) > 1.0 else "ground"
+    after = _factors(t, "defence", ("air",)) + (f" × {ground} {t['terrain']:.2f}" if abs(t["terrain"] - 1.0) > 5e-3 else "")
     held = " + ".join(parts) or "nobody"
     if len(parts) > 1 and after:
         held = f"({held})"
@@ -247,6 +250,21 @@ def siege_html(state, p: int) -> str:
     return f"<font color='{BAD}'>{esc(text)}</font>"
 
 
+def works_html(state, p: int) -> str:
+    """A place's prepared defences and any level being dug, or "" if it has none."""
+    w = state.world
+    rules = w.rules.fortification
+    parts = []
+    if state.works[p] > 0:
+        parts.append(f"Works at level {state.works[p]:.1f} of {rules.max_level}: defence ×{defence_factor(state, p):.2f}. "
+                     f"Each strike that gets through knocks off {rules.wear_per_strike:g} of a level, each assault "
+                     f"with artillery {rules.wear_per_bombardment:g}")
+    if state.works_due[p]:
+        ready = w.date_of(int(state.works_due[p]) + 1).isoformat()
+        parts.append(f"{w.faction_short(int(state.works_by[p]))} digging a level, ready {ready}")
+    return esc(". ".join(parts) + ".") if parts else ""
+
+
 def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> str:
     w = state.world
     spec = w.spec
@@ -277,6 +295,9 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
         siege = siege_html(state, p)
         if siege:
             lines.append(siege)
+    works = works_html(state, p)
+    if works:
+        lines.append(works)
     need = garrison_needed(state)[p]
     if need > 0:
         side = int(state.allegiance[p])
@@ -386,6 +407,8 @@ def action_text(world, state, action) -> str:
         return f"ask {b.name if b else action.backer} for {pk.name if pk else action.package}"
     if isinstance(action, A.BuyAllegiance):
         return f"buy the allegiance of {pn(action.place)}"
+    if isinstance(action, A.Fortify):
+        return f"dig in at {pn(action.place)}"
     if isinstance(action, A.SetBlockade):
         return "shut the oil fields and terminals" if action.on else "lift the oil blockade"
     if isinstance(action, A.ChooseOption):
@@ -445,6 +468,10 @@ def effect_text(world, eff) -> str | None:
         b = spec.backers.get(eff.backer)
         pk = b.packages.get(eff.package) if b else None
         return f"{bname(eff.backer)} can now send {pk.name if pk else eff.package}"
+    if isinstance(eff, m.FortifyEffect):
+        if eff.level is not None:
+            return f"works at {pname(eff.place)} set to level {eff.level:g}"
+        return f"works at {pname(eff.place)} {_signed(eff.delta)} level(s)"
     if isinstance(eff, m.MessageEffect):
         return None
     return None

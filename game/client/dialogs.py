@@ -221,7 +221,9 @@ class AttackDialog(Dialog):
                          f"{len(info['defenders'])} unit(s)"
                          + (f" and {D.people(info['locals'])} armed locals" if info["locals"] > 0 else "")
                          + f", {D.people(info['defence_strength'])} fighters; "
-                         f"{info['terrain']} ground multiplies their strength ×{info['terrain_factor']:.1f}.")
+                         f"{info['terrain']} ground multiplies their strength ×{info['terrain_factor']:.1f}"
+                         + (f", and their works (level {info['works']:.1f}) ×{info['works_factor']:.2f}"
+                            if info["works"] > 0 else "") + ".")
         else:
             lines.append(f"<b>{D.esc(w.place_name(target))}</b> is neutral: "
                          f"{D.people(info['defence_strength'])} armed locals defend it.")

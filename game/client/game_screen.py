@@ -363,12 +363,18 @@ class GameScreen:
         else:
             self.open_dialog(RecruitDialog(self, p, self.recruit))
 
-    def buy_allegiance(self) -> None:
+    def place_order(self) -> None:
+        """The selected place's own order: dig in at one's own (where works can be
+        built), or buy a neutral one's allegiance."""
         p = self.orders.selected_place
         if p is None:
-            self.refuse("select a neutral place first")
+            self.refuse("select a neutral place to buy, or one of yours to dig in at")
             return
-        self.give(A.BuyAllegiance(self.session.world.place_ids[p]))
+        ses = self.session
+        pid = ses.world.place_ids[p]
+        mine = ses.state.owner[p] == ses.human
+        self.give(A.Fortify(pid) if mine and ses.world.rules.fortification.build_cost is not None
+                  else A.BuyAllegiance(pid))
 
     def toggle_blockade(self) -> None:
         f = self.session.human

@@ -15,6 +15,7 @@ import numpy as np
 from ..engine import actions as A
 from ..engine import legal_actions, why_illegal
 from ..engine.combat import battle_terms, win_chance
+from ..engine.fortifications import defence_factor
 from ..engine.preview import Preview, preview
 from . import describe as D
 from . import gfx
@@ -292,6 +293,8 @@ class Orders:
             "owner": owner,
             "terrain": w.spec.map.places[w.place_ids[target]].terrain.value,
             "terrain_factor": float(w.terrain_defence[target]),
+            "works": float(s.works[target]),
+            "works_factor": defence_factor(s, target),
             "chance": self.odds(origin, target),
         }
 

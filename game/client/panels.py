@@ -109,6 +109,11 @@ class TopBar:
         self.panel.kill()
 
 
+BUY_TIP = "Pay a neutral place next to yours to join you"
+DIG_TIP = ("Dig a level of works at the selected place: each level lifts its defence; strikes and artillery "
+           "wear them down, and they take some turns to dig")
+
+
 class SidePanel:
     def __init__(self, screen):
         self.screen = screen
@@ -128,9 +133,10 @@ class SidePanel:
         self.recruit_btn = UIButton(pygame.Rect(4, y, bw, 30), keys.labelled("Recruit", "open_recruit"), m, container=self.panel,
                                     command=lambda: d(screen.open_recruit),
                                     tool_tip_text="Raise new units at the selected place")
+        # The selected place's own order: buying a neutral one, or digging in at one's own
+        # where the scenario lets sides build works.
         self.buy_btn = UIButton(pygame.Rect(8 + bw, y, bw, 30), "Buy allegiance", m, container=self.panel,
-                                command=lambda: d(screen.buy_allegiance),
-                                tool_tip_text="Pay a neutral place next to yours to join you")
+                                command=lambda: d(screen.place_order), tool_tip_text=BUY_TIP)
         self.blockade_btn = UIButton(pygame.Rect(12 + 2 * bw, y, bw, 30), "Blockade: off", m, container=self.panel,
                                      command=lambda: d(screen.toggle_blockade),
                                      tool_tip_text="Shut the oil fields and terminals you hold: starves the "
@@ -481,7 +487,13 @@ class SidePanel:
             mine = p is not None and ses.human is not None and ses.state.owner[p] == ses.human
             _able(self.recruit_btn, mine and scr.orders.can_order())
             neutral = p is not None and ses.state.owner[p] < 0 and ses.world.allegiance_cost[p] > 0
-            _able(self.buy_btn, neutral and scr.orders.can_order())
+            cost = ses.world.rules.fortification.build_cost
+            dig = mine and cost is not None
+            label, tip = (f"Dig in ({cost:g}M)", DIG_TIP) if dig else ("Buy allegiance", BUY_TIP)
+            if self.buy_btn.text != label:
+                self.buy_btn.set_text(label)
+                self.buy_btn.set_tooltip(tip)
+            _able(self.buy_btn, (neutral or dig) and scr.orders.can_order())
             _able(self.blockade_btn, scr.orders.can_order())
             u = scr.orders.selected_unit
             ground = (u is not None and scr.orders.can_order() and ses.state.u_alive[u]

@@ -34,7 +34,7 @@ LOG_KEEP = 400
 # Orders that roll no dice and show the player nothing new, so taking one back leaves
 # the game as if it had never been given. An attack or a strike reveals its outcome
 # (and a backer's answer or an event's its own), so the turn's undo stops there.
-UNDOABLE = (A.Move, A.Relocate, A.Split, A.Merge, A.Recruit, A.BuyAllegiance, A.SetBlockade)
+UNDOABLE = (A.Move, A.Relocate, A.Split, A.Merge, A.Recruit, A.BuyAllegiance, A.Fortify, A.SetBlockade)
 
 
 class UndoRefused(Exception):

@@ -15,6 +15,7 @@ from .actions import (
     ChooseOption,
     DroneStrike,
     EndTurn,
+    Fortify,
     Merge,
     Move,
     Recruit,
@@ -33,7 +34,7 @@ from .world import World
 
 
 __all__ = [
-    "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "GameState",
+    "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "Fortify", "GameState",
     "IllegalAction", "Merge", "Move", "Recruit", "Relocate", "Report", "RequestSupport", "SetBlockade", "Split", "World",
     "action_from_json", "action_to_json", "apply", "legal_actions", "new_game", "why_illegal",
 ]

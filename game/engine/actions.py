@@ -78,6 +78,13 @@ class BuyAllegiance:
 
 
 @dataclass(frozen=True, slots=True)
+class Fortify:
+    """Dig a level of works at a place the faction holds (rules in `fortifications`)."""
+
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetBlockade:
     on: bool
 
@@ -93,10 +100,10 @@ class EndTurn:
     pass
 
 
-Action = (Move | Attack | DroneStrike | Relocate | Split | Merge | Recruit | RequestSupport | BuyAllegiance | SetBlockade
-          | ChooseOption | EndTurn)
+Action = (Move | Attack | DroneStrike | Relocate | Split | Merge | Recruit | RequestSupport | BuyAllegiance | Fortify
+          | SetBlockade | ChooseOption | EndTurn)
 ACTION_TYPES = {cls.__name__: cls for cls in (Move, Attack, DroneStrike, Relocate, Split, Merge, Recruit, RequestSupport,
-                                              BuyAllegiance, SetBlockade, ChooseOption, EndTurn)}
+                                              BuyAllegiance, Fortify, SetBlockade, ChooseOption, EndTurn)}
 _REQUIRED = {cls: {f.name for f in fields(cls) if f.default is MISSING} for cls in ACTION_TYPES.values()}
 
 

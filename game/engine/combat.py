@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .air import _best_placed, air_units_in_range, fly, intercept_chance
+from .fortifications import bombarded, defence_factor
 from .reports import Report
 from .gauges import shift
 from .jit import kernel, np_sum
@@ -302,7 +303,7 @@ def battle_powers(state: GameState, faction: int, origins: np.ndarray, targets: 
     _battle_powers(faction, origins, targets, ptr, idx, state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner,
                    state.u_place, state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion,
                    state.quality_bonus, supply_table(state), w.enemies, w.t_ground, w.t_ad, w.t_air, w.t_intercept,
-                   w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km, w.terrain_defence, w.combat_params,
+                   w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km, state.ground, w.combat_params,
                    a, d)
     return a, d
 
@@ -335,8 +336,10 @@ def battle_terms(state: GameState, faction: int, origin: int, target: int,
                            state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str, state.owner,
                            state.local_defence, state.cohesion, state.quality_bonus, w.enemies, w.t_ground, w.t_ad,
                            w.t_intercept, w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km,
-                           w.terrain_defence, w.combat_params, terms)
-    return dict(zip(TERMS, terms.tolist())) | {"attack": float(a), "defence": float(d)}
+                           state.ground, w.combat_params, terms)
+    # `terrain` is the ground's factor and the works' together; `works` says how much of it is works.
+    return dict(zip(TERMS, terms.tolist())) | {"attack": float(a), "defence": float(d),
+                                               "works": defence_factor(state, target)}
 
 
 @kernel
@@ -412,7 +415,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
             owner >= 0 and bool(supplied(state, owner)[target]),
             state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
             state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
-            w.type_figures, w.type_kinds, w.air_km, w.terrain_defence, w.combat_params)
+            w.type_figures, w.type_kinds, w.air_km, state.ground, w.combat_params)
     # Spend one sortie of air support on each side that had it counted (the defenders'
     # choice of squadron does not depend on how the attackers' sortie went).
     if a_support >= 0:
@@ -431,6 +434,8 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     a_lost, d_lost, guns = _clash(atk, dfd, a_frac, d_frac, target, w.rules.supply.unit_floor, state.u_alive,
                                   state.u_type, state.u_str, w.t_strength, w.t_artillery, state.local_defence)
     harm = civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if guns else 1.0))
+    if guns:
+        bombarded(state, target)
     won = ratio >= 1.0
     data = {"origin": w.place_ids[origin], "place": w.place_ids[target], "ratio": round(ratio, 3),
             "attacker_lost": round(a_lost), "defender_lost": round(d_lost), "won": won, "harm": round(harm, 1),

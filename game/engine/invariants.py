@@ -69,6 +69,17 @@ def violations(state: GameState) -> list[str]:
         bad.append("civilian harm negative or not finite")
     if (state.local_defence < 0).any():
         bad.append("negative local defence")
+    most = w.rules.fortification.max_level
+    if not np.isfinite(state.works).all() or (state.works < 0).any() or (state.works > most).any():
+        bad.append(f"works outside [0, {most}]: {state.works.tolist()}")
+    digging = state.works_due > 0
+    if (state.works_due < 0).any() or (digging != (state.works_by >= 0)).any() or (state.works_by >= w.F).any():
+        bad.append("works under way with no one digging them, or the reverse")
+    elif (state.owner[digging] != state.works_by[digging]).any():
+        bad.append("works dug by a side that does not hold the place")
+    expected = w.terrain_defence * (1.0 + w.rules.fortification.defence_per_level * state.works)
+    if state.ground.shape != expected.shape or not np.allclose(state.ground, expected):
+        bad.append("a place's defence multiplier disagrees with its ground and works")
     if not 1 <= state.turn <= w.last_turn:
         bad.append(f"turn {state.turn} outside 1..{w.last_turn}")
     # Once the game is over `active` is left one past the last faction; that is checked

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..atomic import write_atomic
 from .actions import action_from_json, action_to_json
+from .fortifications import refresh_ground
 from .gauges import GAUGE_NAMES
 from .invariants import violations
 from .rules import IllegalAction, apply
@@ -31,10 +32,12 @@ SAVE_FORMAT = 1
 # in well under a megabyte); a file past these is refused before it is read or built.
 MAX_SAVE_BYTES = 32 * 1024 * 1024
 MAX_UNITS = 100_000
-_SKIP = {"world", "rng", "_paths", "_supply", "opening_events"}
+# `ground` is worked out from the works and the map (`fortifications.refresh_ground`).
+_SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # Fields added since format 1 whose starting value is right for an older save: who each
-# town's people stand with (as at the start) and the gauges' ledger (empty).
-_ADDED = {"allegiance", "ledger", "air_balance"}
+# town's people stand with (as at the start), the gauges' ledger (empty), and the works
+# (none were dug before they existed).
+_ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by"}
 
 
 class SaveError(Exception):
@@ -122,6 +125,7 @@ def state_from_json(data: Any, world: World) -> GameState:
         if unit_lengths != {state.n_units}:
             raise SaveError("save's unit lists disagree in length")
         state.rng.bit_generator.state = data["rng"]
+        refresh_ground(state)
         _check_values(state)
     except SaveError:
         raise

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import actions as A
+from . import fortifications
 from .air import STRIKE_KINDS, strike
 from .backers import open_packages, request, why_closed
 from .combat import attackers_at, resolve_attack
@@ -261,6 +262,14 @@ def _check_allegiance(state: GameState, f: int, action) -> str | None:
     return None
 
 
+def _check_fortify(state: GameState, f: int, action) -> str | None:
+    """A level of works at a place the side holds (`fortifications.why_not`)."""
+    p = _place(state, action.place)
+    if p is None:
+        return f"there is no place '{action.place}'"
+    return fortifications.why_not(state, f, p)
+
+
 def _check_blockade(state: GameState, f: int, action) -> str | None:
     """A side that holds oil may shut it in, or let it flow again."""
     if bool(state.blockade[f]) == bool(action.on):
@@ -293,6 +302,7 @@ _CHECKS = {
     A.Recruit: _check_recruit,
     A.RequestSupport: _check_request,
     A.BuyAllegiance: _check_allegiance,
+    A.Fortify: _check_fortify,
     A.SetBlockade: _check_blockade,
     A.ChooseOption: _check_choice,
 }
@@ -617,6 +627,12 @@ def politics_options(state: GameState, faction: int) -> list:
     return out
 
 
+def works_options(state: GameState, faction: int) -> list:
+    """A level of works at each place the faction could dig one now."""
+    pids = state.world.place_ids
+    return [A.Fortify(pids[p]) for p in fortifications.buildable(state, faction).tolist()]
+
+
 @kernel
 def _unit_orders(f, truce, n, u_alive, u_owner, u_backer, u_type, u_ready, u_place, u_sorties, owner, enemies,
                  is_airbase, t_air, t_speed, t_strike, t_ground, t_ad, t_range, t_sorties, air_km, paths, nbr_ptr,
@@ -721,6 +737,7 @@ def legal_actions(state: GameState) -> ActionList:
                      A.Recruit)
     out.extend(request_options(state, f))
     out.extend(politics_options(state, f))
+    out.extend(works_options(state, f))
     out.append(A.EndTurn())
     return out
 
@@ -780,6 +797,10 @@ def _buy(state: GameState, f: int, action) -> list[Report]:
                   {"place": action.place})]
 
 
+def _fortify(state: GameState, f: int, action) -> list[Report]:
+    return fortifications.start(state, f, state.world.pidx[action.place])
+
+
 def _blockade(state: GameState, f: int, action) -> list[Report]:
     w = state.world
     state.blockade[f] = action.on
@@ -805,7 +826,7 @@ def _merge(state: GameState, f: int, action) -> list[Report]:
 
 _CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Relocate: _relocate, A.Split: _split,
               A.Merge: _merge, A.Recruit: _recruit,
-              A.RequestSupport: _request, A.BuyAllegiance: _buy, A.SetBlockade: _blockade, A.ChooseOption: _choose,
+              A.RequestSupport: _request, A.BuyAllegiance: _buy, A.Fortify: _fortify, A.SetBlockade: _blockade, A.ChooseOption: _choose,
               A.EndTurn: _end}
 
 

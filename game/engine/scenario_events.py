@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario import model as m
-from . import politics
+from . import fortifications, politics
 from .conditions import holds
 from .reports import Report
 from .gauges import shift
@@ -88,6 +88,12 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
     if isinstance(eff, m.UnlockEffect):
         state.unlocked[w.kidx[(eff.backer, eff.package)]] = True
         return []
+    if isinstance(eff, m.FortifyEffect):
+        p = w.pidx[eff.place]
+        level = eff.level if eff.level is not None else float(state.works[p]) + eff.delta
+        fortifications.set_level(state, p, level)
+        return [Report("works", f"Works at {w.place_name(p)} now at level {state.works[p]:.1f}", t, None,
+                       {"place": eff.place, "level": round(float(state.works[p]), 2)})]
     if isinstance(eff, m.MessageEffect):
         return [Report("message", eff.text, t, None, {"source": source})]
     raise TypeError(f"unknown effect {eff!r}")

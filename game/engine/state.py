@@ -105,6 +105,13 @@ class GameState:
         self.harm = np.zeros(w.P)  # civilians harmed, per place
         self.harm_by = np.zeros(w.F)  # ... and by whom
         self.interdicted = np.zeros(w.P, dtype=bool)  # supply cut by strikes, until the holder's turn ends
+        # Prepared defences (`fortifications`): each place's level, the turn a level under
+        # way stands (0: none) and who is digging it; and the defence multiplier they and
+        # the ground give, which the battle rules read (kept by `fortifications` alone).
+        self.works = w.works0.copy()
+        self.works_due = np.zeros(w.P, dtype=np.int64)
+        self.works_by = np.full(w.P, -1, dtype=np.int64)
+        self.ground = w.terrain_defence * (1.0 + w.rules.fortification.defence_per_level * self.works)
 
         self.treasury = np.array([f.treasury for f in w.factions], dtype=np.float64)
         self.manpower = np.array([f.manpower for f in w.factions], dtype=np.float64)

@@ -5,6 +5,7 @@ scenario's events all hand places over through `capture`."""
 
 from __future__ import annotations
 
+from .fortifications import changed_hands
 from .gauges import shift
 from .jit import kernel
 from .state import GameState
@@ -39,6 +40,7 @@ def capture(state: GameState, faction: int, place: int) -> float:
     old = int(state.owner[place])
     state.set_owner(place, faction)
     state.local_defence[place] = 0.0
+    changed_hands(state, place)
     if old >= 0:
         state.places_lost[old] += 1
         pol = w.rules.politics

@@ -10,6 +10,7 @@ import numpy as np
 
 from .backers import backer_units_act, backers_phase, deliveries_phase, withdrawals
 from .economy import income_phase
+from .fortifications import works_phase
 from .reports import Report
 from .gauges import forget_old
 from .jit import kernel
@@ -63,6 +64,7 @@ def end_round(state: GameState) -> list[Report]:
     out += withdrawals(state)
     out += deliveries_phase(state)
     out += events_phase(state)
+    out += works_phase(state)
     air_war_phase(state)
     out += check_victory(state)
     state.places_lost[:] = 0

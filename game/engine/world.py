@@ -75,6 +75,7 @@ class World:
         self.allegiance_cost = np.array([p.allegiance_cost for p in places], dtype=np.float64)
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])
+        self.works0 = np.array([p.fortification for p in places], dtype=np.float64)
         # One table for the kernels, as with unit types below.
         self.place_figures = np.zeros((3, P), dtype=np.float64)
         self.place_figures[0], self.place_figures[1] = self.terrain_defence, self.population

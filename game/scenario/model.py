@@ -144,6 +144,12 @@ class Place(Strict):
         description="Armed locals who defend the place: a neutral one against anyone who enters, a held one "
         "for its holder at the start (on top of `rules.combat.home_guard`), until they are beaten.",
     )
+    fortification: float = Field(
+        0.0, ge=0, le=10,
+        description="Levels of prepared defences (trenches, berms, hardened shelters) at the start; each level "
+        "lifts the defence by `rules.fortification.defence_per_level`. Strikes and artillery wear them down. "
+        "At most `rules.fortification.max_level`.",
+    )
     allegiance_cost: Money = Field(
         0.0, description="Price to buy a neutral place's allegiance; 0 means it cannot be bought."
     )
@@ -386,6 +392,19 @@ class UnlockEffect(_Effect):
     package: Id
 
 
+class FortifyEffect(_Effect):
+    effect: Literal["fortify"] = Field(description="Which effect this is.")
+    place: Id
+    level: float | None = Field(None, ge=0, le=10, description="Set the place's works to this level.")
+    delta: float | None = Field(None, ge=-10, le=10, description="Or add this many levels (less than 0 to tear down).")
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.level is None) == (self.delta is None):
+            raise ValueError("give exactly one of `level` (set the works to it) or `delta` (add to them)")
+        return self
+
+
 class MessageEffect(_Effect):
     effect: Literal["message"] = Field(description="Which effect this is.")
     text: str = Field(min_length=1, max_length=500, description="Text for the turn log.")
@@ -405,6 +424,7 @@ Effect = Annotated[
         EmbargoEffect,
         TruceEffect,
         UnlockEffect,
+        FortifyEffect,
         MessageEffect,
     ],
     Field(discriminator="effect"),
@@ -742,6 +762,34 @@ class BackerRules(Strict):
     )
 
 
+class FortificationRules(Strict):
+    defence_per_level: float = Field(
+        0.25, ge=0, le=5,
+        description="What each level of works adds to the defence of a place: at 0.25, level 2 defends ×1.5 "
+        "(on top of the ground). Armed locals behind the works gain as much as the troops.",
+    )
+    max_level: int = Field(3, ge=0, le=10, description="Most levels of works a place can have.")
+    build_cost: Money | None = Field(
+        None,
+        description="Money a faction pays to add one level of works to a place it holds (the `Fortify` order). "
+        "Leave it out and no faction can build: only the scenario's starting works and its events' stand.",
+    )
+    build_turns: int = Field(
+        2, ge=1, le=52,
+        description="Turns one level takes: ordered on turn t, it stands from the end of turn t + build_turns - 1. "
+        "The work is lost if the place changes hands first. One level at a time in a place.",
+    )
+    wear_per_strike: float = Field(
+        0.2, ge=0, le=10, description="Levels a drone or air strike on troops or air defence there knocks down."
+    )
+    wear_per_bombardment: float = Field(
+        0.5, ge=0, le=10, description="Levels an assault knocks down when the attackers bring artillery."
+    )
+    kept_on_capture: Fraction = Field(
+        0.5, description="Share of its works a place keeps when it changes hands: they were built to face the other way."
+    )
+
+
 class Rules(Strict):
     combat: CombatRules = Field(default_factory=CombatRules, description="Ground combat constants.")
     supply: SupplyRules = Field(default_factory=SupplyRules, description="Supply constants.")
@@ -750,6 +798,9 @@ class Rules(Strict):
     politics: PoliticsRules = Field(default_factory=PoliticsRules, description="Legitimacy, cohesion and civilian-harm constants.")
     air: AirRules = Field(default_factory=AirRules, description="Drone and air-defence constants.")
     backers: BackerRules = Field(default_factory=BackerRules, description="How backers' commitment moves.")
+    fortification: FortificationRules = Field(
+        default_factory=FortificationRules, description="Prepared defences: what they add, what they cost, what wears them."
+    )
     embargo: Fraction = Field(0.0, description="Chance a foreign delivery is interdicted at the start.")
 
 

@@ -33,6 +33,11 @@ class _Checker:
         for pid, p in places.items():
             if not (b.lat_min <= p.lat <= b.lat_max and b.lon_min <= p.lon <= b.lon_max):
                 self.error(("map", "places", pid, "lat"), f"place '{pid}' lies outside meta.bounds")
+            most = self.spec.rules.fortification.max_level
+            if p.fortification > most:
+                self.error(("map", "places", pid, "fortification"),
+                           f"place '{pid}' starts with {p.fortification:g} levels of works, but "
+                           f"rules.fortification.max_level is {most}")
         seen: dict[frozenset, int] = {}
         adj: dict[str, set[str]] = {pid: set() for pid in places}
         for i, r in enumerate(self.spec.map.routes):
