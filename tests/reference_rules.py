@@ -514,7 +514,7 @@ def recruit_towns(state: GameState, f: int) -> list[int]:
     w = state.world
     sup = supplied(state, f)
     return [p for p in range(w.P) if state.owner[p] == f and sup[p]
-            and w.population[p] >= w.rules.economy.min_recruit_population]
+            and w.population[p] >= w.rules.economy.min_recruit_population and state.raised[p] < w.recruit_cap[p]]
 
 
 def legal_actions(state: GameState) -> list:

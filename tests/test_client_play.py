@@ -4,10 +4,12 @@ choices, saving and loading."""
 
 from __future__ import annotations
 
+import os
+
 import pygame
 import pytest
 
-from client_helpers import click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
+from client_helpers import TRIPOLI, click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
 from game.client import describe as D
 from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, NewsDialog, ReportDialog
 from game.client.game_screen import GameScreen
@@ -892,3 +894,38 @@ def test_the_blockade_button_shows_only_in_a_war_with_oil(app):
     start(app, path=ENGINE_DATA / "arena.yaml")
     frames(app, 2)
     assert not app.screen.side.blockade_btn.visible
+
+
+def test_a_player_digs_in_from_the_side_panel_and_reads_the_works(tmp_path):
+    """Where the scenario lets sides dig, the side panel's place button digs in at a
+    selected place of one's own, and the place's text says what its works give."""
+    child = tmp_path / "dig.yaml"
+    child.write_text(f"extends: {TRIPOLI}\nrules:\n  fortification: {{build_cost: 15}}\n"
+                     "map:\n  places:\n    tripoli: {fortification: 1}\n", encoding="utf-8")
+    app = make_app(tmp_path, size=(1600, 900))
+    try:
+        session = start(app, path=child)
+        s, w = session.state, session.world
+        tripoli = w.pidx["tripoli"]
+        click(app, place_pos(app, "tripoli"))
+        panel = app.screen.side
+        frames(app, 2)
+        assert panel.buy_btn.text == "Dig in (15M)" and panel.buy_btn.is_enabled
+        assert "Works at level 1.0 of 3: defence ×1.25" in panel._place_html()
+        before = float(s.treasury[session.human])
+        click_element(app, panel.buy_btn)
+        assert s.treasury[session.human] == pytest.approx(before - 15)
+        assert s.works_due[tripoli] == s.turn + w.rules.fortification.build_turns - 1
+        assert any(e.kind == "works" and "starts digging in at Tripoli" in e.text for e in session.log[-2:])
+        frames(app, 2)
+        assert "digging a level, ready" in panel._place_html()
+        if os.environ.get("SANDTABLE_SHOTS"):
+            app.screenshot(os.environ["SANDTABLE_SHOTS"])
+        # On a neutral or enemy place the button is the purchase again.
+        key(app, pygame.K_ESCAPE)
+        click(app, place_pos(app, "bani_walid"))
+        assert app.screen.orders.selected_place == w.pidx["bani_walid"]
+        frames(app, 2)
+        assert panel.buy_btn.text == "Buy allegiance"
+    finally:
+        app.close()

@@ -12,7 +12,8 @@ import json
 import numpy as np
 import pytest
 
-from engine_helpers import BLUE, MINI, P, RED, ROOT, arena, check_invariants, clear_units, duel, end_round, put, units_of, \
+from conftest import mini_text
+from engine_helpers import BLUE, P, RED, arena, check_invariants, clear_units, duel, end_round, put, units_of, \
     universe
 from game.ai.agents import make_agent
 from game.engine import Attack, DroneStrike, Fortify, IllegalAction, World, apply, legal_actions, new_game, \
@@ -23,11 +24,6 @@ from game.engine.persist import SaveError, state_from_json, state_to_json
 from game.scenario import ScenarioError, load_scenario
 
 COST = 10.0
-
-
-def mini_text() -> str:
-    """The mini scenario's text, its map named by an absolute path so it loads from anywhere."""
-    return MINI.read_text(encoding="utf-8").replace("geojson: ../../assets", f"geojson: {ROOT / 'assets'}")
 
 
 def with_rules(state, **fortification):

@@ -16,8 +16,9 @@ from engine_helpers import (
 )
 from game.engine import (
     apply, Attack, BuyAllegiance, ChooseOption, DroneStrike, EndTurn, IllegalAction, legal_actions, Move, new_game,
-    Recruit, Relocate, RequestSupport, why_illegal,
+    Recruit, Relocate, RequestSupport, World, why_illegal,
 )
+from game.ai.agents import make_agent
 from game.engine.backers import red_lines_crossed
 from game.engine.combat import battle_power, defenders_at, resolve_attack
 from game.engine.territory import capture
@@ -97,6 +98,51 @@ def test_recruiting_spends_money_and_men():
     s.manpower[BLUE] = 10
     with pytest.raises(IllegalAction, match="need 1000 recruits"):
         apply(s, Recruit("inf", "link"))
+
+
+def capped(per_1000: float):
+    """The arena with `rules.economy.recruits_per_1000` set and money and men to spare."""
+    spec = arena().world.spec
+    economy = spec.rules.economy.model_copy(update={"recruits_per_1000": per_1000})
+    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"economy": economy})})), 0)
+    s.treasury[:] = 1000.0
+    s.manpower[:] = 100_000.0
+    return s
+
+
+def test_a_town_gives_only_its_share_of_recruits_in_a_turn():
+    s = capped(20.0)
+    w = s.world
+    link, base = P(s, "link"), P(s, "base")
+    # 50,000 people at 20 per 1,000: one unit of 1,000 a turn; the base's 200,000 give four.
+    assert w.recruit_cap[link] == pytest.approx(1000.0) and w.recruit_cap[base] == pytest.approx(4000.0)
+    apply(s, Recruit("inf", "link"))
+    assert s.raised[link] == w.spec.unit_types["inf"].manpower
+    reason = why_illegal(s, Recruit("inf", "link"))
+    assert reason.startswith("Link has given all the recruits it can this turn (1,000 of 1,000)")
+    offered = {a.place for a in legal_actions(s) if isinstance(a, Recruit)}
+    assert "link" not in offered and "base" in offered
+    for _ in range(4):
+        apply(s, Recruit("inf", "base"))
+    assert why_illegal(s, Recruit("inf", "base")) is not None
+    end_round(s)  # a new week, new recruits
+    assert not s.raised.any()
+    assert why_illegal(s, Recruit("inf", "link")) is None
+    # With no limit, a town raises as many as the side can pay for.
+    free = capped(0.0)
+    for _ in range(6):
+        apply(free, Recruit("inf", "link"))
+
+
+def test_the_normal_ai_keeps_within_each_towns_recruits():
+    s = capped(20.0)
+    agent = make_agent("normal", 0)
+    raised = 0
+    while s.turn <= 2:
+        a = agent.act(s)
+        raised += isinstance(a, Recruit)
+        apply(s, a)  # checked as a player's order is: a recruit past a town's share would be refused
+    assert raised > 0
 
 
 def test_backer_commanded_unit_refuses_orders():

@@ -81,6 +81,19 @@ def test_extends_resolves_relative_to_the_file_not_the_cwd(tmp_path, monkeypatch
     assert load_scenario("sub/child.yaml").spec.meta.title == "Elsewhere"
 
 
+def test_a_child_elsewhere_reads_its_parents_map_from_the_parents_folder(tmp_path, monkeypatch):
+    """The shipped scenario names its map relative to scenarios/; a file in another folder
+    that extends it finds the map there, as the parent's author meant."""
+    _write(tmp_path / "child.yaml", f"extends: {SCENARIOS / 'tripoli_2019.yaml'}\nmeta: {{title: Elsewhere}}\n")
+    monkeypatch.chdir(tmp_path)
+    loaded = load_scenario("child.yaml")
+    assert loaded.spec.meta.title == "Elsewhere" and loaded.geojson["type"] == "FeatureCollection"
+    # A child that names a map of its own reads it from its own folder.
+    _write(tmp_path / "own.yaml", f"extends: {SCENARIOS / 'tripoli_2019.yaml'}\nmap: {{geojson: nowhere.geojson}}\n")
+    with pytest.raises(ScenarioError, match=re.escape(f"looked for {tmp_path / 'nowhere.geojson'}")):
+        load_scenario("own.yaml")
+
+
 def test_extends_chain_of_three(in_tmp):
     _write(in_tmp / "a.yaml", mini_text())
     _write(in_tmp / "b.yaml", "extends: a.yaml\nmeta: {title: B, last_turn: 25}\n")

@@ -380,8 +380,10 @@ class UtilityAgent:
             # so only attacks from those two places can have changed.
             view.changed_own((self._moved_from, state.world.pidx[last.to]))
         elif kind is Recruit:
-            # A new unit that cannot act this turn, and money spent.
+            # A new unit that cannot act this turn, money spent, and a town that may
+            # have given all the recruits it can this turn.
             view.changed_own((state.world.pidx[last.place],))
+            view.towns = None
             if "stats" in red_lines:
                 view.reconsider_attacks()
         elif kind is RequestSupport:

@@ -415,9 +415,12 @@ class RecruitDialog(Dialog):
         s, w = session.state, session.world
         f = session.human
         super().__init__(screen, f"Raise forces at {w.place_name(place)}", 560)
+        cap = w.recruit_cap[place]
+        share = (f" {w.place_name(place)} gives {D.people(cap)} recruits a turn; it has given "
+                 f"{D.people(s.raised[place])} this turn." if math.isfinite(cap) else "")
         self.text(f"Funds {D.money(s.treasury[f])} · manpower {D.people(s.manpower[f])}. "
                   f"<font color='{D.MUTED}'>New units are ready next turn. Only supplied towns of "
-                  f"{w.spec.rules.economy.min_recruit_population:,} people or more can raise fighters.</font>")
+                  f"{w.spec.rules.economy.min_recruit_population:,} people or more can raise fighters.{share}</font>")
         for i, tid in enumerate(w.factions[f].recruits):
             ut = w.spec.unit_types[tid]
             action = A.Recruit(tid, w.place_ids[place])

@@ -97,12 +97,29 @@ def _rule_pages(spec) -> list[Entry]:
         ("economy", "Money and manpower", [
             "Each turn a side earns its own income, plus a share of the oil money if it holds the central bank, "
             "and pays its units' upkeep. Recruits cost money and manpower; only supplied towns of at least "
-            f"{e.min_recruit_population:,.0f} people raise them. An empty treasury costs {e.unpaid_desertion:.0%} "
+            f"{e.min_recruit_population:,.0f} people raise them"
+            + (f", and each at most {e.recruits_per_1000:g} recruits a turn per 1,000 of its people"
+               if e.recruits_per_1000 else "")
+            + f". An empty treasury costs {e.unpaid_desertion:.0%} "
             f"of every unit's strength and {e.unpaid_cohesion:g} cohesion a turn. A side holding oil can blockade "
             f"it, at {e.blockade_legitimacy:g} legitimacy a turn.",
         ]),
     ]
-    sections = {"combat": c, "supply": s, "movement": mv, "air": a, "backers": b, "politics": p, "economy": e}
+    fo = r.fortification
+    if fo.build_cost is not None or any(pl.fortification for pl in spec.map.places.values()):
+        pages.append(("fortification", "Works", [
+            f"Trenches, berms and shelters: each level of a place's works adds ×{fo.defence_per_level:g} to its "
+            f"defence, for its troops and armed locals alike, up to level {fo.max_level}.",
+            (f"• A side digs one level at a time at a place it holds, for {fo.build_cost:g}M; it stands after "
+             f"{fo.build_turns} turn(s), unless the place is lost first. Select one of your places and press Dig in."
+             if fo.build_cost is not None else "• In this scenario no side can dig: only the works on the map and "
+             "those the scenario's events bring stand."),
+            f"• Each strike that gets through knocks off {fo.wear_per_strike:g} of a level, each assault with "
+            f"artillery {fo.wear_per_bombardment:g}; a place that changes hands keeps {fo.kept_on_capture:.0%} of its "
+            "works.",
+        ]))
+    sections = {"combat": c, "supply": s, "movement": mv, "air": a, "backers": b, "politics": p, "economy": e,
+                "fortification": fo}
     out = []
     for key, title, lines in pages:
         out.append(Entry(f"rules:{key}", f"Rules: {title}", f"<b>{title}</b><br>" + "<br>".join(lines)

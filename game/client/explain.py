@@ -97,7 +97,9 @@ def _gauge_text(state, faction: int, gauge: str) -> str:
             f"<b>Manpower</b> of the {name}: <b>{D.people(float(state.manpower[faction]))}</b> men who can be "
             "raised.",
             f"• {fc.manpower_per_turn:g} more come each turn. Each unit raised needs its share of them as well as "
-            f"its price; only towns in supply of at least {eco.min_recruit_population:,.0f} people can raise them.",
+            f"its price; only towns in supply of at least {eco.min_recruit_population:,.0f} people can raise them"
+            + (f", each at most {eco.recruits_per_1000:g} recruits a turn per 1,000 of its people"
+               if eco.recruits_per_1000 else "") + ".",
         ])
     if gauge == "points":
         held = state.owner == faction

@@ -26,6 +26,7 @@ RELOCATE = (90, 210, 255)
 SELECT = (255, 236, 90)
 FRONT = (235, 60, 40)
 NEUTRAL = (150, 150, 150)
+WORKS = (214, 200, 160)  # prepared defences: sandbag and earth
 
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:

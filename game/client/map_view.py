@@ -75,6 +75,8 @@ class MapView:
         self.kinds = [p.kind.value for p in places]
         self.names = [p.name for p in places]
         self.capital = [any(f.value == "capital" for f in p.features) for p in places]
+        # The legend explains the works' squares only in a war that has or can have them.
+        self.has_works = spec.rules.fortification.build_cost is not None or any(p.fortification for p in places)
         pop = world.population
         self.base_radius = np.clip(3.0 + np.sqrt(pop) / 110.0, 4.0, 13.0)
         self.importance = np.array([
@@ -485,6 +487,13 @@ class MapView:
                 pygame.draw.line(surface, gfx.ATTACK, (sx[sel], sy[sel]), (sx[p], sy[p]), 3)
         for p in marks.attacks:
             pygame.draw.circle(surface, gfx.ATTACK, (sx[p], sy[p]), self.radius(p) + 6 + 2 * pulse, 3)
+        # Works: a square of earthworks round the marker, thicker for each level
+        for p in np.flatnonzero(state.works > 0).tolist():
+            r = self.radius(p) + 6
+            box = pygame.Rect(0, 0, 2 * r, 2 * r)
+            box.center = (sx[p], sy[p])
+            pygame.draw.rect(surface, (40, 34, 22), box.inflate(4, 4), 2 + int(state.works[p]), border_radius=3)
+            pygame.draw.rect(surface, gfx.WORKS, box, 1 + int(state.works[p]), border_radius=3)
         # Places
         for p in range(w.P):
             x, y = sx[p], sy[p]
@@ -785,6 +794,8 @@ class MapView:
                 rows.append(("swatch", self.colours[i], f"{fc.short} — {fc.name}"))
             rows.append(("front", gfx.FRONT, "Front line (roads between enemies)"))
             rows.append(("gold", gfx.GOLD, "Objective in a victory condition"))
+            if self.has_works:
+                rows.append(("works", gfx.WORKS, "Works dug in (thicker: more levels)"))
             rows.append(("counter", None, "Fighters at a place; badges: drones, air defence"))
             on = lambda b: "on" if b else "off"  # noqa: E731
             rows.append(("text", None, f"[F] front {on(self.show_front)}   [A] air defence {on(self.show_air)}   "
@@ -801,6 +812,8 @@ class MapView:
                     gfx.dashed_line(leg, col, (8, y + 9), (26, y + 9), 4, 6, 3)
                 elif kind == "gold":
                     pygame.draw.circle(leg, col, (17, y + 9), 6, 2)
+                elif kind == "works":
+                    pygame.draw.rect(leg, col, (10, y + 2, 14, 14), 2, border_radius=2)
                 elif kind == "counter":
                     pygame.draw.rect(leg, (120, 120, 120), (6, y + 3, 24, 13), border_radius=2)
                     leg.blit(f.text("1.2k", 9, (255, 255, 255), bold=True), (8, y + 3))

@@ -297,6 +297,9 @@ class SidePanel:
         siege = D.siege_html(s, p)
         if siege:
             lines.append(siege)
+        works = D.works_html(s, p)
+        if works:
+            lines.append(works)
         if u is not None and s.u_alive[u]:
             t = int(s.u_type[u])
             # The name links to its type's page in the encyclopedia: what such a unit can do, and the sources.

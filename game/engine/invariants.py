@@ -69,6 +69,8 @@ def violations(state: GameState) -> list[str]:
         bad.append("civilian harm negative or not finite")
     if (state.local_defence < 0).any():
         bad.append("negative local defence")
+    if not np.isfinite(state.raised).all() or (state.raised < 0).any():
+        bad.append("recruits drawn at a place negative or not finite")
     most = w.rules.fortification.max_level
     if not np.isfinite(state.works).all() or (state.works < 0).any() or (state.works > most).any():
         bad.append(f"works outside [0, {most}]: {state.works.tolist()}")

@@ -35,9 +35,9 @@ MAX_UNITS = 100_000
 # `ground` is worked out from the works and the map (`fortifications.refresh_ground`).
 _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # Fields added since format 1 whose starting value is right for an older save: who each
-# town's people stand with (as at the start), the gauges' ledger (empty), and the works
-# (none were dug before they existed).
-_ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by"}
+# town's people stand with (as at the start), the gauges' ledger (empty), the works
+# (none were dug before they existed) and the recruits drawn at each place this round.
+_ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised"}
 
 
 class SaveError(Exception):

@@ -220,6 +220,9 @@ def _check_recruit(state: GameState, f: int, action) -> str | None:
         return f"you do not hold {w.place_name(p)}"
     if w.population[p] < w.rules.economy.min_recruit_population:
         return f"{w.place_name(p)} is too small to raise fighters in"
+    if state.raised[p] >= w.recruit_cap[p]:
+        return (f"{w.place_name(p)} has given all the recruits it can this turn "
+                f"({state.raised[p]:,.0f} of {w.recruit_cap[p]:,.0f}); raise more elsewhere or next turn")
     if not supplied(state, f)[p]:
         return f"{w.place_name(p)} is cut off from supply"
     ut = w.types[t]
@@ -549,21 +552,22 @@ def attack_options(state: GameState, faction: int, only: np.ndarray | None = Non
 
 
 @kernel
-def _recruit_towns(f, owner, sup, population, least):
+def _recruit_towns(f, owner, sup, population, least, raised, cap):
     towns = np.empty(owner.shape[0], dtype=np.int64)
     k = 0
     for p in range(owner.shape[0]):
-        if owner[p] == f and sup[p] and population[p] >= least:
+        if owner[p] == f and sup[p] and population[p] >= least and raised[p] < cap[p]:
             towns[k] = p
             k += 1
     return towns[:k]
 
 
 def recruit_towns(state: GameState, faction: int) -> np.ndarray:
-    """The faction's held towns in supply big enough to raise fighters in."""
+    """The faction's held towns in supply big enough to raise fighters in, that have not
+    given all the recruits they can this turn."""
     w = state.world
     return _recruit_towns(faction, state.owner, supplied(state, faction), w.population,
-                          w.rules.economy.min_recruit_population)
+                          w.rules.economy.min_recruit_population, state.raised, w.recruit_cap)
 
 
 def affordable_types(state: GameState, faction: int) -> list[int]:
@@ -778,6 +782,7 @@ def _recruit(state: GameState, f: int, action) -> list[Report]:
     t, p = w.tidx[action.unit_type], w.pidx[action.place]
     state.treasury[f] -= w.types[t].cost
     state.manpower[f] -= w.types[t].manpower
+    state.raised[p] += w.types[t].manpower
     state.add_unit(t, f, p)
     return [Report("recruit", f"{w.faction_short(f)} raises {w.types[t].name} at {w.place_name(p)}", state.turn,
                   w.faction_ids[f], {"type": action.unit_type, "place": action.place})]

@@ -105,6 +105,7 @@ class GameState:
         self.harm = np.zeros(w.P)  # civilians harmed, per place
         self.harm_by = np.zeros(w.F)  # ... and by whom
         self.interdicted = np.zeros(w.P, dtype=bool)  # supply cut by strikes, until the holder's turn ends
+        self.raised = np.zeros(w.P)  # recruits drawn at each place this round (`rules.economy.recruits_per_1000`)
         # Prepared defences (`fortifications`): each place's level, the turn a level under
         # way stands (0: none) and who is digging it; and the defence multiplier they and
         # the ground give, which the battle rules read (kept by `fortifications` alone).

@@ -69,6 +69,7 @@ def end_round(state: GameState) -> list[Report]:
     out += check_victory(state)
     state.places_lost[:] = 0
     state.sent_this_round[:] = 0
+    state.raised[:] = 0.0
     return out
 
 

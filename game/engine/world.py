@@ -76,6 +76,8 @@ class World:
         self.vp = np.array([p.victory_points for p in places], dtype=np.int64)
         self.terrain_defence = np.array([rules.combat.terrain_defence.get(p.terrain, 1.0) for p in places])
         self.works0 = np.array([p.fortification for p in places], dtype=np.float64)
+        per_1000 = rules.economy.recruits_per_1000
+        self.recruit_cap = self.population * (per_1000 / 1000.0) if per_1000 > 0 else np.full(P, np.inf)
         # One table for the kernels, as with unit types below.
         self.place_figures = np.zeros((3, P), dtype=np.float64)
         self.place_figures[0], self.place_figures[1] = self.terrain_defence, self.population

@@ -697,6 +697,12 @@ class EconomyRules(Strict):
     min_recruit_population: int = Field(
         20_000, ge=0, le=10_000_000, description="Smallest population a place needs to raise units in."
     )
+    recruits_per_1000: float = Field(
+        0.0, ge=0, le=1000,
+        description="Recruits a place can give in one turn per 1,000 inhabitants: once the units raised there this "
+        "turn have drawn that many from the manpower pool, it raises no more until the next. A town of 50,000 at 20 "
+        "gives one unit of 1,000 a week; a city of a million, twenty. 0 sets no limit.",
+    )
 
 
 class PoliticsRules(Strict):

@@ -115,7 +115,11 @@ class _Checker:
 
     def check_geojson(self, scenario_path: Path) -> dict:
         at = ("map", "geojson")
-        target = (scenario_path.parent / self.spec.map.geojson)
+        # A relative path reads from the folder of the file that wrote it, which for a
+        # file that `extends` another elsewhere is the parent's folder, not the child's.
+        mark = self.merged.value_marks.get(at)
+        folder = Path(mark.file).parent if mark is not None else scenario_path.parent
+        target = folder / self.spec.map.geojson
         # is_file() also turns away directories, devices that never end (/dev/zero) and
         # paths with a NUL byte, which open() would raise ValueError for.
         if not target.is_file():
