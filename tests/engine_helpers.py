@@ -247,11 +247,15 @@ def opening_treasury_ok(state: GameState) -> bool:
 # -- independent traces of roads and supply ------------------------------------------------------
 
 
-def fresh_paths(state: GameState, faction: int, blocked: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(places, km): shortest road km between the faction's places through its own ground only,
-    traced from scratch on the held subgraph (the engine keeps its traces incrementally)."""
+def fresh_paths(state: GameState, faction: int, blocked: np.ndarray | None = None,
+                through: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(places, km): shortest road km between the faction's places through its own ground only
+    (and the places `through`, if given), traced from scratch on that subgraph (the engine
+    keeps its traces incrementally)."""
     w = state.world
     ok = state.owner == faction
+    if through is not None:
+        ok = ok | through
     if blocked is not None:
         ok = ok & ~blocked
     idx = np.flatnonzero(ok)
@@ -266,17 +270,18 @@ def fresh_supply(state: GameState, faction: int) -> np.ndarray:
     joined by road through its own (unstruck) places, within max_km, to a held port,
     airbase or home-region place, or to a held hub that itself links back to one."""
     w = state.world
-    idx, km = fresh_paths(state, faction, blocked=state.interdicted)
+    through = (state.owner < 0) if w.rules.supply.through_neutral else None
+    idx, km = fresh_paths(state, faction, blocked=state.interdicted, through=through)
     out = np.zeros(w.P, dtype=bool)
     if len(idx) == 0:
         return out
-    primary = w.is_port[idx] | w.is_airbase[idx] | w.home_region_mask[faction][idx]
+    primary = (w.is_port[idx] | w.is_airbase[idx] | w.home_region_mask[faction][idx]) & (state.owner[idx] == faction)
     if not primary.any():
         return out
-    hubs = w.is_hub[idx] & np.isfinite(km[primary]).any(axis=0)
+    hubs = w.is_hub[idx] & (state.owner[idx] == faction) & np.isfinite(km[primary]).any(axis=0)
     sources = primary | hubs
     out[idx] = km[sources].min(axis=0) <= w.spec.rules.supply.max_km
-    return out
+    return out & (state.owner == faction)
 
 
 # -- small fixtures for the rule tests ------------------------------------------------------

@@ -186,7 +186,8 @@ def test_buying_a_neutral_town():
     assert s.treasury[BLUE] == pytest.approx(treasury - cost)
 
 
-TRACE_WORLDS = [("mini", MINI), ("arena", None)] + [(sid, shipped_path(sid)) for sid in SHIPPED]
+TRACE_WORLDS = ([("mini", MINI), ("arena", None), ("mini, supply through neutral places", MINI)]
+                + [(sid, shipped_path(sid)) for sid in SHIPPED])
 
 
 @pytest.mark.parametrize("name, path", TRACE_WORLDS, ids=[n for n, _ in TRACE_WORLDS])
@@ -196,6 +197,10 @@ def test_traced_roads_and_supply_match_a_fresh_trace(name, path):
     if path is not None and not path.exists():
         pytest.skip(f"{path.name} is not in the repository")
     w = load_world(path) if path is not None else fixture_world(name)
+    if "neutral" in name:
+        spec = w.spec
+        supply = spec.rules.supply.model_copy(update={"through_neutral": True})
+        w = World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"supply": supply})}))
     compared = 0
     for game in range(3):
         s = new_game(w, 40 + game)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from engine_helpers import BLUE, P, RED, arena, clear_units, end_turn, put, units_of
-from game.engine import apply, DroneStrike, IllegalAction, Recruit
+from game.engine import apply, DroneStrike, IllegalAction, Recruit, World, new_game
 from game.engine.territory import capture
 from game.engine.supply import supplied
 
@@ -34,6 +34,29 @@ def test_supply_runs_through_the_hub():
     assert not supplied(s, BLUE)[P(s, "link")]
     # A held place with no road to a source in reach is unsupplied.
     assert not supplied(s, RED)[P(s, "far")]
+
+
+def test_supply_passes_through_neutral_ground_only_where_the_scenario_says():
+    def game(through: bool):
+        """The arena with the hub town `link` siding with nobody, and a supply reach of
+        150 km: the base's port is 120 km from the front by the road through the town."""
+        spec = arena().world.spec
+        supply = spec.rules.supply.model_copy(update={"through_neutral": through, "max_km": 150.0})
+        s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"supply": supply})})), 0)
+        s.owner[P(s, "link")] = -1
+        s.invalidate()
+        return s
+
+    closed, open_ = game(False), game(True)
+    link, front = P(open_, "link"), P(open_, "front")
+    assert open_.world.road_km[P(open_, "base"), front] == pytest.approx(120.0)
+    assert not supplied(closed, BLUE)[front]
+    sup = supplied(open_, BLUE)
+    assert sup[front]
+    assert not sup[link]  # the town is nobody's to supply, nor a hub for anyone
+    # Red takes the town: Blue's road through it is cut at once.
+    capture(open_, RED, link)
+    assert not supplied(open_, BLUE)[front]
 
 
 def test_cut_supply_line_causes_attrition():

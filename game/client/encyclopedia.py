@@ -108,7 +108,7 @@ def _rule_pages(spec) -> list[Entry]:
     fo = r.fortification
     if fo.build_cost is not None or any(pl.fortification for pl in spec.map.places.values()):
         pages.append(("fortification", "Works", [
-            f"Trenches, berms and shelters: each level of a place's works adds ×{fo.defence_per_level:g} to its "
+            f"Trenches, berms and shelters: each level of a place's works adds {fo.defence_per_level:.0%} to its "
             f"defence, for its troops and armed locals alike, up to level {fo.max_level}.",
             (f"• A side digs one level at a time at a place it holds, for {fo.build_cost:g}M; it stands after "
              f"{fo.build_turns} turn(s), unless the place is lost first. Select one of your places and press Dig in."

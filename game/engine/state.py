@@ -215,8 +215,12 @@ class GameState:
         if old == faction:
             return
         self.owner[place] = faction
-        self._supply.pop(old, None)  # only the two sides' supply lines change
-        self._supply.pop(faction, None)
+        if old < 0 or faction < 0:
+            # A neutral place may carry everyone's supply (`supply.through_neutral`).
+            self._supply.clear()
+        else:
+            self._supply.pop(old, None)  # only the two sides' supply lines change
+            self._supply.pop(faction, None)
         lost = self._paths.pop(old, None)
         if lost is not None:
             kept = _drop_place(lost, place)

@@ -1,7 +1,9 @@
 """Supply: a place is supplied if a road through the faction's own places joins it,
 within the scenario's `supply.max_km`, to a source — a held port or airbase, a
 held place in a home region, or a held supply hub that itself links back to one.
-Places struck on their supply routes this turn carry no supply through them."""
+Places struck on their supply routes this turn carry no supply through them. Where
+the scenario says so (`supply.through_neutral`), roads through neutral places count
+as through one's own."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ def supplied(state: GameState, faction: int) -> np.ndarray:
     w = state.world
     result = np.zeros(w.P, dtype=bool)
     _supply(faction, state.owner, state.interdicted, w.source_mask[faction], w.is_hub, w.nbr_ptr, w.nbr_idx, w.nbr_km,
-            w.rules.supply.max_km, result)
+            w.rules.supply.max_km, w.rules.supply.through_neutral, result)
     state._supply[faction] = result
     return result
 
@@ -53,21 +55,25 @@ def _within(nbr_ptr, nbr_idx, nbr_km, passable, sources, limit, reached):
 
 
 @kernel
-def _supply(f, owner, interdicted, source, hub, nbr_ptr, nbr_idx, nbr_km, max_km, result):
-    passable = np.empty(owner.shape[0], dtype=np.bool_)
-    for p in range(owner.shape[0]):
-        passable[p] = owner[p] == f and not interdicted[p]
-    primary = passable & source
+def _supply(f, owner, interdicted, source, hub, nbr_ptr, nbr_idx, nbr_km, max_km, through_neutral, result):
+    P = owner.shape[0]
+    own = np.empty(P, dtype=np.bool_)
+    passable = np.empty(P, dtype=np.bool_)
+    for p in range(P):
+        own[p] = owner[p] == f
+        passable[p] = (own[p] or (through_neutral and owner[p] < 0)) and not interdicted[p]
+    primary = passable & source & own
     if not primary.any():
         return
     sources = primary.copy()
-    hubs = passable & hub
+    hubs = passable & hub & own
     if hubs.any():
         # A hub counts once any road through held places reaches a primary source.
         linked = np.zeros(passable.shape[0], dtype=np.bool_)
         _within(nbr_ptr, nbr_idx, nbr_km, passable, primary, np.inf, linked)
         sources |= hubs & linked
     _within(nbr_ptr, nbr_idx, nbr_km, passable, sources, max_km, result)
+    result &= own
 
 
 @kernel

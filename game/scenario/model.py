@@ -674,6 +674,12 @@ class SupplyRules(Strict):
     unit_floor: Fraction = Field(
         0.05, description="A unit worn below this share of full strength is lost (by any cause)."
     )
+    through_neutral: bool = Field(
+        False,
+        description="Supply passes through neutral places (a town that sides with nobody but lets traffic through), "
+        "as through a side's own; a neutral place is never a source, nor itself supplied. When a side takes it, "
+        "every other side's supply through it is cut.",
+    )
 
 
 class MovementRules(Strict):
