@@ -236,7 +236,8 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Report]:
         data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": False}
         return [Report("strike", f"{what} cuts the roads through {w.place_names[target]}", state.turn, fid, data)]
     harm = civilian_harm(state, faction, target, 1.0 if kind == "units" else rules.air.strike_harm)
-    struck(state, target)
+    if state.works[target] > 0:
+        struck(state, target)
     victim = int(state.owner[target])
     if held_by_enemy(faction, victim, w.enemies):
         state.air_balance[victim] += 1.0

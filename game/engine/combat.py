@@ -434,7 +434,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     a_lost, d_lost, guns = _clash(atk, dfd, a_frac, d_frac, target, w.rules.supply.unit_floor, state.u_alive,
                                   state.u_type, state.u_str, w.t_strength, w.t_artillery, state.local_defence)
     harm = civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if guns else 1.0))
-    if guns:
+    if guns and state.works[target] > 0:
         bombarded(state, target)
     won = ratio >= 1.0
     data = {"origin": w.place_ids[origin], "place": w.place_ids[target], "ratio": round(ratio, 3),
