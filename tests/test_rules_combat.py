@@ -11,8 +11,9 @@ import math
 
 import pytest
 
-from engine_helpers import BLUE, P, RED, T, duel, phi, put, units_of, with_rng
-from game.engine import apply, Attack
+from engine_helpers import BLUE, P, RED, T, arena, clear_units, duel, phi, put, units_of, with_rng
+from game.ai.agents import make_agent
+from game.engine import apply, Attack, World, new_game
 from game.engine.air import air_units_in_range
 from game.engine.combat import air_cover, battle_power, morale, resolve_attack, win_chance
 from game.engine.supply import supplied
@@ -272,3 +273,61 @@ def test_an_attacks_breakdown_names_each_factor_and_multiplies_to_its_power():
     defence = (got["locals"] + got["defence_strength"] * got["defence_morale"] * got["defence_supply"]
                * got["defence_artillery"]) * got["defence_air"] * got["terrain"]
     assert attack == pytest.approx(a) and defence == pytest.approx(d)
+
+
+# =====================================================================================
+# Attacking a place that sides with nobody
+# =====================================================================================
+
+
+def neutral_front(cost: float):
+    """The arena with `rules.politics.neutral_attack_legitimacy` at `cost`: Blue's two
+    companies at the front (one more at the base), the Open Target siding with nobody
+    and 300 armed locals, and Red's four companies in the Urban Target."""
+    spec = arena().world.spec
+    politics = spec.rules.politics.model_copy(update={"neutral_attack_legitimacy": cost})
+    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": politics})})), 0)
+    clear_units(s)
+    put(s, "inf", "blue", "front")
+    put(s, "inf", "blue", "front")
+    put(s, "inf", "blue", "base")
+    for _ in range(4):
+        put(s, "inf", "red", "t_urban")
+    s.owner[P(s, "t_open")] = -1
+    s.local_defence[P(s, "t_open")] = 300.0
+    s.invalidate()
+    return s
+
+
+def test_attacking_a_neutral_place_costs_the_attacker_standing_and_an_enemy_one_does_not():
+    def blue_standing_moves(s, target):
+        """Blue's legitimacy changes, by cause, in an attack on `target` from the front."""
+        seen = len(s.ledger)
+        before = float(s.legitimacy[BLUE])
+        resolve_attack(s, BLUE, P(s, "front"), P(s, target))
+        moves = {why: moved for _, gauge, i, moved, why in s.ledger[seen:] if gauge == "legitimacy" and i == BLUE}
+        assert sum(moves.values()) == pytest.approx(float(s.legitimacy[BLUE]) - before)
+        return moves
+
+    s = neutral_front(5.0)
+    moves = blue_standing_moves(s, "t_open")
+    assert moves.pop("attacked neutral Open Target") == -5.0
+    assert all(why.startswith("civilians harmed") for why in moves)  # the battle's own harm, as ever
+    put(s, "inf", "blue", "front")
+    assert not any(why.startswith("attacked neutral") for why in blue_standing_moves(s, "t_urban"))  # Red's
+
+
+def test_the_normal_ai_leaves_a_neutral_town_alone_when_attacking_it_costs_standing():
+    def attacks(cost):
+        s = neutral_front(cost)
+        agent = make_agent("normal", 0)
+        given = []
+        while s.turn == 1 and s.active == BLUE:
+            action = agent.act(s)
+            given.append(action)
+            apply(s, action)
+        return [a for a in given if isinstance(a, Attack)]
+
+    # A sure thing at no cost: it attacks. At five points of legitimacy: it does not.
+    assert attacks(0.0) == [Attack("front", "t_open")]
+    assert attacks(5.0) == []

@@ -145,7 +145,9 @@ _TERMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _place_terms(agent: "UtilityAgent", state: GameState, f: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = state.world
     memo = _TERMS.setdefault(w, {})
-    key = (f, agent.focus, state.oil.tobytes())
+    neutral_cost = w.rules.politics.neutral_attack_legitimacy
+    # Which places side with nobody matters only where attacking them costs standing.
+    key = (f, agent.focus, state.oil.tobytes(), (state.owner < 0).tobytes() if neutral_cost else b"")
     terms = memo.get(key)
     if terms is None:
         if len(memo) > 64:
@@ -154,8 +156,11 @@ def _place_terms(agent: "UtilityAgent", state: GameState, f: int) -> tuple[np.nd
         values = place_values(state)
         if agent.focus != 1.0:
             values = values * agent._goal_weights(state, f)
+        battle = standing_lost(state, w.rules.combat.battle_harm)
+        if neutral_cost:
+            battle = battle + np.where(state.owner < 0, neutral_cost, 0.0)
         terms = memo[key] = (values, pers.legitimacy * standing_lost(state, 1.0) * 8.0,
-                             pers.legitimacy * standing_lost(state, w.rules.combat.battle_harm) * 8.0)
+                             pers.legitimacy * battle * 8.0)
     return terms
 
 

@@ -409,6 +409,8 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     rules = w.rules.combat
     name, fshort = w.place_name(target), w.faction_short(faction)
     owner = int(state.owner[target])
+    if owner < 0 and w.rules.politics.neutral_attack_legitimacy > 0:
+        shift(state, "legitimacy", faction, -w.rules.politics.neutral_attack_legitimacy, f"attacked neutral {name}")
     with only(state, faction, origin, units):
         atk, dfd, a_power, d_power, a_support, d_support = _engage(
             faction, origin, target, bool(supplied(state, faction)[origin]),

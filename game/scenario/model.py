@@ -735,6 +735,12 @@ class PoliticsRules(Strict):
     uprising_locals: Fraction = Field(
         0.5, description="Share of its first armed locals a town that rises against an occupier gets back."
     )
+    neutral_attack_legitimacy: float = Field(
+        0.0, ge=0, le=100,
+        description="Legitimacy a side loses each time it attacks a place that sides with nobody: the town's people "
+        "and their kin elsewhere hold it against the attacker, and the world sees a war widened. Buying a town's "
+        "allegiance costs nothing of the kind. 0 turns it off.",
+    )
     cohesion_per_strike: float = Field(
         0.0, ge=0, le=100,
         description="Cohesion a side loses at the end of each round for each enemy strike that got through to its "
