@@ -102,6 +102,54 @@ def test_extends_chain_of_three(in_tmp):
     assert (meta.title, meta.last_turn, meta.id) == ("C", 25, "mini")
 
 
+def test_a_child_removes_entries_it_inherits_and_can_give_one_again_whole(in_tmp):
+    _write(in_tmp / "base.yaml", mini_text())
+    _write(in_tmp / "child.yaml", "extends: base.yaml\nremove: [events.windfall, backers.patron]\n"
+           "map:\n  places:\n    village: {name: New Village, lat: 32.5, lon: 14.0, kind: town}\n")
+    spec = load_scenario("child.yaml").spec
+    assert "windfall" not in spec.events and "patron" not in spec.backers
+    # Given again without a removal, an entry merges field by field and keeps what it had.
+    village = spec.map.places["village"]
+    assert (village.name, village.allegiance_cost, village.local_defence) == ("New Village", 5, 300)
+    # Removed and given again, it is replaced whole: nothing of the old one is left.
+    _write(in_tmp / "whole.yaml", "extends: base.yaml\nremove: [map.places.village]\n"
+           "map:\n  places:\n    village: {name: New Village, lat: 32.5, lon: 14.0, kind: town}\n")
+    village = load_scenario("whole.yaml").spec.map.places["village"]
+    assert (village.name, village.allegiance_cost, village.local_defence) == ("New Village", 0, 0)
+
+
+@pytest.mark.parametrize("child, message, at", [
+    ("extends: base.yaml\nremove: [events.windfal]\n", "'events.windfal' is not in base.yaml, the file this one "
+     "extends (did you mean 'windfall'?)", "events.windfal"),
+    ("extends: base.yaml\nremove: [meta.title.x]\n", "'meta.title' in base.yaml is not a mapping", "meta.title.x"),
+    ("extends: base.yaml\nremove: events\n", "'remove' must be a list of dotted paths", "events"),
+    # Taking out a place that the parent's roads still join leaves them naming nothing:
+    # reported in the parent, at the road, where the author sees what depended on it.
+    ("extends: base.yaml\nremove: [map.places.village]\n", "village", None),
+])
+def test_a_removal_that_cannot_be_made_is_refused_where_it_is_written(in_tmp, child, message, at):
+    base = _write(in_tmp / "base.yaml", mini_text())
+    _write(in_tmp / "child.yaml", child)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("child.yaml")
+    problems = info.value.problems
+    assert any(message in p.message for p in problems), [p.message for p in problems]
+    if at is not None:
+        assert [(p.mark.file, p.mark.line) for p in problems] == [("child.yaml", 2)]
+        assert at in child.splitlines()[1]
+    else:
+        text = base.read_text(encoding="utf-8")
+        assert {(p.mark.file, p.mark.line) for p in problems} == {
+            ("base.yaml", location(text, "{a: capital, b: village")[0]),
+            ("base.yaml", location(text, "{a: village, b: east")[0])}
+
+
+def test_remove_without_extends_is_refused(in_tmp):
+    _write(in_tmp / "alone.yaml", mini_text() + "remove: [events.windfall]\n")
+    with pytest.raises(ScenarioError, match="this file extends none"):
+        load_scenario("alone.yaml")
+
+
 def test_extends_errors_point_at_the_file_that_set_the_value(in_tmp):
     base_text = mini_text().replace("population: 20000", "population: -7")
     child_text = "extends: base.yaml\nmeta:\n  title: Child\n  last_turn: 0\nmap:\n  places:\n    hub: {popultion: 5}\n"

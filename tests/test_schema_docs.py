@@ -8,7 +8,8 @@ import yaml
 
 from conftest import MINI, SCENARIOS, mini_text
 from game.scenario.companion import is_companion_file
-from game.scenario.schema import json_schema, reference_markdown, schema_text, targets_schema_text
+from game.scenario import load_scenario
+from game.scenario.schema import EXAMPLES, json_schema, reference_markdown, schema_text, targets_schema_text
 from game.scenario.yamlio import load_document
 
 STALE = "is out of date with game/scenario/model.py; run `make schema` and commit the result"
@@ -137,3 +138,26 @@ def test_schema_accepts_shipped_scenarios(path):
         pytest.skip("the schema sees one file; its base is checked on its own")
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:20])
+
+
+@pytest.mark.parametrize("title, text, example", EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_every_example_in_the_reference_loads_and_does_what_it_says(title, text, example, tmp_path, monkeypatch):
+    """Each example of the generated reference, over the mini scenario as base.yaml,
+    loads and sets the values it shows."""
+    (tmp_path / "base.yaml").write_text(mini_text(), encoding="utf-8")
+    (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    spec = load_scenario("example.yaml").spec
+    shown = yaml.safe_load(example)
+    rules = shown.get("rules", {})
+    for section, values in rules.items():
+        for key, value in values.items():
+            assert getattr(getattr(spec.rules, section), key) == value
+    for pid, fields in shown.get("map", {}).get("places", {}).items():
+        for key, value in fields.items():
+            assert getattr(spec.map.places[pid], key) == value
+    for path in shown.get("remove", []):
+        section, _, key = path.partition(".")
+        if section == "events":
+            assert key not in spec.events
+    assert example.rstrip("\n") in reference_markdown()

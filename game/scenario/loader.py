@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import Mark, Problem, ScenarioError, display_path
+from .errors import Mark, Problem, ScenarioError, did_you_mean, display_path
 from .locate import describe_error
 from .model import Scenario
 from .references import check_references
@@ -66,6 +66,40 @@ def _drop_prefix(marks: dict, path: tuple) -> None:
         del marks[k]
 
 
+def _remove(base: dict, removals: Any, doc, merged: _Merged, file: str, parent: str) -> None:
+    """Take the named entries (dotted paths such as `events.sirte_defection` or
+    `map.places.gharyan`) out of what the file extends, with their marks, so that nothing
+    of them is left to merge or to report. Each must name an entry of a mapping there."""
+    at = doc.value_marks.get(("remove",), doc.key_marks.get(("remove",), Mark(file, 1, 1)))
+    if not isinstance(removals, list) or not all(isinstance(r, str) and r.strip() for r in removals):
+        raise ScenarioError([Problem(at, "'remove' must be a list of dotted paths, e.g. [events.truce, "
+                                     "map.places.gharyan]")], merged.lines)
+    problems = []
+    for i, text in enumerate(removals):
+        where = doc.value_marks.get(("remove", i), at)
+        parts = text.strip().split(".")
+        node = base
+        for depth, key in enumerate(parts):
+            if not isinstance(node, dict):
+                problems.append(Problem(where, f"'{'.'.join(parts[:depth])}' in {parent} is not a mapping, so "
+                                        f"'{text}' names nothing to remove (a list is replaced whole)"))
+                break
+            if key not in node:
+                hint = did_you_mean(key, [k for k in node if isinstance(k, str)])
+                problems.append(Problem(where, f"'{text}' is not in {parent}, the file this one extends{hint}"))
+                break
+            if depth == len(parts) - 1:
+                del node[key]
+                path = tuple(parts)
+                for marks in (merged.value_marks, merged.key_marks):
+                    _drop_prefix(marks, path)
+                    marks.pop(path, None)
+            else:
+                node = node[key]
+    if problems:
+        raise ScenarioError(problems, merged.lines)
+
+
 def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None]]) -> Any:
     """Read a file and everything it extends; later files override earlier ones."""
     file = display_path(path)
@@ -93,7 +127,12 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
         )
     data = doc.data
     parent = data.pop("extends", None)
+    removals = data.pop("remove", None)
     if parent is None:
+        if removals is not None:
+            at = doc.key_marks.get(("remove",), Mark(file, 1, 1))
+            raise ScenarioError([Problem(at, "'remove' takes entries out of the file named by 'extends', and this "
+                                         "file extends none")], merged.lines)
         merged.value_marks.update(doc.value_marks)
         merged.key_marks.update(doc.key_marks)
         return data
@@ -104,6 +143,8 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
     if not base_path.exists():
         raise ScenarioError([Problem(here, f"'extends' names a file that does not exist: {parent}")], merged.lines)
     base = _read_chain(base_path, merged, stack + [(resolved, here)])
+    if removals is not None:
+        _remove(base, removals, doc, merged, file, display_path(base_path))
     # The child's marks win wherever the child sets a value.
     for key, value in data.items():
         if not isinstance(value, dict):

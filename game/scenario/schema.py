@@ -22,6 +22,13 @@ def json_schema() -> dict:
         "description": "Path of a base scenario this one builds on; mappings merge key by key, "
         "anything else replaces the base value.",
     }
+    schema["properties"]["remove"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Entries of the base scenario to leave out, as dotted paths (`events.truce`, "
+        "`map.places.gharyan`, `backers.uae.packages.drones`); an entry removed and given again is replaced "
+        "whole instead of merged. Only with `extends`.",
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -69,6 +76,31 @@ def _type_of(prop: dict[str, Any]) -> str:
     return str(t)
 
 
+# Short examples for the reference, each a file that extends another (a test loads each
+# over a small scenario): the rules a war must switch on, and removal in `extends`.
+EXAMPLES = (
+    ("Works: prepared defences a side digs over weeks",
+     "Each side may pay 20M for a level of works at a place it holds; it stands two turns later. The capital "
+     "starts dug in. Strikes and assaults with artillery wear works down.",
+     "extends: base.yaml\nrules:\n  fortification: {build_cost: 20, build_turns: 2, defence_per_level: 0.25}\n"
+     "map:\n  places:\n    capital: {fortification: 2}\nevents:\n  engineers:\n    name: Engineers arrive\n"
+     "    date_from: 2020-02-01\n    effects:\n      - {effect: fortify, place: hub, delta: 1}\n"),
+    ("A town's share of recruits",
+     "A place raises at most 20 recruits a turn per 1,000 of its people: a town of 50,000 gives one unit of "
+     "1,000 a week.",
+     "extends: base.yaml\nrules:\n  economy: {recruits_per_1000: 20}\n"),
+    ("Neutral towns",
+     "Supply passes through towns that side with nobody, and attacking one costs the attacker 3 points of "
+     "legitimacy.",
+     "extends: base.yaml\nrules:\n  supply: {through_neutral: true}\n  politics: {neutral_attack_legitimacy: 3}\n"),
+    ("A variant that leaves things out",
+     "Without the base file's windfall event, and with its village given again from scratch instead of "
+     "merged field by field.",
+     "extends: base.yaml\nremove: [events.windfall, map.places.village]\nmap:\n  places:\n"
+     "    village: {name: Ruined village, lat: 32.5, lon: 14.0, kind: town}\n"),
+)
+
+
 def reference_markdown() -> str:
     """The scenario format reference, generated so it cannot drift from the schema."""
     schema = json_schema()
@@ -114,6 +146,11 @@ def reference_markdown() -> str:
                 out.append("One of: " + ", ".join(f"`{v}`" for v in defs[name]["enum"]))
                 out.append("")
 
+    out += ["## Examples", "",
+            "Rules that most wars leave off, and a variant that takes things out of the file it extends. Each is a "
+            "whole file that extends `base.yaml`.", ""]
+    for title, text, yaml_text in EXAMPLES:
+        out += [f"### {title}", "", text, "", "```yaml", yaml_text.rstrip("\n"), "```", ""]
     tables("Scenario (top level)", schema)
     out += [
         "# Targets file reference",
