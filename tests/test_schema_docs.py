@@ -150,9 +150,14 @@ def test_every_example_in_the_reference_loads_and_does_what_it_says(title, text,
     spec = load_scenario("example.yaml").spec
     shown = yaml.safe_load(example)
     rules = shown.get("rules", {})
+    days = shown.get("meta", {}).get("days_per_turn", 1) if shown.get("meta", {}).get("rates") == "day" else 1
     for section, values in rules.items():
         for key, value in values.items():
-            assert getattr(getattr(spec.rules, section), key) == value
+            got = getattr(getattr(spec.rules, section), key)
+            assert got == value if days == 1 else got > value  # a day's rate grows to a turn's
+    for tid, fields in shown.get("unit_types", {}).items():
+        for key, value in fields.items():
+            assert getattr(spec.unit_types[tid], key) == pytest.approx(value * days)
     for pid, fields in shown.get("map", {}).get("places", {}).items():
         for key, value in fields.items():
             assert getattr(spec.map.places[pid], key) == value

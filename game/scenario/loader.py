@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from .errors import Mark, Problem, ScenarioError, did_you_mean, display_path
 from .locate import describe_error
-from .model import Scenario
+from .model import Meta, Scenario
+from .rates import per_turn
 from .references import check_references
 from .semantic import check_semantics
 from .yamlio import YamlProblems, load_document
@@ -155,6 +156,18 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
     return _deep_merge(base, data)
 
 
+def _rates_per_turn(data: Any) -> dict[tuple, Any]:
+    """With `meta.rates: day`, scale the rates the file writes to a turn's worth, in place
+    (`rates`); returns each scaled path's per-day value, for messages about them."""
+    meta = data.get("meta") if isinstance(data, dict) else None
+    if not isinstance(meta, dict) or meta.get("rates") != "day":
+        return {}
+    days = meta.get("days_per_turn", Meta.model_fields["days_per_turn"].default)
+    if type(days) is not int or not 1 <= days <= 92:
+        return {}  # validation reports the turn length itself
+    return {path: before for path, before, _ in per_turn(data, days)}
+
+
 def load_scenario(
     path: str | Path,
     overrides: dict | None = None,
@@ -178,10 +191,16 @@ def load_scenario(
         data = transform(copy.deepcopy(data))
     file = display_path(path)
     problems = check_references(data, merged, file)
+    scaled = _rates_per_turn(data)
     try:
         spec = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += [describe_error(err, data, merged, file) for err in exc.errors()]
+        for err in exc.errors():
+            problem = describe_error(err, data, merged, file)
+            if tuple(err["loc"]) in scaled:
+                problem = Problem(problem.mark, problem.message + f" (the per-day rate {scaled[tuple(err['loc'])]:g} "
+                                  "times meta.days_per_turn)")
+            problems.append(problem)
         raise ScenarioError(problems, merged.lines) from None
     if problems:
         raise ScenarioError(problems, merged.lines)

@@ -17,6 +17,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .rates import RATES
+
 FORMAT_VERSION = 1
 
 Id = Annotated[
@@ -80,6 +82,13 @@ class Meta(Strict):
     format_version: Literal[1] = Field(description="Version of this file format. Currently 1.")
     start_date: dt.date = Field(description="Date of turn 1.")
     days_per_turn: int = Field(7, ge=1, le=92, description="Days of war in one turn.")
+    rates: Literal["turn", "day"] = Field(
+        "turn",
+        description="What the file's rates are stated for: `turn` (as the engine runs them) or `day`, in which "
+        "case each rate the file writes is scaled by `days_per_turn` when it loads (an amount multiplied, a "
+        "chance or a share lost compounded, 1 - (1 - x)^days) and the rules' defaults stay per turn. The "
+        "rates: " + ", ".join(".".join(path) for path, _ in RATES) + ".",
+    )
     last_turn: int = Field(ge=1, le=1000, description="The game ends after this turn if nobody has won.")
     on_timeout: TimeoutRule = Field(
         TimeoutRule.points,

@@ -93,6 +93,11 @@ EXAMPLES = (
      "Supply passes through towns that side with nobody, and attacking one costs the attacker 3 points of "
      "legitimacy.",
      "extends: base.yaml\nrules:\n  supply: {through_neutral: true}\n  politics: {neutral_attack_legitimacy: 3}\n"),
+    ("Rates per day",
+     "A war of three-day turns whose rates are written per day: each loads as three days' worth (the "
+     "upkeep tripled, the attrition compounded over three days).",
+     "extends: base.yaml\nmeta: {days_per_turn: 3, rates: day}\nrules:\n  supply: {attrition: 0.01}\n"
+     "unit_types:\n  militia: {upkeep: 0.1}\n"),
     ("A variant that leaves things out",
      "Without the base file's windfall event, and with its village given again from scratch instead of "
      "merged field by field.",
