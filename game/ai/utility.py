@@ -142,6 +142,11 @@ def capital_garrison(state: GameState, f: int, at_risk: np.ndarray) -> dict[int,
 _TERMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _reserve(state: GameState, f: int) -> float:
+    """Money the side keeps back from recruits and works: six turns of its upkeep."""
+    return 6.0 * max(upkeep(state, f), 1.0)
+
+
 def _place_terms(agent: "UtilityAgent", state: GameState, f: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = state.world
     memo = _TERMS.setdefault(w, {})
@@ -401,7 +406,8 @@ class UtilityAgent:
             view.dug(state)
         elif kind is Fortify:
             # Money spent, and works that stand only after the turn: nothing on the ground.
-            pass
+            if "stats" in red_lines:
+                view.reconsider_attacks()
         else:
             view.changed_ground(state)
         return view
@@ -540,8 +546,7 @@ class UtilityAgent:
     def _recruit(self, state: GameState, view: TurnView):
         w = state.world
         f = view.f
-        reserve = 6.0 * max(upkeep(state, f), 1.0)
-        if state.treasury[f] < reserve:
+        if state.treasury[f] < _reserve(state, f):
             return None
         if view.towns is None:
             view.towns = recruit_towns(state, f)
@@ -607,7 +612,7 @@ class UtilityAgent:
         money the army does not need (the recruiter's reserve, and a level's cost)."""
         cost = state.world.rules.fortification.build_cost
         f = view.f
-        if cost is None or self._dug or state.treasury[f] < 6.0 * max(upkeep(state, f), 1.0) + cost:
+        if cost is None or self._dug or state.treasury[f] < _reserve(state, f) + cost:
             return None
         places = buildable(state, f)
         if not len(places):

@@ -225,8 +225,13 @@ class AttackDialog(Dialog):
                          + (f", and their works (level {info['works']:.1f}) ×{info['works_factor']:.2f}"
                             if info["works"] > 0 else "") + ".")
         else:
+            cost = w.rules.politics.neutral_attack_legitimacy
             lines.append(f"<b>{D.esc(w.place_name(target))}</b> is neutral: "
-                         f"{D.people(info['defence_strength'])} armed locals defend it.")
+                         f"{D.people(info['defence_strength'])} armed locals defend it"
+                         + (f", behind works (level {info['works']:.1f}) ×{info['works_factor']:.2f}"
+                            if info["works"] > 0 else "") + "."
+                         + (f" <font color='{D.BAD}'>Attacking a town that sides with nobody costs you "
+                            f"{cost:g} legitimacy, win or lose.</font>" if cost > 0 else ""))
         for b, line in red_lines_crossed(state, state.active, target):
             backer = w.backers[b]
             effects = D.effects_html(w, line.effects)

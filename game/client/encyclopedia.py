@@ -57,7 +57,10 @@ def _rule_pages(spec) -> list[Entry]:
         ]),
         ("supply", "Supply", [
             "A place is in supply if a road through its side's own places leads, within the supply range, to a "
-            "port, an airbase or a place in the side's home regions. Units out of supply fight weaker and wear "
+            "port, an airbase or a place in the side's home regions"
+            + (" (in this scenario, roads through places that side with nobody count too)"
+               if s.through_neutral else "")
+            + ". Units out of supply fight weaker and wear "
             "away; strikes on roads cut supply through a place until its holder's turn ends.",
         ]),
         ("movement", "Movement", [
@@ -98,8 +101,8 @@ def _rule_pages(spec) -> list[Entry]:
             "Each turn a side earns its own income, plus a share of the oil money if it holds the central bank, "
             "and pays its units' upkeep. Recruits cost money and manpower; only supplied towns of at least "
             f"{e.min_recruit_population:,.0f} people raise them"
-            + (f", and each at most {e.recruits_per_1000:g} recruits a turn per 1,000 of its people"
-               if e.recruits_per_1000 else "")
+            + (f", and each stops raising for the turn once it has given {e.recruits_per_1000:g} recruits per "
+               "1,000 of its people" if e.recruits_per_1000 else "")
             + f". An empty treasury costs {e.unpaid_desertion:.0%} "
             f"of every unit's strength and {e.unpaid_cohesion:g} cohesion a turn. A side holding oil can blockade "
             f"it, at {e.blockade_legitimacy:g} legitimacy a turn.",
@@ -115,8 +118,8 @@ def _rule_pages(spec) -> list[Entry]:
              if fo.build_cost is not None else "• In this scenario no side can dig: only the works on the map and "
              "those the scenario's events bring stand."),
             f"• Each strike that gets through knocks off {fo.wear_per_strike:g} of a level, each assault with "
-            f"artillery {fo.wear_per_bombardment:g}; a place that changes hands keeps {fo.kept_on_capture:.0%} of its "
-            "works.",
+            f"artillery {fo.wear_per_bombardment:g}; a place taken by force keeps {fo.kept_on_capture:.0%} of its "
+            "works (one whose allegiance is bought keeps them all).",
         ]))
     sections = {"combat": c, "supply": s, "movement": mv, "air": a, "backers": b, "politics": p, "economy": e,
                 "fortification": fo}

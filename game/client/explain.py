@@ -98,8 +98,8 @@ def _gauge_text(state, faction: int, gauge: str) -> str:
             "raised.",
             f"• {fc.manpower_per_turn:g} more come each turn. Each unit raised needs its share of them as well as "
             f"its price; only towns in supply of at least {eco.min_recruit_population:,.0f} people can raise them"
-            + (f", each at most {eco.recruits_per_1000:g} recruits a turn per 1,000 of its people"
-               if eco.recruits_per_1000 else "") + ".",
+            + (f", and each stops raising for the turn once it has given {eco.recruits_per_1000:g} recruits per "
+               "1,000 of its people" if eco.recruits_per_1000 else "") + ".",
         ])
     if gauge == "points":
         held = state.owner == faction

@@ -24,19 +24,16 @@ def defence_factor(state: GameState, place: int) -> float:
 
 
 def refresh_ground(state: GameState) -> None:
-    """Work out every place's defence multiplier again (after a load)."""
-    w = state.world
-    state.ground[:] = w.terrain_defence * (1.0 + w.rules.fortification.defence_per_level * state.works)
+    """Work out every place's defence multiplier again (after works change, or a load)."""
+    state.ground[:] = state.world.ground(state.works)
 
 
 def set_level(state: GameState, place: int, level: float) -> float:
     """Put a place's works at `level` (kept within 0..max_level); returns the change."""
-    w = state.world
-    rules = w.rules.fortification
-    new = min(max(float(level), 0.0), float(rules.max_level))
+    new = min(max(float(level), 0.0), float(state.world.rules.fortification.max_level))
     old = float(state.works[place])
     state.works[place] = new
-    state.ground[place] = w.terrain_defence[place] * (1.0 + rules.defence_per_level * new)
+    refresh_ground(state)
     return new - old
 
 

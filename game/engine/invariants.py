@@ -79,7 +79,7 @@ def violations(state: GameState) -> list[str]:
         bad.append("works under way with no one digging them, or the reverse")
     elif (state.owner[digging] != state.works_by[digging]).any():
         bad.append("works dug by a side that does not hold the place")
-    expected = w.terrain_defence * (1.0 + w.rules.fortification.defence_per_level * state.works)
+    expected = w.ground(state.works)
     if state.ground.shape != expected.shape or not np.allclose(state.ground, expected):
         bad.append("a place's defence multiplier disagrees with its ground and works")
     if not 1 <= state.turn <= w.last_turn:

@@ -112,7 +112,7 @@ class GameState:
         self.works = w.works0.copy()
         self.works_due = np.zeros(w.P, dtype=np.int64)
         self.works_by = np.full(w.P, -1, dtype=np.int64)
-        self.ground = w.terrain_defence * (1.0 + w.rules.fortification.defence_per_level * self.works)
+        self.ground = w.ground(self.works)
 
         self.treasury = np.array([f.treasury for f in w.factions], dtype=np.float64)
         self.manpower = np.array([f.manpower for f in w.factions], dtype=np.float64)

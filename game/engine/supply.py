@@ -68,7 +68,7 @@ def _supply(f, owner, interdicted, source, hub, nbr_ptr, nbr_idx, nbr_km, max_km
     sources = primary.copy()
     hubs = passable & hub & own
     if hubs.any():
-        # A hub counts once any road through held places reaches a primary source.
+        # A hub counts once any passable road reaches a primary source.
         linked = np.zeros(passable.shape[0], dtype=np.bool_)
         _within(nbr_ptr, nbr_idx, nbr_km, passable, primary, np.inf, linked)
         sources |= hubs & linked

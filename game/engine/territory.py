@@ -40,7 +40,12 @@ def capture(state: GameState, faction: int, place: int) -> float:
     old = int(state.owner[place])
     state.set_owner(place, faction)
     state.local_defence[place] = 0.0
-    changed_hands(state, place)
+    if old != faction:
+        changed_hands(state, place)
+    if faction < 0:
+        # Nobody holds it now to feel the cut roads (`turn.end_faction_turn`), and a
+        # neutral town may carry supply (`supply.through_neutral`).
+        state.interdicted[place] = False
     if old >= 0:
         state.places_lost[old] += 1
         pol = w.rules.politics

@@ -222,6 +222,11 @@ class World:
         self.red_line_sway = [[swayed_by(self, line.when) for line in b.red_lines] for b in self.backers]
 
     # -- helpers shared by the rules --------------------------------------------
+    def ground(self, works: np.ndarray) -> np.ndarray:
+        """Each place's defence multiplier: its ground's, and that of its `works` levels of
+        works (`fortifications`)."""
+        return self.terrain_defence * (1.0 + self.rules.fortification.defence_per_level * works)
+
     def date_of(self, turn: int) -> dt.date:
         if 0 <= turn < len(self._dates):
             return self._dates[turn]
