@@ -63,7 +63,7 @@ def violations(state: GameState) -> list[str]:
             bad.append(f"backer budget negative or not finite: {state.budget.tolist()}")
         if (state.commitment < 0).any() or (state.commitment > 100).any():
             bad.append(f"commitment outside [0, 100]: {state.commitment.tolist()}")
-    if (state.sent < 0).any() or any(state.sent[k] > ref.spec.cap for k, ref in enumerate(w.packages)):
+    if (state.sent < 0).any() or (state.sent > w.pk_cap).any():
         bad.append(f"packages sent beyond their cap: {state.sent.tolist()}")
     if not np.isfinite(state.harm).all() or (state.harm < 0).any():
         bad.append("civilian harm negative or not finite")
@@ -79,8 +79,8 @@ def violations(state: GameState) -> list[str]:
         bad.append("works under way with no one digging them, or the reverse")
     elif (state.owner[digging] != state.works_by[digging]).any():
         bad.append("works dug by a side that does not hold the place")
-    expected = w.ground(state.works)
-    if state.ground.shape != expected.shape or not np.allclose(state.ground, expected):
+    # Exactly equal: the multiplier is only ever worked out by this one formula.
+    if not np.array_equal(state.ground, w.ground(state.works)):
         bad.append("a place's defence multiplier disagrees with its ground and works")
     if not 1 <= state.turn <= w.last_turn:
         bad.append(f"turn {state.turn} outside 1..{w.last_turn}")
