@@ -427,3 +427,44 @@ def test_the_random_agents_short_check_agrees_with_why_illegal(state, seed):
         picked = options[int(rng.integers(len(options)))]
         if rules.why_illegal(state, picked) is None:
             rules.apply(state, picked)
+
+
+# The figures the invariants' compiled pass reads, each with values a damaged state could
+# hold (good ones among them): the pass must say "sound" exactly when the plain checks
+# state nothing.
+FIGURES = {
+    "u_str": [-1.0, 0.0, np.nan, np.inf, 500.0], "u_alive": [True, False], "u_place": [-1, 0, 999],
+    "u_owner": [-1, 0, 9], "u_type": [-1, 0, 999], "u_backer": [-2, -1, 0, 99], "u_sorties": [-1, 0, 2],
+    "owner": [-2, -1, 0, 9], "legitimacy": [-1.0, 0.0, 50.0, 100.0, 101.0, np.nan],
+    "cohesion": [-0.5, 100.0, 100.5, np.inf], "treasury": [-50.0, np.nan, np.inf, 10.0],
+    "manpower": [-1.0, 0.0, np.nan], "budget": [-1.0, 0.0, np.nan, 5.0], "commitment": [-1.0, 0.0, 100.0, 101.0],
+    "sent": [-1, 0, 1, 99], "harm": [-1.0, 0.0, np.nan], "local_defence": [-1.0, 0.0, 5.0, np.nan],
+    "raised": [-1.0, 0.0, np.inf, 800.0], "works": [-0.5, 0.0, 1.5, 3.0, 3.5, np.nan], "works_due": [-1, 0, 5],
+    "works_by": [-1, 0, 1, 9],
+}
+
+
+@pytest.mark.parametrize("name", ["mini", "arena", "tripoli_2019"])
+def test_the_invariants_compiled_pass_agrees_with_their_plain_statement(name):
+    from game.engine.invariants import number_violations, numbers_sound
+
+    w = load_world(MINI) if name == "mini" else (fixture_world(name) if name == "arena"
+                                                  else load_world(shipped_path(name)))
+    base = new_game(w, 3)
+    random_actions(base, 60, seed=3)
+    assert numbers_sound(base) and number_violations(base) == []
+    checked = 0
+    for field, values in FIGURES.items():
+        size = len(getattr(base, field))
+        for where in sorted({0, size // 2, size - 1}):
+            for value in values:
+                s = base.clone()
+                arr = getattr(s, field)
+                if size == 0 or (isinstance(value, float) and arr.dtype.kind != "f"):
+                    continue
+                arr[where] = value
+                if field == "works":  # the multiplier follows the works, as the rules keep it
+                    s.ground[:] = w.ground(np.nan_to_num(s.works))
+                assert numbers_sound(s) == (number_violations(s) == []), (field, where, value, number_violations(s))
+                checked += 1
+    assert checked > 150
