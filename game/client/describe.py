@@ -100,7 +100,8 @@ def battle_html(t: dict) -> str:
     parts = [x for x in (troops, f"{people(t['locals'])} armed locals" if t["locals"] > 0 else "") if x]
     # The battle rules' last factor is the ground's and the works' together (`GameState.ground`).
     ground = "ground and works" if t.get("works", 1.0) > 1.0 else "ground"
-    after = _factors(t, "defence", ("air",)) + (f" × {ground} {t['terrain']:.2f}" if abs(t["terrain"] - 1.0) > 5e-3 else "")
+    after = _factors(t, "defence", ("air",)) + (f" × {ground} {t['terrain']:.2f}"
+                                                if abs(t["terrain"] - 1.0) > 5e-3 else "")
     held = " + ".join(parts) or "nobody"
     if len(parts) > 1 and after:
         held = f"({held})"
@@ -256,7 +257,8 @@ def works_html(state, p: int) -> str:
     rules = w.rules.fortification
     parts = []
     if state.works[p] > 0:
-        parts.append(f"Works at level {state.works[p]:.1f} of {rules.max_level}: defence ×{defence_factor(state, p):.2f}. "
+        parts.append(f"Works at level {state.works[p]:.1f} of {rules.max_level}: "
+                     f"defence ×{defence_factor(state, p):.2f}. "
                      f"Each strike that gets through knocks off {rules.wear_per_strike:g} of a level, each assault "
                      f"with artillery {rules.wear_per_bombardment:g}")
     if state.works_due[p]:

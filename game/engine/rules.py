@@ -831,8 +831,8 @@ def _merge(state: GameState, f: int, action) -> list[Report]:
 
 _CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Relocate: _relocate, A.Split: _split,
               A.Merge: _merge, A.Recruit: _recruit,
-              A.RequestSupport: _request, A.BuyAllegiance: _buy, A.Fortify: _fortify, A.SetBlockade: _blockade, A.ChooseOption: _choose,
-              A.EndTurn: _end}
+              A.RequestSupport: _request, A.BuyAllegiance: _buy, A.Fortify: _fortify, A.SetBlockade: _blockade,
+              A.ChooseOption: _choose, A.EndTurn: _end}
 
 
 def apply(state: GameState, action, checked: bool = False) -> list[Report]:

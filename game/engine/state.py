@@ -215,8 +215,8 @@ class GameState:
         if old == faction:
             return
         self.owner[place] = faction
-        if old < 0 or faction < 0:
-            # A neutral place may carry everyone's supply (`supply.through_neutral`).
+        if (old < 0 or faction < 0) and self.world.rules.supply.through_neutral:
+            # A neutral place carries everyone's supply, so everyone's may change.
             self._supply.clear()
         else:
             self._supply.pop(old, None)  # only the two sides' supply lines change
