@@ -6,11 +6,15 @@ import numpy as np
 
 from ..engine import GameState, World, apply, new_game
 from ..engine.jit import mark_ready
+from .backer_agent import PolicyBackerAgent
 from .random_agent import RandomAgent
 from .search import SearchAgent
 from .utility import EasyAgent, NormalAgent
 
 AGENTS = {"random": RandomAgent, "easy": EasyAgent, "normal": NormalAgent, "hard": SearchAgent}
+# The levels a backer's seat can be played at in the lab: uniformly random sends (the
+# baseline), or the scenario's own policy, with dice of its own.
+BACKER_AGENTS = {"random": RandomAgent, "normal": PolicyBackerAgent}
 
 
 # How the search level can be tuned, for error messages.
@@ -59,8 +63,22 @@ def make_agents(world: World, seed: np.random.SeedSequence, levels: dict[str, st
     return [make_agent(levels.get(fid, "random"), seeds[i]) for i, fid in enumerate(world.faction_ids)]
 
 
-def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 1_000_000) -> GameState:
-    """Let the agents play until the game ends; `on_action(action, events, state)` sees every step."""
+def seat_agents(world: World, seed: np.random.SeedSequence, levels: dict[str, str] | None = None) -> dict[int, object]:
+    """An agent for each backer that `levels` names, by backer index. Each has the child
+    seed after the factions' (`make_agents`), so seating a backer changes no faction's dice."""
+    out = {}
+    for bid, level in (levels or {}).items():
+        if bid in world.bidx:
+            b = world.bidx[bid]
+            child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, world.F + b))
+            out[b] = BACKER_AGENTS[level](child)
+    return out
+
+
+def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 1_000_000,
+             backers: dict[int, object] | None = None) -> GameState:
+    """Let the agents play until the game ends; `on_action(action, events, state)` sees every step.
+    `backers`: the agents of the seated backers, by backer index, for their steps."""
     # The built-in agents make sure of their own orders (they take them from the rules'
     # lists of legal orders), so an order is checked once, not again here; any other
     # agent's orders are checked as a player's are.
@@ -68,6 +86,13 @@ def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 
     for _ in range(max_actions):
         if state.over:
             return state
+        if state.backer_step >= 0:
+            agent = backers[state.backer_step]
+            action = agent.act(state)
+            events = apply(state, action, checked=getattr(agent, "gives_legal_orders", False))
+            if on_action is not None:
+                on_action(action, events, state)
+            continue
         f = state.active
         action = agents[f].act(state)
         events = apply(state, action, checked=checked[f])
@@ -79,8 +104,9 @@ def play_out(state: GameState, agents: list, on_action=None, max_actions: int = 
 def run_game(world: World, seed: np.random.SeedSequence | int, levels: dict[str, str] | None = None) -> GameState:
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     game_seed, agent_seed = ss.spawn(2)
-    state = new_game(world, game_seed)
-    return play_out(state, make_agents(world, agent_seed, levels))
+    seats = seat_agents(world, agent_seed, levels)
+    state = new_game(world, game_seed, [world.backer_ids[b] for b in seats])
+    return play_out(state, make_agents(world, agent_seed, levels), backers=seats)
 
 
 def warm_up(world: World) -> None:

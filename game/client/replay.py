@@ -19,7 +19,7 @@ import numpy as np
 
 from ..engine import IllegalAction, World, new_game
 from ..engine.actions import action_from_json
-from ..engine.persist import SaveError, read_json, replay, state_hash
+from ..engine.persist import SaveError, read_json, replay, replay_seats, state_hash
 from .session import GameSession
 
 
@@ -134,7 +134,7 @@ def load_replay(path: str | Path, scenario: str | Path | None = None, save_dir: 
         if got != want:
             raise ReplayError(f"{path}: the actions replay to {got}, but the file records {want}")
     agents = lab.get("agents") if isinstance(lab.get("agents"), dict) else {}
-    state = new_game(world, seed)
+    state = new_game(world, seed, replay_seats(data, world))
     entropy = lab.get("entropy") if isinstance(lab.get("entropy"), int) else 0
     s = ReplaySession(prepared.loaded, world, state, None, "replay", entropy, save_dir, autosave=False,
                       actions=actions, hashes=[str(h) for h in data["hashes"]],

@@ -21,6 +21,7 @@ from .actions import (
     Recruit,
     Relocate,
     RequestSupport,
+    SendPackage,
     SetBlockade,
     Split,
     action_from_json,
@@ -35,6 +36,7 @@ from .world import World
 
 __all__ = [
     "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "Fortify", "GameState",
-    "IllegalAction", "Merge", "Move", "Recruit", "Relocate", "Report", "RequestSupport", "SetBlockade", "Split", "World",
+    "IllegalAction", "Merge", "Move", "Recruit", "Relocate", "Report", "RequestSupport", "SendPackage", "SetBlockade",
+    "Split", "World",
     "action_from_json", "action_to_json", "apply", "legal_actions", "new_game", "why_illegal",
 ]

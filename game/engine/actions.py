@@ -73,6 +73,15 @@ class RequestSupport:
 
 
 @dataclass(frozen=True, slots=True)
+class SendPackage:
+    """A seated backer's order, given in its step at the start of its client's turn:
+    send one of its packages, paid from its own budget (rules in `backers`)."""
+
+    backer: str
+    package: str
+
+
+@dataclass(frozen=True, slots=True)
 class BuyAllegiance:
     place: str
 
@@ -100,10 +109,10 @@ class EndTurn:
     pass
 
 
-Action = (Move | Attack | DroneStrike | Relocate | Split | Merge | Recruit | RequestSupport | BuyAllegiance | Fortify
-          | SetBlockade | ChooseOption | EndTurn)
+Action = (Move | Attack | DroneStrike | Relocate | Split | Merge | Recruit | RequestSupport | SendPackage
+          | BuyAllegiance | Fortify | SetBlockade | ChooseOption | EndTurn)
 ACTION_TYPES = {cls.__name__: cls for cls in (Move, Attack, DroneStrike, Relocate, Split, Merge, Recruit, RequestSupport,
-                                              BuyAllegiance, Fortify, SetBlockade, ChooseOption, EndTurn)}
+                                              SendPackage, BuyAllegiance, Fortify, SetBlockade, ChooseOption, EndTurn)}
 _REQUIRED = {cls: {f.name for f in fields(cls) if f.default is MISSING} for cls in ACTION_TYPES.values()}
 
 

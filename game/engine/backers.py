@@ -124,6 +124,8 @@ def dispatch(state: GameState, k: int) -> Report:
     state.sent[k] += 1
     state.sent_this_round[b] += 1
     state.budget[b] -= pk.cost
+    state.spent[b] += pk.cost
+    state.exposed[b] += pk.exposure
     state.deliveries.append([state.turn + pk.delay, k])
     shift(state, "commitment", b, -pk.exposure * backer.pressure_sensitivity, f"exposure for sending {pk.name}")
     for r, rival in enumerate(w.backers):
@@ -141,12 +143,80 @@ def request(state: GameState, faction: int, k: int) -> list[Report]:
     ref = w.packages[k]
     b = ref.backer
     state.requested.add(k)
+    if state.seated[b]:
+        # A seat answers for itself, in its next step; the client pays if it is granted.
+        state.asked.add(k)
+        return [Report("request", f"{w.faction_short(faction)} asks {w.backers[b].name} for {ref.spec.name}",
+                       state.turn, w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
     if state.rng.random() * 100.0 < state.commitment[b] + w.rules.backers.request_bonus:
         state.treasury[faction] -= ref.spec.client_cost
         return [dispatch(state, k)]
+    return [decline(state, faction, k)]
+
+
+def decline(state: GameState, faction: int, k: int) -> Report:
+    """A backer says no to its client's ask; the asking still wins it over a little."""
+    w = state.world
+    ref = w.packages[k]
+    b = ref.backer
     shift(state, "commitment", b, w.rules.backers.request_gain, f"asked for {ref.spec.name} and declined")
-    return [Report("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
-                  w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
+    return Report("request", f"{w.backers[b].name} declines {ref.spec.name} for now", state.turn,
+                  w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})
+
+
+# -- seats: a backer played by a person or a lab agent --------------------------------
+
+
+def first_step(state: GameState, after: int = -1) -> int:
+    """The next seated backer of the side whose turn it is, after backer `after` in the
+    scenario's order (−1: none left, the side itself gives orders)."""
+    w = state.world
+    for b in range(after + 1, w.B):
+        if state.seated[b] and w.client_of[b] == state.active:
+            return b
+    return -1
+
+
+def send(state: GameState, k: int) -> list[Report]:
+    """A seated backer's order to send package `k`: it pays from its budget; if its
+    client asked for it, the client pays its part too, when it has the money."""
+    w = state.world
+    if k in state.asked:
+        state.asked.discard(k)
+        client = w.client_of[w.packages[k].backer]
+        if state.treasury[client] >= w.pk_client_cost[k]:
+            state.treasury[client] -= w.pk_client_cost[k]
+    return [dispatch(state, k)]
+
+
+def end_step(state: GameState) -> list[Report]:
+    """The seated backer giving orders is done for this turn: the asks it left unanswered
+    are declined, and the next seated backer of the same client, if any, takes its step."""
+    w = state.world
+    b = state.backer_step
+    out = [decline(state, w.client_of[b], k) for k in sorted(state.asked) if w.packages[k].backer == b]
+    state.asked.difference_update(w.packages_of_backer[b].tolist())
+    state.backer_step = first_step(state, b)
+    return out
+
+
+def own_accord(state: GameState, b: int, rng: np.random.Generator) -> int | None:
+    """The package the scenario's built-in policy sends of the backer's own accord this
+    turn, if any: at most one, picked at random among those open, sent with a chance
+    that grows with commitment (less for a risky one if the backer shies from risk)."""
+    w = state.world
+    ks = w.packages_of_backer[b]
+    if not len(ks) or state.budget[b] < w.cheapest[b] or state.commitment[b] < w.least_commitment[b]:
+        return None  # none it could send
+    open_ = open_packages(state, ks)
+    if not open_:
+        return None
+    k = open_[int(rng.integers(len(open_)))]
+    pk = w.packages[k].spec
+    risky = pk.exposure > 0 or pk.escalation > 0
+    chance = float(state.commitment[b]) / 100.0 * w.rules.backers.send_chance * (
+        w.backers[b].risk_tolerance if risky else 1.0)
+    return k if rng.random() < chance else None
 
 
 def entry_point(state: GameState, faction: int, preferred: str | None, air: bool = False) -> int | None:
@@ -310,18 +380,11 @@ def backers_phase(state: GameState) -> list[Report]:
                                  backer.supports, {"backer": w.backer_ids[b]}))
                 out += apply_effects(state, line.effects, w.backer_ids[b])
         state.budget[b] += backer.budget_per_turn
-        # Send at most one package of its own accord per turn, likelier the more committed.
-        ks = w.packages_of_backer[b]
-        if not len(ks) or state.budget[b] < w.cheapest[b] or state.commitment[b] < w.least_commitment[b]:
-            continue  # none it could send
-        open_ = open_packages(state, ks)
-        if open_:
-            k = open_[int(state.rng.integers(len(open_)))]
-            pk = w.packages[k].spec
-            risky = pk.exposure > 0 or pk.escalation > 0
-            chance = float(state.commitment[b]) / 100.0 * rules.send_chance * (backer.risk_tolerance if risky else 1.0)
-            if state.rng.random() < chance:
-                out.append(dispatch(state, k))
+        if state.seated[b]:
+            continue  # its seat sends by order, in its own step
+        k = own_accord(state, b, state.rng)
+        if k is not None:
+            out.append(dispatch(state, k))
     return out
 
 

@@ -162,6 +162,13 @@ def other_violations(state: GameState) -> list[str]:
     for f, e in state.pending:
         if not (0 <= e < len(w.events) and w.events[e].choice is not None and w.fidx[w.events[e].choice.faction] == f):
             bad.append(f"pending choice {(f, e)} is not a choice of that faction")
+    b = state.backer_step
+    if b != -1 and not (0 <= b < w.B and state.seated[b] and w.backer_client[b] == state.active):
+        bad.append(f"backer {b} giving orders is not a seated backer of the side whose turn it is")
+    if any(not (0 <= k < len(w.packages) and state.seated[w.packages[k].backer]) for k in state.asked):
+        bad.append("an ask waits on a backer that no seat commands")
+    if (state.spent < 0).any() or (state.exposed < 0).any():
+        bad.append("a backer has sent less than nothing")
     if state.over:
         if not -1 <= state.winner < w.F:
             bad.append(f"winner {state.winner} out of range")

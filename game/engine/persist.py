@@ -36,8 +36,10 @@ MAX_UNITS = 100_000
 _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # Fields added since format 1 whose starting value is right for an older save: who each
 # town's people stand with (as at the start), the gauges' ledger (empty), the works
-# (none were dug before they existed) and the recruits drawn at each place this round.
-_ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised"}
+# (none were dug before they existed), the recruits drawn at each place this round, and
+# the backers' seats and what they have sent (no seats, nothing counted, before them).
+_ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised", "seated", "backer_step",
+          "asked", "spent", "exposed"}
 
 
 class SaveError(Exception):
@@ -152,7 +154,7 @@ def _check_values(state: GameState) -> None:
         if not ok:
             raise SaveError(f"save is corrupt: {what}")
 
-    for name in ("turn", "active", "n_units", "truce", "action_count"):
+    for name in ("turn", "active", "n_units", "truce", "action_count", "backer_step"):
         need(type(getattr(state, name)) is int, f"'{name}' is not a whole number")
     need(1 <= state.turn <= w.last_turn + 1, "turn is out of range")
     need(0 <= state.active < w.F, "active faction is out of range")
@@ -171,6 +173,7 @@ def _check_values(state: GameState) -> None:
     need(all(isinstance(d, list) and len(d) == 2 and 0 <= d[1] < len(w.packages) for d in state.deliveries),
          "a delivery refers to nothing")
     need(all(isinstance(e, int) and 0 <= e < len(w.events) for e in state.fired), "a fired event refers to nothing")
+    need(all(isinstance(k, int) and 0 <= k < len(w.packages) for k in state.asked), "an ask refers to no package")
     need(all(_ledger_entry_ok(e, w) for e in state.ledger), "a line of the gauges' ledger is not a gauge's change")
     need(n <= MAX_UNITS, f"{n} units, more than any game makes")
     broken = violations(state)
@@ -226,6 +229,7 @@ class Recorder:
     def __init__(self, state: GameState):
         self.world = state.world
         self.seed = dict(state.seed)
+        self.seated = [self.world.backer_ids[b] for b in np.flatnonzero(state.seated).tolist()]
         self.actions: list[dict] = []
         self.hashes: list[str] = []
         self._turn = state.turn
@@ -245,7 +249,17 @@ class Recorder:
             "seed": self.seed,
             "actions": self.actions,
             "hashes": self.hashes,
+            # Only when a seat played a backer: the game must start with the same seats.
+            **({"seated": self.seated} if self.seated else {}),
         }
+
+
+def replay_seats(data: dict, world: World) -> list[str]:
+    """The backers a replay's game seated (none for most), each checked to exist."""
+    seated = data.get("seated", [])
+    if not isinstance(seated, list) or not all(isinstance(b, str) and b in world.bidx for b in seated):
+        raise SaveError("replay is corrupt: 'seated' must list backers of the scenario")
+    return seated
 
 
 def replay(data: Any, world: World) -> GameState:
@@ -257,7 +271,7 @@ def replay(data: Any, world: World) -> GameState:
         hashes = list(data["hashes"])
     except (KeyError, TypeError, ValueError) as exc:
         raise SaveError(f"replay is corrupt: {exc}") from None
-    state = new_game(world, seed)
+    state = new_game(world, seed, replay_seats(data, world))
     turn, checked = state.turn, 0
     for i, action in enumerate(actions):
         try:

@@ -15,7 +15,7 @@ import numpy as np
 from . import actions as A
 from . import fortifications
 from .air import STRIKE_KINDS, strike
-from .backers import open_packages, request, why_closed
+from .backers import end_step, open_packages, request, send, why_closed
 from .combat import attackers_at, resolve_attack
 from .reports import Report
 from .jit import kernel
@@ -77,6 +77,10 @@ def why_illegal(state: GameState, action) -> str | None:
     f = state.active
     if state.over:
         return "the game is over"
+    if state.backer_step >= 0:  # a seated backer's step: its sends, or its end; the side's questions wait too
+        if isinstance(action, (A.SendPackage, A.EndTurn)):
+            return _CHECKS[type(action)](state, f, action)
+        return f"{w.backers[state.backer_step].name} is choosing what to send; the side's orders wait for it"
     # Most orders are given with no question waiting: skip building the list then.
     pending = [e for (pf, e) in state.pending if pf == f] if state.pending else None
     if pending and not isinstance(action, A.ChooseOption):
@@ -247,6 +251,19 @@ def _check_request(state: GameState, f: int, action) -> str | None:
     return why_closed(state, k, float(state.treasury[f]))
 
 
+def _check_send(state: GameState, f: int, action) -> str | None:
+    """A seated backer, in its step, sends a package it has open; it pays for it."""
+    w = state.world
+    k = w.kidx.get((action.backer, action.package))
+    if k is None:
+        return "there is no such backer or package"
+    b = w.packages[k].backer
+    if state.backer_step != b:
+        return (f"{w.backers[b].name} sends by order only in its own step" if state.seated[b]
+                else f"{w.backers[b].name} decides by itself (no seat plays it)")
+    return why_closed(state, k)
+
+
 def _check_allegiance(state: GameState, f: int, action) -> str | None:
     """A neutral place next to the side's ground, for sale, bought for its price."""
     w = state.world
@@ -304,6 +321,7 @@ _CHECKS = {
     A.Merge: _check_merge,
     A.Recruit: _check_recruit,
     A.RequestSupport: _check_request,
+    A.SendPackage: _check_send,
     A.BuyAllegiance: _check_allegiance,
     A.Fortify: _check_fortify,
     A.SetBlockade: _check_blockade,
@@ -712,6 +730,8 @@ def legal_actions(state: GameState) -> ActionList:
     f = state.active
     if state.over:
         return ActionList()
+    if state.backer_step >= 0:
+        return _send_options(state)
     pending = [e for (pf, e) in state.pending if pf == f]
     if pending:
         e = pending[0]
@@ -742,6 +762,18 @@ def legal_actions(state: GameState) -> ActionList:
     out.extend(request_options(state, f))
     out.extend(politics_options(state, f))
     out.extend(works_options(state, f))
+    out.append(A.EndTurn())
+    return out
+
+
+def _send_options(state: GameState) -> ActionList:
+    """What the seated backer in its step may order: each package it has open, then the
+    end of its step."""
+    w = state.world
+    b = state.backer_step
+    bid = w.backer_ids[b]
+    out = ActionList()
+    out.extend(A.SendPackage(bid, w.packages[k].id) for k in open_packages(state, w.packages_of_backer[b]))
     out.append(A.EndTurn())
     return out
 
@@ -817,7 +849,13 @@ def _choose(state: GameState, f: int, action) -> list[Report]:
     return choose(state, f, state.world.eidx[action.event], action.option)
 
 
+def _send(state: GameState, f: int, action) -> list[Report]:
+    return send(state, state.world.kidx[(action.backer, action.package)])
+
+
 def _end(state: GameState, f: int, action) -> list[Report]:
+    if state.backer_step >= 0:
+        return end_step(state)  # the backer's step ends, not the side's turn
     return advance(state)
 
 
@@ -830,9 +868,9 @@ def _merge(state: GameState, f: int, action) -> list[Report]:
 
 
 _CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Relocate: _relocate, A.Split: _split,
-              A.Merge: _merge, A.Recruit: _recruit,
-              A.RequestSupport: _request, A.BuyAllegiance: _buy, A.Fortify: _fortify, A.SetBlockade: _blockade,
-              A.ChooseOption: _choose, A.EndTurn: _end}
+              A.Merge: _merge, A.Recruit: _recruit, A.RequestSupport: _request, A.SendPackage: _send,
+              A.BuyAllegiance: _buy, A.Fortify: _fortify, A.SetBlockade: _blockade, A.ChooseOption: _choose,
+              A.EndTurn: _end}
 
 
 def apply(state: GameState, action, checked: bool = False) -> list[Report]:

@@ -133,6 +133,14 @@ class GameState:
         self.unlocked = np.array([not p.spec.locked for p in w.packages], dtype=bool)
         self.sent_this_round = np.zeros(w.B, dtype=np.int64)
         self.deliveries: list[list[int]] = []  # [arrival turn, package index]
+        # Backers a seat commands (a player, or a lab agent) in place of the scenario's
+        # built-in policy: each sends by order in a step of its own at the start of its
+        # client's turn; `backer_step` is the backer giving orders now (−1: the faction).
+        self.seated = np.zeros(w.B, dtype=bool)
+        self.backer_step = -1
+        self.asked: set[int] = set()  # packages clients asked their seated backers for, not yet answered
+        self.spent = np.zeros(w.B)  # what each backer has sent, in money and in exposure, for its score
+        self.exposed = np.zeros(w.B)
         self.redlines_fired: set[tuple[int, int]] = set()
         self.embargo = float(w.rules.embargo)
         self.truce = 0
@@ -267,6 +275,7 @@ class GameState:
         new.fired = set(self.fired)
         new.pending = list(self.pending)
         new.requested = set(self.requested)
+        new.asked = set(self.asked)
         new.ledger = list(self.ledger)  # entries are never changed once written
         # Caches hold arrays that are never modified in place, so they can be shared.
         new._paths = dict(self._paths)

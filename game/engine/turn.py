@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backers import backer_units_act, backers_phase, deliveries_phase, withdrawals
+from .backers import backer_units_act, backers_phase, deliveries_phase, first_step, withdrawals
 from .economy import income_phase
 from .fortifications import works_phase
 from .reports import Report
@@ -37,7 +37,11 @@ def start_faction_turn(state: GameState) -> list[Report]:
     _rested(f, state.n_units, state.u_owner, state.u_type, state.u_ready, state.u_sorties, state.world.t_sorties)
     state.requested.clear()
     state.action_count = 0
-    return income_phase(state, f)
+    out = income_phase(state, f)
+    # A seated backer of the side takes its step first, so the side's orders can answer
+    # what it sends (and the backer sees the side's income, as the side does).
+    state.backer_step = first_step(state)
+    return out
 
 
 def end_faction_turn(state: GameState) -> list[Report]:
@@ -90,8 +94,11 @@ def advance(state: GameState) -> list[Report]:
     return out
 
 
-def new_game(world, seed: int | np.random.SeedSequence = 0) -> GameState:
-    """A fresh game on turn 1 with the first faction to move, its income already paid."""
+def new_game(world, seed: int | np.random.SeedSequence = 0, seated=()) -> GameState:
+    """A fresh game on turn 1 with the first faction to move, its income already paid;
+    `seated`: ids of the backers a seat (a person or an agent) will play, by order."""
     state = GameState(world, seed)
+    for bid in seated:
+        state.seated[world.bidx[bid]] = True
     state.opening_events = start_faction_turn(state)
     return state

@@ -199,14 +199,15 @@ def _final(world: World, state, tracker: TurnTracker) -> dict:
 
 def play_game(world: World, entropy: int, job: GameJob) -> dict:
     """One game, never raising: a failure comes back as a row with its error."""
-    from ..ai.agents import make_agents, play_out  # agents are looked up when the game starts
+    from ..ai.agents import make_agents, play_out, seat_agents  # agents are looked up when the game starts
 
     result: dict = {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels)}
     state = None
     try:
         ss = np.random.SeedSequence(entropy, spawn_key=job.spawn_key)
         game_seed, agent_seed = ss.spawn(2)
-        state = new_game(world, game_seed)
+        seats = seat_agents(world, agent_seed, dict(job.levels))
+        state = new_game(world, game_seed, [world.backer_ids[b] for b in seats])
         agents = make_agents(world, agent_seed, dict(job.levels))
         tracker = TurnTracker(world, state)
         recorder = Recorder(state) if job.replay else None
@@ -216,7 +217,7 @@ def play_game(world: World, entropy: int, job: GameJob) -> dict:
                 recorder.record(action, st)
             tracker.see(events, st)
 
-        play_out(state, agents, on_action=on_action)
+        play_out(state, agents, on_action=on_action, backers=seats)
         result.update(status="ok", error="", **_final(world, state, tracker), turn_rows=tracker.rows,
                       held=tracker.held)
         if recorder is not None:

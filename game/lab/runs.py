@@ -39,29 +39,37 @@ def default_level() -> str:
 def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
     """Every faction's agent level (`default_level()` unless given), checked against the
     agents registered now; LabError with did-you-mean for an unknown faction or level."""
-    from ..ai.agents import AGENTS, LEVEL_HELP, is_level
+    from ..ai.agents import AGENTS, BACKER_AGENTS, LEVEL_HELP, is_level
     from ..scenario.errors import did_you_mean
 
     problems = []
     factions = list(spec.factions)
+    seats = factions + list(spec.backers)
     for fid, level in levels.items():
+        if fid in spec.backers:
+            if level not in BACKER_AGENTS:
+                problems.append(f"--ai {fid}={level}: a backer is played at {' or '.join(BACKER_AGENTS)}"
+                                f"{did_you_mean(level, BACKER_AGENTS)} (leave it out for the scenario's own policy)")
+            continue
         if fid not in spec.factions:
-            problems.append(f"--ai {fid}={level}: no faction '{fid}' in this scenario"
-                            f"{did_you_mean(fid, factions) or ' (factions: ' + ', '.join(factions) + ')'}")
+            problems.append(f"--ai {fid}={level}: no faction or backer '{fid}' in this scenario"
+                            f"{did_you_mean(fid, seats) or ' (factions: ' + ', '.join(factions) + ')'}")
         if not is_level(level):
             problems.append(f"--ai {fid}={level}: unknown agent level '{level}'{did_you_mean(level, AGENTS)}; "
                             f"known levels: {', '.join(AGENTS)} ({LEVEL_HELP})")
     if problems:
         raise LabError(problems)
     default = default_level()
-    return {fid: levels.get(fid, default) for fid in factions}
+    # Every faction has a level; a backer only if a seat plays it (else its own policy does).
+    return {fid: levels.get(fid, default) for fid in factions} | {
+        bid: level for bid, level in levels.items() if bid in spec.backers}
 
 
 def parse_ai(texts: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for t in texts:
         if "=" not in t:
-            raise LabError(f"--ai {t}: expected FACTION=LEVEL, e.g. --ai red=normal")
+            raise LabError(f"--ai {t}: expected FACTION=LEVEL or BACKER=LEVEL, e.g. --ai red=normal")
         fid, level = (x.strip() for x in t.split("=", 1))
         out[fid] = level
     return out

@@ -570,6 +570,19 @@ class RedLine(Strict):
     note: str = Field("", max_length=300, description="How the intervention reads in the log.")
 
 
+class BackerScore(Strict):
+    """How a backer played from a seat is scored at the end: its interests as points.
+    The parts are added, so a player can see what each was worth."""
+
+    outcome: float = Field(50.0, ge=0, le=1000, description="Points if its client wins; as many lost if its client "
+                           "loses; none for a draw.")
+    ground: float = Field(30.0, ge=0, le=1000, description="Points for its client holding every victory point's "
+                          "place at the end, in proportion to the share it holds.")
+    money: float = Field(10.0, ge=0, le=1000, description="Points lost for spending its whole budget (the start's "
+                         "and every turn's), in proportion to the share spent.")
+    exposure: float = Field(1.0, ge=0, le=100, description="Points lost per point of exposure its packages drew.")
+
+
 class Backer(Strict):
     name: str = Field(min_length=1, max_length=80, description="Name shown in panels.")
     colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Colour for its deliveries and panel, #RRGGBB.")
@@ -584,6 +597,7 @@ class Backer(Strict):
     risk_tolerance: Fraction = Field(0.5, description="How readily it sends escalatory packages.")
     red_lines: list[RedLine] = Field(default_factory=list, description="Conditions that make it intervene at once.")
     packages: dict[Id, Package] = Field(default_factory=dict, description="What it can send, by id.")
+    score: BackerScore = Field(default_factory=BackerScore, description="How it is scored when a person plays it.")
     source: SourceRef = None
 
 
