@@ -235,6 +235,14 @@ def test_factions_not_named_play_normal(lab_cli, tmp_path, monkeypatch):
     assert runs_mod.check_levels(spec, {}) == {"blue": "random", "red": "random"}
 
 
+def test_a_backer_seat_is_named_in_the_summary_and_the_report(lab_cli, tmp_path):
+    r = lab_cli("simulate", DUEL, "--games", "2", "--ai", "patron=random", "--executor", "serial", "--out", tmp_path / "b")
+    assert r.code == 0, r.err
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert summary["agents"] == {"blue": "normal", "red": "normal", "patron": "random"}
+    assert "Patron = random" in (tmp_path / "b" / "report.md").read_text()
+
+
 @pytest.mark.parametrize("command", ["simulate", "sweep"])
 def test_help_names_the_default_level(command, lab_cli, capsys):
     with pytest.raises(SystemExit):

@@ -199,7 +199,9 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L: list[str] = []
     L.append(f"# Lab report: {meta.title}")
     L.append("")
-    agents = ", ".join(f"{spec.factions[f].short} = {lv}" for f, lv in summary["agents"].items()) or "per game"
+    def seat(i):  # a seat is a faction or, since backers can be seated, a backer
+        return spec.factions[i].short if i in spec.factions else spec.backers[i].name
+    agents = ", ".join(f"{seat(i)} = {lv}" for i, lv in summary["agents"].items()) or "per game"
     L.append(f"- Scenario: `{summary['scenario_file']}` (`{meta.id}`, content hash `{summary['scenario_sha256'][:12]}`), "
              f"Sandtable {summary['version']}")
     L.append(f"- Games: {summary['games']} ({summary['completed']} completed, {summary['failed']} failed); "
