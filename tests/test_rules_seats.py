@@ -209,3 +209,6 @@ def test_the_lab_takes_a_level_for_a_backer_and_refuses_one_it_cannot_play():
         check_levels(w.spec, {"turkey": "hard"})
     with pytest.raises(LabError, match="no faction or backer 'turky'.*turkey"):
         check_levels(w.spec, {"turky": "random"})
+    # With no near name, the error lists every seat there is, backers included.
+    with pytest.raises(LabError, match=r"factions: gna, lna; backers: turkey, qatar"):
+        check_levels(w.spec, {"zzz": "random"})

@@ -53,7 +53,7 @@ def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
             continue
         if fid not in spec.factions:
             problems.append(f"--ai {fid}={level}: no faction or backer '{fid}' in this scenario"
-                            f"{did_you_mean(fid, seats) or ' (factions: ' + ', '.join(factions) + ')'}")
+                            f"{did_you_mean(fid, seats) or ' (factions: ' + ', '.join(factions) + '; backers: ' + ', '.join(spec.backers) + ')'}")
         if not is_level(level):
             problems.append(f"--ai {fid}={level}: unknown agent level '{level}'{did_you_mean(level, AGENTS)}; "
                             f"known levels: {', '.join(AGENTS)} ({LEVEL_HELP})")
