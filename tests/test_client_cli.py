@@ -100,7 +100,7 @@ def test_a_save_round_trips_through_the_command(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, phrase", [
-    (["--as", "nobody"], "no faction 'nobody'"),
+    (["--as", "nobody"], "no faction or backer 'nobody'"),
     (["--ai", "genius"], "unknown AI level"),
     (["--size", "big"], "--size"),
     (["--autoplay", "-1"], "--autoplay"),

@@ -128,8 +128,8 @@ class App:
         self.start_game(session, tutorial=t)
         return None
 
-    def new_game(self, loaded, human: int | None, level: str, seed: int) -> GameSession:
-        session = GameSession.new(loaded, human, level, seed, self.save_dir)
+    def new_game(self, loaded, human: int | None, level: str, seed: int, backer: int | None = None) -> GameSession:
+        session = GameSession.new(loaded, human, level, seed, self.save_dir, backer=backer)
         self.start_game(session)
         return session
 

@@ -1,11 +1,12 @@
 """`sandtable play`: the command that opens the game window.
 
-    sandtable play [SCENARIO] [--as FACTION|spectate] [--ai LEVEL] [--seed S]
+    sandtable play [SCENARIO] [--as FACTION|BACKER|spectate] [--ai LEVEL] [--seed S]
                    [--load SAVE] [--screenshot PATH] [--autoplay TURNS] [--size WxH]
     sandtable play [SCENARIO] --replay FILE [--screenshot PATH] [--autoplay TURNS]
     sandtable play [SCENARIO] --autoplay TURNS --save FILE [--seed S] [--as FACTION]
 
-Without --as or --load it opens the main menu. --screenshot renders one picture
+Without --as or --load it opens the main menu. --as a backer's id (turkey, russia,
+...) seats the player as that foreign backer, with the AI commanding every faction. --screenshot renders one picture
 (after --autoplay turns played by the AI on every side) and exits; it works with
 SDL's dummy video driver, so it needs no display. --replay watches a lab game
 (`simulate --save-replays`) as a spectator, its recorded orders instead of agents;
@@ -31,8 +32,9 @@ def add_commands(subparsers) -> None:
                               description="Open the game window: the main menu, or straight into a game with --as "
                                           "or --load.")
     p.add_argument("scenario", nargs="?", default=None, help="scenario file (default: scenarios/tripoli_2019.yaml)")
-    p.add_argument("--as", dest="side", metavar="FACTION|spectate",
-                   help="play this faction (its id in the scenario), or watch the AI play every side")
+    p.add_argument("--as", dest="side", metavar="FACTION|BACKER|spectate",
+                   help="play this faction or foreign backer (its id in the scenario), or watch the AI play every "
+                        "side")
     p.add_argument("--ai", dest="level", metavar="LEVEL", help="AI level for the other sides (default: normal)")
     p.add_argument("--seed", type=int, default=None, help="game seed (default: random)")
     p.add_argument("--load", metavar="SAVE", help="resume a saved game")
@@ -68,6 +70,11 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
 def _err(msg: str, code: int) -> int:
     print(f"sandtable: error: {msg}", file=sys.stderr)
     return code
+
+
+def _no_side(side: str, where: str, factions, backers) -> str:
+    return (f"no faction or backer '{side}' in {where} (factions: {', '.join(factions)}; backers: "
+            f"{', '.join(backers) or 'none'}; or spectate)")
 
 
 def _ready_the_kernels() -> None:
@@ -133,13 +140,18 @@ def cmd_play(args: argparse.Namespace) -> int:
             print(exc.render(), file=sys.stderr)
             return 1
         if args.side:
+            w = session.world
             if args.side == "spectate":
-                session.human = None
-            elif args.side in session.world.fidx:
-                session.human = session.world.fidx[args.side]
+                session.human = session.backer = None
+            elif args.side in w.fidx:
+                session.human, session.backer = w.fidx[args.side], None
+            elif args.side in w.bidx and session.state.seated[w.bidx[args.side]]:
+                session.human, session.backer = None, w.bidx[args.side]
+            elif args.side in w.bidx:
+                return _err(f"{args.side} is played by the scenario's own policy in this save; a backer's seat "
+                            "is chosen when the game starts", 2)
             else:
-                return _err(f"no faction '{args.side}' in this scenario (choose from: "
-                            f"{', '.join(session.world.faction_ids)}, spectate)", 2)
+                return _err(_no_side(args.side, "this scenario", w.faction_ids, w.backer_ids), 2)
         if args.level:
             session.level = level
     elif scenario is not None or args.side or args.autoplay:
@@ -153,14 +165,15 @@ def cmd_play(args: argparse.Namespace) -> int:
             return _err(f"cannot read {path}: {exc}", 1)
         if args.side or args.autoplay:
             side = args.side or "spectate"
-            factions = list(loaded.spec.factions)
-            if side == "spectate":
-                human = None
-            elif side in factions:
+            factions, backers = list(loaded.spec.factions), list(loaded.spec.backers)
+            human = backer = None
+            if side in factions:
                 human = factions.index(side)
-            else:
-                return _err(f"no faction '{side}' in {loaded.id} (choose from: {', '.join(factions)}, spectate)", 2)
-            session = GameSession.new(loaded, human, level, seed, save_dir, autosave=not headless)
+            elif side in backers:
+                backer = backers.index(side)
+            elif side != "spectate":
+                return _err(_no_side(side, loaded.id, factions, backers), 2)
+            session = GameSession.new(loaded, human, level, seed, save_dir, autosave=not headless, backer=backer)
     if args.save and (session is None or args.replay):
         return _err("--save writes a game's position: give --autoplay TURNS (and --as, --load or a scenario)", 2)
     if session is not None and args.autoplay:

@@ -1,6 +1,7 @@
 """The end of a game: who won, when and why, and charts of how it went — ground
-held, fighters in the field, legitimacy — turn by turn. Charts are drawn with
-matplotlib (Agg) into a pygame surface."""
+held, fighters in the field, legitimacy — turn by turn. A player who sat in a
+backer's seat gets its score, part by part, and its deliveries marked on the war's
+course. Charts are drawn with matplotlib (Agg) into a pygame surface."""
 
 from __future__ import annotations
 
@@ -8,9 +9,22 @@ import numpy as np
 import pygame
 from pygame_gui.elements import UIButton, UITextBox
 
+from ..engine.backer_score import backer_score, total
 from . import describe as D
 from . import keys
 from .gfx import later
+
+
+def seat_deliveries(session) -> list[tuple[int, str, str]]:
+    """(turn, kind, package name) for each package the player's backer sent, delivered or
+    lost to the embargo, in the order they happened."""
+    if session.backer is None:
+        return []
+    w = session.world
+    me = w.backer_ids[session.backer]
+    names = {w.packages[k].id: w.packages[k].spec.name for k in w.packages_of_backer[session.backer]}
+    return [(e["turn"], e["kind"], names.get(e["package"], e["package"])) for e in session.package_log
+            if e["backer"] == me]
 
 
 def render_charts(session, size: tuple[int, int]) -> pygame.Surface:
@@ -42,12 +56,29 @@ def render_charts(session, size: tuple[int, int]) -> pygame.Surface:
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         if key == "strength":
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v / 1000:.0f}k"))
+        if i == 0 and session.backer is not None:
+            arrived = sorted({t for t, kind, _ in seat_deliveries(session) if kind == "delivery"})
+            for j, t in enumerate(arrived):
+                ax.axvline(t, color="#f0c75e", lw=1.0, ls=":", alpha=0.9,
+                           label=f"{w.backers[session.backer].name}'s deliveries" if j == 0 else None)
         if i == 0:
             ax.legend(facecolor="#1d252d", edgecolor="#4a5560", labelcolor="#e8e4da", fontsize=10)
     fig.tight_layout(pad=1.2)
     canvas.draw()
     buf = np.asarray(canvas.buffer_rgba())
     return pygame.image.frombuffer(buf.tobytes(), (buf.shape[1], buf.shape[0]), "RGBA").copy()
+
+
+def _grouped(items: list[tuple[int, str]]) -> list[str]:
+    """'TB2 squadron × 3 (turns 11–13)': each package once, with how often and when it came."""
+    turns: dict[str, list[int]] = {}
+    for t, name in items:
+        turns.setdefault(name, []).append(t)
+    out = []
+    for name, ts in turns.items():
+        when = f"turn {ts[0]}" if len(ts) == 1 else f"turns {ts[0]}–{ts[-1]}"
+        out.append(f"{name}{f' × {len(ts)}' if len(ts) > 1 else ''} ({when})")
+    return out
 
 
 class EndScreen:
@@ -86,6 +117,9 @@ class EndScreen:
         self.verdict = ""
         if you is not None:
             self.verdict = "Victory" if winner == you else ("Defeat" if winner >= 0 else "Stalemate")
+        elif session.backer is not None:
+            self.score_parts = backer_score(s, session.backer)
+            self.verdict = f"{w.backers[session.backer].name}: score {total(self.score_parts) + 0.0:+.1f}"
         self.reason = s.reason or ""
         # the final map, small, beside the verdict
         from .map_view import MapView
@@ -104,7 +138,7 @@ class EndScreen:
 
     def _stats_html(self) -> str:
         s, w = self.session.state, self.session.world
-        rows = []
+        rows = self._backer_rows() if self.session.backer is not None else []
         for f, fc in enumerate(w.factions):
             held = s.owner == f
             rows.append(f"{D.fac(w, f)} {D.esc(fc.name)}: {int(held.sum())} places, {int(w.vp[held].sum())} victory "
@@ -123,6 +157,23 @@ class EndScreen:
             rows.append(f"<b>Events that happened ({len(names)}):</b> <font color='{D.MUTED}'>"
                         + D.esc("; ".join(names)) + "</font>")
         return "<br>".join(rows)
+
+    def _backer_rows(self) -> list[str]:
+        """The backer's score, each part with why it is what it is, and what it sent."""
+        s, w = self.session.state, self.session.world
+        b = self.session.backer
+        parts = backer_score(s, b)
+        rows = [f"<b>{D.esc(w.backers[b].name)}'s score: {total(parts) + 0.0:+.1f}</b>, the sum of its interests as "
+                "the scenario weighs them:"]
+        for p in parts:
+            col = D.GOOD if p.points > 0 else (D.BAD if p.points < 0 else D.MUTED)
+            rows.append(f"• {p.name}: <font color='{col}'><b>{p.points + 0.0:+.1f}</b></font> — {D.esc(p.why)}")
+        sent = seat_deliveries(self.session)
+        arrived, lost = (_grouped([(t, name) for t, k, name in sent if k == kind]) for kind in ("delivery", "interdicted"))
+        rows.append("<b>What arrived:</b> " + (D.esc(", ".join(arrived)) if arrived else "nothing")
+                    + (f" · <font color='{D.BAD}'>stopped: {D.esc(', '.join(lost))}</font>" if lost else "")
+                    + f" <font color='{D.MUTED}'>(dotted lines on the first chart)</font>")
+        return rows + [""]
 
     def back_to_map(self) -> None:
         self.app.start_game(self.session)

@@ -23,6 +23,7 @@ from . import describe as D
 from . import explain, gfx, keys
 from .anim import BannerAnim, anims_for
 from ..engine.stacks import merge_partners, split_range
+from .desk import BackerDesk
 from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, EncyclopediaWindow, MessageDialog,
                       NewsDialog, RecruitDialog, ReportDialog, SaveDialog, SplitDialog, StrikeDialog)
 from .session import UndoRefused
@@ -66,6 +67,7 @@ class GameScreen:
         self.think_token = 0
         self.skip_key = None  # (turn, active) being skipped through without animations
         self.question_hidden: int | None = None
+        self.desk_hidden: tuple | None = None  # the (turn, side) whose desk the player put aside with Esc
         self.news: list[tuple[str, str, str]] = []  # (headline, text, sources as HTML)
         self.end_timer = None
         self.replay_error_shown = False
@@ -132,8 +134,11 @@ class GameScreen:
     def _turn_banner(self) -> str:
         s, w = self.session.state, self.session.world
         who = w.factions[s.active].short
+        day = s.date.strftime('%d %b %Y').lstrip('0')
+        if self.session.is_human_turn() and self.session.backer is not None:
+            return f"Turn {s.turn} · {day} · {self.session.seat_name()} decides what to send the {who}"
         if self.session.is_human_turn():
-            return f"Turn {s.turn} · {s.date.strftime('%d %b %Y').lstrip('0')} · your move ({who})"
+            return f"Turn {s.turn} · {day} · your move ({who})"
         return f"Turn {s.turn} · {who} moves"
 
     def top_dialog(self):
@@ -184,7 +189,7 @@ class GameScreen:
                 ev = w.events[w.eidx[e.data["event"]]] if (e.data or {}).get("event") in w.eidx else None
                 cited = D.sources_line(w.spec, ev.source) if ev is not None else ""
                 self.news.append((e.text, (e.data or {}).get("text", ""), cited))
-            elif e.kind in ("red_line", "defection") and self.session.human is not None:
+            elif e.kind in ("red_line", "defection") and not self.session.spectating:
                 self.news.append((e.text, "", ""))
         key = (s.turn, s.active)
         if key != self._turn_key:
@@ -251,6 +256,36 @@ class GameScreen:
             if isinstance(d, RecruitDialog):
                 d.close()
         self.give(action)
+
+    def send_package(self, action: A.SendPackage) -> None:
+        """The backer's order from its desk; the desk is drawn again with what changed."""
+        events = self.give(action)
+        for d in list(self.dialogs):
+            if isinstance(d, BackerDesk):
+                d.close()
+        if events is not None and self.session.is_human_turn():
+            self.open_desk()
+
+    def open_desk(self) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, BackerDesk):
+                d.close()
+        s = self.session.state
+        self.desk_hidden = None
+        dialog = self.open_dialog(BackerDesk(self, self.send_package, self.desk_done))
+        key = (s.turn, s.active)
+        dialog.closed_callback = lambda d, key=key: self._desk_closed(key)
+
+    def _desk_closed(self, key) -> None:
+        if self.session.is_human_turn() and (self.session.state.turn, self.session.state.active) == key:
+            self.desk_hidden = key
+
+    def desk_done(self) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, BackerDesk):
+                d.closed_callback = None
+                d.close()
+        self.end_turn()
 
     def request(self, action) -> None:
         events = self.give(action)
@@ -351,6 +386,9 @@ class GameScreen:
             self.message(f"{D.unit_name(s, u)} is not under your command", gfx.STRIKE, 3.0)
 
     def open_backers(self) -> None:
+        if self.session.backer is not None:  # the backer's own desk, read only outside its step
+            self.open_desk()
+            return
         self.open_dialog(BackersWindow(self, self.request))
 
     def open_recruit(self) -> None:
@@ -407,7 +445,7 @@ class GameScreen:
             self.refuse("no save directory is set")
             return
         w = ses.world
-        side = w.factions[ses.human].short if ses.human is not None else "watch"
+        side = ses.seat_name()
         suggested = f"{w.spec.meta.id} {side} turn {ses.state.turn}"
 
         def write(name: str) -> None:
@@ -569,6 +607,8 @@ class GameScreen:
             if self.news and not self.app.quiet:
                 items, self.news = self.news[-6:], []
                 self.open_dialog(NewsDialog(self, items))
+            elif ses.backer is not None and self.desk_hidden != key:
+                self.open_desk()
             elif q is not None and self.question_hidden != q:
                 dialog = self.open_dialog(EventDialog(self, q, self.choose))
                 dialog.closed_callback = lambda d, q=q: self._question_closed(q)
@@ -618,6 +658,9 @@ class GameScreen:
                     "Space skips to the end of the turn.", gfx.TEXT)
         if not ses.is_human_turn():
             return f"{w.factions[s.active].short} is moving… Space skips its animations.", gfx.TEXT
+        if ses.backer is not None:
+            return (f"Your step as {ses.seat_name()}: send what you choose from your desk, then Done (Enter). "
+                    f"{keys.shown('open_backers')} opens the desk again."), gfx.GOLD
         if ses.pending_question() is not None:
             if isinstance(self.top_dialog(), EventDialog):
                 return "Choose an answer: click it or press its number.", gfx.GOLD

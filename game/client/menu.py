@@ -29,6 +29,7 @@ from .tutorial import find_tutorials
 from .session import available_levels, default_level, list_saves
 
 SPECTATE = "__spectate__"
+BACKER = "__backer__:"  # the side menu's value for a backer's seat, before the backer's id
 
 
 class MenuScreen:
@@ -72,7 +73,8 @@ class MenuScreen:
             "<b>Tutorial</b> (below) teaches the controls step by step, in the first turns of a real war. Or "
             "pick a scenario and a side; the panel on the right says what each side must do to win. Each turn, "
             "move and attack with your units, ask your foreign backers for money, drones, air defence or fighters, "
-            "answer the events that come your way, then press <b>Enter</b> to end the turn.<br>"
+            "answer the events that come your way, then press <b>Enter</b> to end the turn. Or play a foreign "
+            "backer (listed under the sides): the AI fights the war, and you decide what to send.<br>"
             f"<font color='{D.MUTED}'>Help (F1) in the game lists every key. Scenarios are YAML files in "
             f"{D.esc(app.scenario_dir.name)}/; a broken one is listed here with its errors.</font>",
             pygame.Rect(8, 38 + list_h + 14, lw - 20, bottom - top - list_h - 60), m, container=self.list_panel)
@@ -174,6 +176,9 @@ class MenuScreen:
                                  m, container=self.detail_panel)
         spec = e.loaded.spec
         options = [(f"{f.short} — {f.name}", fid) for fid, f in spec.factions.items() if f.playable]
+        # A backer's seat: the AI commands every faction, the player decides what one backer sends.
+        options += [(f"{b.name} — backer of the {spec.factions[b.supports].short}", BACKER + bid)
+                    for bid, b in spec.backers.items()]
         options.append(("Spectate (AI against AI)", SPECTATE))
         self.side_menu = UIDropDownMenu(options, options[0], self.side_slot, m, container=self.detail_panel,
                                         object_id="#up_drop_down")
@@ -221,11 +226,15 @@ class MenuScreen:
             return
         side = self.side_menu.selected_option[1] if self.side_menu is not None else SPECTATE
         spec = e.loaded.spec
-        human = None if side == SPECTATE else list(spec.factions).index(side)
+        human = backer = None
+        if side.startswith(BACKER):
+            backer = list(spec.backers).index(side[len(BACKER):])
+        elif side != SPECTATE:
+            human = list(spec.factions).index(side)
         level = self.level_menu.selected_option[1]
         text = self.seed_entry.get_text().strip()
         seed = int(text) if text.isdigit() else secrets.randbelow(100000)
-        self.app.new_game(e.loaded, human, level, seed)
+        self.app.new_game(e.loaded, human, level, seed, backer)
 
     def start_tutorial(self) -> None:
         """The selected scenario's tutorial if it has one, else the first scenario's that does."""
@@ -366,7 +375,8 @@ def describe_save(path: Path, titles: dict[str, str] | None = None) -> str:
             if side.get("history"):
                 h = side["history"][-1]
                 bits.append(f"turn {h.get('turn', '?')}, {_readable(h.get('date', ''))}")
-            bits.append(f"as {str(side['human']).upper()}" if side.get("human") else "watching")
+            bits.append(f"as {str(side['human']).upper()}" if side.get("human")
+                        else f"as {str(side['backer']).title()}" if side.get("backer") else "watching")
     except (OSError, ValueError):
         bits.append("(no notes)")
     bits.append(time.strftime("%d %b %H:%M", time.localtime(path.stat().st_mtime)))

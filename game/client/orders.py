@@ -124,7 +124,8 @@ class Orders:
         return self._kept(("preview", action), lambda: preview(self.state, action))
 
     def can_order(self) -> bool:
-        return self.session.is_human_turn()
+        """Whether the player may give units orders now (a backer's seat gives none)."""
+        return self.session.human is not None and self.session.is_human_turn()
 
     # -- selection ----------------------------------------------------------------------
     def clear(self) -> None:

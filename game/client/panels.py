@@ -9,6 +9,7 @@ from pygame_gui.elements import UIButton, UIPanel, UIScrollingContainer, UITextB
 
 from ..engine.stacks import merge_partners
 from . import describe as D
+from .desk_text import summary_html
 from .explain import victory_line
 from . import keys
 from .gfx import later
@@ -52,9 +53,13 @@ class TopBar:
         if spect:
             specs += [("pause", "Pause [P]", screen.toggle_pause, 100), ("slower", "−", screen.slower, 34),
                       ("faster", "+", screen.faster, 34), ("skip", "Skip turn [Space]", screen.skip, 140)]
+        elif screen.session.backer is not None:
+            specs += [("end", keys.labelled("Done ", "confirm"), screen.desk_done, 110)]
         else:
             specs += [("end", keys.labelled("End turn ", "confirm"), screen.end_turn, 150)]
-        specs += [("backers", keys.labelled("Backers", "open_backers"), screen.open_backers, 104),
+        desk = screen.session.backer is not None
+        specs += [("backers", keys.labelled("Your desk" if desk else "Backers", "open_backers"), screen.open_backers,
+                   124 if desk else 104),
                   ("save", keys.labelled("Save", "quick_save"), screen.quick_save, 90),
                   ("load", keys.labelled("Load", "quick_load"), screen.quick_load, 90),
                   ("help", keys.labelled("Help", "open_help"), screen.open_help, 90),
@@ -83,6 +88,9 @@ class TopBar:
         title = w.spec.meta.title.split(":")[0]
         if s.over:
             turn = "<b>Game over</b>"
+        elif scr.session.is_human_turn() and scr.session.backer is not None:
+            turn = (f"{D.fac(w, s.active)} to move · <b>{D.esc(scr.session.seat_name())} first — "
+                    "what will you send?</b>")
         elif scr.session.is_human_turn():
             turn = f"{D.fac(w, s.active)} <b>to move — your orders</b>"
         else:
@@ -284,6 +292,8 @@ class SidePanel:
         p = scr.orders.selected_place
         u = scr.orders.selected_unit
         if p is None:
+            if scr.session.backer is not None:
+                return self._backer_html()
             if scr.session.spectating:
                 what = "Watching a replay" if scr.session.is_replay else "Spectating"
                 return (f"<font color='{D.MUTED}'>{what}. Click a place to see who holds it and what stands "
@@ -358,6 +368,16 @@ class SidePanel:
         if len(lines) == 1:
             lines.append("Nothing left to do: <a href='confirm'><b>Enter</b> ends the turn</a>.")
         return "<br>".join(lines)
+
+    def _backer_html(self) -> str:
+        """With nothing selected, a backer's player sees its standing: the desk's summary."""
+        ses = self.screen.session
+        hint = (f"<font color='{D.GOLD}'>Your step: the desk is open ({keys.shown('open_backers')}).</font>"
+                if ses.is_human_turn() else
+                f"<font color='{D.MUTED}'>The AI commands every faction. Your desk opens at the start of each "
+                f"{D.esc(ses.world.faction_short(ses.world.client_of[ses.backer]))} turn; click a place to see "
+                "what stands there.</font>")
+        return f"<b>{D.esc(ses.seat_name())}</b><br>" + summary_html(ses.state, ses.backer) + "<br>" + hint
 
     def actionable_units(self) -> list[int]:
         scr = self.screen

@@ -34,7 +34,11 @@ LOG_KEEP = 400
 # Orders that roll no dice and show the player nothing new, so taking one back leaves
 # the game as if it had never been given. An attack or a strike reveals its outcome
 # (and a backer's answer or an event's its own), so the turn's undo stops there.
-UNDOABLE = (A.Move, A.Relocate, A.Split, A.Merge, A.Recruit, A.BuyAllegiance, A.Fortify, A.SetBlockade)
+UNDOABLE = (A.Move, A.Relocate, A.Split, A.Merge, A.Recruit, A.BuyAllegiance, A.Fortify, A.SetBlockade,
+            A.SendPackage)
+
+# The backers' moves the client keeps for the desk and the end screen (engine report kinds).
+PACKAGE_KINDS = ("dispatch", "delivery", "interdicted")
 
 
 class UndoRefused(Exception):
@@ -95,11 +99,13 @@ class GameSession:
     """The state plus everything the client keeps about the game around it."""
 
     def __init__(self, loaded: LoadedScenario, world: World, state, human: int | None,
-                 level: str, seed: int, save_dir: Path | None = None, autosave: bool = True):
+                 level: str, seed: int, save_dir: Path | None = None, autosave: bool = True,
+                 backer: int | None = None):
         self.loaded = loaded
         self.world = world
         self.state = state
-        self.human = human  # faction index the player commands; None when spectating
+        self.human = human  # faction index the player commands; None when spectating or playing a backer
+        self.backer = backer  # backer index the player plays (its seat in the engine); None otherwise
         self.level = level
         self.seed = int(seed)
         self.save_dir = Path(save_dir) if save_dir is not None else None
@@ -116,18 +122,29 @@ class GameSession:
         self._undo: list[_Snapshot] = []  # this turn's orders that can be taken back, the last last
         self._undo_stop: str | None = None  # why undo stops where it does: the order that rolled dice
         self._agents: dict[int, object] = {}
-        self._agent_seeds = np.random.SeedSequence([self.seed, state.turn]).spawn(world.F)
+        self._backer_agents: dict[int, object] = {}
+        self._agent_seed = np.random.SeedSequence([self.seed, state.turn])
+        self._agent_seeds = self._agent_seed.spawn(world.F)
+        # Every package sent, delivered or stopped, as {turn, kind, backer, package}: the
+        # desk's record of the rivals' moves and the end screen's marks on the war's course.
+        self.package_log: list[dict] = []
+        self.ask_why: dict[str, str] = {}  # package id → why the client asked the player's backer for it
 
     # -- construction ---------------------------------------------------------------
     @classmethod
     def new(cls, loaded: LoadedScenario, human: int | None, level: str | None = None, seed: int = 0,
-            save_dir: Path | None = None, autosave: bool = True) -> "GameSession":
+            save_dir: Path | None = None, autosave: bool = True, backer: int | None = None) -> "GameSession":
+        """A new game with the player in faction `human`'s seat, or in backer `backer`'s
+        (the AI then commands every faction), or watching (both None)."""
         world = World(loaded.spec, loaded.sha256)
         # The same split of the seed as the lab's runner, so a spectated game with the
         # same agents and seed is the game the lab would play.
         game_seed, agent_seed = np.random.SeedSequence(int(seed)).spawn(2)
-        state = new_game(world, game_seed)
-        s = cls(loaded, world, state, human, level or default_level(), seed, save_dir, autosave)
+        seated = [world.backer_ids[backer]] if backer is not None else []
+        state = new_game(world, game_seed, seated)
+        s = cls(loaded, world, state, None if backer is not None else human, level or default_level(), seed,
+                save_dir, autosave, backer)
+        s._agent_seed = agent_seed
         s._agent_seeds = agent_seed.spawn(world.F)
         s.note("system", f"{loaded.spec.meta.title} — seed {seed}")
         s._log_events(getattr(state, "opening_events", []) or [])
@@ -150,16 +167,22 @@ class GameSession:
             human = world.fidx[hid]
         elif hid == "?":  # no notes: the side whose turn it is takes over
             human = state.active
+        backer = None
+        bid = side.get("backer")
+        if isinstance(bid, str) and bid in world.bidx and state.seated[world.bidx[bid]]:
+            backer, human = world.bidx[bid], None
         level = side.get("level") if isinstance(side.get("level"), str) else default_level()
         if level not in available_levels():
             level = default_level()
         seed = side.get("seed") if isinstance(side.get("seed"), int) else 0
-        s = cls(loaded, world, state, human, level, seed, save_dir, autosave)
+        s = cls(loaded, world, state, human, level, seed, save_dir, autosave, backer)
         try:
             s.log = [LogEntry.from_json(e) for e in side.get("log", [])][-LOG_KEEP:]
             s.history = [h for h in side.get("history", []) if isinstance(h, dict) and "turn" in h]
-        except (TypeError, ValueError):
-            s.log, s.history = [], []
+            s.package_log = [_package_entry(e) for e in side.get("packages", [])]
+            s.ask_why = {str(k): str(v) for k, v in dict(side.get("ask_why", {})).items()}
+        except (TypeError, ValueError, KeyError):
+            s.log, s.history, s.package_log, s.ask_why = [], [], [], {}
         s.note("system", f"Loaded {path.name}: turn {state.turn}, {state.date.isoformat()}")
         if not s.history or s.history[-1]["turn"] != state.turn:
             s.record_history()
@@ -168,7 +191,13 @@ class GameSession:
     # -- whose turn -------------------------------------------------------------------
     @property
     def spectating(self) -> bool:
-        return self.human is None
+        return self.human is None and self.backer is None
+
+    def seat_name(self) -> str:
+        """Who the player is, in a few words: a faction's short name, a backer's name, or "watch"."""
+        if self.backer is not None:
+            return self.world.backers[self.backer].name
+        return self.world.factions[self.human].short if self.human is not None else "watch"
 
     is_replay = False  # a ReplaySession (replay.py) plays recorded actions instead of agents
 
@@ -180,10 +209,18 @@ class GameSession:
         return f"AI {self.level}"
 
     def is_human_turn(self) -> bool:
-        return self.human is not None and not self.state.over and self.state.active == self.human
+        s = self.state
+        if s.over:
+            return False
+        if self.backer is not None:
+            return s.backer_step == self.backer  # the backer's step in its client's turn
+        return self.human is not None and s.active == self.human and s.backer_step < 0
 
     def pending_question(self) -> int | None:
-        """Index of the scenario event whose question waits for the active faction."""
+        """Index of the scenario event whose question waits for the active faction (not
+        in a backer's step: the faction answers when its own orders come)."""
+        if self.state.backer_step >= 0:
+            return None
         for f, e in self.state.pending:
             if f == self.state.active:
                 return e
@@ -193,6 +230,15 @@ class GameSession:
         if faction not in self._agents:
             self._agents[faction] = make_agent(self.level, self._agent_seeds[faction])
         return self._agents[faction]
+
+    def backer_agent(self, b: int):
+        """The agent for a seated backer no person plays (a save seated in the lab, say):
+        the scenario's own policy, seeded as the lab seeds it."""
+        if b not in self._backer_agents:
+            from ..ai.agents import seat_agents
+
+            self._backer_agents.update(seat_agents(self.world, self._agent_seed, {self.world.backer_ids[b]: "normal"}))
+        return self._backer_agents[b]
 
     # -- orders -------------------------------------------------------------------------
     def order(self, action, *more) -> list:
@@ -257,7 +303,7 @@ class GameSession:
         f = state.active
         if self.orders_this_turn >= MAX_AI_ORDERS:
             return self._fallback(), f"gave {MAX_AI_ORDERS} orders this turn; turn ended"
-        agent = self.agent(f)
+        agent = self.backer_agent(state.backer_step) if state.backer_step >= 0 else self.agent(f)
         try:
             action = agent.act(state_copy if state_copy is not None else state.clone())
         except Exception as exc:  # an AI bug must not end the player's game
@@ -266,12 +312,24 @@ class GameSession:
         return action, str(getattr(agent, "why", "") or "")
 
     def ai_apply(self, action, why: str) -> list:
+        if self.backer is not None and isinstance(action, A.RequestSupport):
+            self._note_ask(action)
         try:
             return self._apply(action, why)
         except IllegalAction as exc:
             self.note("refused", f"{self.world.faction_short(self.state.active)} AI gave an illegal order ({exc}); "
                                  "its turn ends")
             return self._apply(self._fallback(), None)
+
+    def _note_ask(self, action: A.RequestSupport) -> None:
+        """Keep, for the player's desk, why the client asks its backer for a package now."""
+        from .desk_text import ask_reason
+
+        w = self.world
+        if action.backer in w.bidx and w.bidx[action.backer] == self.backer:
+            k = next((k for k in w.packages_of_backer[self.backer] if w.packages[k].id == action.package), None)
+            if k is not None:
+                self.ask_why[action.package] = f"as it stood on turn {self.state.turn}: {ask_reason(self.state, int(k))}"
 
     def _fallback(self):
         legal = legal_actions(self.state)
@@ -310,6 +368,9 @@ class GameSession:
     def _log_events(self, events) -> None:
         for e in events:
             self.log.append(LogEntry(e.turn, e.faction, e.kind, e.text))
+            if e.kind in PACKAGE_KINDS and (e.data or {}).get("package"):
+                self.package_log.append({"turn": int(e.turn), "kind": e.kind, "backer": e.data["backer"],
+                                         "package": e.data["package"]})
             if e.kind == "scripted" and e.data.get("text"):
                 self.log.append(LogEntry(e.turn, None, "news", e.data["text"]))
 
@@ -345,10 +406,13 @@ class GameSession:
             "scenario": self.world.spec.meta.id,
             "scenario_path": str(Path(self.loaded.path).resolve()),
             "human": self.world.faction_ids[self.human] if self.human is not None else None,
+            "backer": self.world.backer_ids[self.backer] if self.backer is not None else None,
             "level": self.level,
             "seed": self.seed,
             "history": self.history,
             "log": [e.to_json() for e in self.log[-200:]],
+            "packages": self.package_log,
+            "ask_why": self.ask_why,
         }
         write_text_atomic(sidecar_path(path), json.dumps(side, separators=(",", ":")))
         self.saved_at = self.state.action_count
@@ -357,7 +421,7 @@ class GameSession:
     def unsaved(self) -> bool:
         """Whether the player has given orders since the game was last saved (a game
         being watched, replayed or already over has nothing of theirs to lose)."""
-        return (self.human is not None and not self.is_replay and not self.state.over
+        return (not self.spectating and not self.is_replay and not self.state.over
                 and self.state.action_count != self.saved_at)
 
     def autosave(self) -> Path | None:
@@ -391,6 +455,11 @@ class GameSession:
 
     def hash(self) -> str:
         return state_hash(self.state)
+
+
+def _package_entry(e) -> dict:
+    """One entry of a sidecar's package log, checked (a hand-edited file must not break the desk)."""
+    return {"turn": int(e["turn"]), "kind": str(e["kind"]), "backer": str(e["backer"]), "package": str(e["package"])}
 
 
 def _what_rolled(world, action) -> str:

@@ -1,0 +1,215 @@
+"""Playing a foreign backer: chosen in the menu or with `play --as turkey`, the desk at
+the start of each of the client's turns, packages that arrive after their delay, the
+seat kept in saves, and the end screen's score, part by part."""
+
+from __future__ import annotations
+
+import re
+
+import pygame
+import pytest
+
+from client_helpers import click_element, dialog_text, frames, key, loaded, make_app
+from test_client_cli import run
+from test_client_menu import _pick_dropdown
+from game.client.desk import BackerDesk
+from game.client.dialogs import NewsDialog
+from game.client.desk_text import ask_reason, package_risks
+from game.client.endscreen import EndScreen
+from game.client.game_screen import GameScreen
+from game.client.session import GameSession, UndoRefused, autoplay
+from game.engine import EndTurn, SendPackage
+from game.engine.backer_score import backer_score, total
+from game.engine.backers import why_closed
+
+
+def _turkey_session(save_dir, seed=4, level="random") -> GameSession:
+    """A game with the player in Turkey's seat and the AI on both factions."""
+    return GameSession.new(loaded(), None, level, seed, save_dir, autosave=False,
+                           backer=list(loaded().spec.backers).index("turkey"))
+
+
+def _until_desk(app, limit=3000) -> BackerDesk:
+    """Frames until the backer's desk is the window on top; the week's news, which comes
+    first, is read and closed with Enter as a player would."""
+    top = None
+    for _ in range(limit):
+        top = app.screen.top_dialog() if isinstance(app.screen, GameScreen) else None
+        if isinstance(top, BackerDesk):
+            return top
+        if isinstance(top, NewsDialog):
+            key(app, pygame.K_RETURN)
+        frames(app)
+    raise AssertionError(f"the desk never opened (on top: {top}, turn {app.screen.session.state.turn})")
+
+
+def _scroll_into_view(app, desk, button) -> None:
+    """Wheel the desk's list (real mouse-wheel events over it) until `button` shows."""
+    area = desk.scroll.rect
+    for _ in range(80):
+        if button.rect.clip(area).h == button.rect.h:
+            return
+        pygame.mouse.set_pos(area.center)
+        down = button.rect.centery > area.centery
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=area.center, rel=(0, 0), buttons=(0, 0, 0),
+                                             touch=False))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1 if down else 1, flipped=False,
+                                             precise_x=0.0, precise_y=-1.0 if down else 1.0, touch=False))
+        frames(app)
+    raise AssertionError("the button never scrolled into view")
+
+
+def test_start_as_turkey_from_the_menu_and_send_a_package_that_arrives_after_its_delay(tmp_path):
+    app = make_app(tmp_path)
+    try:
+        app.show_menu()
+        frames(app, 2)
+        menu = app.screen
+        i = next(i for i, e in enumerate(menu.entries) if e.ok and e.loaded.id == "tripoli_2019")
+        click_element(app, menu.scenario_buttons[i])
+        _pick_dropdown(app, menu.side_menu, "__backer__:turkey")
+        _pick_dropdown(app, menu.level_menu, "random")
+        menu.seed_entry.set_text("4")
+        click_element(app, menu.start_button)
+        screen = app.screen
+        assert isinstance(screen, GameScreen)
+        ses = screen.session
+        w = ses.world
+        b = w.bidx["turkey"]
+        assert ses.backer == b and ses.human is None and bool(ses.state.seated[b])
+        assert "Your desk" in screen.top.buttons["backers"].text
+        # Step after step: Done until one of Turkey's packages can go, then Send it.
+        sent = None
+        for _ in range(30):
+            desk = _until_desk(app)
+            s = ses.state
+            assert s.backer_step == b and s.active == w.client_of[b] and ses.is_human_turn()
+            assert "Score so far" in dialog_text(desk)
+            ready = [pid for pid, btn in desk.send_buttons.items() if btn.is_enabled]
+            for pid, btn in desk.send_buttons.items():  # a button is enabled exactly when the rules allow it
+                k = next(k for k in w.packages_of_backer[b] if w.packages[k].id == pid)
+                assert btn.is_enabled == (why_closed(s, int(k)) is None), pid
+            if ready:
+                pid = ready[0]
+                k = int(next(k for k in w.packages_of_backer[b] if w.packages[k].id == pid))
+                turn, budget = s.turn, float(s.budget[b])
+                _scroll_into_view(app, desk, desk.send_buttons[pid])
+                click_element(app, desk.send_buttons[pid])
+                sent = (k, turn)
+                break
+            now = s.turn
+            key(app, pygame.K_RETURN)  # Done: the step ends, the factions move
+            assert not ses.is_human_turn() or ses.state.turn > now
+        assert sent is not None, "Turkey could send nothing in 30 turns"
+        k, turn = sent
+        pk = w.packages[k].spec
+        s = ses.state
+        assert int(s.sent[k]) == 1 and float(s.budget[b]) == pytest.approx(budget - pk.cost)
+        assert [turn + pk.delay, k] in s.deliveries
+        desk = _until_desk(app)  # drawn again with the package on its way
+        assert f"{pk.name}: turn {turn + pk.delay}" in dialog_text(desk)
+        click_element(app, desk.done_button)
+        # The factions play on; at each of Turkey's steps, Done, until the package is due.
+        for _ in range(pk.delay + 2):
+            if ses.state.turn > turn + pk.delay:
+                break
+            _until_desk(app)
+            key(app, pygame.K_RETURN)
+        arrivals = [e for e in ses.package_log if e["package"] == w.packages[k].id and e["kind"] != "dispatch"]
+        assert [e["turn"] for e in arrivals] == [turn + pk.delay]
+        if arrivals[0]["kind"] == "delivery" and pk.units:  # not stopped by the embargo
+            name = pk.name
+            assert any(name in e.text and "arrives" in e.text for e in ses.log)
+    finally:
+        app.close()
+
+
+def test_the_end_screen_gives_the_backer_score_and_its_parts_add_up(tmp_path):
+    ses = _turkey_session(tmp_path, seed=2)
+    autoplay(ses, 200)  # the desk answered by the scenario's own policy, to the end
+    assert ses.state.over
+    app = make_app(tmp_path)
+    try:
+        app.start_game(ses)
+        for _ in range(400):
+            frames(app)
+            if isinstance(app.screen, EndScreen):
+                break
+        end = app.screen
+        assert isinstance(end, EndScreen)
+        parts = backer_score(ses.state, ses.backer)
+        shown = end.stats.html_text
+        points = [float(x) for x in re.findall(r"• \w+: <font color='[^']+'><b>([+-]\d+\.\d)</b>", shown)]
+        assert len(points) == len(parts) == 4
+        said = float(re.search(r"score ([+-]\d+\.\d)", end.verdict).group(1))
+        assert said == pytest.approx(total(parts), abs=0.05)
+        assert sum(points) == pytest.approx(said, abs=0.05 * len(points))  # each part rounded to a tenth
+        for p in parts:
+            assert p.why in shown
+        delivered = [e for e in ses.package_log if e["backer"] == "turkey" and e["kind"] == "delivery"]
+        assert delivered and "What arrived:" in shown
+        assert end.charts is not None
+    finally:
+        app.close()
+
+
+def test_a_desk_order_can_be_undone_and_the_seat_survives_a_save(tmp_path):
+    ses = _turkey_session(tmp_path, seed=4)
+    w = ses.world
+    b = w.bidx["turkey"]
+    # The factions' moves and Turkey's steps, until a package of Turkey's is open in its step.
+    for _ in range(5000):
+        s = ses.state
+        if ses.is_human_turn() and any(why_closed(s, int(k)) is None for k in w.packages_of_backer[b]):
+            break
+        if ses.is_human_turn():
+            ses.order(EndTurn())
+        else:
+            ses.ai_apply(*ses.ai_choose())
+    s = ses.state
+    assert ses.is_human_turn() and ses.pending_question() is None  # a faction's question waits for its orders
+    k = next(int(k) for k in w.packages_of_backer[b] if why_closed(s, int(k)) is None)
+    before = (float(s.budget[b]), int(s.sent[k]), len(s.deliveries))
+    ses.order(SendPackage("turkey", w.packages[k].id))
+    assert int(s.sent[k]) == before[1] + 1
+    assert ses.undo()
+    assert (float(s.budget[b]), int(s.sent[k]), len(s.deliveries)) == before
+    ses.order(SendPackage("turkey", w.packages[k].id))
+    path = ses.save(tmp_path / "turkey.json")
+    again = GameSession.load(path, tmp_path)
+    assert again.backer == b and again.human is None and again.is_human_turn()
+    assert again.hash() == ses.hash() and again.package_log == ses.package_log
+    ses.order(EndTurn())
+    with pytest.raises(UndoRefused):
+        ses.undo()  # not the seat's step any more
+
+
+def test_play_as_a_backer_from_the_command_line(tmp_path, capsys):
+    save = tmp_path / "as-turkey.json"
+    assert run("play", "--as", "turkey", "--autoplay", "3", "--seed", "1", "--save", save,
+               "--save-dir", tmp_path) == 0
+    ses = GameSession.load(save, tmp_path)
+    assert ses.backer == ses.world.bidx["turkey"] and bool(ses.state.seated[ses.backer])
+    # A save whose seat went to the policy cannot be taken over as that backer.
+    plain = GameSession.new(loaded(), 0, "random", 1, tmp_path, autosave=False).save(tmp_path / "gna.json")
+    assert run("play", "--load", plain, "--as", "russia", "--save-dir", tmp_path,
+               "--screenshot", tmp_path / "x.png") == 2
+    assert "russia is played by the scenario's own policy" in capsys.readouterr().err
+    shot = tmp_path / "desk.png"
+    assert run("play", "--load", save, "--save-dir", tmp_path, "--size", "1280x720", "--screenshot", shot) == 0
+    assert shot.stat().st_size > 10_000
+
+
+def test_the_desk_explains_an_ask_and_what_a_package_risks():
+    ses = _turkey_session(None)
+    s, w = ses.state, ses.world
+    b = w.bidx["turkey"]
+    k = next(int(k) for k in w.packages_of_backer[b] if w.packages[k].spec.escalation > 0)
+    pk = w.packages[k].spec
+    risks = " ".join(package_risks(s, b, k))
+    rivals = [w.backers[r].name for r, rb in enumerate(w.backers) if "turkey" in rb.rivals]
+    assert rivals and all(name in risks for name in rivals)
+    assert f"{pk.exposure * w.backers[b].pressure_sensitivity:.1f} commitment" in risks
+    why = ask_reason(s, k)
+    held = int((s.owner == w.client_of[b]).sum())
+    assert f"hold {held} places" in why
