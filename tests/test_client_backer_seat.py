@@ -9,11 +9,11 @@ import re
 import pygame
 import pytest
 
-from client_helpers import click_element, dialog_text, frames, key, loaded, make_app
+from client_helpers import click, click_element, dialog_text, frames, key, loaded, make_app
 from test_client_cli import run
 from test_client_menu import _pick_dropdown
 from game.client.desk import BackerDesk
-from game.client.dialogs import NewsDialog
+from game.client.dialogs import EventDialog, NewsDialog
 from game.client.desk_text import ask_reason, package_risks
 from game.client.endscreen import EndScreen
 from game.client.game_screen import GameScreen
@@ -213,3 +213,97 @@ def test_the_desk_explains_an_ask_and_what_a_package_risks():
     why = ask_reason(s, k)
     held = int((s.owner == w.client_of[b]).sum())
     assert f"hold {held} places" in why
+
+
+# -- hotseat ---------------------------------------------------------------------------------
+
+def _hidden(app) -> bool:
+    """The hand-over screen shows nothing of the game: where the map, the top bar and the
+    side panel were, the window is the plain background, and no window is open."""
+    frames(app)
+    W, H = app.size
+    spots = [(W // 6, H // 4), (W // 2, 20), (W - 100, H // 2), (W // 6, H - 40)]
+    return all(tuple(app.window.get_at(p))[:3] == (12, 15, 19) for p in spots) and not app.screen.dialogs
+
+
+def _finish_my_turn(app) -> None:
+    """As a player would: read the news, answer a question with its first option, end the turn."""
+    ses = app.screen.session
+    turn = (ses.state.turn, ses.state.active, ses.state.backer_step)
+    for _ in range(200):
+        if (ses.state.turn, ses.state.active, ses.state.backer_step) != turn or ses.state.over:
+            return
+        top = app.screen.top_dialog()
+        if isinstance(top, NewsDialog):
+            key(app, pygame.K_RETURN)
+        elif isinstance(top, EventDialog):
+            key(app, pygame.K_1)
+        elif isinstance(top, BackerDesk) or top is None:
+            key(app, pygame.K_RETURN)
+        else:
+            top.close()
+            frames(app)
+    raise AssertionError("the turn did not end")
+
+
+def test_two_turns_of_hotseat_from_the_menu_with_the_hand_over_screen(tmp_path):
+    app = make_app(tmp_path)
+    try:
+        app.show_menu()
+        frames(app, 2)
+        menu = app.screen
+        i = next(i for i, e in enumerate(menu.entries) if e.ok and e.loaded.id == "tripoli_2019")
+        click_element(app, menu.scenario_buttons[i])
+        _pick_dropdown(app, menu.side_menu, "gna")
+        _pick_dropdown(app, menu.second_menu, "lna")
+        click_element(app, menu.start_button)
+        screen = app.screen
+        ses = screen.session
+        w = ses.world
+        assert ses.hotseat and ses.seats == [("faction", w.fidx["gna"]), ("faction", w.fidx["lna"])]
+        seen = []
+        for _ in range(4):  # GNA, LNA, GNA, LNA: two rounds
+            frames(app, 2)
+            if screen.handing_over:
+                assert _hidden(app), f"the hand-over before seat {len(seen) + 1} shows part of the game"
+                assert not screen.top.panel.alive() and ses.is_human_turn() is False
+                click(app, (app.size[0] // 2, app.size[1] // 2))  # the next player takes the machine
+            assert not screen.handing_over and ses.is_human_turn()
+            seen.append((ses.state.turn, w.faction_ids[ses.human]))
+            assert screen.top.panel.alive() and "your orders" in screen.top.status.html_text
+            _finish_my_turn(app)
+        assert seen == [(1, "gna"), (1, "lna"), (2, "gna"), (2, "lna")]
+        # A save records whose seat is whose, and which of them has the machine.
+        frames(app, 2)
+        path = ses.save(tmp_path / "hotseat.json")
+        again = GameSession.load(path, tmp_path)
+        assert again.seats == ses.seats and again.viewer == ses.viewer
+    finally:
+        app.close()
+
+
+def test_backer_against_backer_hands_the_desk_over(tmp_path):
+    w = GameSession.new(loaded(), None, "random", 4, None, autosave=False).world
+    ses = GameSession.new(loaded(), None, "random", 4, tmp_path, autosave=False, backer=w.bidx["turkey"],
+                          hotseat=("backer", w.bidx["russia"]))
+    assert bool(ses.state.seated[w.bidx["turkey"]]) and bool(ses.state.seated[w.bidx["russia"]])
+    app = make_app(tmp_path)
+    try:
+        app.start_game(ses)
+        screen = app.screen
+        desks = []
+        for _ in range(3):
+            for _ in range(3000):
+                frames(app)
+                if screen.handing_over or isinstance(screen.top_dialog(), BackerDesk):
+                    break
+            if screen.handing_over:
+                assert _hidden(app), f"the hand-over before seat {len(seen) + 1} shows part of the game"
+                key(app, pygame.K_RETURN)
+            desk = _until_desk(app)
+            assert desk.backer == ses.backer and ses.state.backer_step == ses.backer
+            desks.append(w.backer_ids[desk.backer])
+            _finish_my_turn(app)
+        assert desks == ["turkey", "russia", "turkey"]
+    finally:
+        app.close()

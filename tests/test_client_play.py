@@ -487,7 +487,7 @@ def test_the_last_five_autosaves_are_kept_in_rotation(tmp_path):
     from game.client.session import AUTOSAVES, autoplay
 
     session = GameSession.new(loaded(), 0, "random", 4, tmp_path)
-    session.human = None  # let the AI play both sides; autosaves still come every round
+    session.sit(None)  # let the AI play both sides; autosaves still come every round
     autoplay(session, 8)
     saves = tmp_path / "saves"
     names = sorted(p.name for p in saves.glob("autosave*.json") if not p.name.endswith(".client.json"))

@@ -128,8 +128,9 @@ class App:
         self.start_game(session, tutorial=t)
         return None
 
-    def new_game(self, loaded, human: int | None, level: str, seed: int, backer: int | None = None) -> GameSession:
-        session = GameSession.new(loaded, human, level, seed, self.save_dir, backer=backer)
+    def new_game(self, loaded, human: int | None, level: str, seed: int, backer: int | None = None,
+                 hotseat=None) -> GameSession:
+        session = GameSession.new(loaded, human, level, seed, self.save_dir, backer=backer, hotseat=hotseat)
         self.start_game(session)
         return session
 

@@ -1,12 +1,14 @@
 """`sandtable play`: the command that opens the game window.
 
-    sandtable play [SCENARIO] [--as FACTION|BACKER|spectate] [--ai LEVEL] [--seed S]
+    sandtable play [SCENARIO] [--as FACTION|BACKER|spectate] [--hotseat FACTION|BACKER] [--ai LEVEL] [--seed S]
                    [--load SAVE] [--screenshot PATH] [--autoplay TURNS] [--size WxH]
     sandtable play [SCENARIO] --replay FILE [--screenshot PATH] [--autoplay TURNS]
     sandtable play [SCENARIO] --autoplay TURNS --save FILE [--seed S] [--as FACTION]
 
 Without --as or --load it opens the main menu. --as a backer's id (turkey, russia,
-...) seats the player as that foreign backer, with the AI commanding every faction. --screenshot renders one picture
+...) seats the player as that foreign backer, with the AI commanding every faction.
+--hotseat gives a second person at the same machine another seat (the other faction,
+or another backer); a hand-over screen hides each seat's view from the other. --screenshot renders one picture
 (after --autoplay turns played by the AI on every side) and exits; it works with
 SDL's dummy video driver, so it needs no display. --replay watches a lab game
 (`simulate --save-replays`) as a spectator, its recorded orders instead of agents;
@@ -35,6 +37,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--as", dest="side", metavar="FACTION|BACKER|spectate",
                    help="play this faction or foreign backer (its id in the scenario), or watch the AI play every "
                         "side")
+    p.add_argument("--hotseat", metavar="FACTION|BACKER",
+                   help="a second person plays this seat on the same machine (with --as): faction against "
+                        "faction, or backer against backer")
     p.add_argument("--ai", dest="level", metavar="LEVEL", help="AI level for the other sides (default: normal)")
     p.add_argument("--seed", type=int, default=None, help="game seed (default: random)")
     p.add_argument("--load", metavar="SAVE", help="resume a saved game")
@@ -72,9 +77,9 @@ def _err(msg: str, code: int) -> int:
     return code
 
 
-def _no_side(side: str, where: str, factions, backers) -> str:
+def _no_side(side: str, where: str, factions, backers, spectate: bool = True) -> str:
     return (f"no faction or backer '{side}' in {where} (factions: {', '.join(factions)}; backers: "
-            f"{', '.join(backers) or 'none'}; or spectate)")
+            f"{', '.join(backers) or 'none'}{'; or spectate' if spectate else ''})")
 
 
 def _ready_the_kernels() -> None:
@@ -112,6 +117,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         return _err(f"unknown AI level '{level}' (choose from: {', '.join(available_levels())}; {LEVEL_HELP})", 2)
     if args.autoplay < 0:
         return _err("--autoplay must be 0 or more turns", 2)
+    if args.hotseat and (args.load or args.replay):
+        return _err("--hotseat starts a new game: a save keeps the seats it was played with", 2)
     _ready_the_kernels()
     save_dir = Path(args.save_dir) if args.save_dir else default_save_dir()
     scenario = Path(args.scenario) if args.scenario else None
@@ -142,11 +149,11 @@ def cmd_play(args: argparse.Namespace) -> int:
         if args.side:
             w = session.world
             if args.side == "spectate":
-                session.human = session.backer = None
+                session.sit(None)
             elif args.side in w.fidx:
-                session.human, session.backer = w.fidx[args.side], None
+                session.sit(("faction", w.fidx[args.side]))
             elif args.side in w.bidx and session.state.seated[w.bidx[args.side]]:
-                session.human, session.backer = None, w.bidx[args.side]
+                session.sit(("backer", w.bidx[args.side]))
             elif args.side in w.bidx:
                 return _err(f"{args.side} is played by the scenario's own policy in this save; a backer's seat "
                             "is chosen when the game starts", 2)
@@ -166,14 +173,26 @@ def cmd_play(args: argparse.Namespace) -> int:
         if args.side or args.autoplay:
             side = args.side or "spectate"
             factions, backers = list(loaded.spec.factions), list(loaded.spec.backers)
-            human = backer = None
+            human = backer = hotseat = None
             if side in factions:
                 human = factions.index(side)
             elif side in backers:
                 backer = backers.index(side)
             elif side != "spectate":
                 return _err(_no_side(side, loaded.id, factions, backers), 2)
-            session = GameSession.new(loaded, human, level, seed, save_dir, autosave=not headless, backer=backer)
+            if args.hotseat:
+                if side == "spectate":
+                    return _err("--hotseat is a second player's seat: give the first with --as", 2)
+                if args.hotseat == side:
+                    return _err(f"--hotseat {args.hotseat} is the seat --as already takes; choose another", 2)
+                if args.hotseat in factions:
+                    hotseat = ("faction", factions.index(args.hotseat))
+                elif args.hotseat in backers:
+                    hotseat = ("backer", backers.index(args.hotseat))
+                else:
+                    return _err(_no_side(args.hotseat, loaded.id, factions, backers, spectate=False), 2)
+            session = GameSession.new(loaded, human, level, seed, save_dir, autosave=not headless, backer=backer,
+                                      hotseat=hotseat)
     if args.save and (session is None or args.replay):
         return _err("--save writes a game's position: give --autoplay TURNS (and --as, --load or a scenario)", 2)
     if session is not None and args.autoplay:

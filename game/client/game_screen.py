@@ -68,6 +68,7 @@ class GameScreen:
         self.skip_key = None  # (turn, active) being skipped through without animations
         self.question_hidden: int | None = None
         self.desk_hidden: tuple | None = None  # the (turn, side) whose desk the player put aside with Esc
+        self.handing_over = False  # hotseat: the screen is hidden until the next seat's player takes the machine
         self.news: list[tuple[str, str, str]] = []  # (headline, text, sources as HTML)
         self.end_timer = None
         self.replay_error_shown = False
@@ -548,7 +549,7 @@ class GameScreen:
     def _run_ai(self) -> None:
         ses = self.session
         s = ses.state
-        if s.over or ses.is_human_turn() or ses.script_done():
+        if not ses.ai_to_move() or ses.script_done():
             self.skip_key = None
             return
         if self.paused or self.hold or self.top_dialog() is not None:
@@ -569,7 +570,7 @@ class GameScreen:
             if not self._ai_step():
                 break
             s = ses.state
-            if s.over or ses.is_human_turn() or ses.script_done():
+            if not ses.ai_to_move() or ses.script_done():
                 break
             if self.skip_key is not None and self.skip_key != (s.turn, s.active):
                 self.skip_key = None
@@ -577,8 +578,61 @@ class GameScreen:
                     break
 
     # -- frame ----------------------------------------------------------------------------------
+    # -- hotseat ---------------------------------------------------------------------------------
+    def _begin_handover(self) -> None:
+        """Hide everything the seat that just moved was looking at: its windows, its
+        selection, the panels; the next seat's player takes the machine with Enter."""
+        self.handing_over = True
+        for d in list(self.dialogs):
+            d.closed_callback = None
+            d.close()
+        self.dialogs.clear()
+        self.orders.clear()
+        self._kill_tooltip()
+        self.anims = []
+        self.top.kill()
+        self.side.kill()
+        self.coach.kill()  # a tip is shown again, if still due, to the seat that takes the machine
+
+    def take_seat(self) -> None:
+        """The next seat's player has the machine: its own view, panels and banner."""
+        if not self.handing_over:
+            return
+        ses = self.session
+        ses.hand_over()
+        self.handing_over = False
+        self.question_hidden = self.desk_hidden = None
+        self.top = TopBar(self)
+        self.side = SidePanel(self)
+        self.view.focus_front(ses.state, ses.human if ses.human is not None else ses.state.active)
+        self.anims.append(BannerAnim(self._turn_banner(), self._active_colour(), 1.6, self.app.fonts))
+
+    def _draw_handover(self, surface) -> None:
+        ses = self.session
+        s = ses.state
+        f = self.app.fonts
+        surface.fill((12, 15, 19))
+        nxt = ses.seats[ses.seat_to_move()]
+        prev = ses.seats[ses.viewer]
+        W, H = surface.get_size()
+        vs = " against ".join(ses.seat_name(seat) for seat in ses.seats)
+        lines = [(f"Hand over to the {ses.seat_name(nxt)} player", 40, gfx.GOLD, True),
+                 (f"Hotseat, {vs} · turn {s.turn} · {D.long_date(s.date)}", 18, gfx.TEXT, False),
+                 (f"{ses.seat_name(prev)} player: please look away; nothing of your view is left on screen.", 18,
+                  gfx.TEXT, False),
+                 (f"{ses.seat_name(nxt)} player: press Enter or click when you are ready.", 18, gfx.TEXT, False)]
+        y = H // 2 - 90
+        for text, size, col, bold in lines:
+            img = f.text(text, size, col, bold=bold)
+            surface.blit(img, ((W - img.get_width()) // 2, y))
+            y += img.get_height() + 18
+
     def update(self, dt: float) -> None:
         ses = self.session
+        if ses.handover_due():
+            if not self.handing_over:
+                self._begin_handover()
+            return  # nothing moves while the machine changes hands
         self.view.camera.zoom_idle += dt
         key = (ses.state.turn, ses.state.active)
         if key != self._ai_turn_key:
@@ -622,6 +676,9 @@ class GameScreen:
         self._update_tooltip()
 
     def draw(self, surface: pygame.Surface) -> None:
+        if self.handing_over:
+            self._draw_handover(surface)
+            return
         surface.fill((14, 18, 22))
         ses = self.session
         self.view.draw(surface, ses.state, self.marks, ses.version, self.supplied())
@@ -802,6 +859,11 @@ class GameScreen:
             getattr(self, link)()
 
     def handle(self, event, consumed: bool) -> None:
+        if self.handing_over:
+            if ((event.type == pygame.KEYDOWN and event.key in keys.ACCEPT)
+                    or (event.type == pygame.MOUSEBUTTONUP and event.button == 1)):
+                self.take_seat()
+            return
         if event.type == pygame_gui.UI_TEXT_BOX_LINK_CLICKED:
             self.follow(str(event.link_target))
         elif event.type == pygame.KEYDOWN:

@@ -30,6 +30,7 @@ from .session import available_levels, default_level, list_saves
 
 SPECTATE = "__spectate__"
 BACKER = "__backer__:"  # the side menu's value for a backer's seat, before the backer's id
+NOBODY = "__nobody__"  # no second player
 
 
 class MenuScreen:
@@ -74,7 +75,8 @@ class MenuScreen:
             "pick a scenario and a side; the panel on the right says what each side must do to win. Each turn, "
             "move and attack with your units, ask your foreign backers for money, drones, air defence or fighters, "
             "answer the events that come your way, then press <b>Enter</b> to end the turn. Or play a foreign "
-            "backer (listed under the sides): the AI fights the war, and you decide what to send.<br>"
+            "backer (listed under the sides): the AI fights the war, and you decide what to send. Two people at "
+            "one machine pick a second seat under Hotseat.<br>"
             f"<font color='{D.MUTED}'>Help (F1) in the game lists every key. Scenarios are YAML files in "
             f"{D.esc(app.scenario_dir.name)}/; a broken one is listed here with its errors.</font>",
             pygame.Rect(8, 38 + list_h + 14, lw - 20, bottom - top - list_h - 60), m, container=self.list_panel)
@@ -105,6 +107,10 @@ class MenuScreen:
         self.start_button = UIButton(pygame.Rect(rw - 260, y + 46, 240, 46), "Start game  [Enter]", m,
                                      container=self.detail_panel, object_id="#start_button",
                                      command=lambda: d(self.start))
+        # A second person at the same machine: hotseat, each seat's view hidden from the other.
+        UILabel(pygame.Rect(10, y + 54, 76, 30), "Hotseat", m, container=self.detail_panel)
+        self.second_slot = pygame.Rect(90, y + 52, rw - 280 - 90, 32)  # up to the start button
+        self.second_menu = None
         self.side_menu = None
         bx = 40
         self.bottom_buttons = []
@@ -154,9 +160,10 @@ class MenuScreen:
         for j, b in enumerate(self.scenario_buttons):
             b.select() if j == i else b.unselect()
         m = self.app.manager
-        if self.side_menu is not None:
-            self.side_menu.kill()
-            self.side_menu = None
+        for menu in (self.side_menu, self.second_menu):
+            if menu is not None:
+                menu.kill()
+        self.side_menu = self.second_menu = None
         if not e.ok:
             self.details.kill()
             rw = self.detail_panel.rect.width
@@ -179,9 +186,13 @@ class MenuScreen:
         # A backer's seat: the AI commands every faction, the player decides what one backer sends.
         options += [(f"{b.name} — backer of the {spec.factions[b.supports].short}", BACKER + bid)
                     for bid, b in spec.backers.items()]
+        seats = list(options)
         options.append(("Spectate (AI against AI)", SPECTATE))
         self.side_menu = UIDropDownMenu(options, options[0], self.side_slot, m, container=self.detail_panel,
                                         object_id="#up_drop_down")
+        second = [("No second player (the AI plays the rest)", NOBODY)] + seats
+        self.second_menu = UIDropDownMenu(second, second[0], self.second_slot, m, container=self.detail_panel,
+                                          object_id="#up_drop_down")
         self.start_button.enable()
         self._make_backdrop(e)
 
@@ -226,15 +237,18 @@ class MenuScreen:
             return
         side = self.side_menu.selected_option[1] if self.side_menu is not None else SPECTATE
         spec = e.loaded.spec
-        human = backer = None
-        if side.startswith(BACKER):
-            backer = list(spec.backers).index(side[len(BACKER):])
-        elif side != SPECTATE:
-            human = list(spec.factions).index(side)
+        second = self.second_menu.selected_option[1] if self.second_menu is not None else NOBODY
+        if second != NOBODY and side in (SPECTATE, second):
+            self.dialogs.append(MessageDialog(self, "Choose two seats", "A hotseat game needs two different seats: "
+                                              "pick yours under Play as, and the second player's under Hotseat."))
+            return
+        seat, hotseat = _seat(spec, side), _seat(spec, second)
         level = self.level_menu.selected_option[1]
         text = self.seed_entry.get_text().strip()
         seed = int(text) if text.isdigit() else secrets.randbelow(100000)
-        self.app.new_game(e.loaded, human, level, seed, backer)
+        human = seat[1] if seat is not None and seat[0] == "faction" else None
+        backer = seat[1] if seat is not None and seat[0] == "backer" else None
+        self.app.new_game(e.loaded, human, level, seed, backer, hotseat)
 
     def start_tutorial(self) -> None:
         """The selected scenario's tutorial if it has one, else the first scenario's that does."""
@@ -355,6 +369,15 @@ class LoadDialog(Dialog):
         self.fit()
 
 
+def _seat(spec, value: str):
+    """The seat a side menu's value names: ("faction", i), ("backer", i), or None."""
+    if value.startswith(BACKER):
+        return ("backer", list(spec.backers).index(value[len(BACKER):]))
+    if value in spec.factions:
+        return ("faction", list(spec.factions).index(value))
+    return None
+
+
 def _readable(iso) -> str:
     """A save's noted date as a person reads it; a note that is not a date is shown as written."""
     try:
@@ -375,8 +398,13 @@ def describe_save(path: Path, titles: dict[str, str] | None = None) -> str:
             if side.get("history"):
                 h = side["history"][-1]
                 bits.append(f"turn {h.get('turn', '?')}, {_readable(h.get('date', ''))}")
-            bits.append(f"as {str(side['human']).upper()}" if side.get("human")
-                        else f"as {str(side['backer']).title()}" if side.get("backer") else "watching")
+            seats = side.get("seats")
+            if isinstance(seats, list) and len(seats) == 2 and all(isinstance(x, list) and len(x) == 2 for x in seats):
+                bits.append("hotseat, " + " against ".join(str(sid).upper() if kind == "faction" else str(sid).title()
+                                                           for kind, sid in seats))
+            else:
+                bits.append(f"as {str(side['human']).upper()}" if side.get("human")
+                            else f"as {str(side['backer']).title()}" if side.get("backer") else "watching")
     except (OSError, ValueError):
         bits.append("(no notes)")
     bits.append(time.strftime("%d %b %H:%M", time.localtime(path.stat().st_mtime)))

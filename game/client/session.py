@@ -41,6 +41,11 @@ UNDOABLE = (A.Move, A.Relocate, A.Split, A.Merge, A.Recruit, A.BuyAllegiance, A.
 PACKAGE_KINDS = ("dispatch", "delivery", "interdicted")
 
 
+# A seat a person sits in: ("faction", index) or ("backer", index). One seat is a game
+# against the AI; two are a hotseat game, the seats taking turns at one machine.
+Seat = tuple[str, int]
+
+
 class UndoRefused(Exception):
     """Nothing the player may take back; the message says why."""
 
@@ -104,8 +109,10 @@ class GameSession:
         self.loaded = loaded
         self.world = world
         self.state = state
-        self.human = human  # faction index the player commands; None when spectating or playing a backer
-        self.backer = backer  # backer index the player plays (its seat in the engine); None otherwise
+        self.seats: list[Seat] = [("faction", human)] if human is not None else []
+        if backer is not None:
+            self.seats = [("backer", backer)]
+        self.viewer = 0  # the seat whose view the window shows (in hotseat, the one handed the machine)
         self.level = level
         self.seed = int(seed)
         self.save_dir = Path(save_dir) if save_dir is not None else None
@@ -133,17 +140,24 @@ class GameSession:
     # -- construction ---------------------------------------------------------------
     @classmethod
     def new(cls, loaded: LoadedScenario, human: int | None, level: str | None = None, seed: int = 0,
-            save_dir: Path | None = None, autosave: bool = True, backer: int | None = None) -> "GameSession":
+            save_dir: Path | None = None, autosave: bool = True, backer: int | None = None,
+            hotseat: Seat | None = None) -> "GameSession":
         """A new game with the player in faction `human`'s seat, or in backer `backer`'s
-        (the AI then commands every faction), or watching (both None)."""
+        (the AI then commands every faction), or watching (both None). `hotseat` is a
+        second person's seat at the same machine; the AI plays the rest."""
         world = World(loaded.spec, loaded.sha256)
         # The same split of the seed as the lab's runner, so a spectated game with the
         # same agents and seed is the game the lab would play.
         game_seed, agent_seed = np.random.SeedSequence(int(seed)).spawn(2)
-        seated = [world.backer_ids[backer]] if backer is not None else []
+        seats = ([("backer", backer)] if backer is not None else [("faction", human)] if human is not None else [])
+        if hotseat is not None:
+            if not seats or hotseat in seats:
+                raise ValueError("a hotseat game needs two different seats")
+            seats.append(hotseat)
+        seated = [world.backer_ids[i] for kind, i in seats if kind == "backer"]
         state = new_game(world, game_seed, seated)
-        s = cls(loaded, world, state, None if backer is not None else human, level or default_level(), seed,
-                save_dir, autosave, backer)
+        s = cls(loaded, world, state, None, level or default_level(), seed, save_dir, autosave)
+        s.seats = seats
         s._agent_seed = agent_seed
         s._agent_seeds = agent_seed.spawn(world.F)
         s.note("system", f"{loaded.spec.meta.title} — seed {seed}")
@@ -171,11 +185,16 @@ class GameSession:
         bid = side.get("backer")
         if isinstance(bid, str) and bid in world.bidx and state.seated[world.bidx[bid]]:
             backer, human = world.bidx[bid], None
+        seats = _noted_seats(side.get("seats"), world, state)
         level = side.get("level") if isinstance(side.get("level"), str) else default_level()
         if level not in available_levels():
             level = default_level()
         seed = side.get("seed") if isinstance(side.get("seed"), int) else 0
         s = cls(loaded, world, state, human, level, seed, save_dir, autosave, backer)
+        if len(seats) == 2:
+            s.seats = seats
+            viewer = side.get("viewer")
+            s.viewer = viewer if viewer in (0, 1) else 0
         try:
             s.log = [LogEntry.from_json(e) for e in side.get("log", [])][-LOG_KEEP:]
             s.history = [h for h in side.get("history", []) if isinstance(h, dict) and "turn" in h]
@@ -191,13 +210,66 @@ class GameSession:
     # -- whose turn -------------------------------------------------------------------
     @property
     def spectating(self) -> bool:
-        return self.human is None and self.backer is None
+        return not self.seats
 
-    def seat_name(self) -> str:
-        """Who the player is, in a few words: a faction's short name, a backer's name, or "watch"."""
-        if self.backer is not None:
-            return self.world.backers[self.backer].name
-        return self.world.factions[self.human].short if self.human is not None else "watch"
+    @property
+    def hotseat(self) -> bool:
+        return len(self.seats) > 1
+
+    def _seat_index(self, kind: str) -> int | None:
+        if not self.seats:
+            return None
+        k, i = self.seats[self.viewer]
+        return i if k == kind else None
+
+    @property
+    def human(self) -> int | None:
+        """The faction the seat on view commands (None when it is a backer's, or nobody's)."""
+        return self._seat_index("faction")
+
+    @property
+    def backer(self) -> int | None:
+        """The backer the seat on view plays (its seat in the engine), or None."""
+        return self._seat_index("backer")
+
+    def sit(self, seat: Seat | None) -> None:
+        """Put the one player in `seat` (None: watch), as `play --load --as` does."""
+        self.seats = [seat] if seat is not None else []
+        self.viewer = 0
+
+    def seat_name(self, seat: Seat | None = None) -> str:
+        """Who sits in a seat (by default the one on view), in a few words: a faction's
+        short name, a backer's name, or "watch"."""
+        if seat is None:
+            seat = self.seats[self.viewer] if self.seats else None
+        if seat is None:
+            return "watch"
+        kind, i = seat
+        return self.world.backers[i].name if kind == "backer" else self.world.factions[i].short
+
+    def seat_to_move(self) -> int | None:
+        """Which seat (an index into `seats`) gives the next order; None when the AI does."""
+        s = self.state
+        if s.over:
+            return None
+        for n, (kind, i) in enumerate(self.seats):
+            if (s.backer_step == i) if kind == "backer" else (s.active == i and s.backer_step < 0):
+                return n
+        return None
+
+    def ai_to_move(self) -> bool:
+        return not self.state.over and self.seat_to_move() is None
+
+    def handover_due(self) -> bool:
+        """In hotseat, whether the machine must pass to the other seat before it can move."""
+        n = self.seat_to_move()
+        return n is not None and n != self.viewer
+
+    def hand_over(self) -> None:
+        n = self.seat_to_move()
+        if n is not None:
+            self.viewer = n
+            self.version += 1
 
     is_replay = False  # a ReplaySession (replay.py) plays recorded actions instead of agents
 
@@ -209,12 +281,9 @@ class GameSession:
         return f"AI {self.level}"
 
     def is_human_turn(self) -> bool:
-        s = self.state
-        if s.over:
-            return False
-        if self.backer is not None:
-            return s.backer_step == self.backer  # the backer's step in its client's turn
-        return self.human is not None and s.active == self.human and s.backer_step < 0
+        """Whether the seat on view is to move (a backer in its step in its client's turn)."""
+        n = self.seat_to_move()
+        return n is not None and n == self.viewer
 
     def pending_question(self) -> int | None:
         """Index of the scenario event whose question waits for the active faction (not
@@ -407,6 +476,9 @@ class GameSession:
             "scenario_path": str(Path(self.loaded.path).resolve()),
             "human": self.world.faction_ids[self.human] if self.human is not None else None,
             "backer": self.world.backer_ids[self.backer] if self.backer is not None else None,
+            "seats": [[kind, (self.world.backer_ids if kind == "backer" else self.world.faction_ids)[i]]
+                      for kind, i in self.seats],
+            "viewer": self.viewer,
             "level": self.level,
             "seed": self.seed,
             "history": self.history,
@@ -455,6 +527,25 @@ class GameSession:
 
     def hash(self) -> str:
         return state_hash(self.state)
+
+
+def _noted_seats(noted, world, state) -> list[Seat]:
+    """The seats a sidecar names, checked against the game (a backer's seat must be one
+    the engine has seated); an empty list if any is wrong."""
+    seats: list[Seat] = []
+    if not isinstance(noted, list):
+        return seats
+    for item in noted:
+        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+            return []
+        kind, sid = item
+        if kind == "faction" and sid in world.fidx:
+            seats.append(("faction", world.fidx[sid]))
+        elif kind == "backer" and sid in world.bidx and state.seated[world.bidx[sid]]:
+            seats.append(("backer", world.bidx[sid]))
+        else:
+            return []
+    return seats if len(set(seats)) == len(seats) else []
 
 
 def _package_entry(e) -> dict:
