@@ -413,8 +413,14 @@ def action_text(world, state, action) -> str:
         return f"dig in at {pn(action.place)}"
     if isinstance(action, A.SetBlockade):
         return "shut the oil fields and terminals" if action.on else "lift the oil blockade"
+    if isinstance(action, A.SendPackage):
+        b = world.spec.backers.get(action.backer)
+        pk = b.packages.get(action.package) if b else None
+        return f"{b.name if b else action.backer} sends {pk.name if pk else action.package}"
     if isinstance(action, A.ChooseOption):
-        return f"answer: {action.option}"
+        ev = world.spec.events.get(action.event)
+        opt = ev.choice.options.get(action.option) if ev is not None and ev.choice is not None else None
+        return f"answer '{opt.label}'" if opt is not None else f"answer: {action.option}"
     if isinstance(action, A.EndTurn):
         return "end the turn"
     return str(action)

@@ -12,7 +12,7 @@ from pygame_gui.elements import UIButton, UITextBox
 from ..engine.backer_score import backer_score, total
 from . import describe as D
 from . import keys
-from .gfx import later
+from .gfx import figure, figure_surface, later
 
 
 def seat_deliveries(session) -> list[tuple[int, str, str]]:
@@ -30,16 +30,10 @@ def seat_deliveries(session) -> list[tuple[int, str, str]]:
 def render_charts(session, size: tuple[int, int]) -> pygame.Surface:
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     w = session.world
     hist = session.history
     turns = [h["turn"] for h in hist]
-    dpi = 100
-    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="#151b21")
-    canvas = FigureCanvasAgg(fig)
+    fig = figure(size)
     panels = [("places", "Places held"), ("strength", "Fighters in the field"), ("legitimacy", "Legitimacy")]
     for i, (key, title) in enumerate(panels):
         ax = fig.add_subplot(1, len(panels), i + 1)
@@ -64,9 +58,7 @@ def render_charts(session, size: tuple[int, int]) -> pygame.Surface:
         if i == 0:
             ax.legend(facecolor="#1d252d", edgecolor="#4a5560", labelcolor="#e8e4da", fontsize=10)
     fig.tight_layout(pad=1.2)
-    canvas.draw()
-    buf = np.asarray(canvas.buffer_rgba())
-    return pygame.image.frombuffer(buf.tobytes(), (buf.shape[1], buf.shape[0]), "RGBA").copy()
+    return figure_surface(fig)
 
 
 def _grouped(items: list[tuple[int, str]]) -> list[str]:

@@ -24,6 +24,7 @@ from . import explain, gfx, keys
 from .anim import BannerAnim, anims_for
 from ..engine.stacks import merge_partners, split_range
 from .desk import BackerDesk
+from .war_room import WarRoom
 from .dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, EncyclopediaWindow, MessageDialog,
                       NewsDialog, RecruitDialog, ReportDialog, SaveDialog, SplitDialog, StrikeDialog)
 from .session import UndoRefused
@@ -386,6 +387,12 @@ class GameScreen:
             self.orders.selected_unit = None
             self.message(f"{D.unit_name(s, u)} is not under your command", gfx.STRIKE, 3.0)
 
+    def open_war_room(self) -> None:
+        for d in list(self.dialogs):
+            if isinstance(d, WarRoom):
+                d.close()
+        self.open_dialog(WarRoom(self))
+
     def open_backers(self) -> None:
         if self.session.backer is not None:  # the backer's own desk, read only outside its step
             self.open_desk()
@@ -642,6 +649,9 @@ class GameScreen:
         for a in self.anims:
             a.update(dt)
         self.anims = [a for a in self.anims if not a.done]
+        for d in self.dialogs:
+            if isinstance(d, WarRoom) and not d.closed:
+                d.poll()
         self._run_ai()
         s = ses.state
         if ses.is_replay and ses.replay_error and not self.replay_error_shown:

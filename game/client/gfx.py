@@ -1,5 +1,6 @@
-"""Small drawing helpers shared by the map and the end screen: fonts, cached text
-(with a dark halo so names read on any ground), colours and dashed lines."""
+"""Small drawing helpers shared by the map, the end screen and the war room: fonts,
+cached text (with a dark halo so names read on any ground), colours, dashed lines, and
+matplotlib figures turned into pygame surfaces."""
 
 from __future__ import annotations
 
@@ -127,3 +128,24 @@ def later(defer, fn, *args):
     def callback():
         defer(lambda: fn(*args))
     return callback
+
+
+def figure(size: tuple[int, int]):
+    """A matplotlib figure (Agg, no window) of `size` pixels, in the client's dark colours."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(size[0] / 100, size[1] / 100), dpi=100, facecolor="#151b21")
+
+
+def figure_surface(fig) -> pygame.Surface:
+    """Draw a matplotlib figure and return it as a pygame surface."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    buf = np.asarray(canvas.buffer_rgba())
+    return pygame.image.frombuffer(buf.tobytes(), (buf.shape[1], buf.shape[0]), "RGBA").copy()

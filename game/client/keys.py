@@ -38,6 +38,7 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("quick_save", (pygame.K_F5,), "F5", "quick save", "game"),
     Binding("save_as", (pygame.K_F6,), "F6", "save under a name", "game"),
     Binding("quick_load", (pygame.K_F9,), "F9", "quick load", "game"),
+    Binding("open_war_room", (pygame.K_w,), "W", "war room: forecast how the war ends from here", "game"),
     Binding("open_help", (pygame.K_F1, pygame.K_h), "F1", "this help", "game"),
     Binding("skip_tutorial", (pygame.K_F2,), "F2", "skip the tutorial, or close a tip", "game"),
     Binding("toggle_fps", (pygame.K_F3,), "F3", "frame rate", "game"),

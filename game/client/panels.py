@@ -60,6 +60,7 @@ class TopBar:
         desk = screen.session.backer is not None
         specs += [("backers", keys.labelled("Your desk" if desk else "Backers", "open_backers"), screen.open_backers,
                    124 if desk else 104),
+                  ("forecast", keys.labelled("Forecast", "open_war_room"), screen.open_war_room, 120),
                   ("save", keys.labelled("Save", "quick_save"), screen.quick_save, 90),
                   ("load", keys.labelled("Load", "quick_load"), screen.quick_load, 90),
                   ("help", keys.labelled("Help", "open_help"), screen.open_help, 90),
@@ -89,8 +90,7 @@ class TopBar:
         if s.over:
             turn = "<b>Game over</b>"
         elif scr.session.is_human_turn() and scr.session.backer is not None:
-            turn = (f"{D.fac(w, s.active)} to move · <b>{D.esc(scr.session.seat_name())} first — "
-                    "what will you send?</b>")
+            turn = f"{D.fac(w, s.active)} to move · <b>your step as {D.esc(scr.session.seat_name())}</b>"
         elif scr.session.is_human_turn():
             turn = f"{D.fac(w, s.active)} <b>to move — your orders</b>"
         else:
@@ -101,8 +101,9 @@ class TopBar:
         if scr.session.spectating:
             what = "replay" if scr.session.is_replay else "spectating"
             extra += f" · <font color='{D.MUTED}'>{what}, {'paused' if scr.paused else scr.speed_label()}</font>"
-        text = (f"<b>{D.esc(title)}</b> · <b>Turn {s.turn}/{w.last_turn}</b> · {D.long_date(s.date)}"
-                f" · {turn}{extra}")
+        # The scenario's name only where the bar has room for it beside its buttons.
+        named = f"<b>{D.esc(title)}</b> · " if scr.app.size[0] >= 1500 else ""
+        text = f"{named}<b>Turn {s.turn}/{w.last_turn}</b> · {D.long_date(s.date)} · {turn}{extra}"
         if text != getattr(self, "_text", None):
             self._text = text
             self.status.set_text(text)

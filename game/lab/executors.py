@@ -92,8 +92,9 @@ def _dask_executor(jobs: int, scheduler: str | None):
 
 
 @contextmanager
-def open_executor(kind: str, jobs: int, scheduler: str | None = None):
-    """A function run(fn, chunks) -> iterator of (chunk, result | exception)."""
+def open_executor(kind: str, jobs: int, scheduler: str | None = None, mp_context=None):
+    """A function run(fn, chunks) -> iterator of (chunk, result | exception). `mp_context`
+    is the local pool's process start method (multiprocessing's default when None)."""
     if kind not in EXECUTORS:
         raise LabError(f"--executor {kind}: unknown executor (choose from {', '.join(EXECUTORS)})")
     if scheduler and kind != "dask":
@@ -107,7 +108,7 @@ def open_executor(kind: str, jobs: int, scheduler: str | None = None):
                     yield c, exc
         yield run
     elif kind == "local":
-        pool = cf.ProcessPoolExecutor(max_workers=jobs)
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp_context)
         try:
             yield lambda fn, chunks: _futures(pool, fn, chunks)
         finally:

@@ -1,0 +1,70 @@
+"""The war room: a forecast from a saved mid-game position, run and cancelled with real
+pygame events while the window keeps drawing."""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import time
+
+import pygame
+import pytest
+
+from client_helpers import click_element, frames, key, make_app
+from test_client_cli import run
+from game.client.session import GameSession
+from game.client.war_room import WarRoom
+from game.lab.stats import wilson
+
+pytestmark = pytest.mark.slow  # hundreds of continuations
+
+
+def _until_finished(app, room, limit_s: float = 600.0) -> None:
+    start = time.monotonic()
+    while not (room.job is not None and room.job.finished):
+        frames(app)
+        time.sleep(1 / 120)  # the window goes on drawing while the workers play
+        assert time.monotonic() - start < limit_s, "the forecast never finished"
+    frames(app, 2)
+
+
+def test_a_forecast_of_200_continuations_from_a_saved_position_and_a_second_one_cancelled(tmp_path):
+    save = tmp_path / "midgame.json"
+    assert run("play", "--as", "gna", "--seed", "7", "--autoplay", "20", "--save", save, "--save-dir", tmp_path) == 0
+    ses = GameSession.load(save, tmp_path, autosave=False)
+    app = make_app(tmp_path)
+    try:
+        app.start_game(ses)
+        frames(app, 2)
+        while app.screen.top_dialog() is not None:  # the week's news, read and put away
+            key(app, pygame.K_ESCAPE)
+        drawn = app.frames
+        key(app, pygame.K_w)
+        room = app.screen.top_dialog()
+        assert isinstance(room, WarRoom) and room.games_entry.get_text() == "200"
+        click_element(app, room.run_button)
+        assert room.job is not None and not room.run_button.is_enabled
+        _until_finished(app, room)
+        base = room.job.base
+        assert base.done == 200 and not base.failed() and base.start_turn == ses.state.turn
+        out = base.outcomes()
+        assert sum(r["count"] for r in out.values()) == 200
+        # What the window says is the lab's own figures.
+        text = room.results.html_text
+        gna = out["gna"]
+        lo, hi = wilson(gna["count"], 200)
+        assert f"the GNA win: <b>{gna['rate']:.0%}</b>" in text and f"({lo:.0%}–{hi:.0%})" in text
+        assert room.chart.visible and "Done: 200 continuations" in room.status.html_text
+        assert app.frames - drawn > 30  # frames were drawn all the while
+        # A second forecast, cancelled as soon as it has begun.
+        done = room.job
+        click_element(app, room.run_button)
+        assert room.job is not done and not room.job.finished
+        click_element(app, room.cancel_button)
+        _until_finished(app, room)
+        assert room.job.cancelled and room.job.base.done < 200
+        assert re.search(r"Cancelled after \d+ of 200", room.status.html_text)
+        room.job.thread.join(timeout=60)
+        assert not room.job.thread.is_alive() and not multiprocessing.active_children()
+    finally:
+        app.close()

@@ -1,0 +1,94 @@
+"""The forecast from a position (game.lab.forecast): continuations seeded one by one, the
+same on any executor, counted with the lab's Wilson intervals; a what-if plays the same
+dice after one order."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from client_helpers import loaded
+from game.client.session import GameSession, autoplay
+from game.engine import actions as A
+from game.engine import legal_actions
+from game.lab.forecast import Forecast, continuation, run_forecast, separated
+from game.lab.stats import wilson
+
+
+@pytest.fixture(scope="module")
+def midgame():
+    ses = GameSession.new(loaded(), 0, "random", 5, None, autosave=False)
+    autoplay(ses, 30)
+    assert not ses.state.over
+    return ses
+
+
+def test_a_forecast_is_the_same_on_any_executor_and_leaves_the_position_alone(midgame):
+    w, s = midgame.world, midgame.state
+    before = midgame.hash()
+    serial = run_forecast(w, s, 10, seed=3, executor="serial")
+    local = run_forecast(w, s, 10, seed=3, executor="local", jobs=2)
+    assert midgame.hash() == before
+    assert serial.done == local.done == 10 and not serial.failed()
+    assert [(r["winner"], r["turns"], r["places"]) for r in serial.results] == \
+           [(r["winner"], r["turns"], r["places"]) for r in local.results]
+    # Each continuation starts from the position: its first row is the position's ground.
+    held = [int((s.owner == f).sum()) for f in range(w.F)]
+    assert all(r["places"][0][1:] == held for r in serial.results)
+    # Fresh dice: continuations differ from one another.
+    assert len({(r["winner"], r["turns"], str(r["places"][-1])) for r in serial.results}) > 1
+
+
+def test_outcomes_are_counted_with_the_labs_wilson_intervals():
+    f = Forecast(["gna", "lna"], 5, 10, results=[
+        {"index": i, "status": "ok", "winner": win, "turns": 20, "places": [[10, 3, 4]]}
+        for i, win in enumerate(["gna", "gna", "lna", "draw"])] + [{"index": 4, "status": "failed", "error": "x"}])
+    out = f.outcomes()
+    assert [out[k]["count"] for k in ("gna", "lna", "draw")] == [2, 1, 1]
+    assert out["gna"]["ci95"] == [round(x, 6) for x in wilson(2, 4)]  # the failed one is left out
+    assert separated({"ci95": [0.1, 0.3]}, {"ci95": [0.31, 0.5]})
+    assert not separated({"ci95": [0.1, 0.3]}, {"ci95": [0.3, 0.5]})
+
+
+def test_the_fan_holds_each_continuations_last_figure_to_the_end():
+    f = Forecast(["a", "b"], 2, 5, results=[
+        {"index": 0, "status": "ok", "winner": "a", "turns": 7, "places": [[5, 4, 6], [6, 5, 5], [7, 6, 4]]},
+        {"index": 1, "status": "ok", "winner": "b", "turns": 6, "places": [[5, 4, 6], [6, 2, 8]]}])
+    turns, q = f.fan(0, quantiles=(0.0, 1.0))
+    assert turns == [5, 6, 7]
+    assert q.tolist() == [[4, 2, 2], [4, 5, 6]]  # game 1 ended on turn 6 with 2 places, kept at turn 7
+
+
+def test_a_what_if_plays_the_same_dice_after_one_order(midgame):
+    w = midgame.world
+    ses = GameSession.new(loaded(), 0, "random", 5, None, autosave=False)
+    autoplay(ses, 30)
+    s = ses.state
+    while s.active != 0 or s.backer_step >= 0:  # the GNA's own orders
+        ses.ai_apply(*ses.ai_choose())
+    change = next(a for a in legal_actions(s) if isinstance(a, (A.RequestSupport, A.Recruit)))
+    base = [continuation(w, _position(s), 9, i) for i in range(3)]
+    again = [continuation(w, _position(s), 9, i) for i in range(3)]
+    assert base == again  # seeded by (seed, index) alone
+    what_if = [continuation(w, _position(s), 9, i, change) for i in range(3)]
+    assert all(r["status"] == "ok" for r in what_if)
+    assert what_if == [continuation(w, _position(s), 9, i, change) for i in range(3)]
+    bad = continuation(w, _position(s), 9, 0, A.Attack("nowhere", "tripoli", (0,)))
+    assert bad["status"] == "failed" and "traceback" in bad  # reported, not raised
+
+
+def test_a_cancelled_forecast_stops_early():
+    ses = GameSession.new(loaded(), 0, "random", 6, None, autosave=False)
+    cancel = threading.Event()
+    cancel.set()  # cancelled before it starts: it stops after its first chunk
+    f = run_forecast(ses.world, ses.state, 64, seed=1, executor="serial", cancel=cancel)
+    assert f.cancelled and 0 < f.done < 64
+
+
+def _position(state) -> str:
+    import json
+
+    from game.engine.persist import state_to_json
+
+    return json.dumps(state_to_json(state))
