@@ -100,3 +100,24 @@ def test_a_replay_naming_a_foreign_file_never_shows_its_contents(capsys, tmp_pat
     assert r.code != 0
     assert "hunter2" not in r.text and "root-password" not in r.text
     assert str(doctored) in r.err and "not a valid Sandtable scenario" in r.err
+
+
+def test_a_start_position_that_cannot_be_played_on_is_refused(capsys, tmp_path):
+    from lab_helpers import TRIPOLI
+
+    from game.engine import World, new_game
+    from game.engine.persist import save_game
+    from game.scenario import load_scenario
+
+    other = load_scenario(TRIPOLI)
+    save_game(tmp_path / "tripoli.json", new_game(World(other.spec, other.sha256), 1))
+    (tmp_path / "junk.json").write_text("{not json", encoding="utf-8")
+    for start, extra, message in [
+        (tmp_path / "none.json", (), "no such save file"),
+        (tmp_path / "junk.json", (), "corrupt or truncated"),
+        (tmp_path / "tripoli.json", (), "this save is for scenario 'tripoli_2019'"),
+        (tmp_path / "tripoli.json", ("--save-replays", 1), "cannot go with --from"),
+    ]:
+        r = run_cli(capsys, "simulate", DUEL, *COMMON, "--from", start, *extra, "--out", tmp_path / "run")
+        assert r.code == 2 and message in r.err and "Traceback" not in r.err, r.err
+        assert not (tmp_path / "run").exists()

@@ -13,6 +13,7 @@ from game.client.session import GameSession, autoplay
 from game.engine import actions as A
 from game.engine import legal_actions
 from game.lab.forecast import Forecast, continuation, run_forecast, separated
+from game.lab.play import TURN_STATS, turn_column
 from game.lab.stats import wilson
 
 
@@ -31,18 +32,29 @@ def test_a_forecast_is_the_same_on_any_executor_and_leaves_the_position_alone(mi
     local = run_forecast(w, s, 10, seed=3, executor="local", jobs=2)
     assert midgame.hash() == before
     assert serial.done == local.done == 10 and not serial.failed()
-    assert [(r["winner"], r["turns"], r["places"]) for r in serial.results] == \
-           [(r["winner"], r["turns"], r["places"]) for r in local.results]
+    assert [(r["winner"], r["turns"], r["turn_rows"]) for r in serial.results] == \
+           [(r["winner"], r["turns"], r["turn_rows"]) for r in local.results]
     # Each continuation starts from the position: its first row is the position's ground.
     held = [int((s.owner == f).sum()) for f in range(w.F)]
-    assert all(r["places"][0][1:] == held for r in serial.results)
+    first = [[r["turn_rows"][0][turn_column(f, "places")] for f in range(w.F)] for r in serial.results]
+    assert first == [held] * 10 and all(r["turn_rows"][0][0] == s.turn - 1 for r in serial.results)
     # Fresh dice: continuations differ from one another.
-    assert len({(r["winner"], r["turns"], str(r["places"][-1])) for r in serial.results}) > 1
+    assert len({(r["winner"], r["turns"], str(r["turn_rows"][-1])) for r in serial.results}) > 1
+
+
+def _rows(*turns):
+    """Turn rows as the lab writes them, with only the places filled in: (turn, places of a, of b)."""
+    out = []
+    for turn, a, b in turns:
+        row = [turn] + [0] * (turn_column(1, "places") + len(TURN_STATS))
+        row[turn_column(0, "places")], row[turn_column(1, "places")] = a, b
+        out.append(row)
+    return out
 
 
 def test_outcomes_are_counted_with_the_labs_wilson_intervals():
     f = Forecast(["gna", "lna"], 5, 10, results=[
-        {"index": i, "status": "ok", "winner": win, "turns": 20, "places": [[10, 3, 4]]}
+        {"index": i, "status": "ok", "winner": win, "turns": 20, "turn_rows": _rows((9, 3, 4))}
         for i, win in enumerate(["gna", "gna", "lna", "draw"])] + [{"index": 4, "status": "failed", "error": "x"}])
     out = f.outcomes()
     assert [out[k]["count"] for k in ("gna", "lna", "draw")] == [2, 1, 1]
@@ -53,8 +65,8 @@ def test_outcomes_are_counted_with_the_labs_wilson_intervals():
 
 def test_the_fan_holds_each_continuations_last_figure_to_the_end():
     f = Forecast(["a", "b"], 2, 5, results=[
-        {"index": 0, "status": "ok", "winner": "a", "turns": 7, "places": [[5, 4, 6], [6, 5, 5], [7, 6, 4]]},
-        {"index": 1, "status": "ok", "winner": "b", "turns": 6, "places": [[5, 4, 6], [6, 2, 8]]}])
+        {"index": 0, "status": "ok", "winner": "a", "turns": 7, "turn_rows": _rows((5, 4, 6), (6, 5, 5), (7, 6, 4))},
+        {"index": 1, "status": "ok", "winner": "b", "turns": 6, "turn_rows": _rows((5, 4, 6), (6, 2, 8))}])
     turns, q = f.fan(0, quantiles=(0.0, 1.0))
     assert turns == [5, 6, 7]
     assert q.tolist() == [[4, 2, 2], [4, 5, 6]]  # game 1 ended on turn 6 with 2 places, kept at turn 7
@@ -92,3 +104,26 @@ def _position(state) -> str:
     from game.engine.persist import state_to_json
 
     return json.dumps(state_to_json(state))
+
+
+def test_a_forecast_counts_what_simulate_gives_from_the_same_position_and_seed(tmp_path, midgame):
+    """The war room and the lab are one runner: a forecast's continuations are the games
+    of `simulate --from SAVE` with the same seed, game for game."""
+    import csv
+    import json
+
+    from game.lab.simulate import RunOptions, simulate
+    from game.lab.variant import Variant
+    from lab_helpers import TRIPOLI
+
+    save = midgame.save(tmp_path / "mid.json")
+    f = run_forecast(midgame.world, midgame.state, 12, seed=21, executor="serial")
+    out = tmp_path / "from"
+    _run, summary = simulate(Variant(str(TRIPOLI)), out, RunOptions(games=12, seed=21, executor="serial", jobs=1),
+                             report=False, start=save)
+    assert {k: r["count"] for k, r in f.outcomes().items()} == \
+           {k: summary["outcomes"][k]["count"] for k in f.outcomes()}
+    games = list(csv.DictReader((out / "games.csv").open()))
+    assert [g["winner"] for g in games] == [r["winner"] for r in f.results]
+    assert [int(g["turns"]) for g in games] == [r["turns"] for r in f.results]
+    assert json.loads((out / "summary.json").read_text())["completed"] == 12

@@ -148,7 +148,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
         targets = False if args.no_targets else args.targets
         return simulate(variant, out, _options(args), parse_ai(_split(args.ai, "--ai")), args.save_replays,
-                        progress=progress, command=_command_line(args, "simulate"), targets=targets)
+                        progress=progress, command=_command_line(args, "simulate"), targets=targets,
+                        start=args.start)
 
     done, status = _guarded(out, work)
     if status is not None:
@@ -423,6 +424,9 @@ def add_commands(subparsers) -> None:
                    help="count the games against this targets file's dated checkpoints (default: the scenario's "
                         "own NAME.targets.yaml beside it, if there is one)")
     p.add_argument("--no-targets", action="store_true", help="do not count games against any checkpoints")
+    p.add_argument("--from", dest="start", metavar="SAVE",
+                   help="play every game on from this saved position (`play --autoplay N --save SAVE`, or any "
+                        "save of the scenario) with fresh dice, instead of from the scenario's start")
     p.set_defaults(func=cmd_simulate)
 
     p = subparsers.add_parser(

@@ -6,27 +6,25 @@ executors, and counts who wins with the lab's Wilson intervals. A "what if" is t
 forecast with one order given first (a package sent, a town bought, a truce accepted),
 so that the two can be set side by side.
 
-Continuation i of a forecast with seed S is seeded from SeedSequence(S, spawn_key=(i,)),
-split into the rules' dice and the agents' as a lab game is, so a forecast gives the
-same figures on any executor and in any chunking, and a forecast and its what-if with
-the same seed roll the same dice wherever the order does not change what is rolled.
+The continuations are lab games (`play.play_game`, from the position): continuation i
+of a forecast with seed S is game i of `simulate --from SAVE --seed S`, seeded from
+SeedSequence(S, spawn_key=(i,)). So a forecast gives the same figures on any executor
+and in any chunking, and a forecast and its what-if with the same seed roll the same
+dice wherever the order does not change what is rolled.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import __version__
-from ..engine import apply
-from ..engine.persist import state_from_json, state_to_json
+from ..engine.persist import state_to_json
 from .executors import open_executor
-from .play import TurnTracker, turn_column, world_for
+from .play import Chunk, GameJob, play_game, run_chunk, turn_column
 from .stats import rate
 
 # Continuations a worker plays per chunk: small, so that a cancelled forecast stops soon
@@ -34,46 +32,14 @@ from .stats import rate
 CHUNK = 8
 
 
-@dataclass(frozen=True)
-class ForecastChunk:
-    spec_json: str
-    sha256: str
-    position: str  # the game as a save holds it (`state_to_json`), as JSON text
-    entropy: int
-    indices: tuple[int, ...]
-    change: object | None = None  # an engine action given before the continuation starts
-    version: str = __version__
-
-
 def continuation(world, position: str, entropy: int, index: int, change=None) -> dict:
-    """One continuation of the position with fresh dice; never raises (a failure is a row)."""
-    from ..ai.agents import make_agents, play_out, seat_agents
-
-    try:
-        state = state_from_json(json.loads(position), world)  # parsed anew: loading consumes what it reads
-        game_seed, agent_seed = np.random.SeedSequence(entropy, spawn_key=(index,)).spawn(2)
-        state.rng = np.random.Generator(np.random.PCG64(game_seed))
-        normal = {fid: "normal" for fid in world.faction_ids}
-        agents = make_agents(world, agent_seed, normal)
-        seats = seat_agents(world, agent_seed, {world.backer_ids[b]: "normal" for b in range(world.B)
-                                                if state.seated[b]})
-        if change is not None:
-            apply(state, change)  # checked as a player's order is
-        tracker = TurnTracker(world, state)
-        play_out(state, agents, on_action=lambda a, events, st: tracker.see(events, st), backers=seats)
-        places = [[row[0]] + [row[turn_column(f, "places")] for f in range(world.F)] for row in tracker.rows]
-        winner = (world.faction_ids[state.winner] if state.winner >= 0 else "draw") if state.over else None
-        return {"index": index, "status": "ok", "winner": winner, "turns": int(state.turn), "places": places}
-    except Exception as exc:  # a failed continuation is reported, not fatal to the forecast
-        return {"index": index, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc(limit=10)}
+    """Continuation `index` of the position: game `index` of `simulate --from` with the
+    same seed, by the lab's own runner (never raises; a failure is a row)."""
+    return play_game(world, entropy, GameJob(index, (index,), _normal(world)), position, change)
 
 
-def run_chunk(chunk: ForecastChunk) -> list[dict]:
-    if chunk.version != __version__:
-        raise RuntimeError(f"this worker runs Sandtable {__version__}, the forecast needs {chunk.version}")
-    world = world_for(chunk.spec_json, chunk.sha256)
-    return [continuation(world, chunk.position, chunk.entropy, i, chunk.change) for i in chunk.indices]
+def _normal(world) -> tuple[tuple[str, str], ...]:
+    return tuple((fid, "normal") for fid in world.faction_ids)
 
 
 @dataclass
@@ -105,18 +71,21 @@ class Forecast:
         return {k: rate(sum(1 for r in ok if r["winner"] == k), len(ok)) for k in keys}
 
     def fan(self, faction: int, quantiles=(0.1, 0.25, 0.5, 0.75, 0.9)) -> tuple[list[int], np.ndarray]:
-        """Places the faction holds, turn by turn from the position, at each quantile over
-        the continuations: (turns, array of shape (len(quantiles), turns)). A game that
-        ended early keeps its last figure to the last turn any continuation reached."""
+        """Places the faction holds, turn by turn from the position (its first turn row),
+        at each quantile over the continuations: (turns, array of shape (len(quantiles),
+        turns)). A game that ended early keeps its last figure to the last turn any
+        continuation reached."""
         ok = self.ok()
         if not ok:
             return [], np.zeros((len(quantiles), 0))
-        last = max(r["places"][-1][0] for r in ok)
-        turns = list(range(self.start_turn, last + 1))
+        col = turn_column(faction, "places")
+        first = min(r["turn_rows"][0][0] for r in ok)
+        last = max(r["turn_rows"][-1][0] for r in ok)
+        turns = list(range(first, last + 1))
         grid = np.empty((len(ok), len(turns)))
         for i, r in enumerate(ok):
-            by_turn = {row[0]: row[1 + faction] for row in r["places"]}
-            value = by_turn.get(self.start_turn, r["places"][0][1 + faction])
+            by_turn = {row[0]: row[col] for row in r["turn_rows"]}
+            value = r["turn_rows"][0][col]
             for j, t in enumerate(turns):
                 value = by_turn.get(t, value)
                 grid[i, j] = value
@@ -138,15 +107,18 @@ def run_forecast(world, state, games: int, seed: int, change=None, executor: str
     pool (a windowed program should not fork its threads)."""
     forecast = Forecast(list(world.faction_ids), int(games), int(state.turn))
     position = json.dumps(state_to_json(state))
-    chunks = [ForecastChunk(world.spec.model_dump_json(), world.hash, position, int(seed),
-                            tuple(range(i, min(i + CHUNK, games))), change)
-              for i in range(0, games, CHUNK)]
+    levels = _normal(world)
+    spec_json = world.spec.model_dump_json()
+    chunks = [Chunk(0, spec_json, world.hash, int(seed), tuple(GameJob(i, (i,), levels)
+                                                              for i in range(k, min(k + CHUNK, games))),
+                    position=position, change=change)
+              for k in range(0, games, CHUNK)]
     with open_executor(executor, jobs, mp_context=mp_context) as run:
         for _chunk, result in run(run_chunk, chunks):
             if isinstance(result, Exception):
                 forecast.error = f"{type(result).__name__}: {result}"
                 break
-            forecast.results += result
+            forecast.results += result[1]
             if on_result is not None:
                 on_result(forecast)
             if cancel is not None and cancel.is_set():

@@ -3,7 +3,9 @@
 A chunk carries the validated scenario as JSON (so a worker on another machine needs
 no file), its hash, and the games to play; each game is named by its seed (root
 entropy and spawn key) and the agent level of every faction. A worker builds each
-scenario's World once and keeps it for later chunks.
+scenario's World once and keeps it for later chunks. A chunk may also carry a position
+(a save, as JSON text) for its games to start from instead of the scenario's start,
+and an order to give first there (the war room's "what if").
 
 A game is seeded exactly as `game.ai.agents.run_game` seeds it: the game's seed
 spawns two children, one for the rules and one for the agents. So a lab game can be
@@ -14,14 +16,15 @@ re-run alone from its row in games.csv:
 
 from __future__ import annotations
 
+import json
 import traceback
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import __version__
-from ..engine import World, new_game
-from ..engine.persist import Recorder
+from ..engine import World, apply, new_game
+from ..engine.persist import Recorder, state_from_json
 from ..scenario.loader import scenario_hash
 from ..scenario.model import Scenario
 
@@ -45,6 +48,8 @@ class Chunk:
     entropy: int
     games: tuple[GameJob, ...]
     version: str = __version__  # a worker on another machine must run the same Sandtable
+    position: str = ""  # a save's JSON text to play on from; "" for the scenario's start
+    change: object | None = None  # an engine action given at the position before play goes on
 
 
 def world_for(spec_json: str, sha256: str) -> World:
@@ -86,7 +91,7 @@ def turn_column(faction: int, stat: str) -> int:
 
 
 class TurnTracker:
-    """Per-turn figures for turns.csv: at turn 0 (the start) and at the end of every
+    """Per-turn figures for turns.csv: at the start (turn 0) and at the end of every
     round, each faction's places, ground strength, funds, legitimacy and cohesion, its
     drone strikes in the round, the fighters it lost in the round in battle, to the
     enemy's strikes (its armed locals included) and under siege (armed locals only), and
@@ -105,7 +110,9 @@ class TurnTracker:
         self.lost_total = np.zeros((len(CAUSES), world.F))  # by cause, over the game
         self.sent = np.zeros(world.B)
         self.held: list[list] = []  # [turn, holders_code] beside each turn row
-        self.rows: list[list] = [self.snapshot(state, 0)]
+        # The first row is the game as it starts: turn 0 from the scenario's start; from a
+        # saved position, the turn before the one under way.
+        self.rows: list[list] = [self.snapshot(state, state.turn - 1)]
 
     def snapshot(self, state, turn: int) -> list:
         w = self.world
@@ -197,17 +204,37 @@ def _final(world: World, state, tracker: TurnTracker) -> dict:
     }
 
 
-def play_game(world: World, entropy: int, job: GameJob) -> dict:
-    """One game, never raising: a failure comes back as a row with its error."""
-    from ..ai.agents import make_agents, play_out, seat_agents  # agents are looked up when the game starts
+def start_state(world: World, game_seed: np.random.SeedSequence, agent_seed: np.random.SeedSequence,
+                levels: dict[str, str], position: str = "", change=None) -> tuple:
+    """A game's first state and its seated backers' agents: the scenario's start (the
+    backers `levels` names seated), or a saved position with fresh dice from `game_seed`
+    (the backers seated in it played at their level in `levels`, else `normal`), with
+    `change` given there first."""
+    from ..ai.agents import seat_agents
+
+    if not position:
+        seats = seat_agents(world, agent_seed, levels)
+        return new_game(world, game_seed, [world.backer_ids[b] for b in seats]), seats
+    state = state_from_json(json.loads(position), world)
+    state.rng = np.random.Generator(np.random.PCG64(game_seed))
+    seats = seat_agents(world, agent_seed, {world.backer_ids[b]: levels.get(world.backer_ids[b], "normal")
+                                            for b in range(world.B) if state.seated[b]})
+    if change is not None:
+        apply(state, change)  # checked as a player's order is
+    return state, seats
+
+
+def play_game(world: World, entropy: int, job: GameJob, position: str = "", change=None) -> dict:
+    """One game, never raising: a failure comes back as a row with its error. From the
+    scenario's start, or from `position` (see `start_state`)."""
+    from ..ai.agents import make_agents, play_out  # agents are looked up when the game starts
 
     result: dict = {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels)}
     state = None
     try:
         ss = np.random.SeedSequence(entropy, spawn_key=job.spawn_key)
         game_seed, agent_seed = ss.spawn(2)
-        seats = seat_agents(world, agent_seed, dict(job.levels))
-        state = new_game(world, game_seed, [world.backer_ids[b] for b in seats])
+        state, seats = start_state(world, game_seed, agent_seed, dict(job.levels), position, change)
         agents = make_agents(world, agent_seed, dict(job.levels))
         tracker = TurnTracker(world, state)
         recorder = Recorder(state) if job.replay else None
@@ -241,4 +268,4 @@ def run_chunk(chunk: Chunk) -> tuple[int, list[dict]]:
     if chunk.version != __version__:
         raise RuntimeError(f"this worker runs Sandtable {__version__}, the run needs {chunk.version}")
     world = world_for(chunk.spec_json, chunk.sha256)
-    return chunk.run, [play_game(world, chunk.entropy, job) for job in chunk.games]
+    return chunk.run, [play_game(world, chunk.entropy, job, chunk.position, chunk.change) for job in chunk.games]

@@ -9,6 +9,7 @@ chunks in flight, and `--resume` plays only what is missing.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Callable
@@ -86,6 +87,7 @@ class Run:
     extra: dict = field(default_factory=dict)  # recorded in the fingerprint (e.g. a tournament's agents)
     store: ResultStore | None = None
     targets: LoadedTargets | None = None  # the record's checkpoints, when the scenario has a targets file
+    position: str = ""  # a save's JSON text the games play on from (`simulate --from`); "" for the start
     ran: int = 0  # this run's games played in this session
     session_games: int = 0  # games of all runs played in this session (a sweep plays many runs at once)
     elapsed: float = 0.0  # seconds the session took
@@ -104,6 +106,8 @@ class Run:
             "version": __version__,
             # The shape of a game's turn rows: results written with other columns cannot be resumed.
             "turn_stats": list(TURN_STATS), "per_turn": list(PER_TURN), **self.extra,
+            # Games from a saved position are other games than those from the start.
+            **({"position_sha256": hashlib.sha256(self.position.encode()).hexdigest()} if self.position else {}),
         }
 
     def open(self, resume: bool, overwrite: bool) -> None:
@@ -199,7 +203,8 @@ def execute(runs: list[Run], executor: str = "local", jobs: int = 1, scheduler: 
     for ri, (run, missing) in enumerate(todo):
         spec_json = run.prepared.spec.model_dump_json()
         for i in range(0, len(missing), size):
-            work.append(Chunk(ri, spec_json, run.prepared.sha256, run.seed, tuple(missing[i:i + size])))
+            work.append(Chunk(ri, spec_json, run.prepared.sha256, run.seed, tuple(missing[i:i + size]),
+                              position=run.position))
     already = sum(r.games for r in runs) - total_missing
     if progress is not None:
         progress.start(sum(r.games for r in runs), already)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,20 @@ class RunOptions:
             raise LabError(problems)
 
 
+def read_position(path: str | Path, prepared) -> str:
+    """A save's text, checked to be a game of this scenario variant that is not over."""
+    from ..engine import World
+    from ..engine.persist import SaveError, load_game, state_to_json
+
+    try:
+        state = load_game(path, World(prepared.spec, prepared.sha256))
+    except SaveError as exc:
+        raise LabError(f"--from {path}: {exc}") from None
+    if state.over:
+        raise LabError(f"--from {path}: the game in this save is over; there is nothing to play on")
+    return json.dumps(state_to_json(state))
+
+
 def find_targets(variant: Variant, spec, targets: str | Path | None | bool = None) -> LoadedTargets | None:
     """The checkpoints a run is measured against: the file named, else the scenario's
     own targets file if it has one (None for `targets=False`)."""
@@ -76,20 +91,25 @@ def find_targets(variant: Variant, spec, targets: str | Path | None | bool = Non
 
 def simulate(variant: Variant, out: str | Path, options: RunOptions, levels: dict[str, str] | None = None,
              save_replays: int = 0, progress=None, on_chunk=None, command: str = "",
-             report: bool = True, targets: str | Path | None | bool = None) -> tuple[Run, dict]:
+             report: bool = True, targets: str | Path | None | bool = None,
+             start: str | Path | None = None) -> tuple[Run, dict]:
     """Play the games (only the missing ones with `resume`) and write DIR's files.
 
     `targets` names a targets file to count the games against (see `checkpoints`);
-    None takes the scenario's own, if any, and False none.
+    None takes the scenario's own, if any, and False none. `start` names a save to play
+    every game on from, with fresh dice, instead of the scenario's start.
     Returns the run and its summary; failed games are in the summary, not raised."""
     options.check()
     if save_replays < 0:
         raise LabError("--save-replays must be 0 or more")
+    if start is not None and save_replays:
+        raise LabError("--save-replays records games from the scenario's start: it cannot go with --from")
     prepared = prepare(variant)
     levels = check_levels(prepared.spec, levels or {})
+    position = read_position(start, prepared) if start is not None else ""
     run = Run("simulate", prepared, Path(out), options.seed,
               simple_jobs(options.games, levels, min(save_replays, options.games)), levels,
-              targets=find_targets(variant, prepared.spec, targets))
+              targets=find_targets(variant, prepared.spec, targets), position=position)
     with lock.using(run.out):
         run.open(options.resume, options.overwrite)
         execute([run], options.executor, options.jobs, options.scheduler, progress, on_chunk, options.chunk)
