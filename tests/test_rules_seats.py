@@ -205,10 +205,22 @@ def test_the_lab_takes_a_level_for_a_backer_and_refuses_one_it_cannot_play():
     levels = check_levels(w.spec, {"turkey": "random"})
     assert levels["turkey"] == "random" and levels["gna"] == "normal"
     assert "russia" not in levels, "a backer left out keeps its own policy"
-    with pytest.raises(LabError, match="a backer is played at random or normal"):
+    with pytest.raises(LabError, match="a backer is played at none, random, normal"):
         check_levels(w.spec, {"turkey": "hard"})
     with pytest.raises(LabError, match="no faction or backer 'turky'.*turkey"):
         check_levels(w.spec, {"turky": "random"})
     # With no near name, the error lists every seat there is, backers included.
     with pytest.raises(LabError, match=r"factions: gna, lna; backers: turkey, qatar"):
         check_levels(w.spec, {"zzz": "random"})
+
+
+def test_a_backer_that_stays_out_sends_nothing_and_declines_every_ask():
+    """The `none` level: the baseline a backer's decisions are measured against."""
+    from game.ai.agents import run_game
+
+    w = load_world(shipped_path("tripoli_2019"))
+    b = w.bidx["turkey"]
+    out = run_game(w, 5, {"turkey": "none"})
+    assert out.over and int(out.sent[w.packages_of_backer[b]].sum()) == 0 and float(out.spent[b]) == 0.0
+    policy = run_game(w, 5, {"turkey": "normal"})
+    assert int(policy.sent[w.packages_of_backer[b]].sum()) > 0  # the same game with a backer that decides

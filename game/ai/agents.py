@@ -6,15 +6,16 @@ import numpy as np
 
 from ..engine import GameState, World, apply, new_game
 from ..engine.jit import mark_ready
-from .backer_agent import PolicyBackerAgent
+from .backer_agent import PolicyBackerAgent, StayOutAgent
 from .random_agent import RandomAgent
 from .search import SearchAgent
 from .utility import EasyAgent, NormalAgent
 
 AGENTS = {"random": RandomAgent, "easy": EasyAgent, "normal": NormalAgent, "hard": SearchAgent}
-# The levels a backer's seat can be played at in the lab: uniformly random sends (the
-# baseline), or the scenario's own policy, with dice of its own.
-BACKER_AGENTS = {"random": RandomAgent, "normal": PolicyBackerAgent}
+# The levels a backer's seat can be played at in the lab: nothing sent (the backer stays
+# out, the baseline its decisions are measured against), uniformly random sends, or the
+# scenario's own policy, with dice of its own.
+BACKER_AGENTS = {"none": StayOutAgent, "random": RandomAgent, "normal": PolicyBackerAgent}
 
 
 # How the search level can be tuned, for error messages.

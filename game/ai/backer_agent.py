@@ -46,3 +46,19 @@ class PolicyBackerAgent:
                 return SendPackage(w.backer_ids[b], w.packages[k].id)
         self.why = "nothing more this turn"
         return EndTurn()
+
+
+class StayOutAgent:
+    """A backer that sends nothing and declines every ask: the baseline against which
+    a backer's decisions are measured (`simulate --ai turkey=none`). Unlike `--without`,
+    the backer is still in the war for its rivals and its red lines."""
+
+    name = "none"
+    gives_legal_orders = True
+
+    def __init__(self, seed: int | np.random.SeedSequence = 0):
+        self.why = "stays out"
+
+    def act(self, state: GameState):
+        return EndTurn()
+

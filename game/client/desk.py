@@ -13,7 +13,8 @@ from ..engine import actions as A
 from ..engine.backers import why_closed
 from . import describe as D
 from . import keys
-from .desk_text import ask_reason, on_the_way_html, package_risks, package_terms, rival_moves_html, summary_html
+from .desk_text import (ask_reason, next_opening, on_the_way_html, package_risks, package_terms, rival_moves_html,
+                        summary_html)
 from .dialogs import TITLE_H, Dialog
 from .gfx import later
 
@@ -59,7 +60,7 @@ class BackerDesk(Dialog):
             add_text(f"<font color='{D.MUTED}'>The {D.esc(client)} ask you for nothing this turn.</font>")
         if step and not any(why_closed(s, int(k)) is None for k in w.packages_of_backer[b]):
             add_text(f"<font color='{D.MUTED}'>Nothing of yours can go this turn (each package says why): "
-                     "press Done.</font>")
+                     f"press Done.{next_opening(s, b)}</font>")
         for k in asked + [None] + others:
             if k is None:
                 add_text("<b>What you can send of your own accord</b>" if others else "")

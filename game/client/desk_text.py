@@ -162,3 +162,17 @@ def on_the_way_html(state, b: int) -> str:
     if not mine:
         lines.append(f"<font color='{D.MUTED}'>Nothing you sent is on its way.</font>")
     return "<br>".join(lines)
+
+
+def next_opening(state, b: int) -> str:
+    """When the backer's first package not yet on offer by date comes on offer, as a
+    sentence for a desk with nothing to send ("" if none waits for a date)."""
+    w = state.world
+    dated = [w.packages[k].spec for k in w.packages_of_backer[b] if int(k) not in state.asked
+             and w.packages[k].spec.available_from is not None and state.turn < w.pk_from_turn[k]
+             and state.sent[k] < w.packages[k].spec.cap]
+    if not dated:
+        return ""
+    first = min(dated, key=lambda pk: pk.available_from)
+    return f" The first to come on offer is {first.name}, from {D.long_date(first.available_from)}."
+

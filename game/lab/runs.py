@@ -49,7 +49,7 @@ def check_levels(spec, levels: dict[str, str]) -> dict[str, str]:
     for fid, level in levels.items():
         if fid in spec.backers:
             if level not in BACKER_AGENTS:
-                problems.append(f"--ai {fid}={level}: a backer is played at {' or '.join(BACKER_AGENTS)}"
+                problems.append(f"--ai {fid}={level}: a backer is played at {', '.join(BACKER_AGENTS)}"
                                 f"{did_you_mean(level, BACKER_AGENTS)} (leave it out for the scenario's own policy)")
             continue
         if fid not in spec.factions:
