@@ -105,3 +105,35 @@ def hover(app, pos, seconds: float = 0.6) -> None:
     pygame.mouse.set_pos(pos)
     move_mouse(app, pos)
     frames(app, int(seconds * 60))
+
+
+def pick_dropdown(app, dropdown, option_id: str) -> None:
+    """Open a drop-down with a click and click the option with this id (or text)."""
+    click_element(app, dropdown)
+    frames(app, 2)
+    state = dropdown.current_state
+    items = state.options_selection_list.item_list
+    target = next(i for i in items if i["object_id"] == option_id or i["text"] == option_id)
+    button = target["button_element"]
+    visible = button.rect.clip(button.ui_container.rect)  # the part not scrolled out of the list
+    assert visible.h > 0, "option scrolled out of view"
+    click(app, visible.center)
+    frames(app, 2)
+    assert dropdown.selected_option[1] == target["object_id"]
+
+
+def menu_start(app, side: str, level: str | None = None, seed: int | None = None, hotseat: str | None = None,
+               scenario: str = "tripoli_2019") -> None:
+    """From the menu shown, as a player would: pick the scenario, the side (and the
+    second player's seat, the AI level and the seed, if given), then Start."""
+    menu = app.screen
+    i = next(i for i, e in enumerate(menu.entries) if e.ok and e.loaded.id == scenario)
+    click_element(app, menu.scenario_buttons[i])
+    pick_dropdown(app, menu.side_menu, side)
+    if hotseat is not None:
+        pick_dropdown(app, menu.second_menu, hotseat)
+    if level is not None:
+        pick_dropdown(app, menu.level_menu, level)
+    if seed is not None:
+        menu.seed_entry.set_text(str(seed))
+    click_element(app, menu.start_button)

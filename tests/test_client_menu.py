@@ -8,7 +8,8 @@ import shutil
 import pygame
 import pytest
 
-from client_helpers import TRIPOLI, click, click_element, dialog_text, frames, key, loaded, make_app, start
+from client_helpers import (TRIPOLI, click, click_element, dialog_text, frames, key, loaded, make_app,
+                            menu_start, pick_dropdown, start)
 from conftest import SCENARIOS
 from game.client.endscreen import EndScreen
 from game.client.game_screen import GameScreen
@@ -29,20 +30,6 @@ def scen_dir(tmp_path):
     text = text.replace("id: tripoli_2019", "id: broken_copy").replace("kind: highway", "kind: highwya", 1)
     (d / "zz_broken.yaml").write_text(text, encoding="utf-8")
     return d
-
-
-def _pick_dropdown(app, dropdown, option_id: str) -> None:
-    click_element(app, dropdown)
-    frames(app, 2)
-    state = dropdown.current_state
-    items = state.options_selection_list.item_list
-    target = next(i for i in items if i["object_id"] == option_id or i["text"] == option_id)
-    button = target["button_element"]
-    visible = button.rect.clip(button.ui_container.rect)  # the part not scrolled out of the list
-    assert visible.h > 0, "option scrolled out of view"
-    click(app, visible.center)
-    frames(app, 2)
-    assert dropdown.selected_option[1] == target["object_id"]
 
 
 def test_menu_lists_every_scenario_and_shows_a_broken_ones_problems(tmp_path, scen_dir):
@@ -70,13 +57,7 @@ def test_start_a_game_from_the_menu(tmp_path):
     try:
         app.show_menu()
         frames(app, 2)
-        menu = app.screen
-        i = next(i for i, e in enumerate(menu.entries) if e.ok and e.loaded.id == "tripoli_2019")
-        click_element(app, menu.scenario_buttons[i])
-        _pick_dropdown(app, menu.side_menu, "lna")
-        _pick_dropdown(app, menu.level_menu, "random")
-        menu.seed_entry.set_text("42")
-        click_element(app, menu.start_button)
+        menu_start(app, "lna", level="random", seed=42)
         assert isinstance(app.screen, GameScreen)
         session = app.screen.session
         assert session.world.faction_ids[session.human] == "lna"
@@ -97,8 +78,8 @@ def test_spectate_from_the_menu_with_pause(tmp_path):
         app.show_menu()
         frames(app, 2)
         menu = app.screen
-        _pick_dropdown(app, menu.side_menu, "__spectate__")
-        _pick_dropdown(app, menu.level_menu, "random")
+        pick_dropdown(app, menu.side_menu, "__spectate__")
+        pick_dropdown(app, menu.level_menu, "random")
         click_element(app, menu.start_button)
         screen = app.screen
         assert screen.session.spectating
@@ -124,8 +105,8 @@ def test_options_change_the_window_and_persist(tmp_path):
         click_element(app, app.screen.bottom_buttons[1])
         dialog = app.screen.dialogs[-1]
         assert isinstance(dialog, OptionsDialog)
-        _pick_dropdown(app, dialog.size_menu, "1440×810")
-        _pick_dropdown(app, dialog.speed_menu, "fast")
+        pick_dropdown(app, dialog.size_menu, "1440×810")
+        pick_dropdown(app, dialog.speed_menu, "fast")
         key(app, pygame.K_RETURN)
         assert app.size == (1440, 810)
         assert app.options.speed == "fast"

@@ -50,7 +50,7 @@ class PolicyBackerAgent:
 
 class StayOutAgent:
     """A backer that sends nothing and declines every ask: the baseline against which
-    a backer's decisions are measured (`simulate --ai turkey=none`). Unlike `--without`,
+    a backer's decisions are measured (`simulate --ai BACKER=none`). Unlike `--without`,
     the backer is still in the war for its rivals and its red lines."""
 
     name = "none"

@@ -5,8 +5,8 @@
     sandtable play [SCENARIO] --replay FILE [--screenshot PATH] [--autoplay TURNS]
     sandtable play [SCENARIO] --autoplay TURNS --save FILE [--seed S] [--as FACTION]
 
-Without --as or --load it opens the main menu. --as a backer's id (turkey, russia,
-...) seats the player as that foreign backer, with the AI commanding every faction.
+Without --as or --load it opens the main menu. --as a backer's id (as the scenario
+names it) seats the player as that foreign backer, the AI commanding every faction.
 --hotseat gives a second person at the same machine another seat (the other faction,
 or another backer); a hand-over screen hides each seat's view from the other. --screenshot renders one picture
 (after --autoplay turns played by the AI on every side) and exits; it works with

@@ -636,6 +636,8 @@ class GameScreen:
 
     def update(self, dt: float) -> None:
         ses = self.session
+        if ses.idle_step():
+            self._after(ses.pass_idle_step())  # no desk, and no hand-over, for nothing to decide
         if ses.handover_due():
             if not self.handing_over:
                 self._begin_handover()
@@ -671,7 +673,7 @@ class GameScreen:
             if self.news and not self.app.quiet:
                 items, self.news = self.news[-6:], []
                 self.open_dialog(NewsDialog(self, items))
-            elif ses.backer is not None and self.desk_hidden != key:
+            elif ses.backer is not None and self.desk_hidden != key and not ses.idle_step():
                 self.open_desk()
             elif q is not None and self.question_hidden != q:
                 dialog = self.open_dialog(EventDialog(self, q, self.choose))

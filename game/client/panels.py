@@ -375,9 +375,10 @@ class SidePanel:
         ses = self.screen.session
         hint = (f"<font color='{D.GOLD}'>Your step: the desk is open ({keys.shown('open_backers')}).</font>"
                 if ses.is_human_turn() else
-                f"<font color='{D.MUTED}'>The AI commands every faction. Your desk opens at the start of each "
-                f"{D.esc(ses.world.faction_short(ses.world.client_of[ses.backer]))} turn; click a place to see "
-                "what stands there.</font>")
+                f"<font color='{D.MUTED}'>The AI commands every faction. Your desk opens at the start of a "
+                f"{D.esc(ses.world.faction_short(ses.world.client_of[ses.backer]))} turn when you have something "
+                f"to send or answer ({keys.shown('open_backers')} opens it any time); click a place to see what "
+                "stands there.</font>")
         return f"<b>{D.esc(ses.seat_name())}</b><br>" + summary_html(ses.state, ses.backer) + "<br>" + hint
 
     def actionable_units(self) -> list[int]:

@@ -257,6 +257,24 @@ class GameSession:
                 return n
         return None
 
+    def idle_step(self) -> bool:
+        """Whether the seat to move is a backer with nothing to decide this step: no
+        package it could send and no ask of its client's waiting (its step is passed for
+        it, so that a player is not called to a desk with nothing on it)."""
+        n = self.seat_to_move()
+        if n is None or self.seats[n][0] != "backer":
+            return False
+        from ..engine.backers import why_closed
+
+        b = self.seats[n][1]
+        ks = [int(k) for k in self.world.packages_of_backer[b]]
+        return not any(k in self.state.asked for k in ks) and all(why_closed(self.state, k) is not None for k in ks)
+
+    def pass_idle_step(self) -> list:
+        """End an idle backer step (see `idle_step`), noted in the log."""
+        b = self.seats[self.seat_to_move()][1]
+        return self._apply(EndTurn(), f"{self.world.backers[b].name} has nothing to send or answer this turn")
+
     def ai_to_move(self) -> bool:
         return not self.state.over and self.seat_to_move() is None
 
