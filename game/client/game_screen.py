@@ -1012,6 +1012,12 @@ class GameScreen:
     def toggle_legend(self) -> None:
         self.view.show_legend = not self.view.show_legend
 
+    def toggle_layers(self) -> None:
+        if not self.view.layers:
+            self.message("This scenario's map has no layers (lines of contact, frontiers, disputed areas).")
+            return
+        self.view.show_layers = not self.view.show_layers
+
     def toggle_fps(self) -> None:
         self.app.show_fps = not self.app.show_fps
 

@@ -34,6 +34,7 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("toggle_supply", (pygame.K_s,), "S", "supply network", "map"),
     Binding("toggle_front", (pygame.K_f,), "F", "front line", "map"),
     Binding("toggle_legend", (pygame.K_l,), "L", "legend", "map"),
+    Binding("toggle_layers", (pygame.K_c,), "C", "map layers: lines of contact, frontiers, disputed areas", "map"),
     Binding("home_view", (pygame.K_HOME,), "Home", "whole country", "map"),
     Binding("quick_save", (pygame.K_F5,), "F5", "quick save", "game"),
     Binding("save_as", (pygame.K_F6,), "F6", "save under a name", "game"),

@@ -18,6 +18,7 @@ import numpy as np
 import pygame
 
 from . import gfx
+from .map_layers import NAMES, STYLE, draw_layers, read_layers
 from .describe import objectives, short_strength
 from .projection import Camera, Projection
 
@@ -68,6 +69,7 @@ class MapView:
         x, y = self.proj.xy(world.lat, world.lon)
         self.px, self.py = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         self.rings = self.proj.rings(geojson)
+        self.layers = read_layers(geojson, self.proj)
         self.colours = [gfx.hex_rgb(f.colour) for f in world.factions]
         self.objectives = objectives(world)
         spec = world.spec
@@ -91,6 +93,7 @@ class MapView:
         self.show_air = False
         self.show_supply = False
         self.show_legend = True
+        self.show_layers = True
         # caches
         self._land: pygame.Surface | None = None
         self._base: pygame.Surface | None = None
@@ -442,6 +445,8 @@ class MapView:
         surface.set_clip(v)
         self._blit_base(surface)
         self._frame_bounds(surface)
+        if self.show_layers and self.layers:
+            draw_layers(surface, self.layers, state.date, cam, self.fonts)
         w = self.world
         sx, sy = cam.to_screen(self.px, self.py)
         # Supply: roads inside each side's supplied network, and cut-off places
@@ -786,7 +791,7 @@ class MapView:
     def draw_legend(self, surface: pygame.Surface) -> pygame.Rect | None:
         if not self.show_legend:
             return None
-        key = (self.show_front, self.show_air, self.show_supply)
+        key = (self.show_front, self.show_air, self.show_supply, self.show_layers)
         if key != self._legend_key:
             f = self.fonts
             rows = []
@@ -797,9 +802,12 @@ class MapView:
             if self.has_works:
                 rows.append(("works", gfx.WORKS, "Works dug in (thicker: more levels)"))
             rows.append(("counter", None, "Fighters at a place; badges: drones, air defence"))
+            if self.show_layers:
+                rows += [("layer", kind, NAMES[kind]) for kind in STYLE if any(x.kind == kind for x in self.layers)]
             on = lambda b: "on" if b else "off"  # noqa: E731
             rows.append(("text", None, f"[F] front {on(self.show_front)}   [A] air defence {on(self.show_air)}   "
-                                       f"[S] supply {on(self.show_supply)}   [L] legend"))
+                                       f"[S] supply {on(self.show_supply)}   [L] legend"
+                                       + (f"   [C] map layers {on(self.show_layers)}" if self.layers else "")))
             width = 12 + max(f.text(t, 12).get_width() for _, _, t in rows) + 30
             height = 8 + 18 * len(rows)
             leg = pygame.Surface((width, height), pygame.SRCALPHA)
@@ -814,6 +822,12 @@ class MapView:
                     pygame.draw.circle(leg, col, (17, y + 9), 6, 2)
                 elif kind == "works":
                     pygame.draw.rect(leg, col, (10, y + 2, 14, 14), 2, border_radius=2)
+                elif kind == "layer":
+                    colour, width, dashed = STYLE[col]
+                    if dashed:
+                        gfx.dashed_line(leg, colour, (8, y + 9), (26, y + 9), width, 6, 3)
+                    else:
+                        pygame.draw.line(leg, colour, (8, y + 9), (26, y + 9), width)
                 elif kind == "counter":
                     pygame.draw.rect(leg, (120, 120, 120), (6, y + 3, 24, 13), border_radius=2)
                     leg.blit(f.text("1.2k", 9, (255, 255, 255), bold=True), (8, y + 3))

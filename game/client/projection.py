@@ -37,6 +37,8 @@ class Projection:
         for feat in geojson.get("features", []) if isinstance(geojson, dict) else []:
             props = feat.get("properties") or {}
             geom = feat.get("geometry") or {}
+            if "layer" in props:  # a line of contact, frontier or disputed area: map_layers.py draws it
+                continue
             polys = []
             if geom.get("type") == "Polygon":
                 polys = [geom.get("coordinates", [])]

@@ -190,7 +190,10 @@ class Route(Strict):
 class MapSpec(Strict):
     geojson: str = Field(
         description="Path, relative to the scenario file, of a GeoJSON file with the country outline and "
-        "neighbours (features with a `role` of `country` or `neighbour`)."
+        "neighbours (features with a `role` of `country` or `neighbour`), and any map layers: features with a "
+        "`layer` of `contact` (a line of contact, a LineString), `frontier` (a historical frontier, a "
+        "LineString) or `disputed` (a disputed area, a Polygon), an optional `name`, and optional `from` and "
+        "`until` ISO dates between which the client draws them (C shows and hides them)."
     )
     places: dict[Id, Place] = Field(min_length=2, description="Places by id.")
     routes: list[Route] = Field(min_length=1, description="Routes joining places; both ways.")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import Problem, did_you_mean
 from .locate import mark_for
+from .map_layers import LAYERS, feature_layer, layer_dates
 from .model import Scenario, VictoryKind
 
 
@@ -134,7 +135,32 @@ class _Checker:
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
             self.error(at, f"map file {self.spec.map.geojson} must be a GeoJSON FeatureCollection")
             return {}
+        self._check_layers(data, at)
         return data
+
+    def _check_layers(self, data: dict, at: tuple) -> None:
+        """Each feature with a `layer` names a known kind, has that kind's geometry and
+        dates that are dates."""
+        for n, feat in enumerate(data["features"], 1):
+            kind = feature_layer(feat)
+            if kind is None:
+                continue
+            name = (feat.get("properties") or {}).get("name")
+            where = f"map file {self.spec.map.geojson}, feature {n}" + (f" ('{name}')" if name else "")
+            if kind not in LAYERS:
+                self.error(at, f"{where}: unknown layer '{kind}'{did_you_mean(kind, LAYERS)} "
+                               f"(layers: {', '.join(LAYERS)})")
+                continue
+            geom = (feat.get("geometry") or {}).get("type")
+            if geom not in LAYERS[kind]:
+                self.error(at, f"{where}: a '{kind}' layer is a {' or '.join(LAYERS[kind])}, not {geom}")
+            try:
+                start, until = layer_dates(feat)
+            except ValueError as exc:
+                self.error(at, f"{where}: {exc}")
+                continue
+            if start and until and until < start:
+                self.error(at, f"{where}: 'until' ({until}) is before 'from' ({start})")
 
 
 def check_semantics(spec: Scenario, scenario_path: Path, merged, file: str) -> tuple[list[Problem], dict]:
