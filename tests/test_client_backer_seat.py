@@ -305,3 +305,24 @@ def test_backer_against_backer_hands_the_desk_over(tmp_path):
         assert any(e.kind == "why" and "Turkey has nothing to send or answer" in e.text for e in ses.log)
     finally:
         app.close()
+
+
+def test_the_hand_over_hides_the_game_from_its_very_first_frame(tmp_path):
+    """The frame in which the turn passes to the other seat already shows nothing of the
+    seat that moved (pygame_gui would draw its killed panels once more)."""
+    ses = GameSession.new(loaded(), 0, "random", 4, None, autosave=False, hotseat=("faction", 1))
+    app = make_app(tmp_path)
+    try:
+        app.start_game(ses)
+        frames(app, 3)
+        while app.screen.top_dialog() is not None:
+            app.screen.top_dialog().close()
+            frames(app)
+        app.screen.give(EndTurn())
+        app.step(1 / 60)  # one frame: the hand-over begins in it
+        assert app.screen.handing_over
+        W, H = app.size
+        spots = [(W // 6, H // 4), (W // 2, 20), (W - 100, H // 2), (W // 6, H - 40)]
+        assert [tuple(app.window.get_at(p))[:3] for p in spots] == [(12, 15, 19)] * 4
+    finally:
+        app.close()

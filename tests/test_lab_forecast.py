@@ -127,3 +127,21 @@ def test_a_forecast_counts_what_simulate_gives_from_the_same_position_and_seed(t
     assert [g["winner"] for g in games] == [r["winner"] for r in f.results]
     assert [int(g["turns"]) for g in games] == [r["turns"] for r in f.results]
     assert json.loads((out / "summary.json").read_text())["completed"] == 12
+
+
+def test_a_seated_backer_can_be_kept_out_of_the_continuations():
+    """The war room's "sends nothing more" for a backer's seat: the seat played at the
+    lab's `none` level from the position on, against its own policy."""
+    from game.client.war_room import StaysOut, what_if_options
+
+    w0 = loaded()
+    ses = GameSession.new(w0, None, "random", 8, None, autosave=False, backer=list(w0.spec.backers).index("turkey"))
+    autoplay(ses, 12)
+    w, s = ses.world, ses.state
+    b = w.bidx["turkey"]
+    before = int(s.sent[w.packages_of_backer[b]].sum())
+    assert ("Turkey sends nothing more from now on", StaysOut("turkey")) in what_if_options(ses)
+    out = run_forecast(w, s, 6, seed=2, executor="serial", seats={"turkey": "none"})
+    on = run_forecast(w, s, 6, seed=2, executor="serial")
+    assert [r["deliveries"][b] for r in out.results] == [before] * 6
+    assert max(r["deliveries"][b] for r in on.results) > before

@@ -181,7 +181,13 @@ class App:
                 fn()
         self.manager.update(dt)
         if self.screen is not None:
+            widgets = len(self.manager.get_sprite_group().sprites())
             self.screen.update(dt)
+            if len(self.manager.get_sprite_group().sprites()) < widgets:
+                # Widgets the update killed (a hand-over hiding one seat's panels) are still
+                # in pygame_gui's draw until it updates again: a zero-length update leaves
+                # them out, so no frame shows them.
+                self.manager.update(0.0)
             self.screen.draw(self.window)
         self.manager.draw_ui(self.window)
         pygame.display.flip()

@@ -14,7 +14,7 @@ from ..engine.backers import why_closed
 from . import describe as D
 from . import keys
 from .desk_text import (ask_reason, next_opening, on_the_way_html, package_risks, package_terms, rival_moves_html,
-                        summary_html)
+                        summary_html, waits_for)
 from .dialogs import TITLE_H, Dialog
 from .gfx import later
 
@@ -69,8 +69,9 @@ class BackerDesk(Dialog):
             ref = w.packages[k]
             pk = ref.spec
             reason = why_closed(s, k) if step else "only in your step"
+            wait = waits_for(s, k) if reason is not None else None
             status = (f"<font color='{D.GOOD}'>can be sent now</font>" if reason is None
-                      else f"<font color='{D.MUTED}'>{D.esc(reason)}</font>")
+                      else f"<font color='{D.MUTED}'>{D.esc(reason)}{': ' + D.esc(wait) if wait else ''}</font>")
             body = (f"<b>{D.esc(pk.name)}</b> — sent {int(s.sent[k])}/{pk.cap}<br>"
                     f"<font color='#c8d0d8'>{D.esc(package_terms(s, b, k))}</font>")
             if k in s.asked:

@@ -35,6 +35,8 @@ def ask_reason(state, k: int) -> str:
     if in_danger(state, client):
         bits.append(f"the {short} are in danger (ground lost this round, or the enemy at the gates of a place "
                     "worth points)")
+    else:
+        bits.append(f"the {short} are not in immediate danger and want the means to press on")
     held, start = _held(state, client)
     if held < start:
         bits.append(f"they hold {held} places, {start - held} fewer than at the start")
@@ -134,7 +136,7 @@ def rival_moves_html(state, b: int, package_log: list[dict]) -> str:
             continue
         side = "your side" if w.client_of[r] == w.client_of[b] else f"the {w.faction_short(w.client_of[r])}"
         rival = " · your rival" if me in rb.rivals else ""
-        lines.append(f"• <font color='{D.lighten(rb.colour)}'>{D.esc(rb.name)}</font> backs {side}: commitment "
+        lines.append(f"• <font color='{D.lighten(rb.colour)}'>{D.esc(rb.name)}</font>, for {side}: commitment "
                      f"{state.commitment[r]:.0f}{rival}")
     recent = [e for e in package_log if e["backer"] != me and e["turn"] > state.turn - RIVAL_TURNS
               and e["kind"] in ("dispatch", "delivery") and e["backer"] in w.bidx]
@@ -164,15 +166,47 @@ def on_the_way_html(state, b: int) -> str:
     return "<br>".join(lines)
 
 
-def next_opening(state, b: int) -> str:
-    """When the backer's first package not yet on offer by date comes on offer, as a
-    sentence for a desk with nothing to send ("" if none waits for a date)."""
+def unlocked_by(world, k: int) -> list[str]:
+    """The scenario's events that put locked package `k` on offer, by name: in an event's
+    own effects, or in one of the answers to its question."""
+    ref = world.packages[k]
+    bid, pid = world.backer_ids[ref.backer], ref.id
+    names = []
+    for ev in world.spec.events.values():
+        effects = list(ev.effects) + [e for opt in (ev.choice.options.values() if ev.choice else []) for e in opt.effects]
+        if any(getattr(e, "effect", None) == "unlock_package" and e.backer == bid and e.package == pid
+               for e in effects):
+            names.append(ev.name)
+    return names
+
+
+def waits_for(state, k: int) -> str | None:
+    """What a package not on offer waits for, in words: the events that unlock it, or
+    its date (None if it is on offer, or waits for neither)."""
     w = state.world
-    dated = [w.packages[k].spec for k in w.packages_of_backer[b] if int(k) not in state.asked
-             and w.packages[k].spec.available_from is not None and state.turn < w.pk_from_turn[k]
-             and state.sent[k] < w.packages[k].spec.cap]
-    if not dated:
-        return ""
-    first = min(dated, key=lambda pk: pk.available_from)
-    return f" The first to come on offer is {first.name}, from {D.long_date(first.available_from)}."
+    pk = w.packages[k].spec
+    if not state.unlocked[k]:
+        events = unlocked_by(w, k)
+        return ("it waits on " + " or ".join(f"'{e}'" for e in events)) if events else "no event of this war offers it"
+    if pk.available_from is not None and state.turn < w.pk_from_turn[k]:
+        return f"it comes on offer on {D.long_date(pk.available_from)}"
+    return None
+
+
+def next_opening(state, b: int) -> str:
+    """What the backer's packages not yet on offer wait for, as a sentence for a desk with
+    nothing to send ("" if none waits for a date or an event)."""
+    w = state.world
+    waiting = [(w.packages[k].spec.name, waits_for(state, int(k))) for k in w.packages_of_backer[b]
+               if state.sent[k] < w.packages[k].spec.cap]
+    dated = sorted((w.packages[k].spec.available_from, w.packages[k].spec.name) for k in w.packages_of_backer[b]
+                   if state.unlocked[k] and w.packages[k].spec.available_from is not None
+                   and state.turn < w.pk_from_turn[k] and state.sent[k] < w.packages[k].spec.cap)
+    parts = []
+    if dated:
+        parts.append(f"{dated[0][1]} comes on offer first, on {D.long_date(dated[0][0])}")
+    events = sorted({why for _, why in waiting if why and why.startswith("it waits on")})
+    if events:
+        parts.append("others wait on the war's events (" + "; ".join(e[len("it waits on "):] for e in events) + ")")
+    return (" " + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".") if parts else ""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from dataclasses import dataclass
 
 import pygame
 from pygame_gui.elements import UIButton, UIDropDownMenu, UIImage, UILabel, UITextEntryLine
@@ -32,14 +33,33 @@ CHANGES = (A.SendPackage, A.RequestSupport, A.BuyAllegiance, A.ChooseOption, A.S
 NOTHING = "__nothing__"
 
 
+@dataclass(frozen=True)
+class StaysOut:
+    """A what-if that is not an order: the backer in the player's seat sends nothing more
+    (its seat played at the lab's `none` level in every continuation)."""
+
+    backer: str
+
+
 def what_if_options(session) -> list[tuple[str, object]]:
-    """(label, order) for each order the seat on view could give now that a what-if can
-    try; a spectator tries the side to move. Empty when it is not that seat's turn."""
+    """(label, change) for each change a what-if can try: each order the seat on view
+    could give now (a spectator tries the side to move), and for a backer's seat, at any
+    time, sending nothing more, which is what its help is measured against."""
     s = session.state
+    out = []
+    if session.backer is not None and not s.over:
+        name = session.world.backers[session.backer].name
+        out.append((f"{name} sends nothing more from now on", StaysOut(session.world.backer_ids[session.backer])))
     if s.over or not (session.is_human_turn() or session.spectating):
-        return []
+        return out
     w = session.world
-    return [(D.action_text(w, s, a)[:90], a) for a in legal_actions(s) if isinstance(a, CHANGES)]
+    return out + [(D.action_text(w, s, a)[:90], a) for a in legal_actions(s) if isinstance(a, CHANGES)]
+
+
+def change_text(world, state, change) -> str:
+    if isinstance(change, StaysOut):
+        return f"{world.backers[world.bidx[change.backer]].name} sends nothing more"
+    return D.action_text(world, state, change)
 
 
 class ForecastJob:
@@ -70,8 +90,10 @@ class ForecastJob:
         try:
             for label, change in [("now", None)] + ([("what if", self.change)] if self.change is not None else []):
                 self.running, self.progress = label, 0
-                result = run_forecast(self.world, self.state, self.games, self.seed, change=change, jobs=self.jobs,
-                                      cancel=self.cancel, on_result=self._seen, mp_context=context)
+                seats = {change.backer: "none"} if isinstance(change, StaysOut) else None
+                order = None if isinstance(change, StaysOut) else change
+                result = run_forecast(self.world, self.state, self.games, self.seed, change=order, jobs=self.jobs,
+                                      cancel=self.cancel, on_result=self._seen, mp_context=context, seats=seats)
                 if label == "now":
                     self.base = result
                 else:
@@ -171,7 +193,8 @@ class WarRoom(Dialog):
         self.job: ForecastJob | None = None
         self._shown = None
         self.text(f"Plays the war on from here many times — normal AI against normal AI, backers by their own "
-                  f"policy, fresh dice each time — on {default_jobs()} worker processes, and counts how it ends, "
+                  f"policy, fresh dice each time — on {default_jobs()} worker process{'es' if default_jobs() > 1 else ''}, and "
+                  "counts how it ends, "
                   "with 95% intervals. A <i>what if</i> plays the same dice after one order you could give now, "
                   f"<font color='{D.MUTED}'>so a gap that separates the intervals is the order's doing, not "
                   "luck's.</font>")
@@ -195,6 +218,10 @@ class WarRoom(Dialog):
         if not self.options:
             self.text(f"<font color='{D.MUTED}'>A what-if tries an order you could give now; on your turn the "
                       "list holds them.</font>")
+        elif self.session.backer is not None:
+            self.text(f"<font color='{D.MUTED}'>Playing a backer, try <i>sends nothing more</i> to see what your "
+                      "help is worth from here: the forecast plays your seat as the scenario's own policy "
+                      "would.</font>")
         self.status = self.text("Press Forecast.", height=30)
         self.results = self.text("", height=140)
         chart_h = max(160, H - 80 - self.y - 70)
@@ -266,8 +293,8 @@ class WarRoom(Dialog):
     def _show_results(self, job: ForecastJob) -> None:
         ses = self.session
         w = ses.world
-        change_text = D.action_text(w, job.state, job.change) if job.change is not None else ""
-        self.results.set_text(outcomes_html(w, job.base, job.what_if, change_text))
+        said = change_text(w, job.state, job.change) if job.change is not None else ""
+        self.results.set_text(outcomes_html(w, job.base, job.what_if, said))
         faction = ses.human if ses.human is not None else (
             w.client_of[ses.backer] if ses.backer is not None else int(job.state.active))
         self.chart.set_image(fan_surface(w, faction, job.base, job.what_if, self.chart_size))

@@ -100,14 +100,16 @@ def separated(a: dict, b: dict) -> bool:
 
 def run_forecast(world, state, games: int, seed: int, change=None, executor: str = "local", jobs: int = 2,
                  cancel: threading.Event | None = None, on_result: Callable[[Forecast], None] | None = None,
-                 mp_context=None) -> Forecast:
+                 mp_context=None, seats: dict[str, str] | None = None) -> Forecast:
     """Play `games` continuations of `state` (left untouched) and return the forecast.
     `cancel`, when set, stops it after the chunks under way; `on_result` sees the
     forecast after each chunk. `mp_context`: the process start method for the local
-    pool (a windowed program should not fork its threads)."""
+    pool (a windowed program should not fork its threads). `seats`: a level for a
+    backer seated in the position, by id (`none`: it sends nothing more), instead of
+    `normal`."""
     forecast = Forecast(list(world.faction_ids), int(games), int(state.turn))
     position = json.dumps(state_to_json(state))
-    levels = _normal(world)
+    levels = _normal(world) + tuple((seats or {}).items())
     spec_json = world.spec.model_dump_json()
     chunks = [Chunk(0, spec_json, world.hash, int(seed), tuple(GameJob(i, (i,), levels)
                                                               for i in range(k, min(k + CHUNK, games))),
