@@ -13,7 +13,7 @@ from client_helpers import click, click_element, dialog_text, frames, key, loade
 from test_client_cli import run
 from game.client.desk import BackerDesk
 from game.client.dialogs import EventDialog, NewsDialog
-from game.client.desk_text import ask_reason, package_risks
+from game.client.desk_text import ask_reason, package_risks, package_terms
 from game.client.endscreen import EndScreen
 from game.client.game_screen import GameScreen
 from game.client.session import GameSession, UndoRefused, autoplay
@@ -206,6 +206,10 @@ def test_the_desk_explains_an_ask_and_what_a_package_risks():
     why = ask_reason(s, k)
     held = int((s.owner == w.client_of[b]).sum())
     assert f"hold {held} places" in why
+    # What a package's units can do, in their type's own figures.
+    drones = next(int(k) for k in w.packages_of_backer[b] if w.packages[k].spec.kind.value == "drones")
+    t = w.spec.unit_types[w.packages[drones].spec.units[0].type]
+    assert f"{t.name} (strikes {t.strike:g} × {t.sorties} a turn to {t.range_km:g} km)" in package_terms(s, b, drones)
 
 
 # -- hotseat ---------------------------------------------------------------------------------

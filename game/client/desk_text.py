@@ -78,6 +78,24 @@ def package_risks(state, b: int, k: int) -> list[str]:
     return out
 
 
+def unit_line(spec, group) -> str:
+    """What one kind of unit in a package can do, in the type's own figures."""
+    t = spec.unit_types.get(group.type)
+    if t is None:
+        return group.type
+    fights = not (t.strike or t.intercept)  # a strength in fighters means something only on the ground
+    bits = [f"{group.strength or t.strength:,} strong" if fights else ""]
+    if t.strike:
+        bits.append(f"strikes {t.strike:g} × {t.sorties} a turn to {t.range_km:g} km")
+    if t.intercept:
+        bits.append(f"shoots down {t.intercept:.0%} of strikes within {t.range_km:g} km")
+    if t.quality != 1.0:
+        bits.append(f"quality {t.quality:g}")
+    what = ", ".join(x for x in bits if x)
+    count = f"{group.count} × " if group.count > 1 else ""
+    return f"{count}{t.name}" + (f" ({what})" if what else "")
+
+
 def package_terms(state, b: int, k: int) -> str:
     """A package as its backer sees it: what it pays, what its client pays, when it arrives, what it brings."""
     w = state.world
@@ -87,11 +105,13 @@ def package_terms(state, b: int, k: int) -> str:
     if pk.client_cost:
         bits.append(f"the {short} pay {D.money(pk.client_cost)} if they asked")
     bits.append("arrives at once" if pk.delay == 0 else f"arrives in {pk.delay} turn{'s' if pk.delay > 1 else ''}")
-    brings = D.package_terms(pk, w.spec).split(" · ")
-    # Drop the client's view of the price and the delay, said above in the backer's words.
-    brings = [x for x in brings[1:] if not x.startswith(("costs you", "backer pays", "arrives"))]
+    brings = [unit_line(w.spec, g) for g in pk.units]
+    # The rest of what it brings, as the client's panel says it (the price, the delay and
+    # the units are said above in the backer's words).
+    brings += [x for x in D.package_terms(pk, w.spec).split(" · ")[1:]
+               if not x.startswith(("costs you", "backer pays", "arrives")) and (not pk.units or x.startswith(("+", "legitimacy", "quality")))]
     if brings:
-        bits.append("brings " + ", ".join(brings))
+        bits.append("brings " + "; ".join(brings))
     return " · ".join(bits)
 
 
