@@ -12,7 +12,8 @@ from client_helpers import loaded
 from game.client.session import GameSession, autoplay
 from game.engine import actions as A
 from game.engine import legal_actions
-from game.lab.forecast import Forecast, continuation, run_forecast, separated
+from game.lab.compare import separated
+from game.lab.forecast import Forecast, continuation, run_forecast
 from game.lab.play import TURN_STATS, turn_column
 from game.lab.stats import wilson
 

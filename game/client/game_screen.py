@@ -584,7 +584,6 @@ class GameScreen:
                 if self.speed() > 0:
                     break
 
-    # -- frame ----------------------------------------------------------------------------------
     # -- hotseat ---------------------------------------------------------------------------------
     def _begin_handover(self) -> None:
         """Hide everything the seat that just moved was looking at: its windows, its
@@ -634,6 +633,7 @@ class GameScreen:
             surface.blit(img, ((W - img.get_width()) // 2, y))
             y += img.get_height() + 18
 
+    # -- frame ----------------------------------------------------------------------------------
     def update(self, dt: float) -> None:
         ses = self.session
         if ses.idle_step():

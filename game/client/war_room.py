@@ -21,7 +21,8 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UIImage, UILabel, UITe
 from ..engine import actions as A
 from ..engine import legal_actions
 from ..lab.executors import default_jobs
-from ..lab.forecast import Forecast, run_forecast, separated
+from ..lab.compare import separated
+from ..lab.forecast import Forecast, run_forecast
 from . import describe as D
 from .dialogs import Dialog
 from .gfx import figure, figure_surface

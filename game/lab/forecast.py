@@ -92,12 +92,6 @@ class Forecast:
         return turns, np.quantile(grid, quantiles, axis=0)
 
 
-def separated(a: dict, b: dict) -> bool:
-    """Whether two outcomes' 95% intervals (`rate` dicts) do not overlap."""
-    (alo, ahi), (blo, bhi) = a["ci95"], b["ci95"]
-    return ahi < blo or bhi < alo
-
-
 def run_forecast(world, state, games: int, seed: int, change=None, executor: str = "local", jobs: int = 2,
                  cancel: threading.Event | None = None, on_result: Callable[[Forecast], None] | None = None,
                  mp_context=None, seats: dict[str, str] | None = None) -> Forecast:
