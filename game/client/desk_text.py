@@ -7,7 +7,7 @@ rivals' moves and the score so far. No pygame here, so the session can use it to
 from __future__ import annotations
 
 from ..engine.backer_score import backer_score, total
-from ..engine.backers import in_danger
+from ..engine.backers import exposure_loss, in_danger, roused_by
 from . import describe as D
 from .explain import moved_html
 
@@ -61,11 +61,10 @@ def package_risks(state, b: int, k: int) -> list[str]:
     backer = w.backers[b]
     out = []
     if pk.exposure:
-        loss = pk.exposure * backer.pressure_sensitivity
-        out.append(f"exposure {pk.exposure:g}: international pressure costs you {loss:.1f} commitment, and "
-                   f"{pk.exposure * backer.score.exposure:g} points of score")
+        out.append(f"exposure {pk.exposure:g}: international pressure costs you {exposure_loss(w, k):.1f} "
+                   f"commitment, and {pk.exposure * backer.score.exposure:g} points of score")
     if pk.escalation:
-        rivals = [w.backers[r].name for r, rb in enumerate(w.backers) if w.backer_ids[b] in rb.rivals]
+        rivals = [w.backers[r].name for r in roused_by(w, b)]
         if rivals:
             out.append(f"escalation: {', '.join(rivals)} gain{'s' if len(rivals) == 1 else ''} "
                        f"{pk.escalation:g} commitment")
@@ -150,12 +149,13 @@ def rival_moves_html(state, b: int, package_log: list[dict]) -> str:
     """What the other backers sent, delivered or lost lately, and how committed they are."""
     w = state.world
     me = w.backer_ids[b]
+    roused = roused_by(w, b)
     lines = ["<b>The other backers</b>"]
     for r, rb in enumerate(w.backers):
         if r == b:
             continue
         side = "your side" if w.client_of[r] == w.client_of[b] else f"the {w.faction_short(w.client_of[r])}"
-        rival = " · your rival" if me in rb.rivals else ""
+        rival = " · your rival" if r in roused else ""
         lines.append(f"• <font color='{D.lighten(rb.colour)}'>{D.esc(rb.name)}</font>, for {side}: commitment "
                      f"{state.commitment[r]:.0f}{rival}")
     recent = [e for e in package_log if e["backer"] != me and e["turn"] > state.turn - RIVAL_TURNS

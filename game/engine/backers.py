@@ -114,6 +114,17 @@ def why_closed(state: GameState, k: int, money: float = np.inf) -> str | None:
     return f"it costs you {pk.client_cost:g}M; you have {money:.1f}M"
 
 
+def exposure_loss(world, k: int) -> float:
+    """The commitment a backer loses to international pressure for each delivery of package `k`."""
+    ref = world.packages[k]
+    return ref.spec.exposure * world.backers[ref.backer].pressure_sensitivity
+
+
+def roused_by(world, b: int) -> list[int]:
+    """The backers whose commitment rises when backer `b` escalates: those that count it a rival."""
+    return [r for r, rival in enumerate(world.backers) if world.backer_ids[b] in rival.rivals]
+
+
 def dispatch(state: GameState, k: int) -> Report:
     """Commit a package: pay for it, queue it, and let rivals and the world react."""
     w = state.world
@@ -127,10 +138,9 @@ def dispatch(state: GameState, k: int) -> Report:
     state.spent[b] += pk.cost
     state.exposed[b] += pk.exposure
     state.deliveries.append([state.turn + pk.delay, k])
-    shift(state, "commitment", b, -pk.exposure * backer.pressure_sensitivity, f"exposure for sending {pk.name}")
-    for r, rival in enumerate(w.backers):
-        if w.backer_ids[b] in rival.rivals:
-            shift(state, "commitment", r, pk.escalation, f"{backer.name} sent {pk.name}")
+    shift(state, "commitment", b, -exposure_loss(w, k), f"exposure for sending {pk.name}")
+    for r in roused_by(w, b):
+        shift(state, "commitment", r, pk.escalation, f"{backer.name} sent {pk.name}")
     when = "this turn" if pk.delay == 0 else f"in {pk.delay} turn{'s' if pk.delay > 1 else ''}"
     return Report("dispatch", f"{backer.name} sends {pk.name} (arrives {when})", state.turn,
                  backer.supports, {"backer": w.backer_ids[b], "package": ref.id, "arrives": state.turn + pk.delay})
