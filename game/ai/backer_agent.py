@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import EndTurn, GameState, SendPackage
-from ..engine.backers import own_accord, why_closed
+from ..engine.backers import grants, own_accord, why_closed
 
 
 class PolicyBackerAgent:
@@ -32,10 +32,9 @@ class PolicyBackerAgent:
             self._key = key
             self._asks = sorted(k for k in state.asked if w.packages[k].backer == b)
             self._own_done = False
-        bonus = w.rules.backers.request_bonus
         while self._asks:
             k = self._asks.pop(0)
-            if why_closed(state, k) is None and self.rng.random() * 100.0 < state.commitment[b] + bonus:
+            if why_closed(state, k) is None and grants(state, b, self.rng.random()):
                 self.why = "its client asked"
                 return SendPackage(w.backer_ids[b], w.packages[k].id)
         if not self._own_done:

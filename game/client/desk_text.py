@@ -164,8 +164,8 @@ def rival_moves_html(state, b: int, package_log: list[dict]) -> str:
         lines.append(f"<br><b>Their moves in the last {RIVAL_TURNS} turns</b>")
         for e in recent[-12:]:
             r = w.bidx[e["backer"]]
-            pk = next((w.packages[k].spec for k in w.packages_of_backer[r] if w.packages[k].id == e["package"]), None)
-            what = pk.name if pk is not None else e["package"]
+            k = w.kidx.get((e["backer"], e["package"]))
+            what = w.packages[k].spec.name if k is not None else e["package"]
             verb = "sent" if e["kind"] == "dispatch" else "delivered"
             lines.append(f"• turn {e['turn']}: {D.esc(w.backers[r].name)} {verb} {D.esc(what)}")
     else:
@@ -217,16 +217,16 @@ def next_opening(state, b: int) -> str:
     """What the backer's packages not yet on offer wait for, as a sentence for a desk with
     nothing to send ("" if none waits for a date or an event)."""
     w = state.world
-    waiting = [(w.packages[k].spec.name, waits_for(state, int(k))) for k in w.packages_of_backer[b]
-               if state.sent[k] < w.packages[k].spec.cap]
-    dated = sorted((w.packages[k].spec.available_from, w.packages[k].spec.name) for k in w.packages_of_backer[b]
+    left = [int(k) for k in w.packages_of_backer[b] if state.sent[k] < w.packages[k].spec.cap]
+    dated = sorted((w.packages[k].spec.available_from, w.packages[k].spec.name) for k in left
                    if state.unlocked[k] and w.packages[k].spec.available_from is not None
-                   and state.turn < w.pk_from_turn[k] and state.sent[k] < w.packages[k].spec.cap)
+                   and state.turn < w.pk_from_turn[k])
+    events = sorted({e for k in left if not state.unlocked[k] for e in unlocked_by(w, k)})
     parts = []
     if dated:
         parts.append(f"{dated[0][1]} comes on offer first, on {D.long_date(dated[0][0])}")
-    events = sorted({why for _, why in waiting if why and why.startswith("it waits on")})
     if events:
-        parts.append("others wait on the war's events (" + "; ".join(e[len("it waits on "):] for e in events) + ")")
-    return (" " + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".") if parts else ""
+        parts.append("others wait on the war's events (" + "; ".join(f"'{e}'" for e in events) + ")")
+    text = "; ".join(parts)
+    return f" {text[:1].upper()}{text[1:]}." if text else ""
 

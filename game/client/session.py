@@ -413,10 +413,9 @@ class GameSession:
         from .desk_text import ask_reason
 
         w = self.world
-        if action.backer in w.bidx and w.bidx[action.backer] == self.backer:
-            k = next((k for k in w.packages_of_backer[self.backer] if w.packages[k].id == action.package), None)
-            if k is not None:
-                self.ask_why[action.package] = f"as it stood on turn {self.state.turn}: {ask_reason(self.state, int(k))}"
+        k = w.kidx.get((action.backer, action.package))
+        if k is not None and w.packages[k].backer == self.backer:
+            self.ask_why[action.package] = f"as it stood on turn {self.state.turn}: {ask_reason(self.state, k)}"
 
     def _fallback(self):
         legal = legal_actions(self.state)

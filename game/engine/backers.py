@@ -146,6 +146,12 @@ def dispatch(state: GameState, k: int) -> Report:
                  backer.supports, {"backer": w.backer_ids[b], "package": ref.id, "arrives": state.turn + pk.delay})
 
 
+def grants(state: GameState, b: int, roll: float) -> bool:
+    """Whether backer `b` grants an ask, for a uniform `roll` in [0, 1): with a chance of
+    its commitment plus the scenario's request bonus, in percent."""
+    return roll * 100.0 < state.commitment[b] + state.world.rules.backers.request_bonus
+
+
 def request(state: GameState, faction: int, k: int) -> list[Report]:
     """A client asks. The backer agrees with a chance equal to its commitment; asking
     again later is easier, because each refusal still raises its commitment."""
@@ -158,7 +164,7 @@ def request(state: GameState, faction: int, k: int) -> list[Report]:
         state.asked.add(k)
         return [Report("request", f"{w.faction_short(faction)} asks {w.backers[b].name} for {ref.spec.name}",
                        state.turn, w.faction_ids[faction], {"backer": w.backer_ids[b], "package": ref.id})]
-    if state.rng.random() * 100.0 < state.commitment[b] + w.rules.backers.request_bonus:
+    if grants(state, b, state.rng.random()):
         state.treasury[faction] -= ref.spec.client_cost
         return [dispatch(state, k)]
     return [decline(state, faction, k)]
