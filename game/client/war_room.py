@@ -120,7 +120,7 @@ class ForecastJob:
         self.cancel.set()
 
 
-def outcomes_html(world, base: Forecast, what_if: Forecast | None, change_text: str) -> str:
+def outcomes_html(world, base: Forecast, what_if: Forecast | None, change_said: str) -> str:
     """Each outcome's chance with its interval, and beside it the what-if's, with whether
     the intervals separate."""
     def cell(r: dict) -> str:
@@ -136,7 +136,7 @@ def outcomes_html(world, base: Forecast, what_if: Forecast | None, change_text: 
     ok = len(base.ok())
     head = f"<b>From turn {base.start_turn}, in {ok} continuation{'s' if ok != 1 else ''}</b>"
     if alt is not None:
-        head += f" · <font color='{D.GOLD}'>what if: {D.esc(change_text)}</font> ({len(what_if.ok())})"
+        head += f" · <font color='{D.GOLD}'>what if: {D.esc(change_said)}</font> ({len(what_if.ok())})"
     lines = [head]
     for key, r in now.items():
         if alt is None:
