@@ -77,10 +77,11 @@ def test_the_record_s_line_appears_on_its_date_and_c_hides_it(tmp_path):
             return tuple(app.window.get_at(mid))[:3] == (150, 30, 30)
 
         assert session.state.date < line.start and not drawn()
+        assert view._layers_shown == ()  # nor named in the legend before its date
         meta = session.world.spec.meta
         # The drawing reads only the date: the same position, set in the summer of 2020's stand-off.
         session.state.turn = 1 + (dt.date(2020, 6, 25) - meta.start_date).days // meta.days_per_turn
-        assert drawn()
+        assert drawn() and view._layers_shown == ("contact",)
         key(app, pygame.K_c)
         assert not view.show_layers and not drawn()
         key(app, pygame.K_c)

@@ -576,6 +576,7 @@ class GameScreen:
         while time.perf_counter() < deadline:
             if not self._ai_step():
                 break
+            self._pass_idle_step()  # a seat with nothing to decide does not stop the AI's run
             s = ses.state
             if not ses.ai_to_move() or ses.script_done():
                 break
@@ -583,6 +584,12 @@ class GameScreen:
                 self.skip_key = None
                 if self.speed() > 0:
                     break
+
+    def _pass_idle_step(self) -> None:
+        """A backer's seat with nothing to send or answer: its step passes, with no desk
+        and no hand-over."""
+        if self.session.idle_step():
+            self._after(self.session.pass_idle_step())
 
     # -- hotseat ---------------------------------------------------------------------------------
     def _begin_handover(self) -> None:
@@ -636,8 +643,7 @@ class GameScreen:
     # -- frame ----------------------------------------------------------------------------------
     def update(self, dt: float) -> None:
         ses = self.session
-        if ses.idle_step():
-            self._after(ses.pass_idle_step())  # no desk, and no hand-over, for nothing to decide
+        self._pass_idle_step()
         if ses.handover_due():
             if not self.handing_over:
                 self._begin_handover()

@@ -94,6 +94,7 @@ class MapView:
         self.show_supply = False
         self.show_legend = True
         self.show_layers = True
+        self._layers_shown: tuple[str, ...] = ()  # the kinds of layer drawn in the last frame, for the legend
         # caches
         self._land: pygame.Surface | None = None
         self._base: pygame.Surface | None = None
@@ -445,7 +446,10 @@ class MapView:
         surface.set_clip(v)
         self._blit_base(surface)
         self._frame_bounds(surface)
-        if self.show_layers and self.layers:
+        # The legend names only the kinds of layer on the map today.
+        self._layers_shown = tuple(sorted({x.kind for x in self.layers if x.shown_on(state.date)})) \
+            if self.show_layers else ()
+        if self._layers_shown:
             draw_layers(surface, self.layers, state.date, cam, self.fonts)
         w = self.world
         sx, sy = cam.to_screen(self.px, self.py)
@@ -791,7 +795,7 @@ class MapView:
     def draw_legend(self, surface: pygame.Surface) -> pygame.Rect | None:
         if not self.show_legend:
             return None
-        key = (self.show_front, self.show_air, self.show_supply, self.show_layers)
+        key = (self.show_front, self.show_air, self.show_supply, self.show_layers, self._layers_shown)
         if key != self._legend_key:
             f = self.fonts
             rows = []
@@ -802,8 +806,7 @@ class MapView:
             if self.has_works:
                 rows.append(("works", gfx.WORKS, "Works dug in (thicker: more levels)"))
             rows.append(("counter", None, "Fighters at a place; badges: drones, air defence"))
-            if self.show_layers:
-                rows += [("layer", kind, NAMES[kind]) for kind in STYLE if any(x.kind == kind for x in self.layers)]
+            rows += [("layer", kind, NAMES[kind]) for kind in STYLE if kind in self._layers_shown]
             on = lambda b: "on" if b else "off"  # noqa: E731
             rows.append(("text", None, f"[F] front {on(self.show_front)}   [A] air defence {on(self.show_air)}   "
                                        f"[S] supply {on(self.show_supply)}   [L] legend"
