@@ -328,7 +328,7 @@ def universe(state):
     """Every order of every type that could be named in this world (a superset of the legal ones)."""
     w = state.world
     n = state.n_units
-    out: list = [EndTurn(), SetBlockade(True), SetBlockade(False)]
+    out: list = [EndTurn(), SetBlockade(True), SetBlockade(False), A.BreakTruce()]
     for u in range(n):
         for p in w.place_ids:
             out += [Move(u, p), Relocate(u, p)] + [DroneStrike(u, p, k) for k in ("units", "air_defence", "supply")]

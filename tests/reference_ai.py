@@ -120,6 +120,9 @@ class UtilityAgent:
             return self._choose(state, options)
         if self._given >= self.level.max_orders:
             return self._end("order budget for the turn used")
+        if state.truce > 0 and (choice := self._break_truce(state, f)) is not None:
+            self._given += 1
+            return choice
         pers = w.factions[f].personality
         values = place_values(state)
         if self.focus != 1.0:
@@ -183,6 +186,7 @@ class UtilityAgent:
     _goal_weights = GameAgent._goal_weights
     _choose = GameAgent._choose
     _effect_score = GameAgent._effect_score
+    _break_truce = GameAgent._break_truce
 
     # -- orders -------------------------------------------------------------------------
     def _strike(self, state, f, options, pers, values, power, hostile, threat):

@@ -23,6 +23,10 @@ def evaluate(state: GameState, f: int) -> float:
     """How well placed faction f is: victory first, then ground worth holding and strength."""
     w = state.world
     if state.over:
+        if state.settled:
+            # A settlement is worth what it gives the side against its rivals' best.
+            rivals = [state.terms[e] for e in range(w.F) if e != f]
+            return 100.0 * (float(state.terms[f]) - max(rivals, default=0.0))
         return 100.0 if state.winner == f else (-100.0 if state.winner >= 0 else 0.0)
     values = place_values(state)
     mine = float(values[state.owner == f].sum())

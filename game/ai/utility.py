@@ -20,6 +20,7 @@ import numpy as np
 
 from ..engine import (
     Attack,
+    BreakTruce,
     BuyAllegiance,
     ChooseOption,
     DroneStrike,
@@ -32,6 +33,7 @@ from ..engine import (
     SetBlockade,
     legal_actions,
 )
+from ..engine import peace
 from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import attackers_at, supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
@@ -333,6 +335,9 @@ class UtilityAgent:
             return self._choose(state, legal_actions(state))
         if self._given >= self.level.max_orders:
             return self._end("order budget for the turn used")
+        if state.truce > 0 and (choice := self._break_truce(state, f)) is not None:
+            self._view = None  # attacks and strikes are open again
+            return self._gave(state, choice)
         # Whether the run of orders worked out before still stands: nothing but the
         # agent's own last order has happened since.
         on_plan = state.action_count == self._count + 1
@@ -427,6 +432,22 @@ class UtilityAgent:
         self.why = f"end turn: {why}"
         return EndTurn()
 
+    def _break_truce(self, state: GameState, f: int):
+        """Break a truce that holds, where the scenario allows it, when the side is ahead
+        (a truce helps whoever is losing ground) and its appetite for a fight outweighs
+        what breaking costs it, weighed as the answers to the scenario's questions weigh
+        legitimacy and backers' support."""
+        if peace.why_not_break(state, f) is not None or _behind(state, f):
+            return None
+        pers = state.world.factions[f].personality
+        legitimacy, moves = peace.break_costs(state, f)
+        cost = 0.3 * pers.legitimacy * legitimacy - sum(0.2 * pers.foreign_help * d for b, d in moves
+                                                        if state.world.client_of[b] == f)
+        if 2.0 * pers.aggression <= cost:
+            return None
+        self.why = f"break the truce: ahead, and the fight is worth {2.0 * pers.aggression:.1f} against {cost:.1f}"
+        return BreakTruce()
+
     # -- answers to the scenario's questions ------------------------------------------
     def _choose(self, state: GameState, options) -> ChooseOption:
         w = state.world
@@ -462,9 +483,13 @@ class UtilityAgent:
             return value if mine(e.faction) else -value
         if isinstance(e, m.TruceEffect):
             # A truce helps whoever is losing ground.
-            vp = [int(w.vp[state.owner == i].sum()) for i in range(w.F)]
-            behind = vp[f] < max(v for i, v in enumerate(vp) if i != f) if w.F > 1 else False
-            return (2.0 if behind else -2.0) * pers.caution * min(e.turns, 4) / 4
+            return (2.0 if _behind(state, f) else -2.0) * pers.caution * min(e.turns, 4) / 4
+        if isinstance(e, m.SettleEffect):
+            # A settlement is worth what it gives against what the side holds now: a side
+            # behind takes fair terms, a side ahead gives up a war it could win.
+            share = float(peace.settlement_shares(state, e.shares)[f])
+            held = float(peace.settlement_shares(state, None)[f])
+            return 20.0 * (share - held) + (4.0 if _behind(state, f) else -4.0) * pers.caution
         if isinstance(e, m.BlockadeEffect):
             return 2.0 * pers.economy - 2.0 * pers.legitimacy if mine(e.faction) and e.on else 0.0
         if isinstance(e, m.SpawnEffect):
@@ -657,3 +682,12 @@ class EasyAgent(UtilityAgent):
 class NormalAgent(UtilityAgent):
     def __init__(self, seed=0):
         super().__init__(seed, "normal")
+
+
+def _behind(state: GameState, f: int) -> bool:
+    """The side holds fewer victory points than its strongest rival."""
+    w = state.world
+    if w.F < 2:
+        return False
+    vp = [int(w.vp[state.owner == i].sum()) for i in range(w.F)]
+    return vp[f] < max(v for i, v in enumerate(vp) if i != f)

@@ -13,6 +13,7 @@ import numpy as np
 from ..engine import actions as A
 from ..engine.fortifications import defence_factor
 from ..engine.occupation import garrison_needed
+from ..engine.peace import break_costs, why_not_break
 from ..engine.siege import siege_pressure
 from ..scenario import model as m
 
@@ -413,6 +414,8 @@ def action_text(world, state, action) -> str:
         return f"dig in at {pn(action.place)}"
     if isinstance(action, A.SetBlockade):
         return "shut the oil fields and terminals" if action.on else "lift the oil blockade"
+    if isinstance(action, A.BreakTruce):
+        return "break the truce"
     if isinstance(action, A.SendPackage):
         b = world.spec.backers.get(action.backer)
         pk = b.packages.get(action.package) if b else None
@@ -427,6 +430,31 @@ def action_text(world, state, action) -> str:
 
 
 # -- scenario effects ----------------------------------------------------------------------
+
+
+def truce_break_html(state, f: int) -> str:
+    """What breaking the truce that holds would cost the side, before it is asked to."""
+    w = state.world
+    legitimacy, moves = break_costs(state, f)
+    lines = [f"A truce holds for {state.truce} more turn(s)"
+             + (f", brokered by <b>{esc(w.backers[state.truce_broker].name)}</b>" if state.truce_broker >= 0 else "")
+             + ". Breaking it lets your units attack and strike at once, and the world will know who broke it:",
+             f"• your legitimacy: <font color='{BAD}'>−{legitimacy:g}</font>"]
+    for b, delta in moves:
+        col = BAD if delta < 0 else GOOD
+        lines.append(f"• {esc(w.backers[b].name)}'s commitment: <font color='{col}'>{_signed(delta)}</font>"
+                     + (" (it backs your enemy and brokered the truce)" if w.client_of[b] != f else ""))
+    return "<br>".join(lines)
+
+
+def truce_hint(state, f: int, key: str) -> str | None:
+    """The 'What now?' line on a truce the side could break (`key` breaks it), or None."""
+    if why_not_break(state, f) is not None:
+        return None
+    legitimacy, moves = break_costs(state, f)
+    cost = f"{legitimacy:g} legitimacy" + (", and your backers' support" if any(d < 0 for _, d in moves) else "")
+    return (f"» A truce holds {state.truce} more turn(s): <a href='break_truce'>break it</a> "
+            f"(<b>{key}</b>) and fight on, at the cost of {cost}")
 
 
 def _signed(x: float, unit: str = "") -> str:
@@ -471,7 +499,15 @@ def effect_text(world, eff) -> str | None:
     if isinstance(eff, m.EmbargoEffect):
         return f"embargo enforcement: {eff.level:.0%} of deliveries stopped"
     if isinstance(eff, m.TruceEffect):
-        return f"truce for {eff.turns} turn(s): no ground attacks or strikes" if eff.turns else "the truce ends"
+        if not eff.turns:
+            return "the truce ends"
+        by = f", brokered by {bname(eff.broker)}" if eff.broker else ""
+        return f"truce for {eff.turns} turn(s){by}: no ground attacks or strikes"
+    if isinstance(eff, m.SettleEffect):
+        if eff.shares is None:
+            return "the war ends in a settlement: each side keeps what it holds"
+        parts = ", ".join(f"{fname(fid)} {share:.0%}" for fid, share in eff.shares.items())
+        return f"the war ends in a settlement ({parts})"
     if isinstance(eff, m.UnlockEffect):
         b = spec.backers.get(eff.backer)
         pk = b.packages.get(eff.package) if b else None

@@ -102,17 +102,28 @@ class EndScreen:
         if winner >= 0:
             self.headline = f"{w.factions[winner].name} wins"
             self.colour = D.lighten(w.factions[winner].colour, 0.35)
+        elif s.settled:
+            # What each side got is in the reason's line; the headline names the ending.
+            self.headline = "A settlement"
+            self.colour = "#e4d38a"
         else:
             self.headline = "A draw"
             self.colour = "#dddddd"
         you = session.human
         self.verdict = ""
         if you is not None:
-            self.verdict = "Victory" if winner == you else ("Defeat" if winner >= 0 else "Stalemate")
+            if s.settled:
+                rivals = max((s.terms[e] for e in range(w.F) if e != you), default=0.0)
+                self.verdict = "Settlement: " + ("the better terms" if s.terms[you] > rivals else
+                                                 "the worse terms" if s.terms[you] < rivals else "even terms")
+            else:
+                self.verdict = "Victory" if winner == you else ("Defeat" if winner >= 0 else "Stalemate")
         elif session.backer is not None:
             self.score_parts = backer_score(s, session.backer)
             self.verdict = f"{w.backers[session.backer].name}: score {total(self.score_parts) + 0.0:+.1f}"
         self.reason = s.reason or ""
+        if s.settled:
+            self.reason += " · terms: " + ", ".join(f"{w.faction_short(f)} {s.terms[f]:.0%}" for f in range(w.F))
         # the final map, small, beside the verdict
         from .map_view import MapView
 

@@ -5,6 +5,7 @@ at its thresholds, and where the side's starting value came from."""
 from __future__ import annotations
 
 from ..engine.gauges import changes
+from ..engine.peace import victory_paused
 from ..engine.victory import points
 from . import describe as D
 
@@ -168,6 +169,8 @@ def victory_line(state, you: int) -> str:
     if threats:
         (_, text), e = max(threats, key=lambda x: x[0][0])
         parts.append(f"<font color='{D.BAD}'><b>{D.esc(w.factions[e].short)}'s nearest win:</b></font> {text}")
+    if victory_paused(state):
+        parts.append(f"<font color='{D.GOLD}'>No side can win while the truce holds ({state.truce} more turn(s)).</font>")
     return "<br>".join(parts)
 
 
@@ -188,4 +191,9 @@ def victory_html(state) -> str:
     rule = ("the side with the most victory points wins (a tie is a draw)"
             if w.spec.meta.on_timeout.value == "points" else "it is a draw")
     lines.append(f"<br>If the last turn passes with no condition met, {rule}.")
+    if w.rules.truce.pauses_victory:
+        lines.append("While a truce holds, no side can win: the turns a place must be held stand still until it ends.")
+    if "settlement" in w.spec.outcomes():
+        lines.append("The war can also end in a settlement, which some of the scenario's events bring: no side wins, "
+                     "and each gets the share the terms give it.")
     return "<br>".join(lines)

@@ -18,6 +18,7 @@ from pygame_gui.elements import UITooltip
 
 from ..engine import EndTurn, IllegalAction, why_illegal
 from ..engine import actions as A
+from ..engine.peace import why_not_break
 from ..engine.supply import supplied as supplied_mask
 from . import describe as D
 from . import explain, gfx, keys
@@ -421,6 +422,19 @@ class GameScreen:
         mine = ses.state.owner[p] == ses.human
         self.give(A.Fortify(pid) if mine and ses.world.rules.fortification.build_cost is not None
                   else A.BuyAllegiance(pid))
+
+    def break_truce(self) -> None:
+        """Ask first, with what it costs, then break the truce that holds."""
+        ses = self.session
+        f = ses.human
+        if f is None or not self.orders.can_order():
+            return
+        why = why_not_break(ses.state, f)  # the rules' own words
+        if why is not None:
+            self.message(f"Cannot break the truce: {why}.", gfx.ATTACK, 7.0)
+            return
+        self.open_dialog(ConfirmDialog(self, "Break the truce?", D.truce_break_html(ses.state, f),
+                                       [("Break it and fight on", lambda: self.give(A.BreakTruce()))]))
 
     def toggle_blockade(self) -> None:
         f = self.session.human

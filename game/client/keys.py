@@ -30,6 +30,9 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("merge_units", (pygame.K_m,), "M", "merge the selected unit with the others of its kind there", "orders"),
     Binding("open_backers", (pygame.K_b,), "B", "backers", "orders"),
     Binding("open_recruit", (pygame.K_r,), "R", "recruit at the selected place", "orders"),
+    Binding("break_truce", (pygame.K_t,), "T",
+            "break the truce that holds, where the scenario allows it (asks first: it costs legitimacy and "
+            "backers' support)", "orders"),
     Binding("toggle_air", (pygame.K_a,), "A", "air-defence umbrellas and drone ranges", "map"),
     Binding("toggle_supply", (pygame.K_s,), "S", "supply network", "map"),
     Binding("toggle_front", (pygame.K_f,), "F", "front line", "map"),

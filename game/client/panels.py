@@ -24,7 +24,7 @@ _LOG_TIPS = {"mine": "your side's orders and what they brought", "enemy": "the o
              "backers": "backers' deliveries, requests and red lines", "events": "the scenario's events and news",
              "reasons": "the AI's reason for each of its orders"}
 _BACKER_KINDS = {"delivery", "dispatch", "request", "interdicted", "withdrawal", "red_line", "reinforce"}
-_EVENT_KINDS = {"scripted", "news", "victory", "defection", "control", "message", "choice", "blockade"}
+_EVENT_KINDS = {"scripted", "news", "victory", "defection", "control", "message", "choice", "blockade", "truce"}
 
 
 def log_kind(e, world, human: int | None) -> str | None:
@@ -97,7 +97,8 @@ class TopBar:
             turn = f"{D.fac(w, s.active)} to move <font color='{D.MUTED}'>({D.esc(scr.session.ai_label(s.active))})</font>"
         extra = ""
         if s.truce > 0:
-            extra = f" · <font color='{D.GOLD}'>truce: {s.truce} turn(s)</font>"
+            by = f", brokered by {D.esc(w.backers[s.truce_broker].name)}" if s.truce_broker >= 0 else ""
+            extra = f" · <font color='{D.GOLD}'>truce: {s.truce} turn(s){by}</font>"
         if scr.session.spectating:
             what = "replay" if scr.session.is_replay else "spectating"
             extra += f" · <font color='{D.MUTED}'>{what}, {'paused' if scr.paused else scr.speed_label()}</font>"
@@ -359,6 +360,9 @@ class SidePanel:
             col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
             lines.append(f"» <a href='attack:{o}:{t}'>Attack {D.esc(w.place_name(t))} from "
                          f"{D.esc(w.place_name(o))}</a>: <font color='{col}'>{chance:.0%}</font>")
+        truce = D.truce_hint(s, ses.human, keys.shown("break_truce"))
+        if truce:
+            lines.append(truce)
         if idx.requests:
             lines.append(f"» <a href='backers'>{len(idx.requests)} backer package(s) can be asked for</a> — "
                          f"<b>{keys.shown('open_backers')}</b>")

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine import IllegalAction, World, new_game
 from ..engine.actions import action_from_json
+from ..engine.peace import outcome
 from ..engine.persist import SaveError, read_json, replay, replay_seats, state_hash
 from .session import GameSession
 
@@ -129,7 +130,7 @@ def load_replay(path: str | Path, scenario: str | Path | None = None, save_dir: 
         raise ReplayError(f"{path}: replay is corrupt: {exc}") from None
     want = lab.get("verdict")
     if isinstance(want, dict):
-        winner = (world.faction_ids[final.winner] if final.winner >= 0 else "draw") if final.over else None
+        winner = outcome(final)
         got = {"winner": winner, "reason": final.reason, "turns": int(final.turn)}
         if got != want:
             raise ReplayError(f"{path}: the actions replay to {got}, but the file records {want}")

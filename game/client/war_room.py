@@ -23,6 +23,7 @@ from ..engine import legal_actions
 from ..lab.executors import default_jobs
 from ..lab.compare import separated
 from ..lab.forecast import Forecast, run_forecast
+from ..lab.stats import rate
 from . import describe as D
 from .dialogs import Dialog
 from .gfx import figure, figure_surface
@@ -30,7 +31,7 @@ from .gfx import figure, figure_surface
 GAMES = 200  # continuations a forecast plays unless the player asks for another number
 MAX_GAMES = 5000
 # The orders a "what if" can be: those whose effect lasts and that a player weighs.
-CHANGES = (A.SendPackage, A.RequestSupport, A.BuyAllegiance, A.ChooseOption, A.SetBlockade)
+CHANGES = (A.SendPackage, A.RequestSupport, A.BuyAllegiance, A.ChooseOption, A.SetBlockade, A.BreakTruce)
 NOTHING = "__nothing__"
 
 
@@ -131,6 +132,7 @@ def outcomes_html(world, base: Forecast, what_if: Forecast | None, change_said: 
 
     names = {fid: f"the {world.factions[f].short} win" for f, fid in enumerate(world.faction_ids)}
     names["draw"] = "no one wins by the last turn"
+    names["settlement"] = "the war ends in a settlement"
     now = base.outcomes()
     alt = what_if.outcomes() if what_if is not None else None
     ok = len(base.ok())
@@ -138,12 +140,14 @@ def outcomes_html(world, base: Forecast, what_if: Forecast | None, change_said: 
     if alt is not None:
         head += f" · <font color='{D.GOLD}'>what if: {D.esc(change_said)}</font> ({len(what_if.ok())})"
     lines = [head]
-    for key, r in now.items():
+    for key in dict.fromkeys([*now, *(alt or {})]):
+        # An outcome only one of the two forecasts saw (a settlement) counts nought in the other.
+        r = now.get(key) or rate(0, ok)
         if alt is None:
             if r["count"] or key != "draw":
                 lines.append(f"• {names[key]}: {cell(r)}")
             continue
-        other = alt[key]
+        other = alt.get(key) or rate(0, len(what_if.ok()))
         verdict = (f"<font color='{D.GOOD}'>separated</font>" if separated(r, other)
                    else f"<font color='{D.MUTED}'>intervals overlap</font>")
         lines.append(f"• {names[key]}: {cell(r)}, what if {cell(other)} · {verdict}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .actions import (
     Action,
     Attack,
+    BreakTruce,
     BuyAllegiance,
     ChooseOption,
     DroneStrike,
@@ -35,7 +36,7 @@ from .world import World
 
 
 __all__ = [
-    "Action", "Attack", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "Fortify", "GameState",
+    "Action", "Attack", "BreakTruce", "BuyAllegiance", "ChooseOption", "DroneStrike", "EndTurn", "Fortify", "GameState",
     "IllegalAction", "Merge", "Move", "Recruit", "Relocate", "Report", "RequestSupport", "SendPackage", "SetBlockade",
     "Split", "World",
     "action_from_json", "action_to_json", "apply", "legal_actions", "new_game", "why_illegal",

@@ -99,6 +99,12 @@ class SetBlockade:
 
 
 @dataclass(frozen=True, slots=True)
+class BreakTruce:
+    """Break the truce that holds and fight on at once, at the price the scenario sets
+    (rules in `peace`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ChooseOption:
     event: str
     option: str
@@ -110,9 +116,10 @@ class EndTurn:
 
 
 Action = (Move | Attack | DroneStrike | Relocate | Split | Merge | Recruit | RequestSupport | SendPackage
-          | BuyAllegiance | Fortify | SetBlockade | ChooseOption | EndTurn)
+          | BuyAllegiance | Fortify | SetBlockade | BreakTruce | ChooseOption | EndTurn)
 ACTION_TYPES = {cls.__name__: cls for cls in (Move, Attack, DroneStrike, Relocate, Split, Merge, Recruit, RequestSupport,
-                                              SendPackage, BuyAllegiance, Fortify, SetBlockade, ChooseOption, EndTurn)}
+                                              SendPackage, BuyAllegiance, Fortify, SetBlockade, BreakTruce, ChooseOption,
+                                              EndTurn)}
 _REQUIRED = {cls: {f.name for f in fields(cls) if f.default is MISSING} for cls in ACTION_TYPES.values()}
 
 

@@ -37,9 +37,10 @@ _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # Fields added since format 1 whose starting value is right for an older save: who each
 # town's people stand with (as at the start), the gauges' ledger (empty), the works
 # (none were dug before they existed), the recruits drawn at each place this round, and
-# the backers' seats and what they have sent (no seats, nothing counted, before them).
+# the backers' seats and what they have sent (no seats, nothing counted, before them),
+# and a truce's broker and a settlement (none, before either existed).
 _ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised", "seated", "backer_step",
-          "asked", "spent", "exposed"}
+          "asked", "spent", "exposed", "truce_broker", "settled", "terms"}
 
 
 class SaveError(Exception):
@@ -154,8 +155,13 @@ def _check_values(state: GameState) -> None:
         if not ok:
             raise SaveError(f"save is corrupt: {what}")
 
-    for name in ("turn", "active", "n_units", "truce", "action_count", "backer_step"):
+    for name in ("turn", "active", "n_units", "truce", "truce_broker", "action_count", "backer_step"):
         need(type(getattr(state, name)) is int, f"'{name}' is not a whole number")
+    need(0 <= state.truce <= 100, "truce is out of range")
+    need(-1 <= state.truce_broker < w.B, "the truce's broker is out of range")
+    need(type(state.settled) is bool, "'settled' is not true or false")
+    need(not state.settled or state.winner == -1, "a settled war has a winner")
+    need(bool(np.all((state.terms >= 0.0) & (state.terms <= 1.0))), "a settlement's share is outside 0–1")
     need(1 <= state.turn <= w.last_turn + 1, "turn is out of range")
     need(0 <= state.active < w.F, "active faction is out of range")
     need(state.winner is None or (type(state.winner) is int and -1 <= state.winner < w.F), "winner is out of range")

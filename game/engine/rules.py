@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import actions as A
-from . import fortifications
+from . import fortifications, peace
 from .air import STRIKE_KINDS, strike
 from .backers import end_step, open_packages, request, send, why_closed
 from .combat import attackers_at, resolve_attack
@@ -325,6 +325,7 @@ _CHECKS = {
     A.BuyAllegiance: _check_allegiance,
     A.Fortify: _check_fortify,
     A.SetBlockade: _check_blockade,
+    A.BreakTruce: lambda state, f, action: peace.why_not_break(state, f),
     A.ChooseOption: _check_choice,
 }
 
@@ -649,6 +650,11 @@ def politics_options(state: GameState, faction: int) -> list:
     return out
 
 
+def truce_options(state: GameState, faction: int) -> list:
+    """Breaking the truce, where the scenario lets a side break one and one holds."""
+    return [A.BreakTruce()] if peace.why_not_break(state, faction) is None else []
+
+
 def works_options(state: GameState, faction: int) -> list:
     """A level of works at each place the faction could dig one now."""
     pids = state.world.place_ids
@@ -762,6 +768,7 @@ def legal_actions(state: GameState) -> ActionList:
     out.extend(request_options(state, f))
     out.extend(politics_options(state, f))
     out.extend(works_options(state, f))
+    out.extend(truce_options(state, f))
     out.append(A.EndTurn())
     return out
 
@@ -845,6 +852,10 @@ def _blockade(state: GameState, f: int, action) -> list[Report]:
     return [Report("blockade", f"{w.faction_short(f)} {verb}", state.turn, w.faction_ids[f], {"on": action.on})]
 
 
+def _break_truce(state: GameState, f: int, action) -> list[Report]:
+    return peace.break_truce(state, f)
+
+
 def _choose(state: GameState, f: int, action) -> list[Report]:
     return choose(state, f, state.world.eidx[action.event], action.option)
 
@@ -869,8 +880,8 @@ def _merge(state: GameState, f: int, action) -> list[Report]:
 
 _CARRY_OUT = {A.Move: _move, A.Attack: _attack, A.DroneStrike: _strike, A.Relocate: _relocate, A.Split: _split,
               A.Merge: _merge, A.Recruit: _recruit, A.RequestSupport: _request, A.SendPackage: _send,
-              A.BuyAllegiance: _buy, A.Fortify: _fortify, A.SetBlockade: _blockade, A.ChooseOption: _choose,
-              A.EndTurn: _end}
+              A.BuyAllegiance: _buy, A.Fortify: _fortify, A.SetBlockade: _blockade, A.BreakTruce: _break_truce,
+              A.ChooseOption: _choose, A.EndTurn: _end}
 
 
 def apply(state: GameState, action, checked: bool = False) -> list[Report]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario import model as m
-from . import fortifications, politics
+from . import fortifications, peace, politics
 from .conditions import holds
 from .reports import Report
 from .gauges import shift
@@ -83,8 +83,9 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
         state.embargo = eff.level
         return []
     if isinstance(eff, m.TruceEffect):
-        state.truce = eff.turns
-        return []
+        return peace.start_truce(state, eff.turns, eff.broker)
+    if isinstance(eff, m.SettleEffect):
+        return peace.settle(state, eff.note, eff.shares)
     if isinstance(eff, m.UnlockEffect):
         state.unlocked[w.kidx[(eff.backer, eff.package)]] = True
         return []

@@ -144,6 +144,10 @@ class GameState:
         self.redlines_fired: set[tuple[int, int]] = set()
         self.embargo = float(w.rules.embargo)
         self.truce = 0
+        self.truce_broker = -1  # backer that brokered the truce that holds (−1: none)
+        # Set when the war ends in a settlement (`peace`): no side won, and `terms` is what each got.
+        self.settled = False
+        self.terms = np.zeros(w.F)
         self.flags: set[str] = set()
         self.fired: set[int] = set()
         self.pending: list[tuple[int, int]] = []  # (faction, event) choices awaiting an answer

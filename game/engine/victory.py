@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..scenario.model import TimeoutRule, VictoryKind
 from .reports import Report
 from .conditions import faction_stat
+from .peace import victory_paused
 from .state import GameState
 
 
@@ -31,9 +32,13 @@ def _finish(state: GameState, winner: int, reason: str) -> list[Report]:
 def check_victory(state: GameState) -> list[Report]:
     """Run after every round; ends the game when a condition is met or time runs out."""
     w = state.world
+    if state.over:
+        return []  # settled during the round
     winners: list[tuple[int, str]] = []
     owner = state.owner.tolist()
-    for f, fac in enumerate(w.factions):
+    # Under a truce that holds victory still, the conditions wait and the capture
+    # counts stand; only the calendar runs on.
+    for f, fac in enumerate(w.factions if not victory_paused(state) else ()):
         for j, v in enumerate(fac.victory):
             places = w.victory_places[f][j]
             held = all(owner[p] == f for p in places) if places else False

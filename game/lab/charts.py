@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 DRAW_COLOUR = "#9a9a9a"
+SETTLEMENT_COLOUR = "#c9b458"
 _DPI = 110
 
 

@@ -180,7 +180,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from rich.table import Table
 
         spec = runs[0].prepared.spec
-        outcomes = list(spec.factions) + ["draw"]
+        from .outcomes import outcome_keys
+
+        outcomes = outcome_keys(spec)
         t = Table(title=f"Sweep on {spec.meta.id} ({args.games} games per point)")
         t.add_column("point", justify="right")
         for p in rows[0]["values"]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..atomic import write_text_atomic
 from .errors import LabError
+from .outcomes import without_winner
 from .stats import rate
 
 SUMMARY = "summary.json"
@@ -32,7 +33,7 @@ class RunSummary:
 
     @property
     def factions(self) -> list[str]:
-        return [k for k in self.summary["outcomes"] if k != "draw"]
+        return [k for k in self.summary["outcomes"] if not without_winner(k)]
 
     @property
     def changes(self) -> str:
@@ -213,7 +214,10 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
     factions = runs[0].factions
     held = [(p, f) for p in (shares[0] if shares else {}) for f in factions]
     shaped = any(_like_the_war(r.summary) for r in runs)
-    header = ["run", "games"] + [f"{f} wins" for f in factions] + ["draws", "mean turns"]
+    # A settlement gets a column where a run could end in one.
+    ends = [k for k in runs[0].summary["outcomes"] if without_winner(k)]
+    header = ["run", "games"] + [f"{f} wins" for f in factions] + [{"draw": "draws"}.get(k, k + "s") for k in ends]
+    header += ["mean turns"]
     header += [f"{f} low turn" for f in factions] + [f"{p}: {f}" for p, f in held]
     header += ["like the war"] if shaped else []
     if base_row is not None:
@@ -229,7 +233,7 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
         games = str(s["completed"]) + (f" (+{s['failed']} failed)" if s.get("failed") else "")
         mean = s["turns"].get("mean")
         row = [name + (" (baseline)" if i == base_row else ""), games]
-        row += [_rate_cell(s["outcomes"][k]) for k in factions + ["draw"]]
+        row += [_rate_cell(s["outcomes"][k]) if k in s["outcomes"] else "–" for k in factions + ends]
         row += ["–" if mean is None else f"{mean:.1f}"] + [_momentum_cell(s, f) for f in factions]
         row += [_rate_cell(shares[i][p][f]) for p, f in held]
         like = _like_the_war(s)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..engine.persist import state_to_json
 from .executors import open_executor
+from .outcomes import DRAW, SETTLEMENT
 from .play import Chunk, GameJob, play_game, run_chunk, turn_column
 from .stats import rate
 
@@ -64,10 +65,12 @@ class Forecast:
         return [r for r in self.results if r["status"] != "ok"]
 
     def outcomes(self) -> dict[str, dict]:
-        """For each faction and for a draw: count, rate and 95% Wilson interval over the
-        continuations played so far (those that failed left out)."""
+        """For each faction, for a settlement if any continuation ended in one, and for a
+        draw: count, rate and 95% Wilson interval over the continuations played so far
+        (those that failed left out)."""
         ok = self.ok()
-        keys = [*self.factions, "draw"]
+        settled = any(r["winner"] == SETTLEMENT for r in ok)
+        keys = [*self.factions, *([SETTLEMENT] if settled else []), DRAW]
         return {k: rate(sum(1 for r in ok if r["winner"] == k), len(ok)) for k in keys}
 
     def fan(self, faction: int, quantiles=(0.1, 0.25, 0.5, 0.75, 0.9)) -> tuple[list[int], np.ndarray]:

@@ -19,6 +19,7 @@ from ..atomic import write_atomic, write_text_atomic
 from ..scenario.errors import display_path
 from .checkpoints import summary_block
 from .momentum import momentum
+from .outcomes import outcome_keys
 from .play import CAUSES, TURN_STATS
 from .stats import rate, spread
 
@@ -147,8 +148,8 @@ def outcome_counts(spec, results: list[dict]) -> dict:
     ok = [r for r in results if r["status"] == "ok"]
     n = len(ok)
     out = {}
-    for f in list(spec.factions) + ["draw"]:
-        out[f] = rate(sum(r["winner"] == f for r in ok), n)
+    for k in outcome_keys(spec):
+        out[k] = rate(sum(r["winner"] == k for r in ok), n)
     return out
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import __version__
 from ..engine import World, apply, new_game
+from ..engine.peace import outcome
 from ..engine.persist import Recorder, state_from_json
 from ..scenario.loader import scenario_hash
 from ..scenario.model import Scenario
@@ -191,7 +192,7 @@ def _final(world: World, state, tracker: TurnTracker) -> dict:
     w = world
     per_backer = _sent_by_backer(w, state)
     return {
-        "winner": (w.faction_ids[state.winner] if state.winner >= 0 else "draw") if state.over else None,
+        "winner": outcome(state),
         "reason": state.reason,
         "turns": int(state.turn),
         "owners": [w.faction_ids[o] if o >= 0 else "" for o in state.owner.tolist()],

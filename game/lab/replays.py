@@ -16,9 +16,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine import World
+from ..engine.peace import outcome
 from ..engine.persist import SaveError, read_json, replay
 from ..scenario import ScenarioError
 from .errors import LabError
+from .outcomes import outcome_label
 from .variant import Variant, prepare
 
 
@@ -42,7 +44,7 @@ def lab_replay(run, result: dict, recorded: dict) -> dict:
 
 
 def _verdict(world: World, state) -> dict:
-    winner = (world.faction_ids[state.winner] if state.winner >= 0 else "draw") if state.over else None
+    winner = outcome(state)
     return {"winner": winner, "reason": state.reason, "turns": int(state.turn)}
 
 
@@ -92,7 +94,7 @@ def _say(world: World, v: dict) -> str:
     w = v.get("winner")
     if w is None:
         return f"an unfinished game at turn {v.get('turns')}"
-    who = "a draw" if w == "draw" else (world.spec.factions[w].short + " wins" if w in world.spec.factions else f"{w} wins")
+    who = "a draw" if w == "draw" else (outcome_label(world.spec, w) if w in world.spec.outcomes() else f"{w} wins")
     return f"{who} on turn {v.get('turns')} — {v.get('reason')}"
 
 

@@ -8,6 +8,7 @@ from ..atomic import write_text_atomic
 from . import charts
 from .checkpoints import bands_by_faction
 from .momentum import recovery_turns
+from .outcomes import outcome_colour, outcome_keys, outcome_label, outcome_short
 from .outputs import TURN_STATS, key_places
 from .play import CAUSES
 
@@ -67,16 +68,16 @@ def write_report(run, summary: dict, command: str = "") -> None:
     results = run.results()
     out = run.out
     fids = list(spec.factions)
-    colours = {f: spec.factions[f].colour for f in fids} | {"draw": charts.DRAW_COLOUR}
-    names = {f: spec.factions[f].short for f in fids} | {"draw": "draw"}
+    keys = outcome_keys(spec)
+    colours = {k: outcome_colour(spec, k) for k in keys}
+    names = {k: outcome_short(spec, k) for k in keys}
     n_ok = summary["completed"]
     sub = _subtitle(summary)
 
     # Outcomes
-    keys = fids + ["draw"]
     oc = summary["outcomes"]
     fig = charts.outcomes_chart(
-        [f"{spec.factions[f].short} wins" for f in fids] + ["draw"],
+        [outcome_label(spec, k) for k in keys],
         [oc[k]["rate"] or 0.0 for k in keys], [tuple(oc[k]["ci95"]) for k in keys],
         [oc[k]["count"] for k in keys], [colours[k] for k in keys], n_ok,
         f"{meta.title}: who wins ({n_ok} games{sub})")
@@ -223,11 +224,10 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L.append("")
     L.append("| outcome | games | rate | 95% interval (Wilson) |")
     L.append("|---|---:|---:|---|")
-    for k in fids + ["draw"]:
+    for k in outcome_keys(spec):
         o = summary["outcomes"][k]
         r, ci = _fmt_rate(o)
-        label = f"{spec.factions[k].name} wins" if k != "draw" else "draw"
-        L.append(f"| {label} | {o['count']} | {r} | {ci} |")
+        L.append(f"| {outcome_label(spec, k, long=True)} | {o['count']} | {r} | {ci} |")
     L.append("")
     L.append("![Win rates with 95% intervals](charts/outcomes.png)")
     L.append("")

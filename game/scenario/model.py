@@ -395,7 +395,23 @@ class EmbargoEffect(_Effect):
 
 class TruceEffect(_Effect):
     effect: Literal["truce"] = Field(description="Which effect this is.")
-    turns: int = Field(ge=0, le=100, description="Turns without ground attacks; 0 ends a truce.")
+    turns: int = Field(ge=0, le=100, description="Turns without ground attacks or strikes; 0 ends a truce.")
+    broker: Id | None = Field(
+        None,
+        description="Backer that brokered the truce, if one did. It is named wherever the truce is shown, and a side "
+        "that breaks the truce (`rules.truce.breakable`) answers to it: a broker backing the other side gains "
+        "`rules.truce.break_commitment`.",
+    )
+
+
+class SettleEffect(_Effect):
+    effect: Literal["settle"] = Field(description="Which effect this is.")
+    note: str = Field(min_length=1, max_length=300, description="What the sides agreed, for the end screen and the log.")
+    shares: dict[Id, Fraction] | None = Field(
+        None,
+        description="What each faction gets from the settlement, 0 to 1, one entry per faction. Leave it out and each "
+        "keeps what it holds: its share of the map's victory points when the war ends.",
+    )
 
 
 class UnlockEffect(_Effect):
@@ -435,6 +451,7 @@ Effect = Annotated[
         OilEffect,
         EmbargoEffect,
         TruceEffect,
+        SettleEffect,
         UnlockEffect,
         FortifyEffect,
         MessageEffect,
@@ -834,6 +851,25 @@ class FortificationRules(Strict):
     )
 
 
+class TruceRules(Strict):
+    pauses_victory: bool = Field(
+        False,
+        description="While a truce holds, no side can win: the turns a capture condition counts stand still, and the "
+        "other conditions wait until it ends. The last turn still ends the war. Off: victory is checked as always.",
+    )
+    breakable: bool = Field(
+        False,
+        description="A faction may break a truce that holds (the `BreakTruce` order) and fight on at once; it pays "
+        "what the two fields below say. Off: a truce holds for all its turns.",
+    )
+    break_legitimacy: float = Field(10.0, ge=0, le=100, description="Legitimacy the side that breaks a truce loses.")
+    break_commitment: float = Field(
+        5.0, ge=0, le=100,
+        description="Commitment each backer of the side that breaks a truce loses; the truce's broker, if it backs "
+        "another side, gains as much.",
+    )
+
+
 class Rules(Strict):
     combat: CombatRules = Field(default_factory=CombatRules, description="Ground combat constants.")
     supply: SupplyRules = Field(default_factory=SupplyRules, description="Supply constants.")
@@ -845,6 +881,7 @@ class Rules(Strict):
     fortification: FortificationRules = Field(
         default_factory=FortificationRules, description="Prepared defences: what they add, what they cost, what wears them."
     )
+    truce: TruceRules = Field(default_factory=TruceRules, description="What a truce does, and whether it can be broken.")
     embargo: Fraction = Field(0.0, description="Chance a foreign delivery is interdicted at the start.")
 
 
@@ -869,6 +906,26 @@ class Scenario(Strict):
         if not any(f.playable for f in v.values()):
             raise ValueError("at least one faction must be playable")
         return v
+
+    def effects(self):
+        """Every effect the scenario can apply, with its path in the file: the events',
+        their options', and the backers' red lines'."""
+        for eid, ev in self.events.items():
+            for i, eff in enumerate(ev.effects):
+                yield ("events", eid, "effects", i), eff
+            for oid, opt in (ev.choice.options.items() if ev.choice else ()):
+                for i, eff in enumerate(opt.effects):
+                    yield ("events", eid, "choice", "options", oid, "effects", i), eff
+        for bid, bk in self.backers.items():
+            for j, line in enumerate(bk.red_lines):
+                for i, eff in enumerate(line.effects):
+                    yield ("backers", bid, "red_lines", j, "effects", i), eff
+
+    def outcomes(self) -> list[str]:
+        """What a game of this war can end in, as the lab counts it: a faction's win, a
+        settlement (only where an effect can bring one) or a draw."""
+        settles = any(isinstance(eff, SettleEffect) for _, eff in self.effects())
+        return [*self.factions, *(["settlement"] if settles else []), "draw"]
 
 
 for _m in (AllCond, AnyCond, NotCond, Package, RedLine):

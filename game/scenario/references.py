@@ -25,6 +25,7 @@ REF_KEYS = {
     "a": "place",
     "b": "place",
     "backer": "backer",
+    "broker": "backer",
     "rivals": "backer",
     "type": "unit type",
     "recruits": "unit type",

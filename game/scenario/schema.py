@@ -98,6 +98,21 @@ EXAMPLES = (
      "upkeep tripled, the attrition compounded over three days).",
      "extends: base.yaml\nmeta: {days_per_turn: 3, rates: day}\nrules:\n  supply: {attrition: 0.01}\n"
      "unit_types:\n  militia: {upkeep: 0.1}\n"),
+    ("Truces, a broker, and a war that ends in a settlement",
+     "The patron brokers a four-week truce in February. While it holds no side can win, and either may break "
+     "it at the price of 10 legitimacy and 5 points of each of its backers' commitment (the broker, if it backs "
+     "the other side, gains as much). In March Red is offered terms: signing ends the war with no winner, Blue "
+     "getting 60% and Red 40%. Leave `shares` out and each side keeps its share of the map's victory points. "
+     "The lab counts such games as `settlement`, beside each side's wins and `draw`.",
+     "extends: base.yaml\nrules:\n  truce: {pauses_victory: true, breakable: true, break_legitimacy: 10, "
+     "break_commitment: 5}\nevents:\n  talks:\n    name: The patron brokers talks\n    date_from: 2020-02-01\n"
+     "    date_to: 2020-02-07\n    effects:\n      - {effect: truce, turns: 4, broker: patron}\n  terms:\n"
+     "    name: Terms on the table\n    date_from: 2020-03-01\n    date_to: 2020-03-07\n    choice:\n"
+     "      faction: red\n      prompt: Sign the terms the patron drafted?\n      default: fight\n"
+     "      options:\n        sign:\n          label: Sign\n          effects:\n"
+     "            - {effect: settle, note: \"Red keeps the east, Blue the capital\", shares: {blue: 0.6, red: 0.4}}\n"
+     "        fight:\n          label: Fight on\n          effects:\n"
+     "            - {effect: legitimacy, faction: red, delta: -5}\n"),
     ("A variant that leaves things out",
      "Without the base file's windfall event, and with its village given again from scratch instead of "
      "merged field by field.",

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import Problem, did_you_mean
 from .locate import mark_for
 from .map_layers import LAYERS, feature_layer, layer_dates
-from .model import Scenario, VictoryKind
+from .model import Scenario, SettleEffect, VictoryKind
 
 
 class _Checker:
@@ -114,6 +114,19 @@ class _Checker:
             if not ev.effects and not ev.choice:
                 self.error(at, f"event '{eid}' has no effects and no choice", key=True)
 
+    def check_settlements(self) -> None:
+        factions = set(self.spec.factions)
+        for at, eff in self.spec.effects():
+            if not isinstance(eff, SettleEffect) or eff.shares is None:
+                continue
+            for fid in eff.shares:
+                if fid not in factions:
+                    self.error(at + ("shares", fid), f"unknown faction '{fid}' in the settlement's shares"
+                               f"{did_you_mean(fid, factions)}", key=True)
+            missing = sorted(factions - set(eff.shares))
+            if missing:
+                self.error(at + ("shares",), "a settlement's shares name every faction; missing: " + ", ".join(missing))
+
     def check_geojson(self, scenario_path: Path) -> dict:
         at = ("map", "geojson")
         # A relative path reads from the folder of the file that wrote it, which for a
@@ -170,5 +183,6 @@ def check_semantics(spec: Scenario, scenario_path: Path, merged, file: str) -> t
     checker.check_factions()
     checker.check_backers()
     checker.check_events()
+    checker.check_settlements()
     geojson = checker.check_geojson(scenario_path)
     return checker.problems, geojson

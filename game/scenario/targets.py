@@ -253,9 +253,10 @@ def _check_measures(targets: Targets, spec: Scenario, at, places: list, factions
             fid = getattr(m, key)
             if fid is not None and fid not in factions:
                 at(here + (key,), f"unknown faction '{fid}'{did_you_mean(fid, factions)}")
-        if m.wins is not None and m.wins not in factions + ["draw"]:
+        ends = spec.outcomes()
+        if m.wins is not None and m.wins not in ends:
             at(here + ("wins",), f"unknown faction '{m.wins}'{did_you_mean(m.wins, factions)}; "
-                                 f"expected one of: {', '.join(factions + ['draw'])}")
+                                 f"expected one of: {', '.join(ends)}")
         _check_holds(at, here, m.holds, places, holders)
         checkpoints = [cp.id for cp in targets.checkpoints] + ["every"]
         if m.inside is not None and m.inside not in checkpoints:
