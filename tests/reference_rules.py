@@ -144,6 +144,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> float | None:
     t = state.u_type[unit]
     if not fly(state, unit, target):
         return None
+    state.struck[faction, target] += 1  # every strike that got through counts, on roads too
     power = w.t_strike[t] * w.t_quality[t] * state.u_str[unit] / w.t_strength[t]
     if kind == "supply":
         state.interdicted[target] = True

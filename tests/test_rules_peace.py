@@ -14,6 +14,7 @@ from game.ai.utility import NormalAgent
 from game.engine import (
     Attack, BreakTruce, ChooseOption, IllegalAction, World, apply, legal_actions, new_game, why_illegal,
 )
+from game.engine.backer_score import backer_score
 from game.engine.peace import outcome
 from game.engine.persist import state_from_json, state_to_json
 from game.engine.territory import capture
@@ -24,6 +25,17 @@ from game.lab.variant import Variant
 
 def sponsor(s) -> int:
     return s.world.bidx["sponsor"]
+
+
+def _red_signs(s) -> list:
+    """Red takes Blue's front, is offered terms at the round's end, and signs them on its turn."""
+    capture(s, RED, P(s, "front"))
+    end_round(s)
+    assert (RED, s.world.eidx["terms"]) in s.pending
+    while s.active != RED:
+        s.pending = [p for p in s.pending if p[0] == RED]
+        apply(s, legal_actions(s)[-1])
+    return apply(s, ChooseOption("terms", "sign"))
 
 
 def _hold_redbase(s) -> None:
@@ -86,13 +98,7 @@ def test_a_truce_cannot_be_broken_where_the_scenario_does_not_allow_it():
 
 def test_terms_signed_end_the_war_in_a_settlement_with_each_sides_share():
     s = arena(name="peace")
-    capture(s, RED, P(s, "front"))  # Red is offered terms
-    end_round(s)
-    assert (RED, s.world.eidx["terms"]) in s.pending
-    while s.active != RED:
-        s.pending = [p for p in s.pending if p[0] == RED]
-        apply(s, legal_actions(s)[-1])
-    events = apply(s, ChooseOption("terms", "sign"))
+    events = _red_signs(s)
     assert s.over and s.settled and s.winner == -1
     assert s.terms.tolist() == [0.7, 0.3]
     assert outcome(s) == "settlement"
@@ -158,3 +164,14 @@ def test_the_lab_counts_settlements_as_an_outcome_of_their_own(tmp_path):
     header, rows = table([RunSummary(out, json.loads((out / "summary.json").read_text()))])
     assert header[header.index("settlements")] and rows[0][header.index("settlements")].startswith(
         f"{100 * settled / 20:.1f}")
+
+
+def test_a_backers_score_weighs_its_clients_terms_against_the_best_rivals():
+    s = arena(name="peace")
+    _red_signs(s)
+    w = s.world
+    (part,) = [p for p in backer_score(s, patron(s)) if p.name == "outcome"]
+    assert part.points == pytest.approx(w.backers[patron(s)].score.outcome * (0.7 - 0.3))
+    (part,) = [p for p in backer_score(s, sponsor(s)) if p.name == "outcome"]
+    assert part.points == pytest.approx(w.backers[sponsor(s)].score.outcome * (0.3 - 0.7))
+    assert "settlement" in part.why

@@ -516,6 +516,9 @@ def effect_text(world, eff) -> str | None:
         if eff.level is not None:
             return f"works at {pname(eff.place)} set to level {eff.level:g}"
         return f"works at {pname(eff.place)} {_signed(eff.delta)} level(s)"
+    if isinstance(eff, m.VariableEffect):
+        name = spec.variables[eff.variable].name if eff.variable in spec.variables else eff.variable
+        return f"{name}: {_signed(eff.add)}" if eff.add is not None else f"{name} set to {eff.set}"
     if isinstance(eff, m.MessageEffect):
         return None
     return None

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from ..scenario import model as m
 from . import describe as D
 
 
@@ -121,8 +122,24 @@ def _rule_pages(spec) -> list[Entry]:
             f"artillery {fo.wear_per_bombardment:g}; a place taken by force keeps {fo.kept_on_capture:.0%} of its "
             "works (one whose allegiance is bought keeps them all).",
         ]))
+    tr = r.truce
+    effects = [eff for _, eff in spec.effects()]
+    truces = any(isinstance(eff, m.TruceEffect) and eff.turns for eff in effects)
+    settles = any(isinstance(eff, m.SettleEffect) for eff in effects)
+    if truces or settles:
+        pages.append(("truce", "Truces and settlements", [
+            "A truce, which some of the scenario's events bring (and a backer may broker), stops ground attacks and "
+            "strikes for the turns it names"
+            + (", and while it holds no side can win: the turns a place must be held stand still" if tr.pauses_victory
+               else "; victory is checked as always") + ".",
+            (f"• A side may break a truce (the 'What now?' line, or T): it loses {tr.break_legitimacy:g} legitimacy, "
+             f"each of its backers {tr.break_commitment:g} commitment, and a broker backing the other side gains as "
+             "much. Its units may then attack at once." if tr.breakable else
+             "• In this scenario a truce holds for all its turns."),
+        ] + (["• A settlement ends the war with no winner: each side gets the share its terms give it, or, where "
+              "they name none, its share of the map's victory points."] if settles else [])))
     sections = {"combat": c, "supply": s, "movement": mv, "air": a, "backers": b, "politics": p, "economy": e,
-                "fortification": fo}
+                "fortification": fo, "truce": tr}
     out = []
     for key, title, lines in pages:
         out.append(Entry(f"rules:{key}", f"Rules: {title}", f"<b>{title}</b><br>" + "<br>".join(lines)

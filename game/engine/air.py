@@ -230,6 +230,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Report]:
     if damage < 0:
         data = {"unit": unit, "place": w.place_ids[target], "kind": kind, "intercepted": True}
         return [Report("strike", f"{what} strike on {w.place_names[target]} shot down", state.turn, fid, data)]
+    state.struck[faction, target] += 1
     if kind == "supply":
         state.interdicted[target] = True
         state._supply.pop(int(state.owner[target]), None)

@@ -26,6 +26,12 @@ def backer_score(state: GameState, b: int) -> list[Part]:
         outcome = Part("outcome", 0.0, "the war goes on")
     elif state.winner == client:
         outcome = Part("outcome", weights.outcome, f"the {short} won")
+    elif state.settled:
+        # Terms as good as the best rival's are worth nothing either way; all and nothing, a win.
+        rival = max(float(state.terms[e]) for e in range(w.F) if e != client)
+        mine = float(state.terms[client])
+        outcome = Part("outcome", weights.outcome * (mine - rival),
+                       f"a settlement: the {short} got {mine:.0%} against {rival:.0%}")
     elif state.winner < 0:
         outcome = Part("outcome", 0.0, "a draw")
     else:

@@ -66,6 +66,11 @@ def _test(w, cond):
         def enemy_near(s) -> bool:
             return bool(np.any(enemy_held(w, s.owner[near], f)))
         return enemy_near
+    if isinstance(cond, m._Count):
+        count = _counter(w, cond)
+        lo = cond.at_least if cond.at_least is not None else -np.inf
+        hi = cond.at_most if cond.at_most is not None else np.inf
+        return lambda s: lo <= count(s) <= hi
     if isinstance(cond, (m.AllCond, m.AnyCond)):
         parts = [_test(w, c) for c in cond.of]
         if isinstance(cond, m.AllCond):
@@ -88,18 +93,53 @@ def _test(w, cond):
     raise TypeError(f"unknown condition {cond!r}")
 
 
+def _area(w, cond) -> np.ndarray | slice:
+    """The places a count covers: one, a region's, or all of them."""
+    if cond.place is not None:
+        return np.array([w.pidx[cond.place]])
+    if cond.region is not None:
+        return np.flatnonzero(w.region == w.regions.index(cond.region))
+    return slice(None)
+
+
+def _counter(w, cond):
+    """What a counting condition counts, as a function of the state."""
+    if isinstance(cond, m.VariableCond):
+        v = w.vidx[cond.variable]
+        return lambda s: int(s.variables[v])
+    if isinstance(cond, m.SentCond):
+        k = w.kidx[(cond.backer, cond.package)]
+        return lambda s: int(s.sent[k])
+    if isinstance(cond, m.StruckCond):
+        where = _area(w, cond)
+        if cond.by is not None:
+            f = w.fidx[cond.by]
+            return lambda s: int(s.struck[f, where].sum())
+        return lambda s: int(s.struck[:, where].sum())
+    if isinstance(cond, m.HarmCond):
+        where = _area(w, cond)
+        return lambda s: float(s.harm[where].sum())
+    raise TypeError(f"unknown count {cond!r}")
+
+
 def reads(cond) -> frozenset[str]:
     """What a condition reads of the game, so that a caller can tell when its answer
-    may have changed: 'owner' (who holds what), 'turn', 'flags', 'commitment' (of
-    backers) or 'stats' (a faction's funds, men, standing, cohesion or strength)."""
+    may have changed: 'owner' (who holds what), 'turn', 'flags' (the scenario's flags
+    and counters, which only effects change), 'commitment' (of backers, and what they
+    have sent) or 'stats' (a faction's funds, men, standing, cohesion or strength, and
+    what strikes and battles have done)."""
     if cond is None:
         return frozenset()
     if isinstance(cond, (m.OwnsCond, m.NearCond)):
         return frozenset({"owner"})
     if isinstance(cond, m.TurnCond):
         return frozenset({"turn"})
-    if isinstance(cond, m.FlagCond):
+    if isinstance(cond, (m.FlagCond, m.VariableCond)):
         return frozenset({"flags"})
+    if isinstance(cond, m.SentCond):
+        return frozenset({"commitment"})
+    if isinstance(cond, (m.StruckCond, m.HarmCond)):
+        return frozenset({"stats"})
     if isinstance(cond, m.CommitmentCond):
         return frozenset({"commitment"})
     if isinstance(cond, m.StatCond):

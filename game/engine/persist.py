@@ -38,9 +38,10 @@ _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # town's people stand with (as at the start), the gauges' ledger (empty), the works
 # (none were dug before they existed), the recruits drawn at each place this round, and
 # the backers' seats and what they have sent (no seats, nothing counted, before them),
-# and a truce's broker and a settlement (none, before either existed).
+# a truce's broker and a settlement (none, before either existed), and the scenario's
+# counters and the strikes counted (their starting values, nothing struck).
 _ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised", "seated", "backer_step",
-          "asked", "spent", "exposed", "truce_broker", "settled", "terms"}
+          "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck"}
 
 
 class SaveError(Exception):
@@ -162,6 +163,7 @@ def _check_values(state: GameState) -> None:
     need(type(state.settled) is bool, "'settled' is not true or false")
     need(not state.settled or state.winner == -1, "a settled war has a winner")
     need(bool(np.all((state.terms >= 0.0) & (state.terms <= 1.0))), "a settlement's share is outside 0–1")
+    need(bool(np.all(state.struck >= 0)), "a count of strikes is below 0")
     need(1 <= state.turn <= w.last_turn + 1, "turn is out of range")
     need(0 <= state.active < w.F, "active faction is out of range")
     need(state.winner is None or (type(state.winner) is int and -1 <= state.winner < w.F), "winner is out of range")

@@ -95,6 +95,10 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
         fortifications.set_level(state, p, level)
         return [Report("works", f"Works at {w.place_name(p)} now at level {state.works[p]:.1f}", t, None,
                        {"place": eff.place, "level": round(float(state.works[p]), 2)})]
+    if isinstance(eff, m.VariableEffect):
+        v = w.vidx[eff.variable]
+        state.variables[v] = eff.set if eff.set is not None else state.variables[v] + eff.add
+        return []
     if isinstance(eff, m.MessageEffect):
         return [Report("message", eff.text, t, None, {"source": source})]
     raise TypeError(f"unknown effect {eff!r}")

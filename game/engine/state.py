@@ -149,6 +149,9 @@ class GameState:
         self.settled = False
         self.terms = np.zeros(w.F)
         self.flags: set[str] = set()
+        # The scenario's counters (`variables`), and the strikes that got through, by striking side and place.
+        self.variables = np.array([v.start for v in spec.variables.values()], dtype=np.int64)
+        self.struck = np.zeros((w.F, w.P), dtype=np.int64)
         self.fired: set[int] = set()
         self.pending: list[tuple[int, int]] = []  # (faction, event) choices awaiting an answer
         self.requested: set[int] = set()  # packages asked for this turn

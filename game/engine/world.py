@@ -201,6 +201,8 @@ class World:
         # Scenario events, each with the turns its date window touches (see `turns_touching`).
         self.event_ids = list(spec.events)
         self.eidx = {e: i for i, e in enumerate(self.event_ids)}
+        self.variable_ids = list(spec.variables)
+        self.vidx = {v: i for i, v in enumerate(self.variable_ids)}
         self.events = list(spec.events.values())
         self.event_turns = [self.turns_touching(e.date_from, e.date_to) for e in self.events]
         self._dates: list[dt.date] = []

@@ -300,6 +300,56 @@ class NearCond(_Cond):
     km: Km = Field(description="Road distance within which an enemy-held place counts as near.")
 
 
+class _Count(_Cond):
+    """A count compared with bounds: at least one of the two is given."""
+
+    at_least: float | None = Field(None, description="Holds when the count is this or more.")
+    at_most: float | None = Field(None, description="Holds when the count is this or less.")
+
+    @model_validator(mode="after")
+    def _a_bound(self):
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("give `at_least`, `at_most` or both")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError("at_least is above at_most, so the condition can never hold")
+        return self
+
+
+class VariableCond(_Count):
+    test: Literal["variable"] = Field(description="Which test this condition is.")
+    variable: Id = Field(description="One of the scenario's `variables`.")
+
+
+class SentCond(_Count):
+    test: Literal["sent"] = Field(description="Which test this condition is.")
+    backer: Id
+    package: Id = Field(description="One of the backer's packages: counts how many times it has been sent.")
+
+
+class _Where(_Count):
+    """A count over the map, a region of it or one place."""
+
+    place: Id | None = Field(None, description="Count at this place only.")
+    region: Id | None = Field(None, description="Or in this region's places; give neither to count anywhere.")
+
+    @model_validator(mode="after")
+    def _one_area(self):
+        if self.place is not None and self.region is not None:
+            raise ValueError("give `place` or `region`, not both")
+        return self
+
+
+class StruckCond(_Where):
+    test: Literal["struck"] = Field(
+        description="Which test this condition is: drone and air strikes that got through (not shot down)."
+    )
+    by: Id | None = Field(None, description="Only strikes by this faction's units and its backers'.")
+
+
+class HarmCond(_Where):
+    test: Literal["harm"] = Field(description="Which test this condition is: civilians harmed by any side.")
+
+
 class AllCond(_Cond):
     test: Literal["all"] = Field(description="Which test this condition is.")
     of: list["Condition"] = Field(min_length=1, description="Conditions that must all hold.")
@@ -316,7 +366,8 @@ class NotCond(_Cond):
 
 
 Condition = Annotated[
-    Union[OwnsCond, TurnCond, FlagCond, CommitmentCond, StatCond, NearCond, AllCond, AnyCond, NotCond],
+    Union[OwnsCond, TurnCond, FlagCond, CommitmentCond, StatCond, NearCond, VariableCond, SentCond, StruckCond,
+          HarmCond, AllCond, AnyCond, NotCond],
     Field(discriminator="test"),
 ]
 
@@ -433,6 +484,19 @@ class FortifyEffect(_Effect):
         return self
 
 
+class VariableEffect(_Effect):
+    effect: Literal["variable"] = Field(description="Which effect this is.")
+    variable: Id = Field(description="One of the scenario's `variables`.")
+    add: int | None = Field(None, ge=-1_000_000, le=1_000_000, description="Add this to it (less than 0 to take away).")
+    set: int | None = Field(None, ge=-1_000_000, le=1_000_000, description="Or set it to this.")
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.add is None) == (self.set is None):
+            raise ValueError("give exactly one of `add` or `set`")
+        return self
+
+
 class MessageEffect(_Effect):
     effect: Literal["message"] = Field(description="Which effect this is.")
     text: str = Field(min_length=1, max_length=500, description="Text for the turn log.")
@@ -454,6 +518,7 @@ Effect = Annotated[
         SettleEffect,
         UnlockEffect,
         FortifyEffect,
+        VariableEffect,
         MessageEffect,
     ],
     Field(discriminator="effect"),
@@ -888,6 +953,12 @@ class Rules(Strict):
 # --------------------------------------------------------------------------- scenario
 
 
+class Variable(Strict):
+    name: str = Field(min_length=1, max_length=80, description="What it counts, in words.")
+    start: int = Field(0, ge=-1_000_000, le=1_000_000, description="Its value when the war starts.")
+    note: str | None = Field(None, max_length=300, description="Why the scenario keeps it.")
+
+
 class Scenario(Strict):
     """A whole scenario. `extends` is resolved by the loader before validation."""
 
@@ -898,6 +969,11 @@ class Scenario(Strict):
     unit_types: dict[Id, UnitType] = Field(min_length=1, description="Kinds of unit, by id.")
     units: list[Unit] = Field(default_factory=list, description="Forces on the map at the start.")
     events: dict[Id, Event] = Field(default_factory=dict, description="Historical and conditional events, by id.")
+    variables: dict[Id, Variable] = Field(
+        default_factory=dict,
+        description="Whole-number counters that the events' `variable` effects change and their `variable` "
+        "conditions read: rounds of talks held, massacres reported, ultimatums ignored.",
+    )
     rules: Rules = Field(default_factory=Rules, description="Rule constants; every one has a default.")
 
     @field_validator("factions")

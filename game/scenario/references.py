@@ -30,6 +30,9 @@ REF_KEYS = {
     "type": "unit type",
     "recruits": "unit type",
     "home_regions": "region",
+    "region": "region",
+    "by": "faction",
+    "variable": "variable",
     "source": "source",
 }
 
@@ -61,6 +64,7 @@ class _RefWalker:
             "unit type": _keys(data, "unit_types"),
             "region": regions,
             "source": _keys(data, "meta", "sources"),
+            "variable": _keys(data, "variables"),
         }
         self.flags_set: set[str] = set()
         self.flags_used: list[tuple[str, tuple]] = []

@@ -113,6 +113,18 @@ EXAMPLES = (
      "            - {effect: settle, note: \"Red keeps the east, Blue the capital\", shares: {blue: 0.6, red: 0.4}}\n"
      "        fight:\n          label: Fight on\n          effects:\n"
      "            - {effect: legitimacy, faction: red, delta: -5}\n"),
+    ("Counters, and conditions that count what happened",
+     "A counter of outrages reported abroad: once five of Red's strikes have got through at the capital, each "
+     "turn adds one, up to three, and at three the patron's commitment jumps by 20. Other counts a "
+     "condition can read: `sent` (how many times a backer has sent a package), `harm` (civilians harmed at a "
+     "place, in a region or anywhere), with `at_least`, `at_most` or both.",
+     "extends: base.yaml\nvariables:\n  outrage: {name: Outrages reported abroad, start: 0}\nevents:\n"
+     "  reported:\n    name: Another outrage is reported\n    repeat: true\n    when:\n      test: all\n"
+     "      of:\n        - {test: struck, place: capital, by: red, at_least: 5}\n"
+     "        - {test: variable, variable: outrage, at_most: 2}\n    effects:\n"
+     "      - {effect: variable, variable: outrage, add: 1}\n  pressure:\n    name: The patron is pressed to act\n"
+     "    when: {test: variable, variable: outrage, at_least: 3}\n    effects:\n"
+     "      - {effect: commitment, backer: patron, delta: 20}\n"),
     ("A variant that leaves things out",
      "Without the base file's windfall event, and with its village given again from scratch instead of "
      "merged field by field.",
