@@ -418,24 +418,67 @@ def holds(state: GameState, cond) -> bool:
 # -- money ---------------------------------------------------------------------------------------
 
 
-def oil_revenue(state: GameState) -> float:
+def _streams(w) -> list:
+    """(places, paid to the bank, price, state share, fixed shares by faction) for each of
+    the scenario's economies, then the national pot of the fields in no listed region."""
+    spec, eco = w.spec, w.spec.rules.economy
+    regions = [p.region for p in spec.map.places.values()]
+    listed = {r for s in spec.economies.values() for r in s.regions}
+    out = [(np.array([r in s.regions for r in regions]), s.paid_to == "bank", s.price_usd or eco.oil_price_usd,
+            eco.state_share if s.state_share is None else s.state_share,
+            [s.shares.get(fid, 0.0) for fid in spec.factions]) for s in spec.economies.values()]
+    out.append((np.array([r not in listed for r in regions]), True, eco.oil_price_usd, eco.state_share,
+                [f.income.oil_share for f in spec.factions.values()]))
+    return [s for s in out if s[0].any()]
+
+
+def _stream(state: GameState, stream, faction: int | None = None, shut_too: bool = True) -> float:
     w = state.world
-    eco = w.spec.rules.economy
+    places, _, price, share, _ = stream
     shut = np.zeros(w.P, dtype=bool)
     held = state.owner >= 0
-    shut[held] = state.blockade[state.owner[held]]
-    flowing = np.where(shut, 0.0, state.oil)
-    return float(flowing.sum()) * w.days_per_turn * eco.oil_price_usd * eco.state_share / 1e6
+    if shut_too:
+        shut[held] = state.blockade[state.owner[held]]
+    take = places & (state.owner == faction) if faction is not None else places
+    flowing = np.where(shut, 0.0, state.oil)[take]
+    return float(flowing.sum()) * w.days_per_turn * price * share / 1e6
 
 
-def revenue_share(state: GameState, faction: int) -> float:
+def _bank_share(state: GameState, stream, faction: int) -> float:
     w = state.world
-    shares = np.array([f.income.oil_share for f in w.factions])
-    bank_holders = set(int(o) for o in state.owner[w.is_bank] if o >= 0)
+    places, _, _, _, shares = stream
+    bank_holders = set(int(o) for o in state.owner[w.is_bank & places] if o >= 0)
     if faction in bank_holders:
         others = sum(shares[i] for i in range(w.F) if i not in bank_holders)
         return max(0.0, 1.0 - others) / len(bank_holders)
     return float(shares[faction])
+
+
+def oil_revenue(state: GameState) -> float:
+    return sum(_stream(state, s) for s in _streams(state.world))
+
+
+def _share(state: GameState, stream, faction: int) -> float:
+    if stream[1]:
+        return _bank_share(state, stream, faction)
+    whole = _stream(state, stream, shut_too=False)
+    return _stream(state, stream, faction, shut_too=False) / whole if whole > 0 else 0.0
+
+
+def revenue_share(state: GameState, faction: int) -> float:
+    streams = _streams(state.world)
+    paying = [s for s in streams if _stream(state, s, shut_too=False) > 0] or streams[:1]
+    if len(paying) == 1:
+        return _share(state, paying[0], faction)
+    whole = sum(_stream(state, s, shut_too=False) for s in paying)
+    return sum(_stream(state, s, shut_too=False) * _share(state, s, faction) for s in paying) / whole
+
+
+def _oil_income(state: GameState, faction: int) -> float:
+    out = 0.0
+    for s in _streams(state.world):
+        out += _stream(state, s) * _bank_share(state, s, faction) if s[1] else _stream(state, s, faction)
+    return out
 
 
 def upkeep(state: GameState, faction: int) -> float:
@@ -450,7 +493,7 @@ def income(state: GameState, faction: int) -> float:
     w = state.world
     inc = w.factions[faction].income
     people = float(w.population[state.owner == faction].sum())
-    return inc.base + inc.per_100k_population * people / 100_000.0 + oil_revenue(state) * revenue_share(state, faction)
+    return inc.base + inc.per_100k_population * people / 100_000.0 + _oil_income(state, faction)
 
 
 # -- backers ---------------------------------------------------------------------------------------

@@ -282,7 +282,8 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
         facts.append(f"population {people(pl.population)}")
     if state.oil[p] > 0:
         flowing = not (owner >= 0 and state.blockade[owner])
-        facts.append(f"oil {state.oil[p]:,.0f} bpd" + ("" if flowing else " (shut by blockade)"))
+        facts.append(f"oil {state.oil[p]:,.0f} bpd" + ("" if flowing else " (shut by blockade)")
+                     + (f" for {economy_text(w, int(w.economy_of[p]))}" if w.spec.economies else ""))
     feats = [FEATURE_NAMES.get(f.value, f.value) for f in pl.features]
     if feats:
         facts.append(", ".join(feats))
@@ -430,6 +431,12 @@ def action_text(world, state, action) -> str:
 
 
 # -- scenario effects ----------------------------------------------------------------------
+
+
+def economy_text(w, e: int) -> str:
+    """An economy's name and who it pays."""
+    pays = "the holder of its central bank" if w.economy_to_bank[e] else "whoever holds each field"
+    return f"{w.economy_names[e]} (paid to {pays})"
 
 
 def truce_break_html(state, f: int) -> str:

@@ -36,6 +36,17 @@ def _constants(section: str, values) -> str:
     return "<br><br><font color='#9aa4ae'>Every constant of this rule in this scenario:</font><br>" + "<br>".join(rows)
 
 
+def _economies_text(spec) -> str:
+    """Each economy, where its fields are and who it pays; then the national pot, if any field is left to it."""
+    parts = [f"{D.esc(e.name)} (the fields of {D.esc(', '.join(e.regions))}, paid to "
+             + ("the holder of its central bank" if e.paid_to == "bank" else "whoever holds each") + ")"
+             for e in spec.economies.values()]
+    listed = {r for e in spec.economies.values() for r in e.regions}
+    if any(p.region not in listed for p in spec.map.places.values()):
+        parts.append("the national oil revenue of every other field, paid to the holder of the central bank")
+    return "; ".join(parts)
+
+
 def _rule_pages(spec) -> list[Entry]:
     r = spec.rules
     c, s, mv, e, p, a, b = r.combat, r.supply, r.movement, r.economy, r.politics, r.air, r.backers
@@ -99,8 +110,10 @@ def _rule_pages(spec) -> list[Entry]:
             "• The gauges' windows (click the number in the side panel) say what moved them last turn.",
         ]),
         ("economy", "Money and manpower", [
-            "Each turn a side earns its own income, plus a share of the oil money if it holds the central bank, "
-            "and pays its units' upkeep. Recruits cost money and manpower; only supplied towns of at least "
+            "Each turn a side earns its own income, plus "
+            + ("the oil money of each of the war's economies as it pays out: " + _economies_text(spec)
+               if spec.economies else "a share of the oil money if it holds the central bank")
+            + ", and pays its units' upkeep. Recruits cost money and manpower; only supplied towns of at least "
             f"{e.min_recruit_population:,.0f} people raise them"
             + (f", and each stops raising for the turn once it has given {e.recruits_per_1000:g} recruits per "
                "1,000 of its people" if e.recruits_per_1000 else "")

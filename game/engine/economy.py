@@ -1,4 +1,5 @@
-"""Money and men: oil revenue to the holder of the central bank, other income,
+"""Money and men: oil revenue by the scenario's economies (a national pot for the
+holder of the central bank, or fields that pay whoever holds them), other income,
 upkeep, and what happens to an army whose paymaster runs dry."""
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ def oil_flowing(state: GameState) -> np.ndarray:
 
 
 @kernel
-def _oil_total(owner, oil, blockade):
-    """Total of `oil_flowing`, added as numpy adds it."""
+def _oil_total(owner, oil, blockade, economy_of, e, f):
+    """What the fields of economy `e` produce (only those faction `f` holds, if f >= 0),
+    added as numpy adds `oil_flowing` over them."""
     P = owner.shape[0]
     flowing = np.empty(P)
+    k = 0
     for p in range(P):
-        flowing[p] = 0.0 if owner[p] >= 0 and blockade[owner[p]] else oil[p]
-    return np_sum(flowing, P)
+        if economy_of[p] == e and (f < 0 or owner[p] == f):
+            flowing[k] = 0.0 if owner[p] >= 0 and blockade[owner[p]] else oil[p]
+            k += 1
+    return np_sum(flowing, k)
 
 
 @kernel
@@ -53,22 +58,61 @@ def _upkeep(f, n, u_alive, u_owner, u_backer, u_type, u_str, t_upkeep, t_strengt
     return np_sum(cost, k)
 
 
-def oil_revenue(state: GameState) -> float:
-    """National oil revenue reaching the war chests this turn, in millions of dollars."""
+def stream_revenue(state: GameState, e: int, faction: int = -1, oil=None) -> float:
+    """Revenue of economy `e` reaching the war chests this turn, in millions of dollars:
+    all of it, or what the fields `faction` holds produce. `oil`: output other than the
+    state's (the AI's question of what the fields would give were none shut)."""
     w = state.world
-    eco = w.rules.economy
-    return _oil_total(state.owner, state.oil, state.blockade) * w.days_per_turn * eco.oil_price_usd * eco.state_share / 1e6
+    blockade = state.blockade if oil is None else np.zeros(w.F, dtype=bool)
+    total = _oil_total(state.owner, state.oil if oil is None else oil, blockade, w.economy_of, e, faction)
+    return total * w.days_per_turn * w.economy_price[e] * w.economy_state_share[e] / 1e6
 
 
-def revenue_share(state: GameState, faction: int) -> float:
-    """The central bank's holder gets what the others' fixed shares leave."""
+def bank_share(state: GameState, e: int, faction: int) -> float:
+    """A bank-paid economy's share for the faction: the bank's holder gets what the others'
+    fixed shares leave."""
     w = state.world
-    shares = w.oil_shares
-    bank_holders = set(o for o in state.owner[w.bank_places].tolist() if o >= 0)
+    shares = w.economy_shares[e]
+    bank_holders = set(o for o in state.owner[w.economy_banks[e]].tolist() if o >= 0)
     if faction in bank_holders:
         others = sum(shares[i] for i in range(w.F) if i not in bank_holders)
         return max(0.0, 1.0 - others) / len(bank_holders)
     return shares[faction]
+
+
+def oil_income(state: GameState, faction: int) -> float:
+    """What the faction draws from every economy this turn."""
+    w = state.world
+    out = 0.0
+    for e in w.economies_used:
+        if w.economy_to_bank[e]:
+            out += stream_revenue(state, e) * bank_share(state, e, faction)
+        else:
+            out += stream_revenue(state, e, faction)
+    return out
+
+
+def oil_revenue(state: GameState) -> float:
+    """All the oil revenue reaching the war chests this turn, in millions of dollars."""
+    return sum(stream_revenue(state, e) for e in state.world.economies_used)
+
+
+def revenue_share(state: GameState, faction: int) -> float:
+    """The faction's share of all the oil revenue, were no field shut: what it would lose
+    most by a blockade. With one economy, its share of that."""
+    w = state.world
+    used = [e for e in w.economies_used if stream_revenue(state, e, oil=state.oil) > 0] or w.economies_used[:1]
+
+    def share(e: int) -> float:
+        if w.economy_to_bank[e]:
+            return bank_share(state, e, faction)
+        whole = stream_revenue(state, e, oil=state.oil)
+        return stream_revenue(state, e, faction, oil=state.oil) / whole if whole > 0 else 0.0
+
+    if len(used) == 1:
+        return share(used[0])
+    whole = sum(stream_revenue(state, e, oil=state.oil) for e in used)
+    return sum(stream_revenue(state, e, oil=state.oil) * share(e) for e in used) / whole
 
 
 def upkeep(state: GameState, faction: int) -> float:
@@ -82,7 +126,7 @@ def income(state: GameState, faction: int) -> float:
     w = state.world
     inc = w.factions[faction].income
     people = _people(faction, state.owner, w.population)
-    return inc.base + inc.per_100k_population * people / 100_000.0 + oil_revenue(state) * revenue_share(state, faction)
+    return inc.base + inc.per_100k_population * people / 100_000.0 + oil_income(state, faction)
 
 
 def income_phase(state: GameState, faction: int) -> list[Report]:

@@ -536,11 +536,40 @@ class Militia(Strict):
     source: SourceRef = None
 
 
+class Economy(Strict):
+    """A revenue stream of its own: the oil of some regions, paid to the holder of their
+    bank or to whoever holds each field."""
+
+    name: str = Field(min_length=1, max_length=80, description="What it is, e.g. 'Northern oil exports'.")
+    regions: list[Id] = Field(
+        min_length=1, description="Regions whose fields feed it and whose central bank (if any) pays it out."
+    )
+    paid_to: Literal["bank", "holder"] = Field(
+        "bank",
+        description="`bank`: the revenue goes to whoever holds a place of these regions with the `central_bank` "
+        "feature (after the fixed `shares`), as a national treasury does. `holder`: each field pays the side that "
+        "holds it, as a country's own fields or a looted oil town do.",
+    )
+    price_usd: float | None = Field(
+        None, gt=0, le=1000, description="Dollars per barrel; default `rules.economy.oil_price_usd`."
+    )
+    state_share: Fraction | None = Field(
+        None, description="Share of the revenue that reaches the war chests; default `rules.economy.state_share`."
+    )
+    shares: dict[Id, Fraction] = Field(
+        default_factory=dict,
+        description="With `paid_to: bank`: the share a faction gets without holding the bank, as `income.oil_share` "
+        "does for the fields of no listed region.",
+    )
+
+
 class Income(Strict):
     base: Money = Field(0.0, description="Income per turn regardless of what is held.")
     per_100k_population: Money = Field(0.0, description="Income per turn for each 100,000 people held.")
     oil_share: Fraction = Field(
-        0.0, description="Share of national oil revenue this faction gets even without the central bank."
+        0.0,
+        description="Share of the national oil revenue (the fields of no region listed in `economies`) this faction "
+        "gets even without the central bank.",
     )
 
 
@@ -969,6 +998,12 @@ class Scenario(Strict):
     unit_types: dict[Id, UnitType] = Field(min_length=1, description="Kinds of unit, by id.")
     units: list[Unit] = Field(default_factory=list, description="Forces on the map at the start.")
     events: dict[Id, Event] = Field(default_factory=dict, description="Historical and conditional events, by id.")
+    economies: dict[Id, Economy] = Field(
+        default_factory=dict,
+        description="Revenue streams of their own, by region. Fields in no listed region feed one national pot that "
+        "the central bank's holder draws (after each faction's `income.oil_share`), which is all a war with a "
+        "single treasury needs.",
+    )
     variables: dict[Id, Variable] = Field(
         default_factory=dict,
         description="Whole-number counters that the events' `variable` effects change and their `variable` "

@@ -31,6 +31,7 @@ REF_KEYS = {
     "recruits": "unit type",
     "home_regions": "region",
     "region": "region",
+    "regions": "region",
     "by": "faction",
     "variable": "variable",
     "source": "source",

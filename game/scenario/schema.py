@@ -98,6 +98,13 @@ EXAMPLES = (
      "upkeep tripled, the attrition compounded over three days).",
      "extends: base.yaml\nmeta: {days_per_turn: 3, rates: day}\nrules:\n  supply: {attrition: 0.01}\n"
      "unit_types:\n  militia: {upkeep: 0.1}\n"),
+    ("Two economies: a country's own fields, and a national treasury",
+     "The east's fields pay whoever holds each (take one and its oil is yours), at $70 a barrel, and 80% of it "
+     "reaches the war chests. Every other field feeds the national pot, paid to whoever holds the central bank. "
+     "Without `economies` every field feeds that one pot.",
+     "extends: base.yaml\nmap:\n  places:\n    east: {region: cyrenaica}\n    field: {region: cyrenaica}\n"
+     "economies:\n  eastern_oil:\n    name: Eastern fields\n    regions: [cyrenaica]\n    paid_to: holder\n"
+     "    price_usd: 70\n    state_share: 0.8\n"),
     ("Truces, a broker, and a war that ends in a settlement",
      "The patron brokers a four-week truce in February. While it holds no side can win, and either may break "
      "it at the price of 10 legitimacy and 5 points of each of its backers' commitment (the broker, if it backs "

@@ -114,6 +114,30 @@ class _Checker:
             if not ev.effects and not ev.choice:
                 self.error(at, f"event '{eid}' has no effects and no choice", key=True)
 
+    def check_economies(self) -> None:
+        factions = set(self.spec.factions)
+        first: dict[str, str] = {}
+        banks = {p.region for p in self.spec.map.places.values() if "central_bank" in [f.value for f in p.features]}
+        for eid, eco in self.spec.economies.items():
+            at = ("economies", eid)
+            for i, region in enumerate(eco.regions):
+                if region in first:
+                    self.error(at + ("regions", i), f"region '{region}' is already in economy '{first[region]}': "
+                               "a field feeds one economy")
+                first.setdefault(region, eid)
+            for fid in eco.shares:
+                if fid not in factions:
+                    self.error(at + ("shares", fid), f"unknown faction '{fid}' in the economy's shares"
+                               f"{did_you_mean(fid, factions)}", key=True)
+            if eco.paid_to == "holder" and eco.shares:
+                self.error(at + ("shares",), "fixed shares only apply to an economy paid to the bank; here each "
+                           "field pays whoever holds it")
+            if eco.paid_to == "bank" and not banks & set(eco.regions):
+                self.error(at + ("paid_to",), f"economy '{eid}' is paid to the bank, but no place of its regions "
+                           "has the central_bank feature, so it would pay only the fixed shares")
+            if sum(eco.shares.values()) > 1.0 + 1e-9:
+                self.error(at + ("shares",), "the fixed shares add up to more than the whole")
+
     def check_settlements(self) -> None:
         factions = set(self.spec.factions)
         for at, eff in self.spec.effects():
@@ -184,5 +208,6 @@ def check_semantics(spec: Scenario, scenario_path: Path, merged, file: str) -> t
     checker.check_backers()
     checker.check_events()
     checker.check_settlements()
+    checker.check_economies()
     geojson = checker.check_geojson(scenario_path)
     return checker.problems, geojson
