@@ -283,7 +283,7 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
     if state.oil[p] > 0:
         flowing = not (owner >= 0 and state.blockade[owner])
         facts.append(f"oil {state.oil[p]:,.0f} bpd" + ("" if flowing else " (shut by blockade)")
-                     + (f" for {economy_text(w, int(w.economy_of[p]))}" if w.spec.economies else ""))
+                     + f" for {economy_text(w, int(w.economy_of[p]))}")
     feats = [FEATURE_NAMES.get(f.value, f.value) for f in pl.features]
     if feats:
         facts.append(", ".join(feats))
@@ -431,6 +431,17 @@ def action_text(world, state, action) -> str:
 
 
 # -- scenario effects ----------------------------------------------------------------------
+
+
+def oil_html(state, p: int) -> str:
+    """A field's output and who it pays, for the place panel; '' where nothing flows."""
+    w = state.world
+    if state.oil[p] <= 0:
+        return ""
+    owner = int(state.owner[p])
+    shut = owner >= 0 and state.blockade[owner]
+    return (f"Oil {state.oil[p]:,.0f} bpd" + (f" <font color='{BAD}'>shut by blockade</font>" if shut else "")
+            + f" · <font color='{MUTED}'>{esc(economy_text(w, int(w.economy_of[p])))}</font>")
 
 
 def economy_text(w, e: int) -> str:

@@ -306,6 +306,9 @@ class SidePanel:
         lines = [f"<b>{D.esc(pl.name)}</b> · {D.fac(w, owner)} · "
                  f"<font color='{D.MUTED}'>{D.KIND_NAMES.get(pl.kind.value, pl.kind.value)}"
                  f"{', pop. ' + D.people(pl.population) if pl.population else ''}</font>"]
+        oil = D.oil_html(s, p)
+        if oil:
+            lines.append(oil)
         siege = D.siege_html(s, p)
         if siege:
             lines.append(siege)
