@@ -38,6 +38,7 @@ from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import attackers_at, supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.fortifications import buildable
+from ..engine.munitions import armed_figures
 from ..engine.occupation import garrison_for
 from ..engine.politics import standing_cost
 from ..engine.reach import enemy_held
@@ -523,8 +524,8 @@ class UtilityAgent:
                 view.marks, view.power, view.supply, view.movers, view.reach_ptr, view.reach_idx,
                 state.u_alive, view.ready(state), state.u_owner, state.u_backer, state.u_type, state.u_place,
                 state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
-                w.type_figures, w.type_kinds, w.enemies, w.air_km, view.place_figures, w.combat_params, w.nbr_ptr,
-                w.nbr_idx, out_i, out_f)
+                armed_figures(state, view.f), w.type_kinds, w.enemies, w.air_km, view.place_figures,
+                w.combat_params, w.nbr_ptr, w.nbr_idx, out_i, out_f)
             if found != scores.ASK_DETERRENCE or moves:
                 break
             # A backer's red line deters: taking the place would bring its forces in.

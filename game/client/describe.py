@@ -433,6 +433,27 @@ def action_text(world, state, action) -> str:
 # -- scenario effects ----------------------------------------------------------------------
 
 
+def stocks_html(state, f: int) -> str:
+    """The munitions a side holds, each by name; a stock run dry in red."""
+    w = state.world
+    parts = []
+    for m, mid in enumerate(w.munition_ids):
+        n = int(state.stocks[f, m])
+        text = f"{n:,} {esc(w.spec.munitions[mid].name.lower())}"
+        parts.append(f"<font color='{BAD}'>{text}</font>" if n <= 0 else text)
+    return "Munitions: " + ", ".join(parts)
+
+
+def fires_text(state, u: int) -> str:
+    """What a strike of the unit spends, and how many its side has left ('' if nothing is counted)."""
+    w = state.world
+    m = int(w.t_munition[state.u_type[u]])
+    if m < 0:
+        return ""
+    left = int(state.stocks[state.u_owner[u], m])
+    return f" · each strike fires one of {left:,} {w.spec.munitions[w.munition_ids[m]].name.lower()}"
+
+
 def oil_html(state, p: int) -> str:
     """A field's output and who it pays, for the place panel; '' where nothing flows."""
     w = state.world
@@ -563,6 +584,9 @@ def package_terms(pk, spec=None) -> str:
         bits.append(", ".join(f"{u.count} × {name(u.type)}" if u.count > 1 else name(u.type) for u in pk.units))
     if pk.money:
         bits.append(f"+{money(pk.money)}")
+    if pk.stocks:
+        named = lambda m: spec.munitions[m].name.lower() if spec is not None and m in spec.munitions else m  # noqa: E731
+        bits.append(", ".join(f"{n:,} {named(m)}" for m, n in pk.stocks.items()))
     if pk.legitimacy:
         bits.append(f"legitimacy {_signed(pk.legitimacy)}")
     if pk.quality_bonus:

@@ -136,7 +136,8 @@ class SidePanel:
         iw = SIDE_W - 14
         small = H < 800
         # Room for the side's figures and the two lines on how each side can win.
-        res_h = (292 if small else 272) + 42 * max(0, screen.session.world.F - 2)
+        res_h = ((292 if small else 272) + 42 * max(0, screen.session.world.F - 2)
+                 + (22 if screen.session.world.M else 0))
         self.resources = UITextBox("", pygame.Rect(4, 4, iw, res_h), m, container=self.panel, object_id="#resources")
         y = 4 + res_h + 4
         bw = (iw - 8) // 3
@@ -220,6 +221,8 @@ class SidePanel:
                             + f" · <a href='gauge:harm:{f}'>civilian harm</a> {harm_txt}")
                 rows.append(f"Holds {int(held.sum())} places · {vp} <a href='gauge:points:{f}'>VP</a> · "
                             f"{D.people(strength)} fighters")
+                if w.M:
+                    rows.append(D.stocks_html(s, f))
                 rows.append(victory_line(s, f))
                 mine = [b for b in range(w.B) if w.backer_client[b] == f]
                 if mine:
@@ -320,8 +323,8 @@ class SidePanel:
             # The name links to its type's page in the encyclopedia: what such a unit can do, and the sources.
             lines.append(f"Selected: <a href='encyclopedia:unit:{w.type_ids[t]}'><b>{D.esc(D.unit_name(s, u))}</b></a>")
             lines.append(f"{D.people(s.u_str[u])}/{D.people(w.t_strength[t])} · quality {w.t_quality[t]:.2f} · "
-                         + (f"range {w.t_range[t]:.0f} km · {int(s.u_sorties[u])} sorties left" if w.t_air[t]
-                            else f"moves {w.t_speed[t]:.0f} km · {D.unit_status(s, u)}"))
+                         + (f"range {w.t_range[t]:.0f} km · {int(s.u_sorties[u])} sorties left" + D.fires_text(s, u)
+                            if w.t_air[t] else f"moves {w.t_speed[t]:.0f} km · {D.unit_status(s, u)}"))
             if scr.orders.can_order():
                 mk = scr.marks
                 hints = []

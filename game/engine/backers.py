@@ -12,6 +12,7 @@ import copy
 
 import numpy as np
 
+from . import munitions
 from .air import strike
 from .conditions import holds
 from .reports import Report
@@ -264,6 +265,8 @@ def deliver(state: GameState, k: int) -> list[Report]:
         return [Report("interdicted", f"{pk.name} from {name} is stopped by embargo enforcement", state.turn,
                       w.faction_ids[client], data)]
     state.treasury[client] += pk.money
+    if pk.stocks:
+        data["stocks"] = munitions.delivered(state, client, pk.stocks)
     shift(state, "legitimacy", client, pk.legitimacy, f"{pk.name} from {name}")
     shift(state, "cohesion", client, pk.cohesion, f"{pk.name} from {name}")
     state.quality_bonus[client] += pk.quality_bonus
@@ -456,7 +459,7 @@ def backer_units_act(state: GameState) -> list[Report]:
         lo = hi
         if state.truce > 0 or not state.u_alive[u]:
             continue
-        while state.u_sorties[u] > 0 and state.u_alive[u]:
+        while state.u_sorties[u] > 0 and state.u_alive[u] and munitions.why_unarmed(state, u) is None:
             target = _strike_target(u, f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
                                     state.u_str, state.owner, w.enemies, w.t_ground, w.t_range, w.air_km)
             if target < 0:

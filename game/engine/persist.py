@@ -39,9 +39,10 @@ _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # (none were dug before they existed), the recruits drawn at each place this round, and
 # the backers' seats and what they have sent (no seats, nothing counted, before them),
 # a truce's broker and a settlement (none, before either existed), and the scenario's
-# counters and the strikes counted (their starting values, nothing struck).
+# counters and the strikes counted (their starting values, nothing struck), and the
+# munitions each side holds (none were counted before).
 _ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised", "seated", "backer_step",
-          "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck"}
+          "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck", "stocks"}
 
 
 class SaveError(Exception):
@@ -164,6 +165,7 @@ def _check_values(state: GameState) -> None:
     need(not state.settled or state.winner == -1, "a settled war has a winner")
     need(bool(np.all((state.terms >= 0.0) & (state.terms <= 1.0))), "a settlement's share is outside 0–1")
     need(bool(np.all(state.struck >= 0)), "a count of strikes is below 0")
+    need(bool(np.all(state.stocks >= 0)), "a stock of munitions is below 0")
     need(1 <= state.turn <= w.last_turn + 1, "turn is out of range")
     need(0 <= state.active < w.F, "active faction is out of range")
     need(state.winner is None or (type(state.winner) is int and -1 <= state.winner < w.F), "winner is out of range")

@@ -17,6 +17,7 @@ from . import fortifications, peace
 from .air import STRIKE_KINDS, strike
 from .backers import end_step, open_packages, request, send, why_closed
 from .combat import attackers_at, resolve_attack
+from .munitions import armed_strike, why_unarmed
 from .reports import Report
 from .jit import kernel
 from .reach import attackable, held_by_enemy, within_reach
@@ -161,6 +162,8 @@ def _check_strike(state: GameState, f: int, action) -> str | None:
         return f"a truce holds for {state.truce} more turn(s)"
     if state.u_sorties[action.unit] <= 0:
         return "that squadron has flown all its sorties this turn"
+    if (unarmed := why_unarmed(state, action.unit)) is not None:
+        return unarmed
     base = state.u_place[action.unit]
     if state.owner[base] != f:
         return "that squadron has lost its base"
@@ -501,8 +504,8 @@ def strike_options(state: GameState, faction: int) -> tuple[np.ndarray, np.ndarr
     strikes each may fly now, kinds in STRIKE_KINDS order."""
     w = state.world
     return _strike_reach(faction, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer,
-                         state.u_type, state.u_place, state.u_sorties, state.owner, w.enemies, w.t_air, w.t_strike,
-                         w.t_ground, w.t_ad, w.t_range, w.air_km)
+                         state.u_type, state.u_place, state.u_sorties, state.owner, w.enemies, w.t_air,
+                         armed_strike(state, faction), w.t_ground, w.t_ad, w.t_range, w.air_km)
 
 
 @kernel
@@ -748,8 +751,8 @@ def legal_actions(state: GameState) -> ActionList:
     pids = w.place_ids
     who, where, ends = _unit_orders(
         f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
-        state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed, w.t_strike,
-        w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr, w.nbr_idx, w.every_place)
+        state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed,
+        armed_strike(state, f), w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr, w.nbr_idx, w.every_place)
     e = ends.tolist()
     if e[0]:
         out.add_lazy(e[0], _Maker(A.Move, who, where, 0, e[0], pids))

@@ -152,6 +152,7 @@ class GameState:
         # The scenario's counters (`variables`), and the strikes that got through, by striking side and place.
         self.variables = np.array([v.start for v in spec.variables.values()], dtype=np.int64)
         self.struck = np.zeros((w.F, w.P), dtype=np.int64)
+        self.stocks = w.stocks0.copy()  # munitions each side holds (`munitions`)
         self.fired: set[int] = set()
         self.pending: list[tuple[int, int]] = []  # (faction, event) choices awaiting an answer
         self.requested: set[int] = set()  # packages asked for this turn

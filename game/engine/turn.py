@@ -14,6 +14,7 @@ from .fortifications import works_phase
 from .reports import Report
 from .gauges import forget_old
 from .jit import kernel
+from .munitions import made
 from .politics import air_war_phase, cohesion_phase
 from .occupation import uprising_phase
 from .scenario_events import events_phase
@@ -38,6 +39,7 @@ def start_faction_turn(state: GameState) -> list[Report]:
     state.requested.clear()
     state.action_count = 0
     out = income_phase(state, f)
+    made(state, f)
     # A seated backer of the side takes its step first, so the side's orders can answer
     # what it sends (and the backer sees the side's income, as the side does).
     state.backer_step = first_step(state)

@@ -166,6 +166,16 @@ class World:
         self.t_manpower = [t.manpower for t in types]
         self.t_upkeep = np.array([t.upkeep for t in types])
         self.recruits = [[self.tidx[t] for t in f.recruits] for f in self.factions]
+        # Munitions that strikes use up: which each type fires (−1: none counted), and
+        # each side's stock at the start and what it adds each turn.
+        self.munition_ids = list(spec.munitions)
+        self.midx = {m: i for i, m in enumerate(self.munition_ids)}
+        self.M = len(self.munition_ids)
+        self.t_munition = np.array([self.midx[t.munition] if t.munition else -1 for t in types], dtype=np.int64)
+        self.stocks0 = np.array([[f.stocks.get(m, 0) for m in self.munition_ids] for f in self.factions],
+                                dtype=np.int64).reshape(self.F, self.M)
+        self.stocks_per_turn = np.array([[f.stocks_per_turn.get(m, 0) for m in self.munition_ids]
+                                         for f in self.factions], dtype=np.int64).reshape(self.F, self.M)
 
         # Backers and their packages, flattened so a package is one index.
         self.backer_ids = list(spec.backers)

@@ -99,6 +99,7 @@ def turns_table(spec, results: list[dict], turn_rows) -> tuple[list[str], object
     for f in factions:
         header += [f"{s}_{f}" for s in TURN_STATS]
     header += [f"deliveries_{b}" for b in backers]
+    header += [f"stock_{m}_{f}" for f in factions for m in spec.munitions]
     F, S = len(factions), len(TURN_STATS)
 
     def rows():

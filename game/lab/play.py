@@ -96,7 +96,7 @@ class TurnTracker:
     round, each faction's places, ground strength, funds, legitimacy and cohesion, its
     drone strikes in the round, the fighters it lost in the round in battle, to the
     enemy's strikes (its armed locals included) and under siege (armed locals only), and
-    each backer's deliveries (packages sent) in it."""
+    each backer's deliveries (packages sent) in it, then the munitions each side holds."""
 
     def __init__(self, world: World, state):
         self.world = world
@@ -128,6 +128,7 @@ class TurnTracker:
                     float(state.cohesion[f]), int(self.strikes[f])]
             row += [round(float(x), 1) for x in self.lost[:, f]]
         row += [int(round(x)) for x in (per_backer - self.sent)]
+        row += state.stocks.ravel().tolist()  # munitions each side holds, side by side (none in most wars)
         self.sent = per_backer
         self.strikes[:] = 0
         self.lost_total += self.lost

@@ -34,6 +34,7 @@ SourceRef = Annotated[
 ]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Percent = Annotated[float, Field(ge=0.0, le=100.0)]
+Stock = Annotated[int, Field(ge=0, le=10_000_000, description="A count of munitions.")]
 Money = Annotated[float, Field(ge=0.0, le=1_000_000.0, description="Millions of US dollars.")]
 Km = Annotated[float, Field(gt=0.0, le=5000.0, description="Kilometres.")]
 
@@ -234,6 +235,12 @@ class UnitType(Strict):
         0.0, ge=0.0, le=10_000.0, description="Fighters' worth of damage one strike or bombardment does."
     )
     sorties: int = Field(0, ge=0, le=50, description="Strikes a drone or aircraft unit can fly per turn.")
+    munition: Id | None = Field(
+        None,
+        description="One of the scenario's `munitions`: each strike this unit flies spends one of its side's stock, "
+        "shot down or not, and with none left it cannot strike (its support in a battle is not counted). Leave it "
+        "out for a unit whose strikes cost nothing counted.",
+    )
     intercept: Fraction = Field(
         0.0, description="Air defence: chance to bring down each strike flown through its coverage."
     )
@@ -610,6 +617,10 @@ class Faction(Strict):
     treasury: Money = Field(description="Money at the start.")
     manpower: int = Field(ge=0, le=10_000_000, description="Recruits available at the start.")
     manpower_per_turn: int = Field(0, ge=0, le=1_000_000, description="Recruits gained each turn.")
+    stocks: dict[Id, Stock] = Field(default_factory=dict, description="Munitions it holds at the start, by munition id.")
+    stocks_per_turn: dict[Id, Stock] = Field(
+        default_factory=dict, description="Munitions it makes or buys itself each turn, by munition id."
+    )
     legitimacy: Percent = Field(description="Standing at home and abroad, 0-100.")
     cohesion: Percent = Field(description="How well its coalition holds together, 0-100.")
     income: Income = Field(default_factory=Income, description="Money earned each turn besides oil.")
@@ -663,6 +674,9 @@ class Package(Strict):
     deliver_to: Id | None = Field(None, description="Place it arrives at; default: the client's best port/airbase.")
     units: list["PackageUnits"] = Field(default_factory=list, description="Units delivered.")
     money: Money = Field(0.0, description="Money given to the client.")
+    stocks: dict[Id, Stock] = Field(
+        default_factory=dict, description="Munitions added to the client's stocks when it arrives, by munition id."
+    )
     legitimacy: float = Field(0.0, ge=-100, le=100, description="Client legitimacy change (e.g. UN cover).")
     cohesion: float = Field(0.0, ge=-100, le=100, description="Client cohesion change.")
     quality_bonus: float = Field(
@@ -982,6 +996,14 @@ class Rules(Strict):
 # --------------------------------------------------------------------------- scenario
 
 
+class Munition(Strict):
+    name: str = Field(min_length=1, max_length=80, description="What it is, e.g. 'Loitering munitions'.")
+    note: str | None = Field(
+        None, max_length=300,
+        description="What one stands for. The figures' sources go with the figures: the faction's or package's own.",
+    )
+
+
 class Variable(Strict):
     name: str = Field(min_length=1, max_length=80, description="What it counts, in words.")
     start: int = Field(0, ge=-1_000_000, le=1_000_000, description="Its value when the war starts.")
@@ -998,6 +1020,11 @@ class Scenario(Strict):
     unit_types: dict[Id, UnitType] = Field(min_length=1, description="Kinds of unit, by id.")
     units: list[Unit] = Field(default_factory=list, description="Forces on the map at the start.")
     events: dict[Id, Event] = Field(default_factory=dict, description="Historical and conditional events, by id.")
+    munitions: dict[Id, Munition] = Field(
+        default_factory=dict,
+        description="Stocks that strikes use up (loitering munitions, missiles, shells): a unit type names the one it "
+        "fires, factions start with and make some, and packages bring more.",
+    )
     economies: dict[Id, Economy] = Field(
         default_factory=dict,
         description="Revenue streams of their own, by region. Fields in no listed region feed one national pot that "

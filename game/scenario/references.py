@@ -34,6 +34,7 @@ REF_KEYS = {
     "regions": "region",
     "by": "faction",
     "variable": "variable",
+    "munition": "munition",
     "source": "source",
 }
 
@@ -66,6 +67,7 @@ class _RefWalker:
             "region": regions,
             "source": _keys(data, "meta", "sources"),
             "variable": _keys(data, "variables"),
+            "munition": _keys(data, "munitions"),
         }
         self.flags_set: set[str] = set()
         self.flags_used: list[tuple[str, tuple]] = []

@@ -105,6 +105,15 @@ EXAMPLES = (
      "extends: base.yaml\nmap:\n  places:\n    east: {region: cyrenaica}\n    field: {region: cyrenaica}\n"
      "economies:\n  eastern_oil:\n    name: Eastern fields\n    regions: [cyrenaica]\n    paid_to: holder\n"
      "    price_usd: 70\n    state_share: 0.8\n"),
+    ("Munitions that strikes use up",
+     "The patron now backs Red, and the drones it sends fire loitering munitions that Red must count: 20 at "
+     "the start, 4 more made each turn, and 30 in each shipment. Each strike spends one, shot down or not; with "
+     "none left the drones stay on the ground. The lab's turns.csv counts each side's stocks turn by turn.",
+     "extends: base.yaml\nmunitions:\n  loitering: {name: Loitering munitions}\nunit_types:\n"
+     "  drone: {munition: loitering}\nfactions:\n  red:\n    stocks: {loitering: 20}\n"
+     "    stocks_per_turn: {loitering: 4}\nbackers:\n  patron:\n    supports: red\n    packages:\n"
+     "      loitering: {name: Loitering munitions, kind: materiel, cost: 10, delay: 2, cap: 5, "
+     "stocks: {loitering: 30}}\n"),
     ("Truces, a broker, and a war that ends in a settlement",
      "The patron brokers a four-week truce in February. While it holds no side can win, and either may break "
      "it at the price of 10 legitimacy and 5 points of each of its backers' commitment (the broker, if it backs "

@@ -89,7 +89,7 @@ class _Checker:
             if bid in bk.rivals:
                 self.error(("backers", bid, "rivals"), f"backer '{bid}' cannot be its own rival")
             for pid, pk in bk.packages.items():
-                if not (pk.units or pk.money or pk.legitimacy or pk.cohesion or pk.quality_bonus):
+                if not (pk.units or pk.money or pk.legitimacy or pk.cohesion or pk.quality_bonus or pk.stocks):
                     self.error(("backers", bid, "packages", pid), f"package '{pid}' delivers nothing (no units, money or effect)", key=True)
 
     def check_events(self) -> None:
@@ -113,6 +113,18 @@ class _Checker:
                 self.error(at + ("choice", "default"), f"default option '{ev.choice.default}' is not one of the options{hint}")
             if not ev.effects and not ev.choice:
                 self.error(at, f"event '{eid}' has no effects and no choice", key=True)
+
+    def check_munitions(self) -> None:
+        known = set(self.spec.munitions)
+        places = [(("factions", fid, key), getattr(f, key)) for fid, f in self.spec.factions.items()
+                  for key in ("stocks", "stocks_per_turn")]
+        places += [(("backers", bid, "packages", pid, "stocks"), pk.stocks) for bid, bk in self.spec.backers.items()
+                   for pid, pk in bk.packages.items()]
+        for at, stocks in places:
+            for mid in stocks:
+                if mid not in known:
+                    self.error(at + (mid,), f"unknown munition '{mid}'{did_you_mean(mid, known)}; the scenario's "
+                               "`munitions` lists those it counts", key=True)
 
     def check_economies(self) -> None:
         factions = set(self.spec.factions)
@@ -209,5 +221,6 @@ def check_semantics(spec: Scenario, scenario_path: Path, merged, file: str) -> t
     checker.check_events()
     checker.check_settlements()
     checker.check_economies()
+    checker.check_munitions()
     geojson = checker.check_geojson(scenario_path)
     return checker.problems, geojson
