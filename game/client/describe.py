@@ -6,6 +6,7 @@ text or the small HTML subset pygame_gui's text boxes understand. No pygame here
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import numpy as np
@@ -14,6 +15,7 @@ from ..engine import actions as A
 from ..engine.fortifications import defence_factor
 from ..engine.occupation import garrison_needed
 from ..engine.peace import break_costs, why_not_break
+from ..engine.routes import closed as routes_closed
 from ..engine.siege import siege_pressure
 from ..scenario import model as m
 
@@ -338,6 +340,11 @@ def place_html(state, p: int, supplied: dict[int, np.ndarray] | None = None) -> 
     return "<br>".join(lines) + sources_line(spec, pl.source) + routes_html(spec, pid)
 
 
+def months_text(months) -> str:
+    """'Dec, Jan, Feb' for [12, 1, 2]."""
+    return ", ".join(dt.date(2000, m, 1).strftime("%b") for m in months)
+
+
 def routes_html(spec, pid: str) -> str:
     """The roads out of a place, each with the ids of the sources for its length where the
     scenario gives them, and those sources spelled out once below."""
@@ -348,7 +355,8 @@ def routes_html(spec, pid: str) -> str:
         other = spec.map.places[r.b if r.a == pid else r.a].name
         ids = source_ids(r.source)
         cited.append(r.source)
-        lines.append(f"{esc(other)} {r.km:g} km by {r.kind.value}" + (f" [{esc(', '.join(ids))}]" if ids else ""))
+        shut = f", closed in {months_text(r.closed_months)}" if r.closed_months else ""
+        lines.append(f"{esc(other)} {r.km:g} km by {r.kind.value}{shut}" + (f" [{esc(', '.join(ids))}]" if ids else ""))
     if not lines:
         return ""
     return (f"<br><font color='{MUTED}'>Roads: " + " · ".join(lines) + "</font>"
@@ -452,6 +460,22 @@ def fires_text(state, u: int) -> str:
         return ""
     left = int(state.stocks[state.u_owner[u], m])
     return f" · each strike fires one of {left:,} {w.spec.munitions[w.munition_ids[m]].name.lower()}"
+
+
+def closed_routes_html(state, p: int) -> str:
+    """The routes out of the place closed this week, and why; '' if none."""
+    base = state.world.base
+    if not base.routes_can_close:
+        return ""
+    shut = routes_closed(state)
+    spec = base.spec
+    names = []
+    for i, r in enumerate(spec.map.routes):
+        if shut[i] and p in (base.pidx[r.a], base.pidx[r.b]):
+            other = spec.map.places[r.b if base.pidx[r.a] == p else r.a].name
+            why = "closed by events" if state.route_shut[i] else f"closed in {months_text(r.closed_months)}"
+            names.append(f"{esc(other)} ({why})")
+    return f"<font color='#eb5ad2'>Closed this week: the road to {', '.join(names)}</font>" if names else ""
 
 
 def oil_html(state, p: int) -> str:

@@ -26,6 +26,7 @@ STRIKE = (255, 170, 40)
 RELOCATE = (90, 210, 255)
 SELECT = (255, 236, 90)
 FRONT = (235, 60, 40)
+CLOSED = (235, 90, 210)  # a route closed this week
 NEUTRAL = (150, 150, 150)
 WORKS = (214, 200, 160)  # prepared defences: sandbag and earth
 

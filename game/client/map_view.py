@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pygame
 
+from ..engine.routes import closed as closed_routes
 from . import gfx
 from .map_layers import NAMES, STYLE, draw_layers, read_layers
 from .describe import objectives, short_strength
@@ -464,9 +465,25 @@ class MapView:
                 o = int(state.owner[p])
                 if o >= 0 and not supplied[o][p]:
                     gfx.dashed_circle(surface, gfx.ATTACK, (sx[p], sy[p]), self.radius(p) + 7, 2)
-        # The front: every road between places held by enemies
+        # Routes closed this week (snow, a blown bridge): greyed, with a bar across.
+        shut = closed_routes(state) if self.world.routes_can_close else None
+        if shut is not None:
+            for i in np.flatnonzero(shut).tolist():
+                a, b, _ = self.routes[i]
+                pa, pb = (sx[a], sy[a]), (sx[b], sy[b])
+                pygame.draw.line(surface, (40, 40, 48), pa, pb, 7)
+                gfx.dashed_line(surface, gfx.CLOSED, pa, pb, 3, 6, 6)
+                mx, my = (pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2
+                dx, dy = pb[0] - pa[0], pb[1] - pa[1]
+                length = max(math.hypot(dx, dy), 1.0)
+                nx, ny = -dy / length * 13, dx / length * 13
+                pygame.draw.line(surface, (40, 40, 48), (mx - nx, my - ny), (mx + nx, my + ny), 9)
+                pygame.draw.line(surface, gfx.CLOSED, (mx - nx, my - ny), (mx + nx, my + ny), 5)
+        # The front: every road between places held by enemies (that is open)
         if self.show_front:
-            for a, b, _ in self.routes:
+            for i, (a, b, _) in enumerate(self.routes):
+                if shut is not None and shut[i]:
+                    continue
                 oa, ob = int(state.owner[a]), int(state.owner[b])
                 if oa >= 0 and ob >= 0 and w.enemies[oa, ob]:
                     pa, pb = (sx[a], sy[a]), (sx[b], sy[b])
@@ -802,6 +819,8 @@ class MapView:
             for i, fc in enumerate(self.world.factions):
                 rows.append(("swatch", self.colours[i], f"{fc.short} — {fc.name}"))
             rows.append(("front", gfx.FRONT, "Front line (roads between enemies)"))
+            if self.world.routes_can_close:
+                rows.append(("closed", gfx.CLOSED, "Route closed this week (season, or an event)"))
             rows.append(("gold", gfx.GOLD, "Objective in a victory condition"))
             if self.has_works:
                 rows.append(("works", gfx.WORKS, "Works dug in (thicker: more levels)"))
@@ -823,6 +842,9 @@ class MapView:
                     gfx.dashed_line(leg, col, (8, y + 9), (26, y + 9), 4, 6, 3)
                 elif kind == "gold":
                     pygame.draw.circle(leg, col, (17, y + 9), 6, 2)
+                elif kind == "closed":
+                    gfx.dashed_line(leg, col, (8, y + 9), (26, y + 9), 2, 4, 3)
+                    pygame.draw.line(leg, col, (17, y + 3), (17, y + 15), 3)
                 elif kind == "works":
                     pygame.draw.rect(leg, col, (10, y + 2, 14, 14), 2, border_radius=2)
                 elif kind == "layer":

@@ -312,6 +312,9 @@ class SidePanel:
         oil = D.oil_html(s, p)
         if oil:
             lines.append(oil)
+        shut = D.closed_routes_html(s, p)
+        if shut:
+            lines.append(shut)
         siege = D.siege_html(s, p)
         if siege:
             lines.append(siege)

@@ -20,6 +20,7 @@ import numpy as np
 from ..atomic import write_atomic
 from .actions import action_from_json, action_to_json
 from .fortifications import refresh_ground
+from .routes import refresh as refresh_routes
 from .gauges import GAUGE_NAMES
 from .invariants import violations
 from .rules import IllegalAction, apply
@@ -40,9 +41,9 @@ _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # the backers' seats and what they have sent (no seats, nothing counted, before them),
 # a truce's broker and a settlement (none, before either existed), and the scenario's
 # counters and the strikes counted (their starting values, nothing struck), and the
-# munitions each side holds (none were counted before).
+# munitions each side holds (none were counted before), and the routes events closed.
 _ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised", "seated", "backer_step",
-          "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck", "stocks"}
+          "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck", "stocks", "route_shut"}
 
 
 class SaveError(Exception):
@@ -130,6 +131,7 @@ def state_from_json(data: Any, world: World) -> GameState:
         if unit_lengths != {state.n_units}:
             raise SaveError("save's unit lists disagree in length")
         state.rng.bit_generator.state = data["rng"]
+        refresh_routes(state)
         refresh_ground(state)
         _check_values(state)
     except SaveError:

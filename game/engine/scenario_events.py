@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario import model as m
-from . import fortifications, peace, politics
+from . import fortifications, peace, politics, routes
 from .conditions import holds
 from .reports import Report
 from .gauges import shift
@@ -99,6 +99,8 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
         v = w.vidx[eff.variable]
         state.variables[v] = eff.set if eff.set is not None else state.variables[v] + eff.add
         return []
+    if isinstance(eff, m.RouteEffect):
+        return routes.set_open(state, eff.a, eff.b, eff.open)
     if isinstance(eff, m.MessageEffect):
         return [Report("message", eff.text, t, None, {"source": source})]
     raise TypeError(f"unknown effect {eff!r}")

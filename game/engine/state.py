@@ -153,6 +153,8 @@ class GameState:
         self.variables = np.array([v.start for v in spec.variables.values()], dtype=np.int64)
         self.struck = np.zeros((w.F, w.P), dtype=np.int64)
         self.stocks = w.stocks0.copy()  # munitions each side holds (`munitions`)
+        # Routes an event has closed (the base world's routes, in file order; `routes`).
+        self.route_shut = np.zeros(len(w.base.spec.map.routes), dtype=bool)
         self.fired: set[int] = set()
         self.pending: list[tuple[int, int]] = []  # (faction, event) choices awaiting an answer
         self.requested: set[int] = set()  # packages asked for this turn

@@ -12,6 +12,7 @@ from .backers import backer_units_act, backers_phase, deliveries_phase, first_st
 from .economy import income_phase
 from .fortifications import works_phase
 from .reports import Report
+from .routes import refresh as refresh_routes
 from .gauges import forget_old
 from .jit import kernel
 from .munitions import made
@@ -90,6 +91,7 @@ def advance(state: GameState) -> list[Report]:
             return out
         state.turn += 1
         state.active = 0
+        refresh_routes(state)
         forget_old(state)
         out.append(Report("turn", f"Turn {state.turn}: {state.date.isoformat()}", state.turn))
     out += start_faction_turn(state)
@@ -100,6 +102,7 @@ def new_game(world, seed: int | np.random.SeedSequence = 0, seated=()) -> GameSt
     """A fresh game on turn 1 with the first faction to move, its income already paid;
     `seated`: ids of the backers a seat (a person or an agent) will play, by order."""
     state = GameState(world, seed)
+    refresh_routes(state)
     for bid in seated:
         state.seated[world.bidx[bid]] = True
     state.opening_events = start_faction_turn(state)

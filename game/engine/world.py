@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario.model import Feature, Scenario, UnitCategory
+from ..scenario.model import Feature, RouteEffect, Scenario, UnitCategory
 from .jit import kernel
 from .conditions import reads, swayed_by
 
@@ -101,6 +101,18 @@ class World:
         self.region = np.array([self.regions.index(p.region) if p.region else -1 for p in places])
 
         # Routes: effective km (road class slows movement) and neighbour lists.
+        # Routes that can close (`closed_months`, the `route` effect): the world a game
+        # plays on while some are closed is this one without them (`variant`), so every
+        # rule that reads the map reads the map as it is that week.
+        self.base = self
+        self._variants: dict[frozenset, World] = {}
+        self.route_ids = {frozenset((r.a, r.b)): i for i, r in enumerate(spec.map.routes)}
+        self.closed_in_month = np.zeros((len(spec.map.routes), 12), dtype=bool)
+        for i, r in enumerate(spec.map.routes):
+            for month in r.closed_months:
+                self.closed_in_month[i, month - 1] = True
+        self.routes_can_close = bool(self.closed_in_month.any()) or any(
+            isinstance(eff, RouteEffect) for _, eff in spec.effects())
         self.route_km = np.full((P, P), INF)
         np.fill_diagonal(self.route_km, 0.0)
         factor = rules.movement.route_factor
@@ -254,6 +266,21 @@ class World:
         """Each place's defence multiplier: its ground's, and that of its `works` levels of
         works (`fortifications`)."""
         return self.terrain_defence * (1.0 + self.rules.fortification.defence_per_level * works)
+
+    def variant(self, closed: frozenset) -> "World":
+        """This scenario's world with the routes `closed` (indices of the base world's
+        routes) taken off the map; the base world when none is. Built once each."""
+        base = self.base
+        if not closed:
+            return base
+        w = base._variants.get(closed)
+        if w is None:
+            routes = [r for i, r in enumerate(base.spec.map.routes) if i not in closed]
+            spec = base.spec.model_copy(update={"map": base.spec.map.model_copy(update={"routes": routes})})
+            w = World(spec, base.hash)
+            w.base = base
+            base._variants[closed] = w
+        return w
 
     def date_of(self, turn: int) -> dt.date:
         if 0 <= turn < len(self._dates):

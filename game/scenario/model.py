@@ -179,6 +179,12 @@ class Route(Strict):
     b: Id = Field(description="Place at the other end.")
     kind: RouteKind = Field(RouteKind.road, description="Road class; tracks are slower (see `rules`).")
     km: Km = Field(description="Length by road.")
+    closed_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=list,
+        description="Months of the year (1-12) in which nothing can use the route, by the date a turn starts: snow "
+        "in a pass, a river in flood, a desert track in the summer heat. No march, supply or attack goes along it "
+        "then.",
+    )
     source: SourceRef = None
 
     @model_validator(mode="after")
@@ -504,6 +510,16 @@ class VariableEffect(_Effect):
         return self
 
 
+class RouteEffect(_Effect):
+    effect: Literal["route"] = Field(description="Which effect this is.")
+    a: Id = Field(description="Place at one end of the route.")
+    b: Id = Field(description="Place at the other end.")
+    open: bool = Field(
+        description="False closes the route to everyone (a bridge blown, a corridor handed to a third party); true "
+        "opens it again, in the months its `closed_months` leave open."
+    )
+
+
 class MessageEffect(_Effect):
     effect: Literal["message"] = Field(description="Which effect this is.")
     text: str = Field(min_length=1, max_length=500, description="Text for the turn log.")
@@ -526,6 +542,7 @@ Effect = Annotated[
         UnlockEffect,
         FortifyEffect,
         VariableEffect,
+        RouteEffect,
         MessageEffect,
     ],
     Field(discriminator="effect"),

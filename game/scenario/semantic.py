@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import Problem, did_you_mean
 from .locate import mark_for
 from .map_layers import LAYERS, feature_layer, layer_dates
-from .model import Scenario, SettleEffect, VictoryKind
+from .model import RouteEffect, Scenario, SettleEffect, VictoryKind
 
 
 class _Checker:
@@ -150,6 +150,12 @@ class _Checker:
             if sum(eco.shares.values()) > 1.0 + 1e-9:
                 self.error(at + ("shares",), "the fixed shares add up to more than the whole")
 
+    def check_route_effects(self) -> None:
+        routes = {frozenset((r.a, r.b)) for r in self.spec.map.routes}
+        for at, eff in self.spec.effects():
+            if isinstance(eff, RouteEffect) and frozenset((eff.a, eff.b)) not in routes:
+                self.error(at, f"there is no route between '{eff.a}' and '{eff.b}' in map.routes")
+
     def check_settlements(self) -> None:
         factions = set(self.spec.factions)
         for at, eff in self.spec.effects():
@@ -222,5 +228,6 @@ def check_semantics(spec: Scenario, scenario_path: Path, merged, file: str) -> t
     checker.check_settlements()
     checker.check_economies()
     checker.check_munitions()
+    checker.check_route_effects()
     geojson = checker.check_geojson(scenario_path)
     return checker.problems, geojson

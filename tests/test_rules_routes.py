@@ -1,0 +1,91 @@
+"""Routes that close: a pass shut by snow in the months its `closed_months` name, and a
+bridge an event blows and another rebuilds (the `route` effect). On the arena of
+tests/data/engine/passes.yaml, which starts on 19 November."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine_helpers import BLUE, RED, P, arena, end_round, put, units_of
+from game.engine import Attack, IllegalAction, Move, apply, legal_actions, why_illegal
+from game.engine.persist import state_from_json, state_to_json
+from game.engine.routes import closed
+from game.engine.supply import supplied
+from game.engine.territory import capture
+
+
+def _round(s) -> list:
+    events = end_round(s)
+    s.pending.clear()
+    return events
+
+
+def _to_month(s, month: int) -> None:
+    while s.date.month != month:
+        assert not s.over
+        _round(s)
+
+
+def _pass(s) -> int:
+    return s.world.base.route_ids[frozenset(("link", "front"))]
+
+
+def test_a_pass_is_closed_in_its_months_and_nothing_uses_it():
+    s = arena(name="passes")
+    unit = put(s, "inf", "blue", "link")
+    assert Move(unit, "front") in legal_actions(s)
+    assert supplied(s, BLUE)[P(s, "front")]  # its supply comes over the pass
+    _to_month(s, 12)
+    assert closed(s)[_pass(s)]
+    s.u_ready[unit] = True
+    assert Move(unit, "front") not in legal_actions(s)
+    with pytest.raises(IllegalAction):
+        apply(s, Move(unit, "front"))
+    assert not supplied(s, BLUE)[P(s, "front")]
+    # Nor can anyone attack over it: Red at the front could not strike at the hub.
+    capture(s, RED, P(s, "front"))
+    put(s, "inf", "red", "front")
+    s.active = RED
+    assert Attack("front", "link") not in legal_actions(s)
+    assert why_illegal(s, Attack("front", "link")) is not None
+
+
+def test_the_pass_opens_again_when_its_months_are_over():
+    s = arena(name="passes")
+    unit = put(s, "inf", "blue", "link")
+    _to_month(s, 3)
+    assert not closed(s)[_pass(s)]
+    s.u_ready[unit] = True
+    assert Move(unit, "front") in legal_actions(s)
+    assert s.world is s.world.base  # nothing closed: the scenario's own map
+
+
+def test_an_event_blows_a_bridge_and_another_rebuilds_it():
+    s = arena(name="passes")
+    bridge = s.world.base.route_ids[frozenset(("front", "t_urban"))]
+    for u in units_of(s, BLUE, P(s, "front")):
+        s.u_alive[u] = False
+    capture(s, RED, P(s, "front"))
+    events = _round(s)
+    assert any(e.kind == "route" and not e.data["open"] for e in events)
+    assert s.route_shut[bridge] and closed(s)[bridge]
+    assert P(s, "t_urban") not in s.world.neighbours[P(s, "front")]
+    capture(s, BLUE, P(s, "front"))
+    capture(s, BLUE, P(s, "t_open"))
+    events = _round(s)
+    assert any(e.kind == "route" and e.data["open"] for e in events)
+    assert not s.route_shut[bridge]
+    assert P(s, "t_urban") in s.world.neighbours[P(s, "front")]
+
+
+def test_a_save_keeps_what_is_closed_and_loads_onto_that_map():
+    s = arena(name="passes")
+    bridge = s.world.base.route_ids[frozenset(("front", "t_urban"))]
+    s.route_shut[bridge] = True
+    _to_month(s, 1)
+    back = state_from_json(json.loads(json.dumps(state_to_json(s))), s.world.base)
+    assert back.route_shut.tolist() == s.route_shut.tolist()
+    assert back.world is s.world  # the same map of open routes, built once
+    assert not back.world.adjacent[P(s, "link"), P(s, "front")]
