@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..scenario import model as m
 from . import describe as D
+from . import keys
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def _rule_pages(spec) -> list[Entry]:
             "strikes for the turns it names"
             + (", and while it holds no side can win: the turns a place must be held stand still" if tr.pauses_victory
                else "; victory is checked as always") + ".",
-            (f"• A side may break a truce (the 'What now?' line, or T): it loses {tr.break_legitimacy:g} legitimacy, "
+            (f"• A side may break a truce (the 'What now?' line, or {keys.shown('break_truce')}): it loses {tr.break_legitimacy:g} legitimacy, "
              f"each of its backers {tr.break_commitment:g} commitment, and a broker backing the other side gains as "
              "much. Its units may then attack at once." if tr.breakable else
              "• In this scenario a truce holds for all its turns."),

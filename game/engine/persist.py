@@ -38,10 +38,10 @@ _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # Fields added since format 1 whose starting value is right for an older save: who each
 # town's people stand with (as at the start), the gauges' ledger (empty), the works
 # (none were dug before they existed), the recruits drawn at each place this round, and
-# the backers' seats and what they have sent (no seats, nothing counted, before them),
-# a truce's broker and a settlement (none, before either existed), and the scenario's
-# counters and the strikes counted (their starting values, nothing struck), and the
-# munitions each side holds (none were counted before), and the routes events closed.
+# the backers' seats and what they have sent (no seats, nothing counted, before them);
+# then a truce's broker and a settlement (none), the scenario's counters (their starting
+# values), the strikes counted (none), the munitions held (none were counted) and the
+# routes events closed (none).
 _ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised", "seated", "backer_step",
           "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck", "stocks", "route_shut"}
 

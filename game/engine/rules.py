@@ -752,7 +752,8 @@ def legal_actions(state: GameState) -> ActionList:
     who, where, ends = _unit_orders(
         f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
         state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed,
-        armed_strike(state, f), w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr, w.nbr_idx, w.every_place)
+        armed_strike(state, f), w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr,
+        w.nbr_idx, w.every_place)
     e = ends.tolist()
     if e[0]:
         out.add_lazy(e[0], _Maker(A.Move, who, where, 0, e[0], pids))

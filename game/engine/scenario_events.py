@@ -119,6 +119,8 @@ def events_phase(state: GameState) -> list[Report]:
     fired = state.fired
     out: list[Report] = []
     for i, (lo, hi) in enumerate(w.event_turns):
+        if state.over:
+            break  # settled earlier this round: nothing more happens
         # A turn spans several days; an event whose window touches any of them may fire.
         if turn < lo or turn > hi:
             continue

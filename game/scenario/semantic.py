@@ -116,11 +116,11 @@ class _Checker:
 
     def check_munitions(self) -> None:
         known = set(self.spec.munitions)
-        places = [(("factions", fid, key), getattr(f, key)) for fid, f in self.spec.factions.items()
+        counts = [(("factions", fid, key), getattr(f, key)) for fid, f in self.spec.factions.items()
                   for key in ("stocks", "stocks_per_turn")]
-        places += [(("backers", bid, "packages", pid, "stocks"), pk.stocks) for bid, bk in self.spec.backers.items()
+        counts += [(("backers", bid, "packages", pid, "stocks"), pk.stocks) for bid, bk in self.spec.backers.items()
                    for pid, pk in bk.packages.items()]
-        for at, stocks in places:
+        for at, stocks in counts:
             for mid in stocks:
                 if mid not in known:
                     self.error(at + (mid,), f"unknown munition '{mid}'{did_you_mean(mid, known)}; the scenario's "
