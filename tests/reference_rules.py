@@ -48,7 +48,18 @@ def battle_power(state: GameState, faction: int, origin: int, target: int, units
         dfd = defenders_at(state, target)
         d_power += power(state, dfd, owner, bool(supplied(state, owner)[target]))
         d_power *= 1.0 + rules.air_support * air_cover(state, owner, target)
-    return a_power, d_power * w.terrain_defence[target]
+    return a_power, d_power * w.terrain_defence[target] * chokepoint(w, origin, target)
+
+
+def chokepoint(w, origin: int, target: int) -> float:
+    """What the route from origin to target adds to the defence: its `defence`, unless its
+    `height` is the end the attack comes from."""
+    best = 1.0
+    for r in w.spec.map.routes:
+        ends = (w.pidx[r.a], w.pidx[r.b])
+        if set(ends) == {origin, target} and r.height != w.place_ids[origin]:
+            best = max(best, r.defence)
+    return best
 
 
 def win_chance(state: GameState, faction: int, origin: int, target: int, units=None) -> float:

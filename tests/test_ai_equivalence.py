@@ -51,6 +51,15 @@ def test_fast_agent_gives_the_reference_agents_orders(scenario, level):
         assert _lockstep(world, 100 + seed, level, {}) > 100
 
 
+@pytest.mark.parametrize("fixture", ["peace", "counters", "economies", "munitions", "passes"])
+def test_the_agents_agree_on_the_mechanics_other_wars_switch_on(fixture):
+    """Truces broken and settlements, counters, economies, munitions that run out, and
+    routes that close and chokepoints: whole games of each fixture, order by order."""
+    world = fixture_world(fixture)
+    for seed in range(3):
+        assert _lockstep(world, seed, "normal", {}) > 10
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_search_levels_variations_agree_too(variant):
     # A slice of the 2019 war (or the whole of it, if a bold variant ends it sooner) and

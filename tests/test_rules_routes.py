@@ -13,6 +13,7 @@ from game.engine import Attack, IllegalAction, Move, apply, legal_actions, why_i
 from game.engine.persist import state_from_json, state_to_json
 from game.engine.routes import closed
 from game.engine.supply import supplied
+from game.engine.combat import battle_power, battle_terms
 from game.engine.territory import capture
 
 
@@ -89,3 +90,27 @@ def test_a_save_keeps_what_is_closed_and_loads_onto_that_map():
     assert back.route_shut.tolist() == s.route_shut.tolist()
     assert back.world is s.world  # the same map of open routes, built once
     assert not back.world.adjacent[P(s, "link"), P(s, "front")]
+
+
+@pytest.mark.parametrize("origin, target, factor", [
+    ("t_open", "redbase", 2.5),   # up the road to the height
+    ("redbase", "t_open", 1.0),   # down from it
+    ("front", "t_urban", 1.8),    # the bridge, both ways
+    ("t_urban", "front", 1.8),
+    ("front", "t_open", 1.0),     # an open road
+])
+def test_a_chokepoint_multiplies_the_defence_of_attacks_along_its_route(origin, target, factor):
+    s = arena(name="passes")
+    plain = arena(name="arena")
+    for state in (s, plain):
+        attacker = RED if state.owner[P(state, origin)] == RED else BLUE
+        if state.owner[P(state, target)] == attacker:
+            capture(state, 1 - attacker, P(state, target))
+        put(state, "inf", state.world.faction_ids[attacker], origin)
+        put(state, "inf", state.world.faction_ids[1 - attacker], target)
+    f = int(s.owner[P(s, origin)])
+    _, d = battle_power(s, f, P(s, origin), P(s, target))
+    _, d0 = battle_power(plain, f, P(plain, origin), P(plain, target))
+    assert d == pytest.approx(d0 * factor)
+    terms = battle_terms(s, f, P(s, origin), P(s, target))
+    assert terms["chokepoint"] == pytest.approx(factor)

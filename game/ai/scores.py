@@ -282,7 +282,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
            owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
-           terrain, population, capital, combat_params, nbr_ptr, nbr_idx,
+           terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
            garrison, left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
@@ -336,7 +336,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         _battle_powers_with(f, origins, targets, ptr, idx, flyers[:found_units[1]], batteries[:found_units[2]], force,
                             scratch, np.empty(N_TERMS), u_ready, u_type, u_owner, u_place, u_str, owner, local_defence,
                             cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_intercept, t_strength, t_range,
-                            t_quality, t_artillery, air_km, terrain, combat_params, a_power, d_power)
+                            t_quality, t_artillery, air_km, terrain, edge, combat_params, a_power, d_power)
         chance = np.empty(k)
         gain = np.empty(k)
         attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
@@ -383,7 +383,7 @@ NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
 def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supply, movers, reach_ptr, reach_idx,
          u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
          owner, local_defence, cohesion, quality_bonus,
-         type_figures, type_kinds, enemies, air_km, place_figures, combat_params, nbr_ptr, nbr_idx, out_i, out_f):
+         type_figures, type_kinds, enemies, air_km, place_figures, edge, combat_params, nbr_ptr, nbr_idx, out_i, out_f):
     """`decide` again and again for as long as it finds a move, up to `budget` orders,
     each time as if the moves found so far were made: a move is certain (the unit is
     at its new place and has acted), so a run of moves can be worked out at once and
@@ -416,7 +416,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
-                       t_artillery, air_km, terrain, population, capital, combat_params, nbr_ptr, nbr_idx,
+                       t_artillery, air_km, terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx,
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
                        figures[INTERCEPT], figures[GARRISON], left, found_units, ptr, idx, flyers, batteries, force,

@@ -105,6 +105,8 @@ def battle_html(t: dict) -> str:
     ground = "ground and works" if t.get("works", 1.0) > 1.0 else "ground"
     after = _factors(t, "defence", ("air",)) + (f" × {ground} {t['terrain']:.2f}"
                                                 if abs(t["terrain"] - 1.0) > 5e-3 else "")
+    if t.get("chokepoint", 1.0) > 1.0:
+        after += f" × the road's chokepoint {t['chokepoint']:.2f}"
     held = " + ".join(parts) or "nobody"
     if len(parts) > 1 and after:
         held = f"({held})"

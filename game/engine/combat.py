@@ -175,14 +175,14 @@ def _cover(g, place, flyers, batteries, u_type, u_owner, u_place, u_str, enemies
 # The order of the factors `_pair_power` writes into its `terms` (see `battle_terms`).
 TERMS = ("attack_strength", "attack_morale", "attack_supply", "attack_artillery", "attack_air",
          "locals", "defence_strength", "defence_morale", "defence_supply", "defence_artillery", "defence_air",
-         "terrain")
+         "terrain", "chokepoint")
 N_TERMS = len(TERMS)
 
 
 @kernel
 def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied, u_ready, u_type,
                 u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies, t_ground, t_ad,
-                t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, terms):
+                t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge, params, terms):
     """`battle_power` of one attack; `force` and `scratch` are room for the units at a place.
     Each side's power is the product of its factors (`_power_terms`) and its air support;
     they are written into `terms`, in `TERMS` order, for a player to read."""
@@ -217,13 +217,14 @@ def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, 
         terms[6], terms[7], terms[8], terms[9], terms[10] = base, morale, supply, artillery, air
         d = (d + base * (morale * supply * artillery)) * air
     terms[11] = terrain[target]
-    return a, d * terrain[target]
+    terms[12] = edge[origin, target]
+    return a, d * terrain[target] * edge[origin, target]
 
 
 @kernel
 def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u_owner, u_place, u_str, u_sorties,
                    owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_air, t_intercept,
-                   t_strength, t_range, t_quality, t_artillery, air_km, terrain, params, a_out, d_out):
+                   t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge, params, a_out, d_out):
     """`battle_power` for each (origin, target) pair: the attacker's ready ground units
     at the origin against the holder's ground and air-defence units and the armed
     locals at the target, each side lifted by its air cover over the target. `ptr` and
@@ -234,14 +235,14 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
     terms = np.empty(N_TERMS)
     _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, terms, u_ready, u_type,
                         u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies,
-                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain,
+                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge,
                         params, a_out, d_out)
 
 
 @kernel
 def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, terms, u_ready, u_type,
                         u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies,
-                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain,
+                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge,
                         params, a_out, d_out):
     """`_battle_powers` given what it works out first: the units by place, the air
     units (`_air_units`), and room for a place's units and a battle's factors (`force`,
@@ -254,13 +255,13 @@ def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force,
                                          supply[f, origin], d_supplied, u_ready, u_type, u_owner,
                                          u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
                                          t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery,
-                                         air_km, terrain, params, terms)
+                                         air_km, terrain, edge, params, terms)
 
 
 @kernel
 def _engage(f, origin, target, a_supplied, d_supplied, n, u_alive, u_ready, u_type, u_owner, u_place, u_str,
             u_sorties, owner, local_defence, cohesion, quality_bonus, enemies, type_figures, type_kinds, air_km,
-            terrain, params):
+            terrain, edge, params):
     """What a battle starts from: the attackers and the defenders (`attackers_at`,
     `defenders_at`), both sides' power (`battle_power`) and each side's air unit
     that will fly in support (`air.best_placed`, −1 for none)."""
@@ -272,7 +273,7 @@ def _engage(f, origin, target, a_supplied, d_supplied, n, u_alive, u_ready, u_ty
     scratch = np.empty((3, max(n, 1)))
     a, d = _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied,
                        u_ready, u_type, u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
-                       t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain,
+                       t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge,
                        params, np.empty(N_TERMS))
     attackers = _fighters_at(origin, f, True, False, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad)
     g = owner[target]
@@ -303,8 +304,8 @@ def battle_powers(state: GameState, faction: int, origins: np.ndarray, targets: 
     _battle_powers(faction, origins, targets, ptr, idx, state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner,
                    state.u_place, state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion,
                    state.quality_bonus, supply_table(state), w.enemies, w.t_ground, w.t_ad, w.t_air, w.t_intercept,
-                   w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km, state.ground, w.combat_params,
-                   a, d)
+                   w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km, state.ground, w.edge_defence,
+                   w.combat_params, a, d)
     return a, d
 
 
@@ -336,7 +337,7 @@ def battle_terms(state: GameState, faction: int, origin: int, target: int,
                            state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str, state.owner,
                            state.local_defence, state.cohesion, state.quality_bonus, w.enemies, w.t_ground, w.t_ad,
                            w.t_intercept, w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km,
-                           state.ground, w.combat_params, terms)
+                           state.ground, w.edge_defence, w.combat_params, terms)
     # `terrain` is the ground's factor and the works' together; `works` says how much of it is works.
     return dict(zip(TERMS, terms.tolist())) | {"attack": float(a), "defence": float(d),
                                                "works": defence_factor(state, target)}
@@ -417,7 +418,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
             owner >= 0 and bool(supplied(state, owner)[target]),
             state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
             state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
-            w.type_figures, w.type_kinds, w.air_km, state.ground, w.combat_params)
+            w.type_figures, w.type_kinds, w.air_km, state.ground, w.edge_defence, w.combat_params)
     # Spend one sortie of air support on each side that had it counted (the defenders'
     # choice of squadron does not depend on how the attackers' sortie went).
     if a_support >= 0:

@@ -134,6 +134,15 @@ class World:
         self.nbr_idx = np.array([n for ns in self.neighbours for n in ns], dtype=np.int64)
         self.nbr_km = np.array([km for row in self.adjacency for _, km in row], dtype=np.float64)
         self.adjacent = np.isfinite(self.route_km) & ~np.eye(P, dtype=bool)
+        # Chokepoints: what an attack from one place on another meets on top of the
+        # ground it attacks (`defence` of the route between them, towards its `height`).
+        self.edge_defence = np.ones((P, P))
+        for r in spec.map.routes:
+            a, b = self.pidx[r.a], self.pidx[r.b]
+            if r.height is None or r.height == r.b:
+                self.edge_defence[a, b] = max(self.edge_defence[a, b], r.defence)
+            if r.height is None or r.height == r.a:
+                self.edge_defence[b, a] = max(self.edge_defence[b, a], r.defence)
         self.air_km = _great_circle(self.lat, self.lon)
         self.road_km = shortest_paths(self.route_km)  # ignoring who holds what
 

@@ -185,12 +185,24 @@ class Route(Strict):
         "in a pass, a river in flood, a desert track in the summer heat. No march, supply or attack goes along it "
         "then.",
     )
+    defence: float = Field(
+        1.0, ge=1.0, le=5.0,
+        description="A chokepoint: an attack along the route meets the defence multiplied by this (a pass, a river "
+        "crossing, a causeway), on top of the ground of the place attacked.",
+    )
+    height: Id | None = Field(
+        None,
+        description="The end that dominates the route: only attacks towards it meet `defence`. Leave it out and "
+        "attacks both ways do.",
+    )
     source: SourceRef = None
 
     @model_validator(mode="after")
     def _distinct(self) -> "Route":
         if self.a == self.b:
             raise ValueError("a route must join two different places")
+        if self.height is not None and self.height not in (self.a, self.b):
+            raise ValueError(f"height must be one of the route's ends, '{self.a}' or '{self.b}'")
         return self
 
 

@@ -114,11 +114,14 @@ EXAMPLES = (
      "    stocks_per_turn: {loitering: 4}\nbackers:\n  patron:\n    supports: red\n    packages:\n"
      "      loitering: {name: Loitering munitions, kind: materiel, cost: 10, delay: 2, cap: 5, "
      "stocks: {loitering: 30}}\n"),
-    ("A pass shut by snow, and a bridge blown",
+    ("A pass shut by snow, a height over a road, and a bridge blown",
      "The road from the capital to the hub crosses a pass that snow shuts from December to February (by the date "
-     "a turn starts): no march, supply or attack goes along it then. When Red holds the village, it blows the "
-     "bridge on the village road until an event opens it again with `open: true`.",
-     "extends: base.yaml\nmap:\n  routes:\n    - {a: capital, b: hub, kind: highway, km: 90, closed_months: [12, 1, 2]}\n"
+     "a turn starts): no march, supply or attack goes along it then. The hub stands above it, so an attack up the "
+     "road on the hub meets twice the defence (`defence` and `height`; without `height` both ways would). When "
+     "Red holds the village, it blows the bridge on the village road until an event opens it again with "
+     "`open: true`.",
+     "extends: base.yaml\nmap:\n  routes:\n    - {a: capital, b: hub, kind: highway, km: 90, closed_months: [12, 1, 2],\n"
+     "       defence: 2.0, height: hub}\n"
      "    - {a: hub, b: east, kind: road, km: 900}\n    - {a: hub, b: field, kind: track, km: 500}\n"
      "    - {a: capital, b: village, kind: road, km: 80}\n    - {a: village, b: east, kind: road, km: 850}\n"
      "events:\n  bridge:\n    name: The bridge is blown\n    when: {test: owns, faction: red, place: village}\n"
