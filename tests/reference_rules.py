@@ -125,12 +125,17 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     art = float(np.sum(state.u_str[atk][w.t_artillery[state.u_type[atk]]])) > 0
     civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if art else 1.0))
     out = {"ratio": ratio, "attacker_lost": a_lost, "defender_lost": d_lost}
+    state.losses[faction] += a_lost
     if ratio < 1.0:
+        if owner >= 0:
+            state.losses[owner] += out["defender_lost"]
         return out
     if ratio >= rules.rout_ratio and owner >= 0:
         out["defender_lost"] += take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
         state.cohesion[owner] = max(0.0, state.cohesion[owner] - w.spec.rules.politics.cohesion_per_loss)
     out["defender_lost"] += capture(state, faction, target)
+    if owner >= 0:
+        state.losses[owner] += out["defender_lost"]
     alive = atk[state.u_alive[atk]]
     state.u_place[alive] = target
     return out
@@ -181,6 +186,8 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> float | None:
         damage = before - float(np.sum(state.u_str[targets])) + locals_ * share
     civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
     victim = int(state.owner[target])
+    if victim >= 0:
+        state.losses[victim] += damage
     if victim >= 0 and w.enemies[faction, victim]:
         state.air_balance[victim] += 1.0
         state.air_balance[faction] -= 1.0

@@ -11,7 +11,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from engine_helpers import BLUE, RED, P, arena, end_round, put
-from game.engine import DroneStrike, apply
+from game.engine import Attack, DroneStrike, apply
 from game.engine.backers import send
 from game.engine.conditions import holds
 from game.engine.persist import state_from_json, state_to_json
@@ -109,3 +109,32 @@ def test_a_variable_effect_adds_or_sets_not_both():
         m.VariableEffect(effect="variable", variable="talks", add=1, set=2)
     with pytest.raises(ValidationError, match="exactly one"):
         m.VariableEffect(effect="variable", variable="talks")
+
+
+def test_losses_are_counted_for_each_side_from_battles_and_strikes():
+    s = arena(name="counters")
+    w = s.world
+    drone = next(u for u in range(s.n_units) if s.u_owner[u] == BLUE and w.t_air[s.u_type[u]])
+    (report,) = apply(s, DroneStrike(drone, "t_open", "units"))
+    assert s.losses[RED] == pytest.approx(report.data["damage"], abs=0.05) and s.losses[BLUE] == 0
+    before = s.losses.copy()
+    events = apply(s, Attack("front", "t_open"))
+    battle = next(e for e in events if e.kind == "battle")
+    assert s.losses[BLUE] - before[BLUE] == pytest.approx(battle.data["attacker_lost"], abs=0.5)
+    assert s.losses[RED] - before[RED] == pytest.approx(battle.data["defender_lost"], abs=0.5)
+    assert holds(s, m.LossesCond(test="losses", faction="red", at_least=float(s.losses[RED])))
+    assert not holds(s, m.LossesCond(test="losses", faction="red", at_least=float(s.losses[RED]) + 1))
+
+
+def test_a_delivery_counts_when_it_arrives_not_when_it_is_sent():
+    s = arena(name="counters")
+    k = s.world.kidx[("patron", "drones")]
+    arrived = m.DeliveredCond(test="delivered", backer="patron", package="drones", at_least=1)
+    sent = m.SentCond(test="sent", backer="patron", package="drones", at_least=1)
+    send(s, k)
+    (due,) = [turn for turn, pk in s.deliveries if pk == k]
+    assert holds(s, sent) and not holds(s, arrived)
+    while s.turn <= due:
+        assert not holds(s, arrived)
+        _round(s)
+    assert holds(s, arrived) and s.arrived[k] == 1

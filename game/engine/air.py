@@ -242,6 +242,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Report]:
     if state.works[target] > 0:
         struck(state, target)
     victim = int(state.owner[target])
+    state.count_loss(victim, damage)
     if held_by_enemy(faction, victim, w.enemies):
         state.air_balance[victim] += 1.0
         state.air_balance[faction] -= 1.0

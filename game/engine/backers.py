@@ -281,6 +281,7 @@ def deliver(state: GameState, k: int) -> list[Report]:
             for _ in range(group.count):
                 state.add_unit(w.tidx[group.type], client, place, group.strength, backer=commander, expires=expires)
         data["place"] = w.place_ids[place]
+    state.arrived[k] += 1
     return [Report("delivery", f"{pk.name} from {name} arrives" + (f" at {w.place_name(place)}" if pk.units else ""),
                   state.turn, w.faction_ids[client], data)]
 

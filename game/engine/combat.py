@@ -443,7 +443,9 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     data = {"origin": w.place_ids[origin], "place": w.place_ids[target], "ratio": round(ratio, 3),
             "attacker_lost": round(a_lost), "defender_lost": round(d_lost), "won": won, "harm": round(harm, 1),
             "defender": w.faction_ids[owner] if owner >= 0 else None}
+    state.count_loss(faction, a_lost)
     if not won:
+        state.count_loss(owner, d_lost)
         return [Report("battle", f"{fshort} assault on {name} repulsed ({a_lost:.0f} vs {d_lost:.0f} lost)",
                       state.turn, w.faction_ids[faction], data)]
     routed = ratio >= rules.rout_ratio and owner >= 0
@@ -451,6 +453,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
         d_lost += _take_losses(state, dfd[state.u_alive[dfd]], rules.rout_loss)
         shift(state, "cohesion", owner, -w.rules.politics.cohesion_per_loss, f"routed at {name}")
     d_lost += capture(state, faction, target)
+    state.count_loss(owner, d_lost)
     data["defender_lost"] = round(d_lost)
     alive = atk[state.u_alive[atk]]
     state.u_place[alive] = target

@@ -110,6 +110,12 @@ def _counter(w, cond):
     if isinstance(cond, m.SentCond):
         k = w.kidx[(cond.backer, cond.package)]
         return lambda s: int(s.sent[k])
+    if isinstance(cond, m.DeliveredCond):
+        k = w.kidx[(cond.backer, cond.package)]
+        return lambda s: int(s.arrived[k])
+    if isinstance(cond, m.LossesCond):
+        f = w.fidx[cond.faction]
+        return lambda s: float(s.losses[f])
     if isinstance(cond, m.StruckCond):
         where = _area(w, cond)
         if cond.by is not None:
@@ -136,9 +142,9 @@ def reads(cond) -> frozenset[str]:
         return frozenset({"turn"})
     if isinstance(cond, (m.FlagCond, m.VariableCond)):
         return frozenset({"flags"})
-    if isinstance(cond, m.SentCond):
+    if isinstance(cond, (m.SentCond, m.DeliveredCond)):
         return frozenset({"commitment"})
-    if isinstance(cond, (m.StruckCond, m.HarmCond)):
+    if isinstance(cond, (m.StruckCond, m.HarmCond, m.LossesCond)):
         return frozenset({"stats"})
     if isinstance(cond, m.CommitmentCond):
         return frozenset({"commitment"})

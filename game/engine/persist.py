@@ -40,10 +40,11 @@ _SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
 # (none were dug before they existed), the recruits drawn at each place this round, and
 # the backers' seats and what they have sent (no seats, nothing counted, before them);
 # then a truce's broker and a settlement (none), the scenario's counters (their starting
-# values), the strikes counted (none), the munitions held (none were counted) and the
-# routes events closed (none).
+# values), the strikes, losses and arrivals counted (none), the munitions held (none were
+# counted) and the routes events closed (none).
 _ADDED = {"allegiance", "ledger", "air_balance", "works", "works_due", "works_by", "raised", "seated", "backer_step",
-          "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck", "stocks", "route_shut"}
+          "asked", "spent", "exposed", "truce_broker", "settled", "terms", "variables", "struck", "stocks", "route_shut",
+          "losses", "arrived"}
 
 
 class SaveError(Exception):
@@ -167,6 +168,7 @@ def _check_values(state: GameState) -> None:
     need(not state.settled or state.winner == -1, "a settled war has a winner")
     need(bool(np.all((state.terms >= 0.0) & (state.terms <= 1.0))), "a settlement's share is outside 0–1")
     need(bool(np.all(state.struck >= 0)), "a count of strikes is below 0")
+    need(bool(np.all(state.losses >= 0)) and bool(np.all(state.arrived >= 0)), "a count of losses or deliveries is below 0")
     need(bool(np.all(state.stocks >= 0)), "a stock of munitions is below 0")
     need(1 <= state.turn <= w.last_turn + 1, "turn is out of range")
     need(0 <= state.active < w.F, "active faction is out of range")

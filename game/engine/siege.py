@@ -72,6 +72,7 @@ def siege_phase(state: GameState) -> list[Report]:
         drop = float(state.local_defence[p]) * share
         state.local_defence[p] -= drop
         lost[owner] += drop
+        state.count_loss(owner, drop)
         places[owner].append(p)
     events = []
     for f in range(w.F):

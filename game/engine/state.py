@@ -152,6 +152,10 @@ class GameState:
         # The scenario's counters (`variables`), and the strikes that got through, by striking side and place.
         self.variables = np.array([v.start for v in spec.variables.values()], dtype=np.int64)
         self.struck = np.zeros((w.F, w.P), dtype=np.int64)
+        # Fighters each side has lost in battle, to strikes and under siege (armed locals
+        # with it), and each package's deliveries that arrived: what conditions count.
+        self.losses = np.zeros(w.F)
+        self.arrived = np.zeros(len(w.packages), dtype=np.int64)
         self.stocks = w.stocks0.copy()  # munitions each side holds (`munitions`)
         # Routes an event has closed (the base world's routes, in file order; `routes`).
         self.route_shut = np.zeros(len(w.base.spec.map.routes), dtype=bool)
@@ -221,6 +225,12 @@ class GameState:
             self.kill(u)
 
     # -- derived, cached ----------------------------------------------------------------
+    def count_loss(self, faction: int, fighters: float) -> None:
+        """A side lost fighters in battle, to a strike or under siege (a neutral place's
+        armed locals count for nobody)."""
+        if faction >= 0:
+            self.losses[faction] += fighters
+
     def invalidate(self) -> None:
         """Forget traced paths and supply (after loading, or any wholesale change)."""
         self._paths.clear()

@@ -351,6 +351,22 @@ class SentCond(_Count):
     package: Id = Field(description="One of the backer's packages: counts how many times it has been sent.")
 
 
+class DeliveredCond(_Count):
+    test: Literal["delivered"] = Field(
+        description="Which test this condition is: how many times a package has arrived (not stopped by the embargo)."
+    )
+    backer: Id
+    package: Id = Field(description="One of the backer's packages.")
+
+
+class LossesCond(_Count):
+    test: Literal["losses"] = Field(
+        description="Which test this condition is: fighters a faction has lost in battle, to strikes and under siege "
+        "(its armed locals with them) since the war began."
+    )
+    faction: Id
+
+
 class _Where(_Count):
     """A count over the map, a region of it or one place."""
 
@@ -391,8 +407,8 @@ class NotCond(_Cond):
 
 
 Condition = Annotated[
-    Union[OwnsCond, TurnCond, FlagCond, CommitmentCond, StatCond, NearCond, VariableCond, SentCond, StruckCond,
-          HarmCond, AllCond, AnyCond, NotCond],
+    Union[OwnsCond, TurnCond, FlagCond, CommitmentCond, StatCond, NearCond, VariableCond, SentCond, DeliveredCond,
+          StruckCond, HarmCond, LossesCond, AllCond, AnyCond, NotCond],
     Field(discriminator="test"),
 ]
 

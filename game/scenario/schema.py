@@ -144,8 +144,9 @@ EXAMPLES = (
     ("Counters, and conditions that count what happened",
      "A counter of outrages reported abroad: once five of Red's strikes have got through at the capital, each "
      "turn adds one, up to three, and at three the patron's commitment jumps by 20. Other counts a "
-     "condition can read: `sent` (how many times a backer has sent a package), `harm` (civilians harmed at a "
-     "place, in a region or anywhere), with `at_least`, `at_most` or both.",
+     "condition can read: `sent` and `delivered` (how many times a backer has sent a package, and how many of "
+     "those arrived), `harm` (civilians harmed at a place, in a region or anywhere), `losses` (fighters a side has "
+     "lost in battle, to strikes and under siege), each with `at_least`, `at_most` or both.",
      "extends: base.yaml\nvariables:\n  outrage: {name: Outrages reported abroad, start: 0}\nevents:\n"
      "  reported:\n    name: Another outrage is reported\n    repeat: true\n    when:\n      test: all\n"
      "      of:\n        - {test: struck, place: capital, by: red, at_least: 5}\n"
