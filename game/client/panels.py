@@ -309,18 +309,8 @@ class SidePanel:
         lines = [f"<b>{D.esc(pl.name)}</b> · {D.fac(w, owner)} · "
                  f"<font color='{D.MUTED}'>{D.KIND_NAMES.get(pl.kind.value, pl.kind.value)}"
                  f"{', pop. ' + D.people(pl.population) if pl.population else ''}</font>"]
-        oil = D.oil_html(s, p)
-        if oil:
-            lines.append(oil)
-        shut = D.closed_routes_html(s, p)
-        if shut:
-            lines.append(shut)
-        siege = D.siege_html(s, p)
-        if siege:
-            lines.append(siege)
-        works = D.works_html(s, p)
-        if works:
-            lines.append(works)
+        # What the place holds beyond its people, each line only where it applies.
+        lines += [x for x in (D.oil_html(s, p), D.closed_routes_html(s, p), D.siege_html(s, p), D.works_html(s, p)) if x]
         if u is not None and s.u_alive[u]:
             t = int(s.u_type[u])
             # The name links to its type's page in the encyclopedia: what such a unit can do, and the sources.

@@ -223,7 +223,8 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Report]:
     w = state.world
     faction = int(state.u_owner[unit])
     rules = w.rules
-    spend(state, unit)
+    if w.M:
+        spend(state, unit)
     damage = _strike(unit, target, state.rng.random(), _KIND[kind], w.air_rules, state.n_units, state.u_alive,
                      state.u_type, state.u_owner, state.u_place, state.u_str, state.u_sorties, w.enemies,
                      w.type_figures, w.type_kinds, w.air_km, state.local_defence)

@@ -460,7 +460,7 @@ def backer_units_act(state: GameState) -> list[Report]:
         lo = hi
         if state.truce > 0 or not state.u_alive[u]:
             continue
-        while state.u_sorties[u] > 0 and state.u_alive[u] and munitions.why_unarmed(state, u) is None:
+        while state.u_sorties[u] > 0 and state.u_alive[u] and (not w.M or munitions.why_unarmed(state, u) is None):
             target = _strike_target(u, f, state.n_units, state.u_alive, state.u_owner, state.u_type, state.u_place,
                                     state.u_str, state.owner, w.enemies, w.t_ground, w.t_range, w.air_km)
             if target < 0:

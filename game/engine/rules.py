@@ -162,7 +162,7 @@ def _check_strike(state: GameState, f: int, action) -> str | None:
         return f"a truce holds for {state.truce} more turn(s)"
     if state.u_sorties[action.unit] <= 0:
         return "that squadron has flown all its sorties this turn"
-    if (unarmed := why_unarmed(state, action.unit)) is not None:
+    if w.M and (unarmed := why_unarmed(state, action.unit)) is not None:
         return unarmed
     base = state.u_place[action.unit]
     if state.owner[base] != f:
@@ -752,7 +752,7 @@ def legal_actions(state: GameState) -> ActionList:
     who, where, ends = _unit_orders(
         f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
         state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed,
-        armed_strike(state, f), w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr,
+        armed_strike(state, f) if w.M else w.t_strike, w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr,
         w.nbr_idx, w.every_place)
     e = ends.tolist()
     if e[0]:
@@ -772,7 +772,8 @@ def legal_actions(state: GameState) -> ActionList:
     out.extend(request_options(state, f))
     out.extend(politics_options(state, f))
     out.extend(works_options(state, f))
-    out.extend(truce_options(state, f))
+    if state.truce > 0:
+        out.extend(truce_options(state, f))
     out.append(A.EndTurn())
     return out
 

@@ -114,13 +114,13 @@ def apply_effects(state: GameState, effects, source: str) -> list[Report]:
 
 
 def events_phase(state: GameState) -> list[Report]:
+    if state.winner is not None:
+        return []  # settled earlier this round (a red line's terms): nothing more happens
     w = state.world
     turn = state.turn
     fired = state.fired
     out: list[Report] = []
     for i, (lo, hi) in enumerate(w.event_turns):
-        if state.over:
-            break  # settled earlier this round: nothing more happens
         # A turn spans several days; an event whose window touches any of them may fire.
         if turn < lo or turn > hi:
             continue
@@ -136,6 +136,8 @@ def events_phase(state: GameState) -> list[Report]:
         out += apply_effects(state, ev.effects, w.event_ids[i])
         if ev.choice is not None:
             state.pending.append((w.fidx[ev.choice.faction], i))
+        if state.winner is not None:
+            break  # the war was settled: nothing more happens
     return out
 
 
