@@ -51,10 +51,11 @@ def test_fast_agent_gives_the_reference_agents_orders(scenario, level):
         assert _lockstep(world, 100 + seed, level, {}) > 100
 
 
-@pytest.mark.parametrize("fixture", ["peace", "counters", "economies", "munitions", "passes"])
+@pytest.mark.parametrize("fixture", ["peace", "counters", "economies", "munitions", "passes", "observers"])
 def test_the_agents_agree_on_the_mechanics_other_wars_switch_on(fixture):
-    """Truces broken and settlements, counters, economies, munitions that run out, and
-    routes that close and chokepoints: whole games of each fixture, order by order."""
+    """Truces broken and settlements, counters, economies, munitions that run out,
+    routes that close and chokepoints, and a third party: whole games of each fixture,
+    order by order."""
     world = fixture_world(fixture)
     for seed in range(3):
         assert _lockstep(world, seed, "normal", {}) > 10

@@ -464,6 +464,23 @@ def fires_text(state, u: int) -> str:
     return f" · each strike fires one of {left:,} {w.spec.munitions[w.munition_ids[m]].name.lower()}"
 
 
+def third_party_html(state, p: int, you: int | None) -> str:
+    """A line for a place held by a side that fights no one: a third party that no side
+    may attack or march through (unless one counts it among its enemies)."""
+    w = state.world
+    owner = int(state.owner[p])
+    if owner < 0 or w.factions[owner].enemies:
+        return ""
+    hostile = [f for f in range(w.F) if f != owner and w.enemies[f, owner]]
+    if you in hostile:
+        what = "your side counts it among its enemies and may attack it."
+    else:
+        what = ("you may not attack it, march through it or send supplies through it"
+                + (f"; the {esc(' and the '.join(w.faction_short(f) for f in hostile))} may attack it" if hostile else "")
+                + ".")
+    return f"<font color='{GOLD}'>Held by a third party, the {esc(w.faction_short(owner))}: {what}</font>"
+
+
 def closed_routes_html(state, p: int) -> str:
     """The routes out of the place closed this week, and why; '' if none."""
     base = state.world.base

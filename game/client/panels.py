@@ -310,7 +310,8 @@ class SidePanel:
                  f"<font color='{D.MUTED}'>{D.KIND_NAMES.get(pl.kind.value, pl.kind.value)}"
                  f"{', pop. ' + D.people(pl.population) if pl.population else ''}</font>"]
         # What the place holds beyond its people, each line only where it applies.
-        lines += [x for x in (D.oil_html(s, p), D.closed_routes_html(s, p), D.siege_html(s, p), D.works_html(s, p)) if x]
+        lines += [x for x in (D.third_party_html(s, p, scr.session.human), D.oil_html(s, p), D.closed_routes_html(s, p),
+                              D.siege_html(s, p), D.works_html(s, p)) if x]
         if u is not None and s.u_alive[u]:
             t = int(s.u_type[u])
             # The name links to its type's page in the encyclopedia: what such a unit can do, and the sources.

@@ -69,8 +69,10 @@ def write_report(run, summary: dict, command: str = "") -> None:
     out = run.out
     fids = list(spec.factions)
     keys = outcome_keys(spec)
-    colours = {k: outcome_colour(spec, k) for k in keys}
-    names = {k: outcome_short(spec, k) for k in keys}
+    # Every side has a colour and a name on the charts of the war, a third party with no
+    # way to win too; the outcome charts take only those that can end a game.
+    colours = {k: outcome_colour(spec, k) for k in [*fids, *keys]}
+    names = {k: outcome_short(spec, k) for k in [*fids, *keys]}
     n_ok = summary["completed"]
     sub = _subtitle(summary)
 

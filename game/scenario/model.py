@@ -658,7 +658,12 @@ class Faction(Strict):
     colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Map colour, #RRGGBB.")
     leader: str = Field("", max_length=80, description="Leader's name, for panels.")
     playable: bool = Field(True, description="Whether a player may take this side.")
-    enemies: list[Id] = Field(min_length=1, description="Factions it fights.")
+    enemies: list[Id] = Field(
+        default_factory=list,
+        description="Factions it fights. A faction that no one plays may fight no one: a third party such as "
+        "peacekeepers or observers, holding places the sides may not attack (unless one lists it among its own "
+        "enemies) nor march or supply through.",
+    )
     treasury: Money = Field(description="Money at the start.")
     manpower: int = Field(ge=0, le=10_000_000, description="Recruits available at the start.")
     manpower_per_turn: int = Field(0, ge=0, le=1_000_000, description="Recruits gained each turn.")
@@ -675,7 +680,11 @@ class Faction(Strict):
     recruits: list[Id] = Field(default_factory=list, description="Unit types it may raise itself.")
     militias: dict[Id, Militia] = Field(default_factory=dict, description="Groups in its coalition, by id; units may belong to one.")
     personality: Personality = Field(default_factory=Personality, description="Weights the AI uses when playing this faction.")
-    victory: list[Victory] = Field(min_length=1, description="Ways this faction can win; any one suffices.")
+    victory: list[Victory] = Field(
+        default_factory=list,
+        description="Ways this faction can win; any one suffices. A third party that no one plays may have none, "
+        "and the lab then does not count it among the outcomes.",
+    )
     source: SourceRef = None
 
 
@@ -1105,10 +1114,11 @@ class Scenario(Strict):
                     yield ("backers", bid, "red_lines", j, "effects", i), eff
 
     def outcomes(self) -> list[str]:
-        """What a game of this war can end in, as the lab counts it: a faction's win, a
-        settlement (only where an effect can bring one) or a draw."""
+        """What a game of this war can end in, as the lab counts it: the win of a faction
+        that has ways to win, a settlement (only where an effect can bring one) or a draw."""
         settles = any(isinstance(eff, SettleEffect) for _, eff in self.effects())
-        return [*self.factions, *(["settlement"] if settles else []), "draw"]
+        sides = [fid for fid, f in self.factions.items() if f.victory]
+        return [*sides, *(["settlement"] if settles else []), "draw"]
 
 
 for _m in (AllCond, AnyCond, NotCond, Package, RedLine):

@@ -126,6 +126,21 @@ EXAMPLES = (
      "    - {a: capital, b: village, kind: road, km: 80}\n    - {a: village, b: east, kind: road, km: 850}\n"
      "events:\n  bridge:\n    name: The bridge is blown\n    when: {test: owns, faction: red, place: village}\n"
      "    effects:\n      - {effect: route, a: capital, b: village, open: false}\n"),
+    ("A third party: observers in a buffer zone",
+     "Observers whom nobody plays and who fight no one (`playable: false`, no `enemies`, no `victory`; with no "
+     "aggression, the AI that moves them takes nothing). When Red "
+     "takes the village, the patron brokers a buffer: the village passes to the observers, whom no side may attack, "
+     "march through or supply through, except a side that lists them among its `enemies`: Red does, and any "
+     "fighter they lose costs it 15 legitimacy. The lab leaves a side with no way to win out of the outcomes.",
+     "extends: base.yaml\nfactions:\n  red:\n    enemies: [blue, observers]\n  observers:\n    name: Ceasefire observers\n    short: OBS\n"
+     "    colour: \"#5b92e5\"\n    playable: false\n    treasury: 0\n    manpower: 0\n    legitimacy: 90\n"
+     "    cohesion: 100\n    personality: {aggression: 0}\nevents:\n  buffer:\n    name: A buffer zone\n"
+     "    when: {test: owns, faction: red, place: village}\n    effects:\n"
+     "      - {effect: set_owner, place: village, faction: observers}\n"
+     "      - {effect: spawn_units, faction: observers, place: village, type: militia, strength: 300}\n"
+     "  fired_on:\n    name: Observers come under fire\n"
+     "    when: {test: losses, faction: observers, at_least: 1}\n    effects:\n"
+     "      - {effect: legitimacy, faction: red, delta: -15}\n"),
     ("Truces, a broker, and a war that ends in a settlement",
      "The patron brokers a four-week truce in February. While it holds no side can win, and either may break "
      "it at the price of 10 legitimacy and 5 points of each of its backers' commitment (the broker, if it backs "

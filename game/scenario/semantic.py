@@ -66,6 +66,12 @@ class _Checker:
         for fid, f in self.spec.factions.items():
             if fid in f.enemies:
                 self.error(("factions", fid, "enemies"), f"faction '{fid}' cannot be its own enemy")
+            if f.playable and not f.enemies:
+                self.error(("factions", fid), f"playable faction '{fid}' has no enemies: give it `enemies`, or make "
+                           "it a third party with `playable: false`", key=True)
+            if f.playable and not f.victory:
+                self.error(("factions", fid), f"playable faction '{fid}' has no way to win: give it `victory`, or "
+                           "make it a third party with `playable: false`", key=True)
             for i, v in enumerate(f.victory):
                 at = ("factions", fid, "victory", i)
                 if v.kind in (VictoryKind.capture, VictoryKind.survive) and not v.places:
