@@ -8,13 +8,14 @@ import json
 
 import pytest
 
-from engine_helpers import BLUE, RED, P, arena, end_round, put, units_of
-from game.engine import Attack, IllegalAction, Move, apply, legal_actions, why_illegal
+from engine_helpers import BLUE, RED, P, arena, end_round, fixture_world, put, units_of
+from game.engine import Attack, IllegalAction, Move, World, apply, legal_actions, why_illegal
 from game.engine.persist import state_from_json, state_to_json
 from game.engine.routes import closed
 from game.engine.supply import supplied
 from game.engine.combat import battle_power, battle_terms
 from game.engine.territory import capture
+from game.scenario.model import RouteKind
 
 
 def _round(s) -> list:
@@ -114,3 +115,15 @@ def test_a_chokepoint_multiplies_the_defence_of_attacks_along_its_route(origin, 
     assert d == pytest.approx(d0 * factor)
     terms = battle_terms(s, f, P(s, origin), P(s, target))
     assert terms["chokepoint"] == pytest.approx(factor)
+
+
+@pytest.mark.parametrize("kind", ["highway", "road", "track", "desert", "pass", "crossing"])
+def test_each_kind_of_route_costs_its_factor_in_effective_km(kind):
+    base = fixture_world("arena").spec
+    routes = [r.model_copy(update={"kind": RouteKind(kind)}) if {r.a, r.b} == {"link", "front"} else r
+              for r in base.map.routes]
+    w = World(base.model_copy(update={"map": base.map.model_copy(update={"routes": routes})}))
+    factor = base.rules.movement.route_factor[RouteKind(kind)]
+    assert w.route_km[w.pidx["link"], w.pidx["front"]] == pytest.approx(60 * factor)
+    # Slower than a highway, except the highway itself.
+    assert (factor > 1.0) == (kind != "highway")

@@ -19,6 +19,11 @@ import pygame
 
 from ..engine.routes import closed as closed_routes
 from . import gfx
+
+# The slower kinds of route, drawn as dashes of their own: a mountain pass dark and
+# short, a river crossing blue, a desert track sandy and long.
+ROUTE_STYLE = {"pass": ((92, 70, 56), 4, 4), "crossing": ((70, 120, 190), 9, 4), "desert": ((196, 160, 96), 12, 6)}
+ROUTE_NAMES = {"pass": "Mountain pass (slow)", "crossing": "River crossing (slow)", "desert": "Desert track (slow)"}
 from .map_layers import NAMES, STYLE, draw_layers, read_layers
 from .describe import objectives, short_strength
 from .projection import Camera, Projection
@@ -334,6 +339,9 @@ class MapView:
             elif kind == "road":
                 pygame.draw.line(base, gfx.ROUTE_CASING, pa, pb, 4 if wide else 3)
                 pygame.draw.line(base, (236, 226, 200), pa, pb, 2 if wide else 1)
+            elif kind in ROUTE_STYLE:
+                colour, dash, gap = ROUTE_STYLE[kind]
+                gfx.dashed_line(base, colour, pa, pb, 3 if wide else 2, dash, gap)
             else:
                 gfx.dashed_line(base, (110, 96, 70), pa, pb, 2 if wide else 1, 7, 5)
         for name, x, y in self.neighbour_labels:
@@ -819,6 +827,8 @@ class MapView:
             for i, fc in enumerate(self.world.factions):
                 rows.append(("swatch", self.colours[i], f"{fc.short} — {fc.name}"))
             rows.append(("front", gfx.FRONT, "Front line (roads between enemies)"))
+            kinds = {kind for _, _, kind in self.routes}
+            rows += [("route", kind, ROUTE_NAMES[kind]) for kind in ROUTE_STYLE if kind in kinds]
             if self.world.routes_can_close:
                 rows.append(("closed", gfx.CLOSED, "Route closed this week (season, or an event)"))
             rows.append(("gold", gfx.GOLD, "Objective in a victory condition"))
@@ -842,6 +852,9 @@ class MapView:
                     gfx.dashed_line(leg, col, (8, y + 9), (26, y + 9), 4, 6, 3)
                 elif kind == "gold":
                     pygame.draw.circle(leg, col, (17, y + 9), 6, 2)
+                elif kind == "route":
+                    colour, dash, gap = ROUTE_STYLE[col]
+                    gfx.dashed_line(leg, colour, (8, y + 9), (26, y + 9), 3, dash, gap)
                 elif kind == "closed":
                     gfx.dashed_line(leg, col, (8, y + 9), (26, y + 9), 2, 4, 3)
                     pygame.draw.line(leg, col, (17, y + 3), (17, y + 15), 3)

@@ -172,12 +172,20 @@ class RouteKind(str, Enum):
     highway = "highway"
     road = "road"
     track = "track"
+    desert = "desert"  # a desert track: slower still, and hard to supply along
+    mountain_pass = "pass"
+    crossing = "crossing"  # a river crossing, ferry or causeway
 
 
 class Route(Strict):
     a: Id = Field(description="Place at one end.")
     b: Id = Field(description="Place at the other end.")
-    kind: RouteKind = Field(RouteKind.road, description="Road class; tracks are slower (see `rules`).")
+    kind: RouteKind = Field(
+        RouteKind.road,
+        description="Road class, or the ground it crosses: a track, a desert track, a mountain pass and a river "
+        "crossing are slower than a road (`rules.movement.route_factor`). A pass or a crossing that is also a "
+        "chokepoint says so with `defence`.",
+    )
     km: Km = Field(description="Length by road.")
     closed_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
         default_factory=list,
@@ -823,7 +831,8 @@ class Event(Strict):
 
 
 TERRAIN_DEFENCE = {Terrain.open: 1.0, Terrain.urban: 2.2, Terrain.mountain: 1.7, Terrain.desert: 0.9}
-ROUTE_FACTOR = {RouteKind.highway: 1.0, RouteKind.road: 1.25, RouteKind.track: 1.8}
+ROUTE_FACTOR = {RouteKind.highway: 1.0, RouteKind.road: 1.25, RouteKind.track: 1.8, RouteKind.desert: 2.2,
+                RouteKind.mountain_pass: 2.5, RouteKind.crossing: 2.0}
 
 
 class CombatRules(Strict):
