@@ -100,7 +100,6 @@ class World:
         self.regions = sorted({p.region for p in places if p.region})
         self.region = np.array([self.regions.index(p.region) if p.region else -1 for p in places])
 
-        # Routes: effective km (road class slows movement) and neighbour lists.
         # Routes that can close (`closed_months`, the `route` effect): the world a game
         # plays on while some are closed is this one without them (`variant`), so every
         # rule that reads the map reads the map as it is that week.
@@ -113,6 +112,7 @@ class World:
                 self.closed_in_month[i, month - 1] = True
         self.routes_can_close = bool(self.closed_in_month.any()) or any(
             isinstance(eff, RouteEffect) for _, eff in spec.effects())
+        # Routes: effective km (road class slows movement) and neighbour lists.
         self.route_km = np.full((P, P), INF)
         np.fill_diagonal(self.route_km, 0.0)
         factor = rules.movement.route_factor
