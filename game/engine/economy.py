@@ -58,13 +58,13 @@ def _upkeep(f, n, u_alive, u_owner, u_backer, u_type, u_str, t_upkeep, t_strengt
     return np_sum(cost, k)
 
 
-def stream_revenue(state: GameState, e: int, faction: int = -1, oil=None) -> float:
+def stream_revenue(state: GameState, e: int, faction: int = -1, shut: bool = True) -> float:
     """Revenue of economy `e` reaching the war chests this turn, in millions of dollars:
-    all of it, or what the fields `faction` holds produce. `oil`: output other than the
-    state's (the AI's question of what the fields would give were none shut)."""
+    all of it, or what the fields `faction` holds produce; with `shut` false, as if no
+    blockade shut any field (what the AI weighs before one)."""
     w = state.world
-    blockade = state.blockade if oil is None else np.zeros(w.F, dtype=bool)
-    total = _oil_total(state.owner, state.oil if oil is None else oil, blockade, w.economy_of, e, faction)
+    blockade = state.blockade if shut else np.zeros(w.F, dtype=bool)
+    total = _oil_total(state.owner, state.oil, blockade, w.economy_of, e, faction)
     return total * w.days_per_turn * w.economy_price[e] * w.economy_state_share[e] / 1e6
 
 
@@ -101,18 +101,17 @@ def revenue_share(state: GameState, faction: int) -> float:
     """The faction's share of all the oil revenue, were no field shut: what it would lose
     most by a blockade. With one economy, its share of that."""
     w = state.world
-    used = [e for e in w.economies_used if stream_revenue(state, e, oil=state.oil) > 0] or w.economies_used[:1]
+    pots = {e: stream_revenue(state, e, shut=False) for e in w.economies_used}
+    used = [e for e, pot in pots.items() if pot > 0] or w.economies_used[:1]
 
     def share(e: int) -> float:
         if w.economy_to_bank[e]:
             return bank_share(state, e, faction)
-        whole = stream_revenue(state, e, oil=state.oil)
-        return stream_revenue(state, e, faction, oil=state.oil) / whole if whole > 0 else 0.0
+        return stream_revenue(state, e, faction, shut=False) / pots[e] if pots[e] > 0 else 0.0
 
     if len(used) == 1:
         return share(used[0])
-    whole = sum(stream_revenue(state, e, oil=state.oil) for e in used)
-    return sum(stream_revenue(state, e, oil=state.oil) * share(e) for e in used) / whole
+    return sum(pots[e] * share(e) for e in used) / sum(pots[e] for e in used)
 
 
 def upkeep(state: GameState, faction: int) -> float:

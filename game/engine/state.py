@@ -224,13 +224,14 @@ class GameState:
         for u in units[self.u_str[units] < floor * self.world.t_strength[t]].tolist():
             self.kill(u)
 
-    # -- derived, cached ----------------------------------------------------------------
+    # -- bookkeeping -------------------------------------------------------------------
     def count_loss(self, faction: int, fighters: float) -> None:
         """A side lost fighters in battle, to a strike or under siege (a neutral place's
         armed locals count for nobody)."""
         if faction >= 0:
             self.losses[faction] += fighters
 
+    # -- derived, cached ----------------------------------------------------------------
     def invalidate(self) -> None:
         """Forget traced paths and supply (after loading, or any wholesale change)."""
         self._paths.clear()

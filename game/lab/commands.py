@@ -180,9 +180,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from rich.table import Table
 
         spec = runs[0].prepared.spec
-        from .outcomes import outcome_keys
-
-        outcomes = outcome_keys(spec)
+        outcomes = spec.outcomes()
         t = Table(title=f"Sweep on {spec.meta.id} ({args.games} games per point)")
         t.add_column("point", justify="right")
         for p in rows[0]["values"]:

@@ -1,5 +1,5 @@
-"""What a game can end in, as every lab table, chart and summary names it: a faction's
-win, a settlement (in a war whose data can bring one) or a draw."""
+"""How the lab names and colours what a game can end in (`Scenario.outcomes`): a
+faction's win, a settlement (in a war whose data can bring one) or a draw."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ from . import charts
 SETTLEMENT = "settlement"
 DRAW = "draw"
 _NO_WINNER = {SETTLEMENT: "a settlement", DRAW: "draw"}
-
-
-def outcome_keys(spec) -> list[str]:
-    return spec.outcomes()
 
 
 def outcome_short(spec, key: str) -> str:

@@ -19,7 +19,6 @@ from ..atomic import write_atomic, write_text_atomic
 from ..scenario.errors import display_path
 from .checkpoints import summary_block
 from .momentum import momentum
-from .outcomes import outcome_keys
 from .play import CAUSES, TURN_STATS
 from .stats import rate, spread
 
@@ -149,7 +148,7 @@ def outcome_counts(spec, results: list[dict]) -> dict:
     ok = [r for r in results if r["status"] == "ok"]
     n = len(ok)
     out = {}
-    for k in outcome_keys(spec):
+    for k in spec.outcomes():
         out[k] = rate(sum(r["winner"] == k for r in ok), n)
     return out
 

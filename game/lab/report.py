@@ -8,7 +8,7 @@ from ..atomic import write_text_atomic
 from . import charts
 from .checkpoints import bands_by_faction
 from .momentum import recovery_turns
-from .outcomes import outcome_colour, outcome_keys, outcome_label, outcome_short
+from .outcomes import outcome_colour, outcome_label, outcome_short
 from .outputs import TURN_STATS, key_places
 from .play import CAUSES
 
@@ -68,7 +68,7 @@ def write_report(run, summary: dict, command: str = "") -> None:
     results = run.results()
     out = run.out
     fids = list(spec.factions)
-    keys = outcome_keys(spec)
+    keys = spec.outcomes()
     # Every side has a colour and a name on the charts of the war, a third party with no
     # way to win too; the outcome charts take only those that can end a game.
     colours = {k: outcome_colour(spec, k) for k in [*fids, *keys]}
@@ -226,7 +226,7 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L.append("")
     L.append("| outcome | games | rate | 95% interval (Wilson) |")
     L.append("|---|---:|---:|---|")
-    for k in outcome_keys(spec):
+    for k in spec.outcomes():
         o = summary["outcomes"][k]
         r, ci = _fmt_rate(o)
         L.append(f"| {outcome_label(spec, k, long=True)} | {o['count']} | {r} | {ci} |")

@@ -24,7 +24,7 @@ from ..atomic import write_text_atomic
 from ..scenario import ScenarioError
 from . import charts, lock
 from .errors import LabError
-from .outcomes import outcome_colour, outcome_keys, outcome_label, outcome_short
+from .outcomes import outcome_colour, outcome_label, outcome_short
 from .outputs import _csv, summarise, write_summary, write_tables
 from .overrides import split_setting
 from .runs import Run, check_levels, execute, simple_jobs
@@ -229,7 +229,7 @@ def sweep(path: str, base_sets: list[str], without: list[str], axis_texts: list[
             continue
         if level_map is None:
             level_map = check_levels(prepared.spec, levels or {})
-            known = outcome_keys(prepared.spec)
+            known = prepared.spec.outcomes()
             for o in focus or []:
                 if o not in known:
                     from ..scenario.errors import did_you_mean
@@ -268,7 +268,7 @@ def _label(point: dict[str, str]) -> str:
 
 def write_sweep(spec, axes: list[Axis], rows: list[dict], out: Path, sample: int | None, command: str,
                 focus: list[str] | None = None) -> None:
-    outcomes = outcome_keys(spec)
+    outcomes = spec.outcomes()
     header = ["point"] + [a.path for a in axes] + ["games", "completed", "failed"]
     for o in outcomes:
         header += [f"{o}_count", f"{o}_rate", f"{o}_lo", f"{o}_hi"]
@@ -306,7 +306,7 @@ def effect_figure(spec, axes: list[Axis], rows: list[dict], sample: int | None, 
     varying = [a for a in axes if a.varies]
     if not varying or not rows:
         return None
-    seen = [o for o in outcome_keys(spec) if any(r["summary"]["outcomes"][o]["count"] for r in rows)]
+    seen = [o for o in spec.outcomes() if any(r["summary"]["outcomes"][o]["count"] for r in rows)]
     rates = {o: [r["summary"]["outcomes"][o]["rate"] or 0.0 for r in rows] for o in seen}
     if focus:
         outcomes = focus
@@ -314,8 +314,8 @@ def effect_figure(spec, axes: list[Axis], rows: list[dict], sample: int | None, 
         outcomes = [max(seen, key=lambda o: (max(rates[o]) - min(rates[o]), -seen.index(o)))]
     else:
         outcomes = seen or list(spec.factions)
-    colours = {o: outcome_colour(spec, o) for o in outcome_keys(spec)}
-    labels = {o: outcome_label(spec, o) for o in outcome_keys(spec)}
+    colours = {o: outcome_colour(spec, o) for o in spec.outcomes()}
+    labels = {o: outcome_label(spec, o) for o in spec.outcomes()}
 
     def series(subset: list[dict]) -> dict:
         return {o: ([r["summary"]["outcomes"][o]["rate"] or 0.0 for r in subset],
@@ -353,7 +353,7 @@ def _sort_key(text: str):
 
 
 def _report(spec, axes: list[Axis], rows: list[dict], sample: int | None, command: str, chart: bool) -> str:
-    outcomes = outcome_keys(spec)
+    outcomes = spec.outcomes()
     L = [f"# Sweep: {spec.meta.title}", ""]
     n = rows[0]["summary"]["games"] if rows else 0
     how = f"Latin hypercube of {sample} points" if sample is not None else f"full grid of {len(rows)} points"
@@ -363,7 +363,7 @@ def _report(spec, axes: list[Axis], rows: list[dict], sample: int | None, comman
     L.append("")
     if chart:
         L += ["![Outcome against the swept setting](charts/sweep.png)", ""]
-    names = {o: outcome_short(spec, o) for o in outcome_keys(spec)}
+    names = {o: outcome_short(spec, o) for o in spec.outcomes()}
     L.append("| point | " + " | ".join(f"`{a.path}`" for a in axes) + " | "
              + " | ".join(f"{names[o]} (95% CI)" for o in outcomes) + " | mean turns |")
     L.append("|---:|" + "---|" * len(axes) + "---|" * len(outcomes) + "---:|")

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import Problem, did_you_mean
 from .locate import mark_for
 from .map_layers import LAYERS, feature_layer, layer_dates
-from .model import RouteEffect, Scenario, SettleEffect, VictoryKind
+from .model import Feature, RouteEffect, Scenario, SettleEffect, VictoryKind
 
 
 class _Checker:
@@ -135,7 +135,7 @@ class _Checker:
     def check_economies(self) -> None:
         factions = set(self.spec.factions)
         first: dict[str, str] = {}
-        banks = {p.region for p in self.spec.map.places.values() if "central_bank" in [f.value for f in p.features]}
+        banks = {p.region for p in self.spec.map.places.values() if Feature.central_bank in p.features}
         for eid, eco in self.spec.economies.items():
             at = ("economies", eid)
             for i, region in enumerate(eco.regions):
