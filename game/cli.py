@@ -57,6 +57,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from .scenario.rewrite import RewriteError, upgrade_file
+
+    status = 0
+    for name in args.files:
+        try:
+            done = upgrade_file(name, check=args.check, backup=not args.no_backup)
+        except RewriteError as exc:
+            print(str(exc), file=sys.stderr)
+            status = 1
+            continue
+        if not done.changes:
+            print(f"{name}: already format version {done.source}, nothing to do")
+            continue
+        what = "; ".join(done.changes)
+        if args.check:
+            print(f"{name}: needs upgrading: {what}")
+            status = 1
+        else:
+            kept = f"; the original is kept as {done.backup}" if done.backup else ""
+            print(f"{name}: upgraded, and it loads to the same scenario: {what}{kept}")
+    return status
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .scenario.schema import reference_markdown, schema_text, targets_schema_text
 
@@ -99,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check scenario files (and targets files) and report every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("upgrade", help="rewrite scenario files of an older format version in the current one",
+                       description="Rewrite each scenario file in the current format version, keeping its comments, "
+                                   "and only once the rewritten file loads to the same scenario as the old one. The "
+                                   "original is kept beside it as FILE.vN unless --no-backup.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file needs upgrading")
+    p.add_argument("--no-backup", action="store_true", help="do not keep the original as FILE.vN")
+    p.set_defaults(func=cmd_upgrade)
 
     p = sub.add_parser("schema", help="write the scenario JSON Schema (or the format reference)")
     p.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")

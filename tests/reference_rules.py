@@ -438,15 +438,15 @@ def holds(state: GameState, cond) -> bool:
 
 def _streams(w) -> list:
     """(places, paid to the bank, price, state share, fixed shares by faction) for each of
-    the scenario's economies, then the national pot of the fields in no listed region."""
+    the scenario's economies that has a place: those of its regions, and for the one that
+    takes everywhere else, every place of a region none lists."""
     spec, eco = w.spec, w.spec.rules.economy
     regions = [p.region for p in spec.map.places.values()]
     listed = {r for s in spec.economies.values() for r in s.regions}
-    out = [(np.array([r in s.regions for r in regions]), s.paid_to == "bank", s.price_usd or eco.oil_price_usd,
+    out = [(np.array([r in s.regions or (s.everywhere_else and r not in listed) for r in regions]),
+            s.paid_to == "bank", s.price_usd or eco.oil_price_usd,
             eco.state_share if s.state_share is None else s.state_share,
             [s.shares.get(fid, 0.0) for fid in spec.factions]) for s in spec.economies.values()]
-    out.append((np.array([r not in listed for r in regions]), True, eco.oil_price_usd, eco.state_share,
-                [f.income.oil_share for f in spec.factions.values()]))
     return [s for s in out if s[0].any()]
 
 
@@ -486,6 +486,8 @@ def _share(state: GameState, stream, faction: int) -> float:
 def revenue_share(state: GameState, faction: int) -> float:
     streams = _streams(state.world)
     paying = [s for s in streams if _stream(state, s, shut_too=False) > 0] or streams[:1]
+    if not paying:
+        return 0.0  # a war with no oil
     if len(paying) == 1:
         return _share(state, paying[0], faction)
     whole = sum(_stream(state, s, shut_too=False) for s in paying)

@@ -35,7 +35,7 @@ def streams(s) -> dict:
 def _fixed(s) -> tuple[float, float]:
     """Red's fixed shares: of the western pot, and of the national one."""
     spec = s.world.spec
-    return spec.economies["west"].shares["red"], spec.factions["red"].income.oil_share
+    return spec.economies["west"].shares["red"], spec.economies["national"].shares["red"]
 
 
 def test_each_economy_pays_as_its_data_says():
@@ -47,7 +47,7 @@ def test_each_economy_pays_as_its_data_says():
     # Red for the fields it holds; the national pot has no bank, so only Red's share of it is paid.
     assert oil_income(s, BLUE) == pytest.approx(got["west"] * (1 - red_fixed) + got["east_by"][BLUE])
     assert oil_income(s, RED) == pytest.approx(got["west"] * red_fixed + got["east_by"][RED]
-                                               + got["national"] * spec.factions["red"].income.oil_share)
+                                               + got["national"] * spec.economies["national"].shares["red"])
     assert oil_revenue(s) == pytest.approx(got["west"] + sum(got["east_by"].values()) + got["national"])
     base = spec.factions["blue"].income.base
     assert income(s, BLUE) == pytest.approx(base + spec.factions["blue"].income.per_100k_population

@@ -38,7 +38,7 @@ def test_oil_revenue_goes_to_the_central_bank_holder():
 def test_fixed_oil_shares_leave_the_rest_to_the_bank_holder():
     s = new_game(load_world(shipped_path("dignity_2014")), 0)
     w = s.world
-    shares = {fid: f.income.oil_share for fid, f in w.spec.factions.items()}
+    shares = w.spec.economies["national"].shares
     holder = int(s.owner[w.is_bank][0])
     others = sum(v for fid, v in shares.items() if w.fidx[fid] != holder)
     assert revenue_share(s, holder) == pytest.approx(1.0 - others)

@@ -510,6 +510,8 @@ def oil_html(state, p: int) -> str:
 
 def economy_text(w, e: int) -> str:
     """An economy's name and who it pays."""
+    if e < 0:
+        return "no economy: its oil pays nobody"
     pays = "the holder of its central bank" if w.economy_to_bank[e] else "whoever holds each field"
     return f"{w.economy_names[e]} (paid to {pays})"
 

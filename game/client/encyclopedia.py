@@ -38,13 +38,14 @@ def _constants(section: str, values) -> str:
 
 
 def _economies_text(spec) -> str:
-    """Each economy, where its fields are and who it pays; then the national pot, if any field is left to it."""
-    parts = [f"{D.esc(e.name)} (the fields of {D.esc(', '.join(e.regions))}, paid to "
-             + ("the holder of its central bank" if e.paid_to == "bank" else "whoever holds each") + ")"
-             for e in spec.economies.values()]
-    listed = {r for e in spec.economies.values() for r in e.regions}
-    if any(p.region not in listed for p in spec.map.places.values()):
-        parts.append("the national oil revenue of every other field, paid to the holder of the central bank")
+    """Each economy, where its fields are and who it pays."""
+    parts = []
+    for e in spec.economies.values():
+        where = ", ".join(e.regions)
+        if e.everywhere_else:
+            where = f"{where} and every other region" if where else "every region no other economy lists"
+        parts.append(f"{D.esc(e.name)} (the fields of {D.esc(where)}, paid to "
+                     + ("the holder of its central bank" if e.paid_to == "bank" else "whoever holds each") + ")")
     return "; ".join(parts)
 
 
@@ -113,7 +114,7 @@ def _rule_pages(spec) -> list[Entry]:
         ("economy", "Money and manpower", [
             "Each turn a side earns its own income, plus "
             + ("the oil money of each of the war's economies as it pays out: " + _economies_text(spec)
-               if spec.economies else "a share of the oil money if it holds the central bank")
+               if spec.economies else "no oil money, since this war declares no economies")
             + ", and pays its units' upkeep. Recruits cost money and manpower; only supplied towns of at least "
             f"{e.min_recruit_population:,.0f} people raise them"
             + (f", and each stops raising for the turn once it has given {e.recruits_per_1000:g} recruits per "

@@ -1,6 +1,6 @@
-"""Money and men: oil revenue by the scenario's economies (a national pot for the
-holder of the central bank, or fields that pay whoever holds them), other income,
-upkeep, and what happens to an army whose paymaster runs dry."""
+"""Money and men: oil revenue by the scenario's economies (a pot for the holder of a
+central bank, or fields that pay whoever holds them), other income, upkeep, and what
+happens to an army whose paymaster runs dry."""
 
 from __future__ import annotations
 
@@ -103,6 +103,8 @@ def revenue_share(state: GameState, faction: int) -> float:
     w = state.world
     pots = {e: stream_revenue(state, e, shut=False) for e in w.economies_used}
     used = [e for e, pot in pots.items() if pot > 0] or w.economies_used[:1]
+    if not used:
+        return 0.0  # a war with no oil
 
     def share(e: int) -> float:
         if w.economy_to_bank[e]:

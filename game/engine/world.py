@@ -244,20 +244,19 @@ class World:
         self.place_names = [p.name for p in places]
         self.key_places = (self.vp > 0) & (self.vp >= np.max(self.vp) * rules.backers.danger_points_share)
         self.bank_places = np.flatnonzero(self.is_bank)
-        self.oil_shares = [f.income.oil_share for f in self.factions]
-        # Revenue streams (`economies`): the declared ones, then the national pot of every
-        # field in no listed region, the last, paid to the central bank's holder.
+        # Revenue streams (`economies`), in the file's order. A place of no stream's region
+        # belongs to the one that takes `everywhere_else`, if any, else to none (-1).
         eco = rules.economy
         streams = list(spec.economies.values())
         region_of = {r: e for e, stream in enumerate(streams) for r in stream.regions}
-        self.E = len(streams) + 1
-        self.economy_of = np.array([region_of.get(p.region, self.E - 1) for p in places], dtype=np.int64)
-        self.economy_names = [s.name for s in streams] + ["national oil revenue"]
-        self.economy_to_bank = [s.paid_to == "bank" for s in streams] + [True]
-        self.economy_price = [s.price_usd or eco.oil_price_usd for s in streams] + [eco.oil_price_usd]
-        self.economy_state_share = [eco.state_share if s.state_share is None else s.state_share for s in streams] + [
-            eco.state_share]
-        self.economy_shares = [[s.shares.get(fid, 0.0) for fid in self.faction_ids] for s in streams] + [self.oil_shares]
+        rest = next((e for e, stream in enumerate(streams) if stream.everywhere_else), -1)
+        self.E = len(streams)
+        self.economy_of = np.array([region_of.get(p.region, rest) for p in places], dtype=np.int64)
+        self.economy_names = [s.name for s in streams]
+        self.economy_to_bank = [s.paid_to == "bank" for s in streams]
+        self.economy_price = [s.price_usd or eco.oil_price_usd for s in streams]
+        self.economy_state_share = [eco.state_share if s.state_share is None else s.state_share for s in streams]
+        self.economy_shares = [[s.shares.get(fid, 0.0) for fid in self.faction_ids] for s in streams]
         self.economy_banks = [np.flatnonzero(self.is_bank & (self.economy_of == e)) for e in range(self.E)]
         # The streams that have fields at the start or could have them: the rest pay nothing ever.
         self.economies_used = [e for e in range(self.E) if np.any(self.economy_of == e)]

@@ -22,6 +22,7 @@ from .model import Meta, Scenario
 from .rates import per_turn
 from .references import check_references
 from .semantic import check_semantics
+from .upgrade import CURRENT, UpgradeError, declared_version, upgrade, version_problem
 from .yamlio import YamlProblems, load_document
 
 
@@ -103,6 +104,36 @@ def _remove(base: dict, removals: Any, doc, merged: _Merged, file: str, parent: 
 
 def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None]]) -> Any:
     """Read a file and everything it extends; later files override earlier ones."""
+    data, _version = _read_versioned(path, merged, stack)
+    return data
+
+
+def _upgrade_own(doc, version: object, merged: _Merged, inherited: Any = None) -> int:
+    """Bring one file's own data to the current format version, in place, moving the marks
+    of what a step moved; returns the version the file is written for."""
+    at = doc.value_marks.get(("meta", "format_version"), Mark(doc.file, 1, 1))
+    problem = version_problem(version)
+    if problem:
+        raise ScenarioError([Problem(at, problem)], merged.lines)
+    if version == CURRENT:
+        return version
+    try:
+        done = upgrade(doc.data, version, inherited)
+    except UpgradeError as exc:
+        raise ScenarioError([Problem(at, f"cannot read this format version {version} file: {exc}")],
+                            merged.lines) from None
+    for old, new in done.moves:
+        for marks in (doc.value_marks, doc.key_marks):
+            if old in marks:
+                marks[new] = marks[old]
+    return version
+
+
+def _read_versioned(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None]]) -> tuple[Any, object]:
+    """`_read_chain`, with the format version the file is written for: its own
+    `meta.format_version`, or else that of the file it extends. Each file is upgraded
+    from its own version before the merge, so a child may be older or newer than its
+    parent."""
     file = display_path(path)
     resolved = path.resolve()
     for i, (seen, _mark) in enumerate(stack):
@@ -127,23 +158,30 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
             merged.lines,
         )
     data = doc.data
-    parent = data.pop("extends", None)
-    removals = data.pop("remove", None)
+    own = declared_version(data)
+    parent = data.get("extends", None)
     if parent is None:
+        # With no version at all, validation says the field is missing.
+        version = _upgrade_own(doc, CURRENT if own is None else own, merged)
+        data.pop("extends", None)
+        removals = data.pop("remove", None)
         if removals is not None:
             at = doc.key_marks.get(("remove",), Mark(file, 1, 1))
             raise ScenarioError([Problem(at, "'remove' takes entries out of the file named by 'extends', and this "
                                          "file extends none")], merged.lines)
         merged.value_marks.update(doc.value_marks)
         merged.key_marks.update(doc.key_marks)
-        return data
+        return data, version
     here = doc.value_marks.get(("extends",), Mark(file, 1, 1))
     if not isinstance(parent, str) or not parent.strip() or "\0" in parent:  # NUL: the OS would raise
         raise ScenarioError([Problem(here, "'extends' must be the path of another scenario file")], merged.lines)
     base_path = (path.parent / parent).resolve() if not Path(parent).is_absolute() else Path(parent)
     if not base_path.exists():
         raise ScenarioError([Problem(here, f"'extends' names a file that does not exist: {parent}")], merged.lines)
-    base = _read_chain(base_path, merged, stack + [(resolved, here)])
+    base, inherited = _read_versioned(base_path, merged, stack + [(resolved, here)])
+    version = _upgrade_own(doc, inherited if own is None else own, merged, base)
+    data.pop("extends", None)
+    removals = data.pop("remove", None)
     if removals is not None:
         _remove(base, removals, doc, merged, file, display_path(base_path))
     # The child's marks win wherever the child sets a value.
@@ -153,7 +191,7 @@ def _read_chain(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | None
             _drop_prefix(merged.key_marks, (key,))
     merged.value_marks.update(doc.value_marks)
     merged.key_marks.update(doc.key_marks)
-    return _deep_merge(base, data)
+    return _deep_merge(base, data), version
 
 
 def _rates_per_turn(data: Any) -> dict[tuple, Any]:

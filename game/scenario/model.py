@@ -80,7 +80,10 @@ class Meta(Strict):
     id: Id = Field(description="Unique scenario id; saves and lab results record it.")
     title: str = Field(min_length=1, max_length=120, description="Title shown in the scenario picker.")
     description: str = Field("", max_length=4000, description="A paragraph for the scenario picker.")
-    format_version: Literal[1] = Field(description="Version of this file format. Currently 1.")
+    format_version: Literal[2] = Field(
+        description="Version of this file format. Currently 2. A file of version 1 still loads, upgraded as it is "
+        "read; `sandtable upgrade FILE` rewrites it as version 2, keeping its comments."
+    )
     start_date: dt.date = Field(description="Date of turn 1.")
     days_per_turn: int = Field(7, ge=1, le=92, description="Days of war in one turn.")
     rates: Literal["turn", "day"] = Field(
@@ -602,7 +605,12 @@ class Economy(Strict):
 
     name: str = Field(min_length=1, max_length=80, description="What it is, e.g. 'Northern oil exports'.")
     regions: list[Id] = Field(
-        min_length=1, description="Regions whose fields feed it and whose central bank (if any) pays it out."
+        default_factory=list, description="Regions whose fields feed it and whose central bank (if any) pays it out."
+    )
+    everywhere_else: bool = Field(
+        False,
+        description="It also takes every place of a region no other economy lists, and every place with no region: "
+        "a national treasury. At most one economy may.",
     )
     paid_to: Literal["bank", "holder"] = Field(
         "bank",
@@ -618,19 +626,20 @@ class Economy(Strict):
     )
     shares: dict[Id, Fraction] = Field(
         default_factory=dict,
-        description="With `paid_to: bank`: the share a faction gets without holding the bank, as `income.oil_share` "
-        "does for the fields of no listed region.",
+        description="With `paid_to: bank`: the share of the revenue a faction gets without holding the bank (a deal "
+        "with the bank, or oil it smuggles); the bank's holder gets the rest.",
     )
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> "Economy":
+        if not self.regions and not self.everywhere_else:
+            raise ValueError("an economy needs its `regions`, or `everywhere_else: true`")
+        return self
 
 
 class Income(Strict):
     base: Money = Field(0.0, description="Income per turn regardless of what is held.")
     per_100k_population: Money = Field(0.0, description="Income per turn for each 100,000 people held.")
-    oil_share: Fraction = Field(
-        0.0,
-        description="Share of the national oil revenue (the fields of no region listed in `economies`) this faction "
-        "gets even without the central bank.",
-    )
 
 
 class Personality(Strict):
@@ -1090,9 +1099,9 @@ class Scenario(Strict):
     )
     economies: dict[Id, Economy] = Field(
         default_factory=dict,
-        description="Revenue streams of their own, by region. Fields in no listed region feed one national pot that "
-        "the central bank's holder draws (after each faction's `income.oil_share`), which is all a war with a "
-        "single treasury needs.",
+        description="Where oil money goes: revenue streams by region, each paid to the holder of its central bank "
+        "or to whoever holds each field. Every place with `oil_bpd` must belong to one; a war with a single "
+        "treasury needs one economy with `everywhere_else: true`, and a war without oil none.",
     )
     variables: dict[Id, Variable] = Field(
         default_factory=dict,

@@ -7,6 +7,7 @@ from typing import Any
 
 from .model import Scenario
 from .targets import Targets
+from .upgrade import CURRENT, STEPS
 from .tutorial import Tutorial
 
 SCHEMA_ID = "https://sandtable.invalid/scenario.schema.json"
@@ -100,8 +101,9 @@ EXAMPLES = (
      "unit_types:\n  militia: {upkeep: 0.1}\n"),
     ("Two economies: a country's own fields, and a national treasury",
      "The east's fields pay whoever holds each (take one and its oil is yours), at $70 a barrel, and 80% of it "
-     "reaches the war chests. Every other field feeds the national pot, paid to whoever holds the central bank. "
-     "Without `economies` every field feeds that one pot.",
+     "reaches the war chests. Every other field feeds the base's national treasury (its economy `national`, "
+     "which takes `everywhere_else`), paid to whoever holds the central bank. A war without oil needs no "
+     "`economies` at all.",
      "extends: base.yaml\nmap:\n  places:\n    east: {region: cyrenaica}\n    field: {region: cyrenaica}\n"
      "economies:\n  eastern_oil:\n    name: Eastern fields\n    regions: [cyrenaica]\n    paid_to: holder\n"
      "    price_usd: 70\n    state_share: 0.8\n"),
@@ -189,6 +191,16 @@ def reference_markdown() -> str:
         "Unknown keys are errors. Money is in millions of US dollars, strength in fighters, distances in km.",
         "Ids are lower-case (`[a-z][a-z0-9_]*`). Conditions are chosen by their `test` key and effects by",
         "their `effect` key.",
+        "",
+        "## Format versions",
+        "",
+        f"`meta.format_version` says which version of this format a file is written in; this reference is version",
+        f"{CURRENT}. A file of an older version still loads, upgraded as it is read, and plays the same games;",
+        "`sandtable upgrade FILE` rewrites it in the current version, keeping its comments, and checks that the",
+        "rewritten file loads to the same scenario. A file of a newer version than this Sandtable reads is refused",
+        "with a message saying so. What each version changed:",
+        "",
+        *[f"- **{v} to {v + 1}.** " + " ".join(STEPS[v].__doc__.split()) for v in sorted(STEPS)],
         "",
     ]
 

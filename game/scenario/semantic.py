@@ -150,11 +150,22 @@ class _Checker:
             if eco.paid_to == "holder" and eco.shares:
                 self.error(at + ("shares",), "fixed shares only apply to an economy paid to the bank; here each "
                            "field pays whoever holds it")
-            if eco.paid_to == "bank" and not banks & set(eco.regions):
+            if eco.paid_to == "bank" and not eco.everywhere_else and not banks & set(eco.regions):
                 self.error(at + ("paid_to",), f"economy '{eid}' is paid to the bank, but no place of its regions "
                            "has the central_bank feature, so it would pay only the fixed shares")
             if sum(eco.shares.values()) > 1.0 + 1e-9:
                 self.error(at + ("shares",), "the fixed shares add up to more than the whole")
+        rest = [eid for eid, eco in self.spec.economies.items() if eco.everywhere_else]
+        for eid in rest[1:]:
+            self.error(("economies", eid, "everywhere_else"), f"economy '{rest[0]}' already takes every place no "
+                       "other economy lists; only one may")
+        if rest:
+            return
+        for pid, place in self.spec.map.places.items():
+            if place.oil_bpd and place.region not in first:
+                where = f"its region '{place.region}' is" if place.region else "it has no region, so it is"
+                self.error(("map", "places", pid, "oil_bpd"), f"'{pid}' produces oil but {where} in no economy: "
+                           "list the region in one of `economies`, or give one `everywhere_else: true`")
 
     def check_route_effects(self) -> None:
         routes = {frozenset((r.a, r.b)) for r in self.spec.map.routes}
