@@ -28,7 +28,7 @@ DATA = ROOT / "tests" / "data"
 ENGINE_DATA = DATA / "engine"
 SCENARIOS = ROOT / "scenarios"
 MINI = DATA / "mini.yaml"
-SHIPPED = ("dignity_2014", "tripoli_2019")
+SHIPPED = ("dignity_2014", "karabakh_2020", "tripoli_2019")
 
 
 # -- worlds ------------------------------------------------------------------------------

@@ -242,7 +242,7 @@ class UtilityAgent:
             # losses weaken the coalition: weigh whether the force can hold it.
             going = _power_of(state, np.asarray(going_units, dtype=np.int64))
             counter = sum(enemy[n] for n in w.neighbours[target] if n != origin and hostile[n])
-            hold = min(1.0, going * w.terrain_defence[target] / (counter + 1.0))
+            hold = min(1.0, going * state.ground[target] / (counter + 1.0))
             if garrison[target] > 0:
                 # A town whose people chose the enemy stays taken only under a garrison.
                 hold = min(hold, going / garrison[target])
@@ -251,7 +251,7 @@ class UtilityAgent:
             left = power[f][origin] - going + state.local_defence[origin]
             exposed = sum(enemy[n] for n in w.neighbours[origin] if n != target and hostile[n])
             if exposed > 0:
-                gain -= pers.caution * values[origin] * min(1.0, exposed / (left * w.terrain_defence[origin] + 1.0)) * 0.5
+                gain -= pers.caution * values[origin] * min(1.0, exposed / (left * state.ground[origin] + 1.0)) * 0.5
             if garrison[origin] > 0:
                 # ... and a town whose people chose the enemy rises behind a garrison that leaves it.
                 gain -= values[origin] * max(0.0, 1.0 - (power[f][origin] - going) / garrison[origin])
@@ -276,7 +276,7 @@ class UtilityAgent:
             if targets:
                 staging[p] = max(targets)
         own = power[f]
-        stands = (own + state.local_defence) * w.terrain_defence
+        stands = (own + state.local_defence) * state.ground
         garrison = garrison_for(state, f)
         # ... or, in a town whose people chose the enemy, for want of its garrison.
         shortfall = np.maximum(np.maximum(HOLD_MARGIN * threat - stands, garrison - own), 0.0)
@@ -295,14 +295,14 @@ class UtilityAgent:
         left = np.maximum(own[here] - state.u_str[units] * w.t_quality[t], 0.0)
         bared = ((threat[here] > 0) & (left + state.local_defence[here] <= 0)) | (self._at_risk[here] & (left <= 0))
         kept = np.isin(units, list(self._kept.values()))
-        stays = (left + state.local_defence[here]) * w.terrain_defence[here]
+        stays = (left + state.local_defence[here]) * state.ground[here]
         keep = pers.caution * values[here] / 1000.0 * np.maximum(
             np.maximum(HOLD_MARGIN * threat[here] - stays, garrison[here] - left), 0.0)
         score = need[to] - np.maximum(need[here], keep) - 0.05
         # A unit that could not bring a threatened place up to the enemy's strength
         # against it is worth less there: by the square root of the share it would make up.
         threatened = threat[to] > 0
-        hope = np.minimum(1.0, (stands[to] + state.u_str[units] * w.t_quality[t] * w.terrain_defence[to])
+        hope = np.minimum(1.0, (stands[to] + state.u_str[units] * w.t_quality[t] * state.ground[to])
                           / np.where(threatened, threat[to], 1.0))
         score -= np.where(threatened, defend[to] * (1.0 - np.sqrt(hope)), 0.0)
         # No unit goes back into a place its side moved a unit out of this turn.

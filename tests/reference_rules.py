@@ -48,7 +48,17 @@ def battle_power(state: GameState, faction: int, origin: int, target: int, units
         dfd = defenders_at(state, target)
         d_power += power(state, dfd, owner, bool(supplied(state, owner)[target]))
         d_power *= 1.0 + rules.air_support * air_cover(state, owner, target)
-    return a_power, d_power * w.terrain_defence[target] * chokepoint(w, origin, target)
+    works = 1.0 + w.spec.rules.fortification.defence_per_level * float(state.works[target])
+    return a_power, d_power * w.terrain_defence[target] * works * chokepoint(w, origin, target)
+
+
+def wear_works(state: GameState, place: int, levels: float) -> None:
+    """Works knocked down by `levels`, none below nothing, and the place's ground with them."""
+    w = state.world
+    if state.works[place] > 0:
+        state.works[place] = max(0.0, float(state.works[place]) - levels)
+        state.ground[place] = w.terrain_defence[place] * (
+            1.0 + w.spec.rules.fortification.defence_per_level * float(state.works[place]))
 
 
 def chokepoint(w, origin: int, target: int) -> float:
@@ -124,6 +134,8 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     d_lost += locals_lost
     art = float(np.sum(state.u_str[atk][w.t_artillery[state.u_type[atk]]])) > 0
     civilian_harm(state, faction, target, rules.battle_harm * (rules.artillery_harm if art else 1.0))
+    if art:
+        wear_works(state, target, w.spec.rules.fortification.wear_per_bombardment)
     out = {"ratio": ratio, "attacker_lost": a_lost, "defender_lost": d_lost}
     state.losses[faction] += a_lost
     if ratio < 1.0:
@@ -185,6 +197,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> float | None:
         state.prune(targets)
         damage = before - float(np.sum(state.u_str[targets])) + locals_ * share
     civilian_harm(state, faction, target, 1.0 if kind == "units" else w.spec.rules.air.strike_harm)
+    wear_works(state, target, w.spec.rules.fortification.wear_per_strike)
     victim = int(state.owner[target])
     if victim >= 0:
         state.losses[victim] += damage
@@ -614,4 +627,6 @@ def legal_actions(state: GameState) -> list:
     out += request_options(state, f)
     out += politics_options(state, f)
     out += works_options(state, f)
+    if state.truce > 0 and state.world.spec.rules.truce.breakable:
+        out.append(A.BreakTruce())
     return out + [A.EndTurn()]

@@ -42,7 +42,7 @@ def play_checked(world: World, seed: int, levels: dict[str, str], make=None) -> 
 
 
 @pytest.mark.parametrize("level", ["easy", "normal"])
-@pytest.mark.parametrize("scenario", ["tripoli_2019", "dignity_2014"])
+@pytest.mark.parametrize("scenario", ["tripoli_2019", "dignity_2014", "karabakh_2020"])
 def test_utility_levels_give_only_legal_orders(level, scenario):
     world = load_world(shipped_path(scenario))
     for seed in range(3):
@@ -140,9 +140,9 @@ def test_agents_end_their_turns():
 
 @pytest.mark.slow
 def test_thousands_of_ai_turns_are_all_legal():
-    """Utility levels over many seeded games of both shipped scenarios: every order legal."""
+    """Utility levels over many seeded games of the shipped scenarios: every order legal."""
     turns = 0
-    for scenario in ("tripoli_2019", "dignity_2014"):
+    for scenario in ("tripoli_2019", "dignity_2014", "karabakh_2020"):
         world = load_world(shipped_path(scenario))
         for seed in range(50):
             levels = {f: ("normal", "easy")[(i + seed) % 2] for i, f in enumerate(world.faction_ids)}

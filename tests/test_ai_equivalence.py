@@ -43,7 +43,7 @@ def _lockstep(world, seed: int, level: str, variant: dict, max_orders: int = 100
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario", ["tripoli_2019", "dignity_2014"])
+@pytest.mark.parametrize("scenario", ["tripoli_2019", "dignity_2014", "karabakh_2020"])
 @pytest.mark.parametrize("level", ["normal", "easy"])
 def test_fast_agent_gives_the_reference_agents_orders(scenario, level):
     world = load_world(shipped_path(scenario))

@@ -781,7 +781,7 @@ def test_the_encyclopedia_search_keeps_the_pages_that_hold_every_word(app):
     assert app.screen.top_dialog() is None
 
 
-@pytest.mark.parametrize("name", ["tripoli_2019", "dignity_2014"])
+@pytest.mark.parametrize("name", ["tripoli_2019", "dignity_2014", "karabakh_2020"])
 def test_every_unit_type_backer_place_and_rule_has_a_page(name):
     from conftest import SCENARIOS
     from client_helpers import loaded
@@ -884,13 +884,19 @@ def test_the_hint_line_wraps_in_a_small_window_instead_of_being_cut(app):
     frames(app, 1)  # and the frame that draws them goes through
 
 
-def test_the_blockade_button_shows_only_in_a_war_with_oil(app):
-    """Shutting in oil is an order only where there is oil: the 2019 war has the button,
-    the engine's arena (no oil field or terminal anywhere) does not."""
+def test_the_blockade_button_shows_only_to_a_side_with_oil_to_shut(app):
+    """Shutting in oil is an order only for a side that holds a field: the GNA of 2019
+    has the button; in 2020 Karabakh, Azerbaijan (Sangachal) has it and Armenia (no oil)
+    does not; in the engine's arena (no oil anywhere) nobody has it."""
     from engine_helpers import ENGINE_DATA
 
     start(app)
     assert app.screen.side.blockade_btn.visible
+    karabakh = TRIPOLI.parent / "karabakh_2020.yaml"
+    for side, shown in ((0, True), (1, False)):
+        start(app, human=side, path=karabakh)
+        assert app.screen.session.world.faction_ids[side] == ("aze", "arm")[side]
+        assert app.screen.side.blockade_btn.visible == shown
     start(app, path=ENGINE_DATA / "arena.yaml")
     frames(app, 2)
     assert not app.screen.side.blockade_btn.visible

@@ -84,7 +84,7 @@ def test_the_kinds_of_sourced_value_are_the_ones_shown():
                                 m.Event}
 
 
-@pytest.mark.parametrize("name", ["tripoli_2019", "dignity_2014"])
+@pytest.mark.parametrize("name", ["tripoli_2019", "dignity_2014", "karabakh_2020"])
 def test_every_carried_source_is_shown_where_its_value_is(name):
     spec = loaded(SCENARIOS / f"{name}.yaml").spec
     state = new_game(World(spec, "test"), 0)

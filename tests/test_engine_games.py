@@ -23,8 +23,8 @@ from game.engine import EndTurn, legal_actions, new_game
 
 # The small world's games are short, and one side wins nearly all of them: it takes more
 # of them for a random player to win on the other side.
-GAMES = {"mini": 500, "dignity_2014": 150, "tripoli_2019": 150}
-SCENARIOS = {"mini": MINI, "dignity_2014": shipped_path("dignity_2014"), "tripoli_2019": shipped_path("tripoli_2019")}
+GAMES = {"mini": 500, "dignity_2014": 150, "karabakh_2020": 150, "tripoli_2019": 150}
+SCENARIOS = {"mini": MINI, **{name: shipped_path(name) for name in ("dignity_2014", "karabakh_2020", "tripoli_2019")}}
 
 
 @dataclass
@@ -118,6 +118,7 @@ def test_random_games_reach_real_verdicts_with_invariants_intact_on_their_own_gr
     assert sum(result.verdicts.values()) == games
     # Every verdict names a faction or a draw, with the scenario's own wording.
     notes = {v.note for f in w.factions for v in f.victory if v.note}
+    notes |= {e.note for _, e in w.spec.effects() if e.effect == "settle"}
     for (winner, reason), _count in result.verdicts.items():
         assert -1 <= winner < w.F and reason
         generated = reason.startswith(("held ", "the ", "reached ", "still held ", "most victory points", "time ran out"))

@@ -45,7 +45,8 @@ WORLDS = {"mini": lambda: load_world(MINI), "arena": lambda: fixture_world("aren
           "economies": lambda: fixture_world("economies"), "passes": lambda: fixture_world("passes"),
           "arena, strikes fray": _arena_where_strikes_fray,
           "tripoli_2019": lambda: load_world(shipped_path("tripoli_2019")),
-          "dignity_2014": lambda: load_world(shipped_path("dignity_2014"))}
+          "dignity_2014": lambda: load_world(shipped_path("dignity_2014")),
+          "karabakh_2020": lambda: load_world(shipped_path("karabakh_2020"))}
 
 
 @st.composite

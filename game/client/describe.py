@@ -444,14 +444,19 @@ def action_text(world, state, action) -> str:
 
 
 def stocks_html(state, f: int) -> str:
-    """The munitions a side holds, each by name; a stock run dry in red."""
+    """The munitions a side holds or has units to fire, each by name; a stock run dry
+    in red. '' if none concerns it: the enemy's missiles are no part of its count."""
     w = state.world
+    alive = state.u_alive[:state.n_units] & (state.u_owner[:state.n_units] == f)
+    fired = set(w.t_munition[state.u_type[:state.n_units][alive]].tolist())
     parts = []
     for m, mid in enumerate(w.munition_ids):
         n = int(state.stocks[f, m])
+        if n <= 0 and m not in fired:
+            continue
         text = f"{n:,} {esc(w.spec.munitions[mid].name.lower())}"
         parts.append(f"<font color='{BAD}'>{text}</font>" if n <= 0 else text)
-    return "Munitions: " + ", ".join(parts)
+    return "Munitions: " + ", ".join(parts) if parts else ""
 
 
 def fires_text(state, u: int) -> str:

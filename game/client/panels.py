@@ -4,6 +4,7 @@ log). Each rebuilds its text only when what it shows has changed."""
 
 from __future__ import annotations
 
+import numpy as np
 import pygame
 from pygame_gui.elements import UIButton, UIPanel, UIScrollingContainer, UITextBox
 
@@ -221,8 +222,9 @@ class SidePanel:
                             + f" · <a href='gauge:harm:{f}'>civilian harm</a> {harm_txt}")
                 rows.append(f"Holds {int(held.sum())} places · {vp} <a href='gauge:points:{f}'>VP</a> · "
                             f"{D.people(strength)} fighters")
-                if w.M:
-                    rows.append(D.stocks_html(s, f))
+                stocks = D.stocks_html(s, f) if w.M else ""
+                if stocks:
+                    rows.append(stocks)
                 rows.append(victory_line(s, f))
                 mine = [b for b in range(w.B) if w.backer_client[b] == f]
                 if mine:
@@ -496,8 +498,9 @@ class SidePanel:
             self._set(self.resources, "_res_html", self._resources_html())
             s = ses.state
             f = ses.human
-            # A war with no oil anywhere has nothing to blockade: the button is not shown.
-            oil = bool(ses.world.oil0.any() or s.oil.any())
+            # Only a side holding a field that flows has anything to shut (the engine
+            # offers the order only then), or one with a blockade on to lift.
+            oil = f is not None and bool(s.blockade[f] or np.any((s.owner == f) & (s.oil > 0)))
             if oil != self.blockade_btn.visible:
                 self.blockade_btn.show() if oil else self.blockade_btn.hide()
             if f is not None:

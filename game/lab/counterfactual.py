@@ -114,10 +114,15 @@ class _Rewriter:
         """Effects without those naming a removed backer, and how many went."""
         if not isinstance(effects, list):
             return effects, 0
-        kept = [e for e in effects if not (isinstance(e, dict) and e.get("backer") in self.removed)]
+
+        # A truce that a removed backer brokered is not made without it.
+        def naming(e) -> bool:
+            return isinstance(e, dict) and (e.get("backer") in self.removed or e.get("broker") in self.removed)
+
+        kept = [e for e in effects if not naming(e)]
         gone = len(effects) - len(kept)
         if gone:
-            names = sorted({str(e.get("effect")) for e in effects if isinstance(e, dict) and e.get("backer") in self.removed})
+            names = sorted({str(e.get("effect")) for e in effects if naming(e)})
             self.note(f"{where}: dropped {gone} effect{'s' if gone > 1 else ''} naming the removed backer ({', '.join(names)})")
         return kept, gone
 
