@@ -22,7 +22,7 @@ from game.lab.variant import Variant
 from game.scenario.loader import load_scenario
 
 GAMES = 24
-RUSSIA_GAMES = 150
+RUSSIA_GAMES = 100
 NORMAL = {"gna": "normal", "lna": "normal"}
 
 # Whole games (or thousands of clicks) each: left out by `make test-fast`.
@@ -112,7 +112,7 @@ def test_without_turkey_tripoli_falls(historical, without_turkey):
 
 @pytest.fixture(scope="module")
 def russia_pair(tmp_path_factory):
-    """Russia's part is smaller than the noise of 24 games: these runs play 150 each."""
+    """Russia's part is smaller than the noise of 24 games: these runs play 100 each."""
     runs = {}
     for name, without in (("with", ()), ("without", ("russia",))):
         out = tmp_path_factory.mktemp("calibration") / f"russia-{name}"
@@ -125,8 +125,8 @@ def russia_pair(tmp_path_factory):
 
 def test_without_russia_the_lna_wins_less(russia_pair):
     # Wagner reaches the Tripoli front from the autumn of 2019, Russian jets in 2020. These
-    # are the first 150 games of the full runs: the LNA wins 29.3% with Russia and 21.3%
-    # without, and ends in Tripoli in 10.7% and 4.0%.
+    # are the first 100 games of the full runs: the LNA wins 34.0% with Russia and 19.0%
+    # without, and ends in Tripoli in 13.0% and 3.0%.
     with_, without = russia_pair["with"], russia_pair["without"]
     assert _lna_rate(without) < _lna_rate(with_) - 0.05
     took = lambda run: _share(run["games"], lambda g: g["owner_tripoli"] == "lna")  # noqa: E731
@@ -189,3 +189,43 @@ def test_2014_games_follow_the_record_more_often_than_not_at_each_end(dignity_20
     assert _inside(dignity_2014, "airport_fight") >= GAMES // 2
     assert _inside(dignity_2014, "end") >= GAMES // 2
     assert _inside(dignity_2014, "airport_falls") >= 3
+
+
+# -- the 2020 Karabakh scenario (scenarios/karabakh_2020.targets.yaml) ------------------------------------
+
+KARABAKH_GAMES = 40
+
+
+@pytest.fixture(scope="module")
+def karabakh(tmp_path_factory):
+    """The first 40 games of the scenario's calibration runs (CALIBRATION.md, "The
+    Karabakh 2020 scenario"), with Turkey and without."""
+    path = TRIPOLI.parent / "karabakh_2020.yaml"
+    runs = {}
+    for name, without in (("historical", ()), ("without_turkey", ("turkey",))):
+        out = tmp_path_factory.mktemp("calibration") / f"karabakh-{name}"
+        simulate(Variant(str(path), without=without), out,
+                 RunOptions(games=KARABAKH_GAMES, seed=0, executor="local", jobs=2), None, report=False)
+        runs[name] = {"games": list(csv.DictReader((out / "games.csv").open())),
+                      "summary": json.loads((out / "summary.json").read_text())}
+    return runs
+
+
+def test_karabakh_ends_in_the_settlement_most_often_and_about_when_it_did(karabakh):
+    """The war ends in the Moscow settlement more often than any other way, and the median
+    game ends on turn 15, the turn of 10 November. The full run (400 games, seed 2020):
+    66.0% settled, median turn 15; these 40: 65.0% and 15."""
+    outcomes = karabakh["historical"]["summary"]["outcomes"]
+    assert outcomes["settlement"]["rate"] >= 0.5
+    assert outcomes["settlement"]["count"] > max(outcomes["aze"]["count"], outcomes["arm"]["count"])
+    assert 12 <= karabakh["historical"]["summary"]["turns"]["median"] <= 17
+
+
+def test_karabakh_without_turkey_armenia_holds_shusha(karabakh):
+    """Turkey is the backer that decides it: without it the settlement all but vanishes and
+    Armenia keeps Shusha. The full runs: 4.8% settled and Shusha Armenian in 95.0%; these
+    40: 5.0% and 38 of 40, against 16 of 40 with Turkey."""
+    hist, without = karabakh["historical"], karabakh["without_turkey"]
+    assert without["summary"]["outcomes"]["settlement"]["rate"] <= hist["summary"]["outcomes"]["settlement"]["rate"] - 0.3
+    held = lambda run: _share(run["games"], lambda g: g["owner_shusha"] == "arm")  # noqa: E731
+    assert held(without) >= 0.8 and held(without) >= held(hist) + 0.3

@@ -107,7 +107,7 @@ class Measure(Strict):
     name: str = Field(min_length=1, max_length=160, description="What the record says, in a line, for reports.")
     source: SourceRef = Field(description="Id (or ids) in the scenario's `meta.sources` that back this measure.")
     run: RunOf = Field(default_factory=RunOf, description="The games it is taken over (all of the scenario if left out).")
-    wins: Id | None = Field(None, description="The share of games this faction wins (or `draw`: that end drawn).")
+    wins: Id | None = Field(None, description="The share of games this faction wins (or `draw`: that end drawn; `settlement`: that end in a settlement).")
     holds: dict[Id, Holder] = Field(
         default_factory=dict, description="The share of games that end with each of these places held as given "
         "(place id → a faction, `neutral`, or a list).")
