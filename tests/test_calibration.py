@@ -193,12 +193,12 @@ def test_2014_games_follow_the_record_more_often_than_not_at_each_end(dignity_20
 
 # -- the 2020 Karabakh scenario (scenarios/karabakh_2020.targets.yaml) ------------------------------------
 
-KARABAKH_GAMES = 40
+KARABAKH_GAMES = 100  # its games are short: the two runs take a few seconds
 
 
 @pytest.fixture(scope="module")
 def karabakh(tmp_path_factory):
-    """The first 40 games of the scenario's calibration runs (CALIBRATION.md, "The
+    """The first 100 games of the scenario's calibration runs (CALIBRATION.md, "The
     Karabakh 2020 scenario"), with Turkey and without."""
     path = TRIPOLI.parent / "karabakh_2020.yaml"
     runs = {}
@@ -213,19 +213,19 @@ def karabakh(tmp_path_factory):
 
 def test_karabakh_ends_in_the_settlement_most_often_and_about_when_it_did(karabakh):
     """The war ends in the Moscow settlement more often than any other way, and the median
-    game ends on turn 15, the turn of 10 November. The full run (400 games, seed 2020):
-    66.0% settled, median turn 15; these 40: 65.0% and 15."""
+    game ends around turn 15, the turn of 10 November. The full run (400 games, seed 2020):
+    70.2% settled, median turn 15; these 100: 68% and 14.5."""
     outcomes = karabakh["historical"]["summary"]["outcomes"]
     assert outcomes["settlement"]["rate"] >= 0.5
     assert outcomes["settlement"]["count"] > max(outcomes["aze"]["count"], outcomes["arm"]["count"])
     assert 12 <= karabakh["historical"]["summary"]["turns"]["median"] <= 17
 
 
-def test_karabakh_without_turkey_armenia_holds_shusha(karabakh):
-    """Turkey is the backer that decides it: without it the settlement all but vanishes and
-    Armenia keeps Shusha. The full runs: 4.8% settled and Shusha Armenian in 95.0%; these
-    40: 5.0% and 38 of 40, against 16 of 40 with Turkey."""
+def test_karabakh_without_turkey_armenia_keeps_shusha_and_rarely_signs(karabakh):
+    """Turkey is the backer that decides it: without it the settlement comes half as often
+    and Armenia mostly keeps Shusha. The full runs: 31.5% settled against 70.2%, Shusha
+    Armenian in 80.2% against 41.5%; these 100: 36% against 68%, and 70 against 42."""
     hist, without = karabakh["historical"], karabakh["without_turkey"]
-    assert without["summary"]["outcomes"]["settlement"]["rate"] <= hist["summary"]["outcomes"]["settlement"]["rate"] - 0.3
+    assert without["summary"]["outcomes"]["settlement"]["rate"] <= hist["summary"]["outcomes"]["settlement"]["rate"] - 0.2
     held = lambda run: _share(run["games"], lambda g: g["owner_shusha"] == "arm")  # noqa: E731
-    assert held(without) >= 0.8 and held(without) >= held(hist) + 0.3
+    assert held(without) >= 0.6 and held(without) >= held(hist) + 0.2
