@@ -185,3 +185,22 @@ def test_a_war_without_economies_has_no_oil_money(tmp_path):
     state = new_game(World(spec, "x"), 0)
     assert state.world.E == 0 and oil_revenue(state) == 0.0
     assert oil_income(state, 0) == 0.0 and revenue_share(state, 0) == 0.0
+
+
+def test_upgrade_over_a_folder_of_files_passes_the_targets_and_tutorials_by(capsys):
+    """`sandtable upgrade scenarios/*.yaml` names the companion files too: they are left
+    alone, with a line each, and do not fail the command."""
+    from conftest import SCENARIOS
+
+    files = sorted(SCENARIOS.glob("*.yaml"))
+    r = run_cli(capsys, "upgrade", "--check", *files)
+    assert r.code == 0, r.out + r.err
+    assert "tripoli_2019.targets.yaml: a targets file" in r.out and "tripoli_2019.tutorial.yaml: a tutorial file" in r.out
+    assert r.out.count("already format version 2") == len([f for f in files if f.name.count(".") == 1])
+
+
+def test_a_file_that_names_no_version_is_told_so(tmp_path, capsys):
+    path = tmp_path / "bare.yaml"
+    path.write_text("meta: {id: bare}\n", encoding="utf-8")
+    r = run_cli(capsys, "upgrade", path)
+    assert r.code == 1 and "meta.format_version is missing" in r.err and "None" not in r.err

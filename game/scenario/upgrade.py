@@ -110,6 +110,8 @@ def declared_version(data) -> object:
 
 def version_problem(version: object) -> str | None:
     """Why a declared version cannot be read, or None."""
+    if version is None:
+        return "meta.format_version is missing: a scenario says which version of the format it is written in"
     if type(version) is not int:
         return f"meta.format_version must be a whole number from {OLDEST} to {CURRENT}, not {version!r}"
     if version > CURRENT:
