@@ -337,6 +337,11 @@ def strike_options(state: GameState, f: int) -> tuple[np.ndarray, np.ndarray]:
     bases = where[flyers]
     ft = types[flyers]
     can_strike = (state.u_sorties[:n][flyers] > 0) & held[bases] & (w.t_strike[ft] > 0) & (state.truce <= 0)
+    # A flyer that fires a counted munition needs one left in its side's stock.
+    for i, t in enumerate(ft.tolist()):
+        m = int(w.t_munition[t])
+        if m >= 0 and state.stocks[f, m] <= 0:
+            can_strike[i] = False
     reach = (w.air_km[bases] <= w.t_range[ft][:, None]) & can_strike[:, None]
     return flyers, np.stack([reach & m[None, :] for m in (enemy_ground, enemy_ad, enemy_held)], axis=1)
 
