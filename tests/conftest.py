@@ -58,6 +58,16 @@ def location(text: str, snippet: str, offset: int = 0) -> tuple[int, int]:
 
 
 @pytest.fixture
+def app(tmp_path):
+    """The client, headless, with its saves and options in tmp_path; closed afterwards."""
+    from client_helpers import make_app  # pygame only for the tests that ask for the client
+
+    a = make_app(tmp_path)
+    yield a
+    a.close()
+
+
+@pytest.fixture
 def mini_path() -> Path:
     return MINI
 

@@ -6,9 +6,8 @@ beside the enemy. Seeded: the 2019 scenario as the GNA, seed 1."""
 from __future__ import annotations
 
 import pygame
-import pytest
 
-from client_helpers import click, click_element, dialog_text, frames, key, make_app, place_pos, start
+from client_helpers import click, click_element, dialog_text, frames, key, place_pos, start
 from game.client.dialogs import AttackDialog, ConfirmDialog, ReportDialog, SplitDialog
 from game.client.session import GameSession
 from game.engine import actions as A
@@ -17,13 +16,6 @@ from game.engine.persist import state_hash
 from game.engine.stacks import DETACHED, merge_partners, split_range
 
 CTRL = pygame.KMOD_LCTRL
-
-
-@pytest.fixture
-def app(tmp_path):
-    a = make_app(tmp_path)
-    yield a
-    a.close()
 
 
 def ctrl_z(app) -> None:

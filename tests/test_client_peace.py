@@ -8,20 +8,13 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from client_helpers import dialog_text, frames, key, make_app, start
+from client_helpers import dialog_text, frames, key, start
 from engine_helpers import ENGINE_DATA
 from game.client.dialogs import ConfirmDialog
 from game.client.endscreen import EndScreen
 from game.engine.territory import capture
 
 PEACE = ENGINE_DATA / "peace.yaml"
-
-
-@pytest.fixture
-def app(tmp_path):
-    a = make_app(tmp_path)
-    yield a
-    a.close()
 
 
 def test_break_a_truce_after_reading_its_price(app):

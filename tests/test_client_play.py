@@ -19,13 +19,6 @@ from game.engine import legal_actions, why_illegal
 from game.engine.combat import battle_power, win_chance
 
 
-@pytest.fixture
-def app(tmp_path):
-    a = make_app(tmp_path)
-    yield a
-    a.close()
-
-
 def _a_move(session):
     """A legal Move of the player's, preferring one whose unit is alone in offering it."""
     w = session.world

@@ -23,13 +23,6 @@ CTRL = pygame.KMOD_LCTRL
 TUTORIAL = T.load(TRIPOLI)[1]
 
 
-@pytest.fixture
-def app(tmp_path):
-    a = make_app(tmp_path)
-    yield a
-    a.close()
-
-
 def start_from_menu(app) -> GameScreen:
     app.show_menu()
     frames(app, 2)
