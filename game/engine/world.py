@@ -243,7 +243,6 @@ class World:
         # Looked up every round.
         self.place_names = [p.name for p in places]
         self.key_places = (self.vp > 0) & (self.vp >= np.max(self.vp) * rules.backers.danger_points_share)
-        self.bank_places = np.flatnonzero(self.is_bank)
         # Revenue streams (`economies`), in the file's order. A place of no stream's region
         # belongs to the one that takes `everywhere_else`, if any, else to none (-1).
         eco = rules.economy
