@@ -12,7 +12,7 @@ import pytest
 
 from engine_helpers import (
     BLUE, MINI, P, RED, SHIPPED, T, arena, clear_units, duel, end_round, end_turn, fixture_world, fresh_paths,
-    fresh_supply, load_world, off_own_ground, put, SeededRandom, shipped_path, units_of, universe,
+    fresh_supply, load_world, check_invariants, F, off_own_ground, put, SeededRandom, shipped_path, units_of, universe,
 )
 from game.engine import (
     apply, Attack, BuyAllegiance, ChooseOption, DroneStrike, EndTurn, IllegalAction, legal_actions, Move, new_game,
@@ -299,6 +299,24 @@ def test_a_place_turned_neutral_sends_its_garrison_back():
     assert s.owner[P(s, "front")] == -1
     assert all(s.u_alive[u] and s.u_place[u] == P(s, "link") for u in garrison)  # the only Blue neighbour
     assert off_own_ground(s) == []
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_a_place_handed_over_keeps_its_armed_locals_only_if_the_event_says_so(keep):
+    from game.scenario.model import SetOwnerEffect
+    from game.engine.scenario_events import apply_effect
+
+    s = arena()
+    p = P(s, "front")
+    s.local_defence[p] = 2_500.0
+    (report,) = apply_effect(s, SetOwnerEffect(effect="set_owner", place="front", faction="red", keep_locals=keep),
+                             "test")
+    assert s.owner[p] == F(s, "red")
+    # A handover by agreement: the town's men now defend it for Red, and the news says so.
+    # Otherwise they are gone, as when the place is taken in battle.
+    assert s.local_defence[p] == (2_500.0 if keep else 0.0)
+    assert ("with its 2,500 armed locals" in report.text) == keep
+    assert check_invariants(s) == []
 
 
 def test_only_the_holders_units_defend_a_place():

@@ -557,7 +557,8 @@ def effect_text(world, eff) -> str | None:
     pname = lambda p: spec.map.places[p].name if p in spec.map.places else p  # noqa: E731
     bname = lambda b: spec.backers[b].name if b in spec.backers else b  # noqa: E731
     if isinstance(eff, m.SetOwnerEffect):
-        return f"{pname(eff.place)} passes to {fname(eff.faction)}"
+        kept = ", its armed locals with it" if eff.keep_locals else ""
+        return f"{pname(eff.place)} passes to {fname(eff.faction)}{kept}"
     if isinstance(eff, m.StatEffect):
         unit = "M" if eff.effect == "treasury" else ""
         what = {"treasury": "funds", "manpower": "manpower"}.get(eff.effect, eff.effect)

@@ -31,8 +31,14 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
     if isinstance(eff, m.SetOwnerEffect):
         place = w.pidx[eff.place]
         who = w.fidx[eff.faction] if eff.faction else -1
+        locals_ = float(state.local_defence[place])
         capture(state, who, place)
-        return [Report("control", f"{w.place_name(place)} passes to {w.faction_short(who)}", t, eff.faction, {"place": eff.place})]
+        kept = ""
+        if eff.keep_locals and locals_ > 0:
+            state.local_defence[place] = locals_
+            kept = f", with its {locals_:,.0f} armed locals"
+        return [Report("control", f"{w.place_name(place)} passes to {w.faction_short(who)}{kept}", t, eff.faction,
+                       {"place": eff.place})]
     if isinstance(eff, m.StatEffect):
         f = w.fidx[eff.faction]
         arr = getattr(state, eff.effect)

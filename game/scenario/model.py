@@ -435,6 +435,11 @@ class SetOwnerEffect(_Effect):
     effect: Literal["set_owner"] = Field(description="Which effect this is.")
     place: Id
     faction: Id | None = Field(description="New owner, or null to make it neutral. Units there of others retreat.")
+    keep_locals: bool = Field(
+        False,
+        description="The place's armed locals go over with it and defend it for the new owner: a handover or an "
+        "occupation by agreement, not a conquest. By default they are gone, as after a battle.",
+    )
 
 
 class StatEffect(_Effect):
