@@ -191,6 +191,7 @@ def summarise(run) -> dict:
         "territory": run.territory(),
         "losses": losses(list(spec.factions), ok),
         "habits": habits(list(spec.factions), ok),
+        "front": run.front(),
         "checkpoints": (summary_block(run.targets, run.checkpoint_tests(), run.misses(),
                                       display_path(run.targets.path)) if run.targets else None),
         "failures": [{"index": r["index"], "entropy": run.seed, "spawn_key": r["spawn_key"], "error": r["error"]}

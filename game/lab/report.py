@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ..atomic import write_text_atomic
@@ -186,6 +188,37 @@ def _habits(spec, block: dict) -> list[str]:
     return L + [""]
 
 
+FRONT_ROWS = 15  # the places that change hands most; the rest are in summary.json
+
+
+def _front(spec, block: dict | None) -> list[str]:
+    if not block or not block["games"]:
+        return []
+    meta = spec.meta
+    L = ["### Where the front moves", "",
+         f"Places changed hands {block['changes_per_game']:.1f} times a game on average, counted at the end of "
+         "each turn (a place taken and taken back within one turn counts for nothing). A war of fronts has few "
+         "changes in few places; a war of raids has many, spread wide. The places that changed hands most:", ""]
+    if not block["places"]:
+        return L[:2] + ["No place changed hands in any game.", ""]
+    L += ["| place | changes a game | games it changed hands in | first change: median turn (date) | "
+          "first taken by |", "|---|---:|---:|---|---|"]
+
+    def who(f):
+        return spec.factions[f].short if f in spec.factions else "neutral"
+
+    for row in block["places"][:FRONT_ROWS]:
+        turn = row["first_turn"]
+        day = meta.start_date + dt.timedelta(days=round(meta.days_per_turn * (turn - 1)))
+        takers = ", ".join(f"{who(f)} {100 * share:.0f}%" for f, share in row["first_taken_by"].items())
+        L.append(f"| {spec.map.places[row['place']].name} | {row['changes']:.2f} | {100 * row['changed']['rate']:.0f}% "
+                 f"| {turn:g} ({day:%d %b %Y}) | {takers} |")
+    rest = len(block["places"]) - FRONT_ROWS
+    if rest > 0:
+        L += ["", f"{rest} more places changed hands in at least one game (`front` in summary.json)."]
+    return L + [""]
+
+
 def _subtitle(summary: dict) -> str:
     bits = []
     if summary["without"]:
@@ -271,6 +304,7 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
     L += _momentum(spec, summary["momentum"])
     L += _losses(spec, summary["losses"])
     L += _habits(spec, summary.get("habits") or {})
+    L += _front(spec, summary.get("front"))
     keys = key_places(spec)
     ok = [r for r in results if r["status"] == "ok"]
     if keys and ok:

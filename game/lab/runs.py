@@ -20,6 +20,7 @@ from .. import __version__
 from ..engine.persist import write_json_atomic
 from ..scenario.targets import LoadedTargets
 from .checkpoints import Test, compile_tests, misses
+from .front import front_block
 from .errors import LabError
 from .executors import open_executor
 from .momentum import LowPoint, low_points, territory_floor
@@ -158,6 +159,12 @@ class Run:
         """Each side's lowest median territory over the war (see `momentum.territory_floor`)."""
         factions = list(self.prepared.spec.factions)
         return territory_floor(factions, [self.turn_rows(r["index"]) for r in self.results() if r["status"] == "ok"])
+
+    def front(self) -> dict:
+        """How often each place changed hands, and when first (see `front.front_block`)."""
+        spec = self.prepared.spec
+        return front_block(list(spec.map.places), list(spec.factions),
+                           [self.held(r["index"]) for r in self.results() if r["status"] == "ok"])
 
     def checkpoint_tests(self) -> list[Test]:
         return compile_tests(self.prepared.spec, self.targets.checkpoints) if self.targets else []
