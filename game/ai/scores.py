@@ -282,7 +282,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
            owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
-           terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx,
+           terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx, nbr_km, t_speed,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
            garrison, left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
@@ -320,8 +320,11 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
             return STRUCK
         stale[NO_STRIKE] = 1
     if stages & ATTACK and not truce and only.any():
+        # Under `attack_within_march` a pair needs one unit that can march the road, but the
+        # powers below weigh the whole ready stack: a mixed stack's slow units are counted
+        # though they will stay behind (`combat.marchers`), a known overestimate.
         origins, targets = _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies,
-                                         t_ground, nbr_ptr, nbr_idx, only)
+                                         t_ground, nbr_ptr, nbr_idx, only, t_speed, nbr_km, combat_params[5])
         k = origins.shape[0]
         a_power = np.empty(k)
         d_power = np.empty(k)
@@ -383,7 +386,8 @@ NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
 def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supply, movers, reach_ptr, reach_idx,
          u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
          owner, local_defence, cohesion, quality_bonus,
-         type_figures, type_kinds, enemies, air_km, place_figures, edge, combat_params, nbr_ptr, nbr_idx, out_i, out_f):
+         type_figures, type_kinds, enemies, air_km, place_figures, edge, combat_params, nbr_ptr, nbr_idx, nbr_km,
+         out_i, out_f):
     """`decide` again and again for as long as it finds a move, up to `budget` orders,
     each time as if the moves found so far were made: a move is certain (the unit is
     at its new place and has acted), so a run of moves can be worked out at once and
@@ -417,6 +421,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
                        t_artillery, air_km, terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx,
+                       nbr_km, type_figures[5],
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
                        figures[INTERCEPT], figures[GARRISON], left, found_units, ptr, idx, flyers, batteries, force,

@@ -35,7 +35,7 @@ from ..engine import (
 )
 from ..engine import peace
 from ..engine.backers import red_lines_crossed, red_lines_in_reach
-from ..engine.combat import attackers_at, supply_table
+from ..engine.combat import attackers_at, marchers, supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
 from ..engine.fortifications import buildable
 from ..engine.munitions import armed_figures
@@ -525,7 +525,7 @@ class UtilityAgent:
                 state.u_alive, view.ready(state), state.u_owner, state.u_backer, state.u_type, state.u_place,
                 state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
                 armed_figures(state, view.f), w.type_kinds, w.enemies, w.air_km, view.place_figures,
-                w.edge_defence, w.combat_params, w.nbr_ptr, w.nbr_idx, out_i, out_f)
+                w.edge_defence, w.combat_params, w.nbr_ptr, w.nbr_idx, w.nbr_km, out_i, out_f)
             if found != scores.ASK_DETERRENCE or moves:
                 break
             # A backer's red line deters: taking the place would bring its forces in.
@@ -566,7 +566,7 @@ class UtilityAgent:
         kept = self._view.kept.get(a)
         if kept is None:
             return Attack(w.place_ids[a], w.place_ids[b])
-        going = tuple(int(u) for u in attackers_at(state, state.active, a) if u != kept)
+        going = tuple(int(u) for u in marchers(state, state.active, a, b) if u != kept)
         return Attack(w.place_ids[a], w.place_ids[b], going)
 
     def _recruit(self, state: GameState, view: TurnView):

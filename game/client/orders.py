@@ -282,6 +282,8 @@ class Orders:
         n = s.n_units
         atk = [u for u in range(n) if s.u_alive[u] and s.u_owner[u] == f and s.u_place[u] == origin
                and s.u_ready[u] and w.t_ground[s.u_type[u]]]
+        if w.rules.movement.attack_within_march:  # those who cannot march the road stay behind
+            atk = [u for u in atk if w.t_speed[s.u_type[u]] >= w.route_km[origin, target]]
         owner = int(s.owner[target])
         dfd = [] if owner < 0 else [int(u) for u in s.units_at(target, owner)
                                     if w.t_ground[s.u_type[u]] or w.t_ad[s.u_type[u]]]

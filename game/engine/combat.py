@@ -62,6 +62,16 @@ def attackers_at(state: GameState, faction: int, place: int) -> np.ndarray:
                         state.u_owner, state.u_type, w.t_ground, w.t_ad)
 
 
+def marchers(state: GameState, faction: int, origin: int, target: int) -> np.ndarray:
+    """The attackers at `origin` who could march the road to `target` in a week (all of
+    them unless `rules.movement.attack_within_march`)."""
+    w = state.world
+    ready = attackers_at(state, faction, origin)
+    if not w.rules.movement.attack_within_march:
+        return ready
+    return ready[w.t_speed[state.u_type[ready]] >= w.route_km[origin, target]]
+
+
 def defenders_at(state: GameState, place: int) -> np.ndarray:
     """The holder's ground and air-defence units at a place (none at a neutral one)."""
     w = state.world
@@ -313,7 +323,7 @@ def battle_power(state: GameState, faction: int, origin: int, target: int,
                  units: tuple[int, ...] | None = None) -> tuple[float, float]:
     """Expected attacker and defender power for an attack (by `units` only, if given),
     before the random factor."""
-    with only(state, faction, origin, units):
+    with only(state, faction, origin, target, units):
         a, d = battle_powers(state, faction, np.array([origin], dtype=np.int64), np.array([target], dtype=np.int64))
     return float(a[0]), float(d[0])
 
@@ -326,7 +336,7 @@ def battle_terms(state: GameState, faction: int, origin: int, target: int,
     w = state.world
     n = state.n_units
     terms = np.empty(N_TERMS)
-    with only(state, faction, origin, units):
+    with only(state, faction, origin, target, units):
         ptr, idx = _by_place(n, state.u_alive, state.u_place, w.P)
         flyers, batteries = _air_units(n, state.u_alive, state.u_type, state.u_owner, state.u_place, state.u_sorties,
                                        state.owner, w.t_air, w.t_ad)
@@ -386,13 +396,16 @@ def _clash(attackers, defenders, a_frac, d_frac, target, floor, u_alive, u_type,
 
 
 @contextmanager
-def only(state: GameState, faction: int, origin: int, units: tuple[int, ...] | None):
+def only(state: GameState, faction: int, origin: int, target: int, units: tuple[int, ...] | None):
     """Within the block, of the faction's ready ground units at `origin` only `units` are
-    ready (all of them if None): how an attack by some of a stack is worked out with the
-    rules for a whole one. The others are ready again afterwards."""
+    ready (all that can march to `target` if None: see `marchers`): how an attack by some
+    of a stack is worked out with the rules for a whole one. The others are ready again
+    afterwards."""
     if units is None:
-        yield
-        return
+        if not state.world.rules.movement.attack_within_march:
+            yield
+            return
+        units = tuple(marchers(state, faction, origin, target).tolist())
     stay = attackers_at(state, faction, origin)
     stay = stay[~np.isin(stay, np.asarray(units, dtype=np.int64))]
     state.u_ready[stay] = False
@@ -412,7 +425,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
     owner = int(state.owner[target])
     if owner < 0 and w.rules.politics.neutral_attack_legitimacy > 0:
         shift(state, "legitimacy", faction, -w.rules.politics.neutral_attack_legitimacy, f"attacked neutral {name}")
-    with only(state, faction, origin, units):
+    with only(state, faction, origin, target, units):
         atk, dfd, a_power, d_power, a_support, d_support = _engage(
             faction, origin, target, bool(supplied(state, faction)[origin]),
             owner >= 0 and bool(supplied(state, owner)[target]),

@@ -16,7 +16,7 @@ from . import actions as A
 from . import fortifications, peace
 from .air import STRIKE_KINDS, strike
 from .backers import end_step, open_packages, request, send, why_closed
-from .combat import attackers_at, resolve_attack
+from .combat import attackers_at, marchers, resolve_attack
 from .munitions import armed_strike, why_unarmed
 from .reports import Report
 from .jit import kernel
@@ -108,7 +108,7 @@ def _check_move(state: GameState, f: int, action) -> str | None:
     here = state.u_place[action.unit]
     if to == here:
         return "the unit is already there"
-    km = state.paths(f)[here, to]
+    km = state.march_paths(f)[here, to]
     if km > w.t_speed[t]:
         if not np.isfinite(km):
             return f"no road through your own ground leads to {w.place_name(to)}"
@@ -131,6 +131,17 @@ def _check_attack(state: GameState, f: int, action) -> str | None:
     if not _hostile(state, f, target):
         return f"{w.place_name(target)} is not held by an enemy"
     ready = attackers_at(state, f, origin)
+    if w.rules.movement.attack_within_march and len(ready):
+        able = marchers(state, f, origin, target)
+        km = f"{w.route_km[origin, target]:.0f} km"
+        if not len(able):
+            return (f"{w.place_name(target)} is {km} away by road; no unit at {w.place_name(origin)} can cover that "
+                    "in a turn")
+        named = action.units if isinstance(action.units, tuple) else ()
+        slow = [u for u in named if u in ready and u not in able]
+        if slow:
+            return f"unit {slow[0]} cannot cover the {km} to {w.place_name(target)} in a turn"
+        ready = able
     if action.units is not None:
         if not isinstance(action.units, tuple) or not action.units:
             return "name at least one unit to attack with"
@@ -536,24 +547,26 @@ def move_options(state: GameState, faction: int) -> tuple[np.ndarray, np.ndarray
     through its own ground."""
     w = state.world
     return _move_reach(faction, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type,
-                       state.u_ready, state.u_place, state.owner, w.t_air, w.t_speed, state.paths(faction))
+                       state.u_ready, state.u_place, state.owner, w.t_air, w.t_speed, state.march_paths(faction))
 
 
 @kernel
 def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies, t_ground, nbr_ptr,
-                  nbr_idx, only):
+                  nbr_idx, only, t_speed, nbr_km, within_march):
     P = owner.shape[0]
     ready = np.zeros(P, dtype=np.bool_)
+    fastest = np.zeros(P)
     for u in range(n):
         if u_alive[u] and u_ready[u] and u_owner[u] == f and u_backer[u] < 0 and t_ground[u_type[u]]:
             ready[u_place[u]] = only[u_place[u]]
+            fastest[u_place[u]] = max(fastest[u_place[u]], t_speed[u_type[u]])
     origins = np.empty(nbr_idx.shape[0], dtype=np.int64)
     targets = np.empty(nbr_idx.shape[0], dtype=np.int64)
     i = 0
     for p in range(P):
         if owner[p] == f and ready[p]:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
-                if attackable(f, owner[nbr_idx[j]], enemies):
+                if attackable(f, owner[nbr_idx[j]], enemies) and (within_march == 0.0 or nbr_km[j] <= fastest[p]):
                     origins[i] = p
                     targets[i] = nbr_idx[j]
                     i += 1
@@ -570,7 +583,7 @@ def attack_options(state: GameState, faction: int, only: np.ndarray | None = Non
     w = state.world
     return _attack_pairs(faction, state.n_units, state.u_alive, state.u_ready, state.u_owner, state.u_backer,
                          state.u_type, state.u_place, state.owner, w.enemies, w.t_ground, w.nbr_ptr, w.nbr_idx,
-                         w.every_place if only is None else only)
+                         w.every_place if only is None else only, w.t_speed, w.nbr_km, w.combat_params[5])
 
 
 @kernel
@@ -667,7 +680,7 @@ def works_options(state: GameState, faction: int) -> list:
 @kernel
 def _unit_orders(f, truce, n, u_alive, u_owner, u_backer, u_type, u_ready, u_place, u_sorties, owner, enemies,
                  is_airbase, t_air, t_speed, t_strike, t_ground, t_ad, t_range, t_sorties, air_km, paths, nbr_ptr,
-                 nbr_idx, every_place):
+                 nbr_idx, every_place, nbr_km, within_march):
     """The unit-and-place orders of `legal_actions` in list order, in one call: a turn's
     list is rebuilt for every order of some agents, and as separate numpy steps it cost
     more in calls than in arithmetic. Returns (who, where, ends): moves, strikes of each
@@ -681,7 +694,7 @@ def _unit_orders(f, truce, n, u_alive, u_owner, u_backer, u_type, u_ready, u_pla
         origins, targets = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     else:
         origins, targets = _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies,
-                                         t_ground, nbr_ptr, nbr_idx, every_place)
+                                         t_ground, nbr_ptr, nbr_idx, every_place, t_speed, nbr_km, within_march)
     P = owner.shape[0]
     size = (movers.shape[0] + 4 * flyers.shape[0]) * P + origins.shape[0]
     who = np.empty(size, dtype=np.int64)
@@ -752,8 +765,8 @@ def legal_actions(state: GameState) -> ActionList:
     who, where, ends = _unit_orders(
         f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
         state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed,
-        armed_strike(state, f) if w.M else w.t_strike, w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km, state.paths(f), w.nbr_ptr,
-        w.nbr_idx, w.every_place)
+        armed_strike(state, f) if w.M else w.t_strike, w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km,
+        state.march_paths(f), w.nbr_ptr, w.nbr_idx, w.every_place, w.nbr_km, w.combat_params[5])
     e = ends.tolist()
     if e[0]:
         out.add_lazy(e[0], _Maker(A.Move, who, where, 0, e[0], pids))

@@ -270,6 +270,17 @@ class GameState:
             self._paths[faction] = d
         return d
 
+    def march_paths(self, faction: int) -> np.ndarray:
+        """`paths` as a march reads it: with `rules.movement.one_road_a_turn`, a place of
+        the faction's at the end of one road is always within a turn's march."""
+        d = self.paths(faction)
+        w = self.world
+        if not w.rules.movement.one_road_a_turn:
+            return d
+        mine = self.owner == faction
+        direct = np.isfinite(w.route_km) & mine[:, None] & mine[None, :]
+        return np.where(direct, 0.0, d)
+
     @property
     def date(self):
         return self.world.date_of(self.turn)

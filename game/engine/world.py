@@ -84,9 +84,10 @@ class World:
         self.terrain_defence, self.population = self.place_figures[0], self.place_figures[1]
         c = rules.combat
         # The combat rules the power kernel reads, in the order it reads them (combat._power),
-        # and the air rules the strike kernel reads (air._strike).
+        # then whether attacks are held to a week's march (rules._attack_pairs, which the AI's
+        # kernels call too); and the air rules the strike kernel reads (air._strike).
         self.combat_params = np.array([c.morale_floor, c.out_of_supply, c.artillery_support, c.artillery_full_share,
-                                       c.air_support], dtype=np.float64)
+                                       c.air_support, float(rules.movement.attack_within_march)], dtype=np.float64)
         self.air_rules = np.array([rules.air.hunt_bonus, rules.air.max_strike_share, rules.air.drone_loss_on_intercept,
                                    rules.supply.unit_floor], dtype=np.float64)
         feats = [set(p.features) for p in places]

@@ -915,6 +915,16 @@ class MovementRules(Strict):
         default_factory=lambda: dict(ROUTE_FACTOR),
         description="Effective km per km of road, by road class; classes left out keep their defaults.",
     )
+    attack_within_march: bool = Field(
+        False,
+        description="Ground units attack only along a road they could march in one turn (its effective length "
+        "within their `speed_km`); those that could not stay behind. Off, an attack goes along a road of any length.",
+    )
+    one_road_a_turn: bool = Field(
+        False,
+        description="A ground unit may always march along one road to a neighbouring place its side holds, however "
+        "long, so that a hub whose every road is longer than a week's march is not a dead end.",
+    )
 
     @field_validator("route_factor")
     @classmethod
