@@ -67,6 +67,22 @@ def app(tmp_path):
     a.close()
 
 
+@pytest.fixture(scope="session")
+def tripoli_random_run(tmp_path_factory):
+    """Ten random games of the 2019 scenario (seed 1), played once for the lab tests that
+    read a finished run: random play swings back and forth enough to give both sides
+    recoveries and most places changes of hands. Returns (out directory, summary)."""
+    from lab_helpers import TRIPOLI, random_levels
+
+    from game.lab.simulate import RunOptions, simulate
+    from game.lab.variant import Variant
+
+    out = tmp_path_factory.mktemp("tripoli-random") / "t"
+    _, summary = simulate(Variant(str(TRIPOLI)), out, RunOptions(games=10, seed=1, executor="serial", jobs=1),
+                          random_levels(TRIPOLI))
+    return out, summary
+
+
 @pytest.fixture
 def mini_path() -> Path:
     return MINI

@@ -7,11 +7,9 @@ import json
 import statistics
 
 import pytest
-from lab_helpers import TRIPOLI, random_levels
+from lab_helpers import TRIPOLI
 
 from game.lab.front import NEUTRAL, front_block, game_changes
-from game.lab.simulate import RunOptions, simulate
-from game.lab.variant import Variant
 from game.scenario import load_scenario
 
 FACTIONS = ["blue", "red"]
@@ -49,12 +47,9 @@ def test_the_run_block_averages_over_games_and_leaves_out_places_that_never_move
     assert front_block(["a"], FACTIONS, []) == {"games": 0, "changes_per_game": None, "places": []}
 
 
-@pytest.fixture(scope="module")
-def tripoli_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("front") / "t"
-    _, summary = simulate(Variant(str(TRIPOLI)), out, RunOptions(games=8, seed=4, executor="serial", jobs=1),
-                          random_levels(TRIPOLI))
-    return out, summary
+@pytest.fixture
+def tripoli_run(tripoli_random_run):
+    return tripoli_random_run
 
 
 def _records(out):
@@ -69,7 +64,7 @@ def test_summary_front_agrees_with_a_plain_count_of_the_stored_records(tripoli_r
     front = summary["front"]
     assert json.loads((out / "summary.json").read_text())["front"] == front
     records = _records(out)
-    assert front["games"] == len(records) == 8
+    assert front["games"] == len(records) == 10
     places = list(load_scenario(TRIPOLI).spec.map.places)  # the record's characters are in map order
     per_game = []
     by_place: dict[int, list[int]] = {p: [] for p in range(len(places))}

@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 import pytest
-from lab_helpers import DUEL, TRIPOLI, random_levels
+from lab_helpers import DUEL, random_levels
 
 from game.lab.momentum import RECOVERY, LowPoint, low_points, momentum
 from game.lab.play import TURN_STATS
@@ -73,13 +73,9 @@ def test_duel_low_points_match_the_turn_rows(tmp_path):
     assert lows_seen != {0}, "every low at the start: these games do not exercise the turn at all"
 
 
-@pytest.fixture(scope="module")
-def tripoli_run(tmp_path_factory):
-    """Random play on the 2019 map swings back and forth enough to have recoveries on both sides."""
-    out = tmp_path_factory.mktemp("momentum") / "t"
-    _, summary = simulate(Variant(str(TRIPOLI)), out, RunOptions(games=10, seed=1, executor="serial", jobs=1),
-                          random_levels(TRIPOLI))
-    return out, summary
+@pytest.fixture
+def tripoli_run(tripoli_random_run):
+    return tripoli_random_run
 
 
 def test_summary_momentum_agrees_with_the_csv_files(tripoli_run):
