@@ -12,7 +12,7 @@ from game.lab.compare import RunSummary, run_names, separated
 from game.lab.simulate import RunOptions, simulate
 from game.lab.variant import Variant
 
-HEADER = ("| run | games | blue wins | red wins | draws | mean turns | blue low turn | red low turn |")
+HEADER = ("| run | games | blue wins | red wins | draws | mean turns | changes of hands | blue low turn | red low turn |")
 
 
 @pytest.fixture
@@ -55,20 +55,21 @@ def test_against_a_baseline(lab_cli, runs, tmp_path):
     assert r.out.strip().endswith(f"wrote {md}")
     lines = md.read_text().splitlines()
     assert lines[0] == HEADER[:-1] + "| Δ blue | blue separated | Δ red | red separated |"
-    assert lines[1] == "|---|" + "---:|" * 11
+    assert lines[1] == "|---|" + "---:|" * 12
     rows = {c[0]: c for c in map(_cells, lines[2:])}
     assert list(rows) == ["base (baseline)", "without patron", "again"]  # the baseline first, then as given
     base = _summary(runs["base"])
-    assert rows["base (baseline)"][8:] == ["–"] * 4
+    assert rows["base (baseline)"][9:] == ["–"] * 4
     for name, key, apart in (("without patron", "gone", "yes"), ("again", "again", "no")):
         s = _summary(runs[key])
         row = rows[name]
         assert row[1] == str(s["completed"]) == "40"
         assert row[2:5] == [_rate(s["outcomes"][k]) for k in ("blue", "red", "draw")]
         assert row[5] == f"{s['turns']['mean']:.1f}"
+        assert row[6] == f"{s['front']['changes_per_game']:.1f}"
         for i, f in enumerate(("blue", "red")):
-            assert row[8 + 2 * i] == f"{100 * (s['outcomes'][f]['rate'] - base['outcomes'][f]['rate']):+.1f}"
-            assert row[9 + 2 * i] == apart
+            assert row[9 + 2 * i] == f"{100 * (s['outcomes'][f]['rate'] - base['outcomes'][f]['rate']):+.1f}"
+            assert row[10 + 2 * i] == apart
     assert [p.name for p in md.parent.iterdir()] == ["compare.md"]  # written in one go, no temporary left
 
 
@@ -81,10 +82,10 @@ def test_without_a_baseline_shows_momentum_and_no_changes(lab_cli, runs, tmp_pat
     for line, key in zip(lines[2:], ("base", "half")):
         row = _cells(line)
         momentum = _summary(runs[key])["momentum"]["factions"]
-        assert row[6:] == ["–" if momentum[f]["median"] is None else f"{momentum[f]['median']:g}"
+        assert row[7:] == ["–" if momentum[f]["median"] is None else f"{momentum[f]['median']:g}"
                            for f in ("blue", "red")]
     assert [_cells(line)[0] for line in lines[2:]] == ["base", "backers.patron.commitment=40"]
-    assert any(_cells(line)[6] != "–" for line in lines[2:]), "no momentum shown: the test checks nothing"
+    assert any(_cells(line)[7] != "–" for line in lines[2:]), "no momentum shown: the test checks nothing"
 
 
 def test_a_baseline_also_listed_is_shown_once(lab_cli, runs, tmp_path):
@@ -102,7 +103,23 @@ def test_a_summary_from_before_momentum_is_still_read(lab_cli, runs, tmp_path):
     (old / "summary.json").write_text(json.dumps(s))
     md = tmp_path / "c.md"
     assert lab_cli("compare", old, "--markdown", md).code == 0
-    assert _cells(md.read_text().splitlines()[2])[6:] == ["–", "–"]
+    assert _cells(md.read_text().splitlines()[2])[7:] == ["–", "–"]
+
+
+def test_changes_of_hands_show_for_runs_that_counted_them_and_not_otherwise(lab_cli, runs, tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    s = _summary(runs["base"])
+    del s["front"]
+    (old / "summary.json").write_text(json.dumps(s))
+    md = tmp_path / "c.md"
+    assert lab_cli("compare", runs["again"], old, "--markdown", md).code == 0
+    again, before = (_cells(line) for line in md.read_text().splitlines()[2:])
+    assert again[6] == f"{_summary(runs['again'])['front']['changes_per_game']:.1f}" and before[6] == "–"
+    # With no run that counted them, the column is left out.
+    r = lab_cli("compare", old, "--markdown", md)
+    assert r.code == 0 and "changes of hands" not in md.read_text().splitlines()[0]
+    assert "changes of hands" not in r.out
 
 
 def test_intervals_are_separated_only_when_they_do_not_overlap():
@@ -184,7 +201,7 @@ def test_sweep_points_compare_like_runs(lab_cli, tmp_path):
     assert lab_cli("compare", points / "p001", "--baseline", points / "p000", "--markdown", md).code == 0
     rows = [_cells(line) for line in md.read_text().splitlines()[2:]]
     assert [r[0] for r in rows] == ["backers.patron.commitment=0 (baseline)", "backers.patron.commitment=100"]
-    assert float(rows[1][8]) > 0  # the patron at full commitment helps blue
+    assert float(rows[1][9]) > 0  # the patron at full commitment helps blue
 
 
 def _held(path, place: str, faction: str) -> tuple[int, int]:
@@ -210,19 +227,19 @@ def test_places_held_with_changes_against_a_baseline(lab_cli, runs, tmp_path):
                                 + [x for h in held for x in (f"Δ {h}", f"{h} separated")])
     assert lines[1] == "|---|" + "---:|" * (len(_cells(lines[0])) - 1)
     base, gone = _cells(lines[2]), _cells(lines[3])
-    assert base[0] == "base (baseline)" and base[16:] == ["–"] * 8
+    assert base[0] == "base (baseline)" and base[17:] == ["–"] * 8
     for j, h in enumerate(held):
         place, faction = h.split(": ")
         (n_base, games), (n_gone, _) = _held(runs["base"], place, faction), _held(runs["gone"], place, faction)
         assert games == 40
         for row, n in ((base, n_base), (gone, n_gone)):
             lo, hi = wilson(n, games)
-            assert row[8 + j] == f"{100 * n / games:.1f}% ({100 * lo:.1f}–{100 * hi:.1f})"
-        assert gone[16 + 2 * j] == f"{100 * (n_gone - n_base) / games:+.1f}"
-        assert gone[17 + 2 * j] == ("no" if wilson(n_gone, games)[0] <= wilson(n_base, games)[1]
+            assert row[9 + j] == f"{100 * n / games:.1f}% ({100 * lo:.1f}–{100 * hi:.1f})"
+        assert gone[17 + 2 * j] == f"{100 * (n_gone - n_base) / games:+.1f}"
+        assert gone[18 + 2 * j] == ("no" if wilson(n_gone, games)[0] <= wilson(n_base, games)[1]
                                     and wilson(n_base, games)[0] <= wilson(n_gone, games)[1] else "yes")
     # Without the patron Red takes the capital far more often: the figures are not all alike.
-    assert gone[16 + 2] != "+0.0" and gone[17 + 2] == "yes"
+    assert gone[17 + 2] != "+0.0" and gone[18 + 2] == "yes"
     assert "capital: blue" in r.out and "share of completed games that side ended holding" in r.out
 
 

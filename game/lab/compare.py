@@ -201,6 +201,14 @@ def _like_the_war(summary: dict) -> dict | None:
     return every if _is_rate(every) else None
 
 
+def _changes_of_hands(summary: dict) -> float | None:
+    """Places changed hands a game on average (see `front`); None for a run from before
+    the count was kept."""
+    front = summary.get("front")
+    value = front.get("changes_per_game") if isinstance(front, dict) else None
+    return value if isinstance(value, (int, float)) else None
+
+
 def _change_cells(mine: dict, theirs: dict, is_base: bool) -> list[str]:
     """The change in points against the baseline and whether the intervals are separated."""
     if is_base or mine["rate"] is None or theirs["rate"] is None:
@@ -217,7 +225,8 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
     # A settlement gets a column where a run could end in one.
     ends = [k for k in runs[0].summary["outcomes"] if without_winner(k)]
     header = ["run", "games"] + [f"{f} wins" for f in factions] + [{"draw": "draws"}.get(k, k + "s") for k in ends]
-    header += ["mean turns"]
+    churned = any(_changes_of_hands(r.summary) is not None for r in runs)
+    header += ["mean turns"] + (["changes of hands"] if churned else [])
     header += [f"{f} low turn" for f in factions] + [f"{p}: {f}" for p, f in held]
     header += ["like the war"] if shaped else []
     if base_row is not None:
@@ -234,7 +243,11 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
         mean = s["turns"].get("mean")
         row = [name + (" (baseline)" if i == base_row else ""), games]
         row += [_rate_cell(s["outcomes"][k]) if k in s["outcomes"] else "–" for k in factions + ends]
-        row += ["–" if mean is None else f"{mean:.1f}"] + [_momentum_cell(s, f) for f in factions]
+        row += ["–" if mean is None else f"{mean:.1f}"]
+        if churned:
+            changes = _changes_of_hands(s)
+            row.append("–" if changes is None else f"{changes:.1f}")
+        row += [_momentum_cell(s, f) for f in factions]
         row += [_rate_cell(shares[i][p][f]) for p, f in held]
         like = _like_the_war(s)
         if shaped:
@@ -263,6 +276,8 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
 CAPTION = ("wins and draws: share of completed games (Wilson 95% interval); low turn: median turn of a side's "
            "low point in the games it recovered from")
 SHAPE_CAPTION = "; like the war: share of games inside every checkpoint of the scenario's targets file"
+CHURN_CAPTION = ("; changes of hands: places that changed hands a game, counted at the end of each turn (a run "
+                 "from before the count shows –)")
 PLACE_CAPTION = "; place: side: share of completed games that side ended holding the place (Wilson 95% interval)"
 BASELINE_CAPTION = ("; Δ: change in win rate (or place share) against the baseline, in percentage points; "
                     "separated: the two intervals do not overlap")
@@ -298,5 +313,7 @@ def compare(paths: list[str | Path], baseline: str | Path | None = None, markdow
         except OSError as exc:
             raise LabError(f"{markdown_file}: cannot write the table ({exc.strerror or exc})") from None
     print_table(header, rows, f"Runs of {runs[0].summary['scenario']} compared",
-                CAPTION + (SHAPE_CAPTION if "like the war" in header else "") + (PLACE_CAPTION if places else "") + (BASELINE_CAPTION if base_row is not None else ""))
+                CAPTION + (CHURN_CAPTION if "changes of hands" in header else "")
+                + (SHAPE_CAPTION if "like the war" in header else "") + (PLACE_CAPTION if places else "")
+                + (BASELINE_CAPTION if base_row is not None else ""))
     return header, rows
