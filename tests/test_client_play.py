@@ -823,6 +823,20 @@ def test_the_politics_page_and_cohesion_window_state_the_strike_rule_only_when_i
             assert "costs it 0.25 cohesion" in page and "got through, costs 0.25." in window
 
 
+def test_the_movement_page_states_the_long_road_rules_only_when_they_are_on():
+    from conftest import SCENARIOS
+    from client_helpers import loaded
+    from game.client.encyclopedia import entries
+
+    spec = loaded(SCENARIOS / "tripoli_2019.yaml").spec
+    mv = spec.rules.movement.model_copy(update={"attack_within_march": True, "one_road_a_turn": True})
+    on = spec.model_copy(update={"rules": spec.rules.model_copy(update={"movement": mv})})
+    for s, shown in ((spec, False), (on, True)):
+        page = next(e.html for e in entries(s, "") if e.key == "rules:movement")
+        assert ("march one road to a place its side holds" in page) is shown
+        assert ("an attack goes only along a road the attackers could march" in page) is shown
+
+
 def test_the_side_panel_keeps_each_sides_nearest_win_in_view(app):
     """Without opening anything, the side panel says how the player's side is nearest to
     winning and how the enemy is, with the progress; it follows the game as it moves."""

@@ -80,7 +80,11 @@ def _rule_pages(spec) -> list[Entry]:
         ("movement", "Movement", [
             "A unit moves once a turn along roads through its side's places, as far as its speed allows (roads "
             "are faster than tracks). Aircraft fly between airbases within their range.",
-        ]),
+        ] + (["• In this war a unit may always march one road to a place its side holds, however long, so "
+              "a hub far out in the desert is not a trap."] if mv.one_road_a_turn else [])
+          + (["• In this war an attack goes only along a road the attackers could march in one turn: units too "
+              "slow for the road stay behind, and the attack dialog counts only those who go."]
+             if mv.attack_within_march else [])),
         ("air", "The air war", [
             "Drones and aircraft strike places within range: the troops there, the air defence, or the roads "
             "(to cut supply). Each has a number of sorties a turn.",
