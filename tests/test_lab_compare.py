@@ -95,23 +95,25 @@ def test_a_baseline_also_listed_is_shown_once(lab_cli, runs, tmp_path):
     assert names == ["without patron", "base (baseline)"]
 
 
-def test_a_summary_from_before_momentum_is_still_read(lab_cli, runs, tmp_path):
+def _older_run(runs, tmp_path, missing: str):
+    """The base run's summary as a version from before `missing` was kept would write it."""
     old = tmp_path / "old"
     old.mkdir()
     s = _summary(runs["base"])
-    del s["momentum"]
+    del s[missing]
     (old / "summary.json").write_text(json.dumps(s))
+    return old
+
+
+def test_a_summary_from_before_momentum_is_still_read(lab_cli, runs, tmp_path):
+    old = _older_run(runs, tmp_path, "momentum")
     md = tmp_path / "c.md"
     assert lab_cli("compare", old, "--markdown", md).code == 0
     assert _cells(md.read_text().splitlines()[2])[7:] == ["–", "–"]
 
 
 def test_changes_of_hands_show_for_runs_that_counted_them_and_not_otherwise(lab_cli, runs, tmp_path):
-    old = tmp_path / "old"
-    old.mkdir()
-    s = _summary(runs["base"])
-    del s["front"]
-    (old / "summary.json").write_text(json.dumps(s))
+    old = _older_run(runs, tmp_path, "front")
     md = tmp_path / "c.md"
     assert lab_cli("compare", runs["again"], old, "--markdown", md).code == 0
     again, before = (_cells(line) for line in md.read_text().splitlines()[2:])
