@@ -36,10 +36,21 @@ def power(state: GameState, units: np.ndarray, faction: int, in_supply: bool) ->
     return base * mult
 
 
+def going(state: GameState, faction: int, origin: int, target: int) -> np.ndarray:
+    """Who goes in an attack of the whole stack: every ready ground unit at the origin, or,
+    where attacks are held to a week's march, those whose speed covers the road."""
+    w = state.world
+    atk = attackers_at(state, faction, origin)
+    if w.spec.rules.movement.attack_within_march:
+        atk = np.array([u for u in atk.tolist() if w.t_speed[state.u_type[u]] >= w.route_km[origin, target]],
+                       dtype=np.int64)
+    return atk
+
+
 def battle_power(state: GameState, faction: int, origin: int, target: int, units=None) -> tuple[float, float]:
     w = state.world
     rules = w.spec.rules.combat
-    atk = attackers_at(state, faction, origin) if units is None else np.array(units, dtype=np.int64)
+    atk = going(state, faction, origin, target) if units is None else np.array(units, dtype=np.int64)
     a_power = power(state, atk, faction, bool(supplied(state, faction)[origin]))
     a_power *= 1.0 + rules.air_support * air_cover(state, faction, target)
     owner = int(state.owner[target])
@@ -112,7 +123,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     """The battle, by the rule in combat.py; returns its figures."""
     w = state.world
     rules = w.spec.rules.combat
-    atk = attackers_at(state, faction, origin)
+    atk = going(state, faction, origin, target)
     owner = int(state.owner[target])
     dfd = defenders_at(state, target) if owner >= 0 else np.zeros(0, dtype=np.int64)
     a_power, d_power = battle_power(state, faction, origin, target)
@@ -319,6 +330,13 @@ def move_options(state: GameState, f: int) -> tuple[np.ndarray, np.ndarray]:
     movers = mine[~air & state.u_ready[:n][mine] & (w.t_speed[types[mine]] > 0)]
     where = state.u_place[movers]
     reach = (state.paths(f)[where] <= w.t_speed[types[movers]][:, None]) & (state.owner == f)[None, :]
+    if w.spec.rules.movement.one_road_a_turn:
+        # One road to a place of one's own is a turn's march, however long; the unit's own
+        # place must be held for the road to be walked from it, as it always is.
+        for i, here in enumerate(where.tolist()):
+            for nb in w.neighbours[here]:
+                if state.owner[nb] == f and state.owner[here] == f:
+                    reach[i, nb] = True
     reach[np.arange(len(movers)), where] = False
     return movers, reach
 
@@ -355,7 +373,13 @@ def attack_options(state: GameState, f: int) -> list[tuple[int, int]]:
              & w.t_ground[state.u_type[:n]])
     has = np.bincount(state.u_place[:n][ready], minlength=w.P) > 0
     hostile = _hostile_places(state, f)
-    return [(o, nb) for o in np.flatnonzero((state.owner == f) & has).tolist() for nb in w.neighbours[o] if hostile[nb]]
+    pairs = [(o, nb) for o in np.flatnonzero((state.owner == f) & has).tolist() for nb in w.neighbours[o] if hostile[nb]]
+    if w.spec.rules.movement.attack_within_march:
+        # Only along a road one of the side's own ready units there could march this turn.
+        speed = np.where(ready, w.t_speed[state.u_type[:n]], 0.0)
+        fastest = {o: float(speed[state.u_place[:n] == o].max()) for o, _ in pairs}
+        pairs = [(o, nb) for o, nb in pairs if w.route_km[o, nb] <= fastest[o]]
+    return pairs
 
 
 def politics_options(state: GameState, f: int) -> list:

@@ -43,7 +43,7 @@ def _arena_where_strikes_fray() -> World:
 
 WORLDS = {"mini": lambda: load_world(MINI), "arena": lambda: fixture_world("arena"),
           "economies": lambda: fixture_world("economies"), "passes": lambda: fixture_world("passes"),
-          "arena, strikes fray": _arena_where_strikes_fray,
+          "arena, strikes fray": _arena_where_strikes_fray, "arena, long roads": lambda: fixture_world("march"),
           "tripoli_2019": lambda: load_world(shipped_path("tripoli_2019")),
           "dignity_2014": lambda: load_world(shipped_path("dignity_2014")),
           "karabakh_2020": lambda: load_world(shipped_path("karabakh_2020"))}

@@ -282,7 +282,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
            owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
-           terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx, nbr_km, t_speed,
+           terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx, route_km, t_speed,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
            garrison, left, found_units, ptr, idx, flyers, batteries, force, scratch, out_i, out_f):
     """One order's worth of thought: the best strike, else the best attack, else the
@@ -320,11 +320,8 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
             return STRUCK
         stale[NO_STRIKE] = 1
     if stages & ATTACK and not truce and only.any():
-        # Under `attack_within_march` a pair needs one unit that can march the road, but the
-        # powers below weigh the whole ready stack: a mixed stack's slow units are counted
-        # though they will stay behind (`combat.marchers`), a known overestimate.
         origins, targets = _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies,
-                                         t_ground, nbr_ptr, nbr_idx, only, t_speed, nbr_km, combat_params[5])
+                                         t_ground, nbr_ptr, nbr_idx, only, t_speed, route_km, combat_params[5])
         k = origins.shape[0]
         a_power = np.empty(k)
         d_power = np.empty(k)
@@ -339,7 +336,8 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         _battle_powers_with(f, origins, targets, ptr, idx, flyers[:found_units[1]], batteries[:found_units[2]], force,
                             scratch, np.empty(N_TERMS), u_ready, u_type, u_owner, u_place, u_str, owner, local_defence,
                             cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_intercept, t_strength, t_range,
-                            t_quality, t_artillery, air_km, terrain, edge, combat_params, a_power, d_power)
+                            t_quality, t_artillery, air_km, terrain, edge, combat_params, a_power, d_power, t_speed,
+                            route_km)
         chance = np.empty(k)
         gain = np.empty(k)
         attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
@@ -386,7 +384,7 @@ NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
 def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supply, movers, reach_ptr, reach_idx,
          u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
          owner, local_defence, cohesion, quality_bonus,
-         type_figures, type_kinds, enemies, air_km, place_figures, edge, combat_params, nbr_ptr, nbr_idx, nbr_km,
+         type_figures, type_kinds, enemies, air_km, place_figures, edge, combat_params, nbr_ptr, nbr_idx, route_km,
          out_i, out_f):
     """`decide` again and again for as long as it finds a move, up to `budget` orders,
     each time as if the moves found so far were made: a move is certain (the unit is
@@ -421,7 +419,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
                        t_artillery, air_km, terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx,
-                       nbr_km, type_figures[5],
+                       route_km, type_figures[5],
                        figures[VALUES], figures[STRIKE_COST], figures[BATTLE_COST], marks[HOSTILE],
                        marks[FRONT_NEAR], marks[BORDER], figures[STAGING], power, figures[ENEMY], figures[THREAT],
                        figures[INTERCEPT], figures[GARRISON], left, found_units, ptr, idx, flyers, batteries, force,

@@ -525,7 +525,7 @@ class UtilityAgent:
                 state.u_alive, view.ready(state), state.u_owner, state.u_backer, state.u_type, state.u_place,
                 state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
                 armed_figures(state, view.f), w.type_kinds, w.enemies, w.air_km, view.place_figures,
-                w.edge_defence, w.combat_params, w.nbr_ptr, w.nbr_idx, w.nbr_km, out_i, out_f)
+                w.edge_defence, w.combat_params, w.nbr_ptr, w.nbr_idx, w.route_km, out_i, out_f)
             if found != scores.ASK_DETERRENCE or moves:
                 break
             # A backer's red line deters: taking the place would bring its forces in.

@@ -192,14 +192,17 @@ N_TERMS = len(TERMS)
 @kernel
 def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied, u_ready, u_type,
                 u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies, t_ground, t_ad,
-                t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge, params, terms):
+                t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge, params, terms,
+                t_speed, route_km):
     """`battle_power` of one attack; `force` and `scratch` are room for the units at a place.
     Each side's power is the product of its factors (`_power_terms`) and its air support;
-    they are written into `terms`, in `TERMS` order, for a player to read."""
+    they are written into `terms`, in `TERMS` order, for a player to read. Where attacks
+    are held to a week's march (`params[5]`), units too slow for the road stay out."""
     k = 0
     for j in range(ptr[origin], ptr[origin + 1]):
         u = idx[j]
-        if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]]:
+        if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]] and (
+                params[5] == 0.0 or t_speed[u_type[u]] >= route_km[origin, target]):
             force[k] = u
             k += 1
     base, morale, supply, artillery = _power_terms(force, k, f, a_supplied, u_type, u_str, t_quality, t_artillery,
@@ -234,7 +237,8 @@ def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, 
 @kernel
 def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u_owner, u_place, u_str, u_sorties,
                    owner, local_defence, cohesion, quality_bonus, supply, enemies, t_ground, t_ad, t_air, t_intercept,
-                   t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge, params, a_out, d_out):
+                   t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge, params, a_out, d_out, t_speed,
+                   route_km):
     """`battle_power` for each (origin, target) pair: the attacker's ready ground units
     at the origin against the holder's ground and air-defence units and the armed
     locals at the target, each side lifted by its air cover over the target. `ptr` and
@@ -246,14 +250,14 @@ def _battle_powers(f, origins, targets, ptr, idx, n, u_alive, u_ready, u_type, u
     _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, terms, u_ready, u_type,
                         u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies,
                         t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge,
-                        params, a_out, d_out)
+                        params, a_out, d_out, t_speed, route_km)
 
 
 @kernel
 def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force, scratch, terms, u_ready, u_type,
                         u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, supply, enemies,
                         t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge,
-                        params, a_out, d_out):
+                        params, a_out, d_out, t_speed, route_km):
     """`_battle_powers` given what it works out first: the units by place, the air
     units (`_air_units`), and room for a place's units and a battle's factors (`force`,
     `scratch`, `terms`)."""
@@ -265,13 +269,13 @@ def _battle_powers_with(f, origins, targets, ptr, idx, flyers, batteries, force,
                                          supply[f, origin], d_supplied, u_ready, u_type, u_owner,
                                          u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
                                          t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery,
-                                         air_km, terrain, edge, params, terms)
+                                         air_km, terrain, edge, params, terms, t_speed, route_km)
 
 
 @kernel
 def _engage(f, origin, target, a_supplied, d_supplied, n, u_alive, u_ready, u_type, u_owner, u_place, u_str,
             u_sorties, owner, local_defence, cohesion, quality_bonus, enemies, type_figures, type_kinds, air_km,
-            terrain, edge, params):
+            terrain, edge, params, route_km):
     """What a battle starts from: the attackers and the defenders (`attackers_at`,
     `defenders_at`), both sides' power (`battle_power`) and each side's air unit
     that will fly in support (`air.best_placed`, −1 for none)."""
@@ -284,7 +288,7 @@ def _engage(f, origin, target, a_supplied, d_supplied, n, u_alive, u_ready, u_ty
     a, d = _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, a_supplied, d_supplied,
                        u_ready, u_type, u_owner, u_place, u_str, owner, local_defence, cohesion, quality_bonus, enemies,
                        t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km, terrain, edge,
-                       params, np.empty(N_TERMS))
+                       params, np.empty(N_TERMS), type_figures[5], route_km)
     attackers = _fighters_at(origin, f, True, False, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad)
     g = owner[target]
     defenders = _fighters_at(target, g, False, True, n, u_alive, u_ready, u_place, u_owner, u_type, t_ground, t_ad)
@@ -315,7 +319,7 @@ def battle_powers(state: GameState, faction: int, origins: np.ndarray, targets: 
                    state.u_place, state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion,
                    state.quality_bonus, supply_table(state), w.enemies, w.t_ground, w.t_ad, w.t_air, w.t_intercept,
                    w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km, state.ground, w.edge_defence,
-                   w.combat_params, a, d)
+                   w.combat_params, a, d, w.t_speed, w.route_km)
     return a, d
 
 
@@ -347,7 +351,7 @@ def battle_terms(state: GameState, faction: int, origin: int, target: int,
                            state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str, state.owner,
                            state.local_defence, state.cohesion, state.quality_bonus, w.enemies, w.t_ground, w.t_ad,
                            w.t_intercept, w.t_strength, w.t_range, w.t_quality, w.t_artillery, w.air_km,
-                           state.ground, w.edge_defence, w.combat_params, terms)
+                           state.ground, w.edge_defence, w.combat_params, terms, w.t_speed, w.route_km)
     # `terrain` is the ground's factor and the works' together; `works` says how much of it is works.
     return dict(zip(TERMS, terms.tolist())) | {"attack": float(a), "defence": float(d),
                                                "works": defence_factor(state, target)}
@@ -431,7 +435,7 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int,
             owner >= 0 and bool(supplied(state, owner)[target]),
             state.n_units, state.u_alive, state.u_ready, state.u_type, state.u_owner, state.u_place, state.u_str,
             state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus, w.enemies,
-            w.type_figures, w.type_kinds, w.air_km, state.ground, w.edge_defence, w.combat_params)
+            w.type_figures, w.type_kinds, w.air_km, state.ground, w.edge_defence, w.combat_params, w.route_km)
     # Spend one sortie of air support on each side that had it counted (the defenders'
     # choice of squadron does not depend on how the attackers' sortie went).
     if a_support >= 0:

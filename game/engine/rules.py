@@ -552,7 +552,7 @@ def move_options(state: GameState, faction: int) -> tuple[np.ndarray, np.ndarray
 
 @kernel
 def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies, t_ground, nbr_ptr,
-                  nbr_idx, only, t_speed, nbr_km, within_march):
+                  nbr_idx, only, t_speed, route_km, within_march):
     P = owner.shape[0]
     ready = np.zeros(P, dtype=np.bool_)
     fastest = np.zeros(P)
@@ -566,7 +566,8 @@ def _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, ow
     for p in range(P):
         if owner[p] == f and ready[p]:
             for j in range(nbr_ptr[p], nbr_ptr[p + 1]):
-                if attackable(f, owner[nbr_idx[j]], enemies) and (within_march == 0.0 or nbr_km[j] <= fastest[p]):
+                if attackable(f, owner[nbr_idx[j]], enemies) and (
+                        within_march == 0.0 or route_km[p, nbr_idx[j]] <= fastest[p]):
                     origins[i] = p
                     targets[i] = nbr_idx[j]
                     i += 1
@@ -583,7 +584,7 @@ def attack_options(state: GameState, faction: int, only: np.ndarray | None = Non
     w = state.world
     return _attack_pairs(faction, state.n_units, state.u_alive, state.u_ready, state.u_owner, state.u_backer,
                          state.u_type, state.u_place, state.owner, w.enemies, w.t_ground, w.nbr_ptr, w.nbr_idx,
-                         w.every_place if only is None else only, w.t_speed, w.nbr_km, w.combat_params[5])
+                         w.every_place if only is None else only, w.t_speed, w.route_km, w.combat_params[5])
 
 
 @kernel
@@ -680,7 +681,7 @@ def works_options(state: GameState, faction: int) -> list:
 @kernel
 def _unit_orders(f, truce, n, u_alive, u_owner, u_backer, u_type, u_ready, u_place, u_sorties, owner, enemies,
                  is_airbase, t_air, t_speed, t_strike, t_ground, t_ad, t_range, t_sorties, air_km, paths, nbr_ptr,
-                 nbr_idx, every_place, nbr_km, within_march):
+                 nbr_idx, every_place, route_km, within_march):
     """The unit-and-place orders of `legal_actions` in list order, in one call: a turn's
     list is rebuilt for every order of some agents, and as separate numpy steps it cost
     more in calls than in arithmetic. Returns (who, where, ends): moves, strikes of each
@@ -694,7 +695,7 @@ def _unit_orders(f, truce, n, u_alive, u_owner, u_backer, u_type, u_ready, u_pla
         origins, targets = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     else:
         origins, targets = _attack_pairs(f, n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, owner, enemies,
-                                         t_ground, nbr_ptr, nbr_idx, every_place, t_speed, nbr_km, within_march)
+                                         t_ground, nbr_ptr, nbr_idx, every_place, t_speed, route_km, within_march)
     P = owner.shape[0]
     size = (movers.shape[0] + 4 * flyers.shape[0]) * P + origins.shape[0]
     who = np.empty(size, dtype=np.int64)
@@ -766,7 +767,7 @@ def legal_actions(state: GameState) -> ActionList:
         f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
         state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed,
         armed_strike(state, f) if w.M else w.t_strike, w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km,
-        state.march_paths(f), w.nbr_ptr, w.nbr_idx, w.every_place, w.nbr_km, w.combat_params[5])
+        state.march_paths(f), w.nbr_ptr, w.nbr_idx, w.every_place, w.route_km, w.combat_params[5])
     e = ends.tolist()
     if e[0]:
         out.add_lazy(e[0], _Maker(A.Move, who, where, 0, e[0], pids))
