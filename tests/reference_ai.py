@@ -231,7 +231,11 @@ class UtilityAgent:
                 going_units = tuple(int(u) for u in going_units if u != self._kept[origin])
                 if not going_units:
                     continue
-                a = Attack(a.origin, a.target, going_units)
+                # Where attacks are held to a week's march, those too slow for the road
+                # stay behind with the garrison.
+                marching = tuple(u for u in going_units if not w.spec.rules.movement.attack_within_march
+                                 or w.t_speed[state.u_type[u]] >= w.route_km[origin, target])
+                a = Attack(a.origin, a.target, marching)
             p = win_chance(state, f, origin, target, a.units)
             if p < need:
                 continue

@@ -51,11 +51,11 @@ def test_fast_agent_gives_the_reference_agents_orders(scenario, level):
         assert _lockstep(world, 100 + seed, level, {}) > 100
 
 
-@pytest.mark.parametrize("fixture", ["peace", "counters", "economies", "munitions", "passes", "observers"])
+@pytest.mark.parametrize("fixture", ["peace", "counters", "economies", "munitions", "passes", "observers", "march"])
 def test_the_agents_agree_on_the_mechanics_other_wars_switch_on(fixture):
     """Truces broken and settlements, counters, economies, munitions that run out,
-    routes that close and chokepoints, and a third party: whole games of each fixture,
-    order by order."""
+    routes that close and chokepoints, a third party, and attacks held to a week's march
+    with a march of one long road: whole games of each fixture, order by order."""
     world = fixture_world(fixture)
     for seed in range(3):
         assert _lockstep(world, seed, "normal", {}) > 10
