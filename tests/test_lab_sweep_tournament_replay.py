@@ -12,7 +12,8 @@ from lab_helpers import DUEL, MINI, RANDOM_AI, PassiveAgent, RandomTwin, random_
 from game.ai import agents as agents_mod
 from game.lab.errors import LabError
 from game.lab.simulate import RunOptions, simulate
-from game.lab.sweep import Axis, grid_points, lhs_points, parse_axes, split_values
+from game.lab.sweep import Axis, grid_points, lhs_points, parse_axes
+from game.scenario.flow import split_top_level
 from game.lab.tournament import tournament_jobs
 from game.lab.variant import Variant
 
@@ -35,7 +36,7 @@ def test_grid_is_the_full_product_in_order():
     assert points[0] == {"a.b": "1", "c.d": "x", "e": "7"}
     assert points[1] == {"a.b": "1", "c.d": "y", "e": "7"}
     assert points[-1] == {"a.b": "3", "c.d": "y", "e": "7"}
-    assert split_values("1,[2, 3],{a: 1, b: 2},'x,y'") == ["1", "[2, 3]", "{a: 1, b: 2}", "'x,y'"]
+    assert split_top_level("1,[2, 3],{a: 1, b: 2},'x,y'") == ["1", "[2, 3]", "{a: 1, b: 2}", "'x,y'"]
 
 
 def test_latin_hypercube_uses_every_stratum_once_and_is_seeded():

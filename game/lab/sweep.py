@@ -22,6 +22,7 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from ..scenario import ScenarioError
+from ..scenario.flow import split_top_level
 from . import charts, lock
 from .errors import LabError
 from .outcomes import outcome_colour, outcome_label, outcome_short
@@ -49,25 +50,6 @@ class Axis:
         return self.is_range or len(self.values) > 1
 
 
-def split_values(text: str) -> list[str]:
-    """Split 'a,b,[c, d],{e: 1, f: 2}' at top-level commas (not inside brackets or quotes)."""
-    out, depth, quote, cur = [], 0, "", ""
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-            continue
-        cur += ch
-    out.append(cur.strip())
-    return out
 
 
 def _number(text: str) -> float | None:
@@ -145,7 +127,7 @@ def parse_axes(texts: list[str], sample: int | None) -> list[Axis]:
                 continue
             axes.append(axis)
             continue
-        values = split_values(raw)
+        values = split_top_level(raw)
         if any(v == "" for v in values):
             problems.append(f"--set {text}: an empty value in the list")
             continue

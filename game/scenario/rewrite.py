@@ -23,6 +23,7 @@ import yaml
 
 from ..atomic import write_text_atomic
 from .errors import Mark, ScenarioError, display_path
+from .flow import bracketed_length
 from .loader import _Merged, _read_chain, load_scenario
 from .upgrade import CURRENT, UpgradeError, declared_version, upgrade, version_problem
 from .yamlio import Document, YamlProblems, load_document
@@ -264,20 +265,10 @@ class _Editor:
         """Length of the value that starts at `col` on one line: a bracketed one with what
         it nests, a quoted one, or a plain one."""
         if text[col] in "{[":
-            depth, quote = 0, ""
-            for i in range(col, len(text)):
-                ch = text[i]
-                if quote:
-                    quote = "" if ch == quote else quote
-                elif ch in "\"'":
-                    quote = ch
-                elif ch in "{[":
-                    depth += 1
-                elif ch in "}]":
-                    depth -= 1
-                    if depth == 0:
-                        return i + 1 - col
-            raise _Unsupported("a bracketed value spans lines")
+            length = bracketed_length(text, col)
+            if length is None:
+                raise _Unsupported("a bracketed value spans lines")
+            return length
         if text[col] in "\"'":
             close = text.find(text[col], col + 1)
             if close < 0:
