@@ -137,3 +137,16 @@ def menu_start(app, side: str, level: str | None = None, seed: int | None = None
     if seed is not None:
         menu.seed_entry.set_text(str(seed))
     click_element(app, menu.start_button)
+
+
+def lna_took_sirte(session) -> None:
+    """The position of early 2020: the LNA has held Sirte, so a GNA attack on it from Abu
+    Grein (140 km of highway, a week's march) crosses Egypt's red line. The other half of
+    that line, Jufra, is out of every ground unit's reach in a week."""
+    from game.engine.territory import capture
+
+    s, w = session.state, session.world
+    capture(s, w.fidx["lna"], w.pidx["sirte"])
+    s.flags.add("lna_held_sirte")
+    session.version += 1
+

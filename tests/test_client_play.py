@@ -9,7 +9,8 @@ import os
 import pygame
 import pytest
 
-from client_helpers import TRIPOLI, click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
+from client_helpers import (TRIPOLI, click, click_element, dialog_text, frames, key, lna_took_sirte, make_app, move_mouse,
+                            place_pos, start)
 from game.client import describe as D
 from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, NewsDialog, ReportDialog
 from game.client.game_screen import GameScreen
@@ -130,24 +131,25 @@ def test_attack_with_two_of_three_units_keeps_the_third_at_home(app):
 
 
 def test_attack_dialog_warns_of_a_backers_red_line(app):
-    """Egypt swore to come in if the GNA took Jufra: the attack dialog says so, with what
-    Egypt would send, before the player commits."""
+    """Egypt swore to come in if the GNA retook Sirte once the LNA had held it: the attack
+    dialog says so, with what Egypt would send, before the player commits."""
     session = start(app)
     s = session.state
-    assert why_illegal(s, A.Attack("abu_grein", "jufra")) is None
+    lna_took_sirte(session)
+    assert why_illegal(s, A.Attack("abu_grein", "sirte")) is None
     click(app, place_pos(app, "abu_grein"))
-    click(app, place_pos(app, "jufra"))
+    click(app, place_pos(app, "sirte"))
     dialog = app.screen.top_dialog()
     assert isinstance(dialog, AttackDialog)
     text = dialog_text(dialog)
     assert "Egypt's red line" in text and "commitment +50" in text
     assert "Armoured battalion" in text  # what Egypt sends
     key(app, pygame.K_ESCAPE)
-    key(app, pygame.K_ESCAPE)  # and drop the selection, or a click on Sirte would move Abu Grein's garrison there
-    # Next door, Bin Jawad is no red line of anyone's: no warning.
-    assert why_illegal(s, A.Attack("sirte", "bin_jawad")) is None
-    click(app, place_pos(app, "sirte"))
-    click(app, place_pos(app, "bin_jawad"))
+    key(app, pygame.K_ESCAPE)  # and drop the selection
+    # Gharyan is no red line of anyone's: no warning.
+    assert why_illegal(s, A.Attack("zintan", "gharyan")) is None
+    click(app, place_pos(app, "zintan"))
+    click(app, place_pos(app, "gharyan"))
     dialog = app.screen.top_dialog()
     assert isinstance(dialog, AttackDialog) and "red line" not in dialog_text(dialog)
 
@@ -828,10 +830,11 @@ def test_the_movement_page_states_the_long_road_rules_only_when_they_are_on():
     from client_helpers import loaded
     from game.client.encyclopedia import entries
 
-    spec = loaded(SCENARIOS / "tripoli_2019.yaml").spec
-    mv = spec.rules.movement.model_copy(update={"attack_within_march": True, "one_road_a_turn": True})
-    on = spec.model_copy(update={"rules": spec.rules.model_copy(update={"movement": mv})})
-    for s, shown in ((spec, False), (on, True)):
+    spec = loaded(SCENARIOS / "tripoli_2019.yaml").spec  # the 2019 war has both rules on
+    assert spec.rules.movement.attack_within_march and spec.rules.movement.one_road_a_turn
+    mv = spec.rules.movement.model_copy(update={"attack_within_march": False, "one_road_a_turn": False})
+    off = spec.model_copy(update={"rules": spec.rules.model_copy(update={"movement": mv})})
+    for s, shown in ((off, False), (spec, True)):
         page = next(e.html for e in entries(s, "") if e.key == "rules:movement")
         assert ("march one road to a place its side holds" in page) is shown
         assert ("an attack goes only along a road the attackers could march" in page) is shown

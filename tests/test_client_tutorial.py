@@ -10,7 +10,8 @@ import pygame
 import pygame_gui
 import pytest
 
-from client_helpers import TRIPOLI, click, click_element, dialog_text, frames, key, make_app, move_mouse, place_pos, start
+from client_helpers import (TRIPOLI, click, click_element, dialog_text, frames, key, lna_took_sirte, make_app, move_mouse,
+                            place_pos, start)
 from game.client import tutorial as T
 from game.client.dialogs import (AttackDialog, BackersWindow, ConfirmDialog, EventDialog, NewsDialog, ReportDialog,
                                  StrikeDialog)
@@ -186,10 +187,11 @@ def test_skip_with_the_key_or_the_button_and_replay_from_the_menu(app):
 
 def test_a_red_line_tip_shows_once_and_is_remembered(app, tmp_path):
     session = start(app)
+    lna_took_sirte(session)
     screen = app.screen
     assert screen.coach.panel is None
     click(app, place_pos(app, "abu_grein"))
-    click(app, place_pos(app, "jufra"))
+    click(app, place_pos(app, "sirte"))
     assert isinstance(screen.top_dialog(), AttackDialog)  # the dialog warns of Egypt's red line
     assert screen.coach.tip == "red_line"
     assert "red line" in panel_text(screen)
@@ -201,9 +203,9 @@ def test_a_red_line_tip_shows_once_and_is_remembered(app, tmp_path):
     app.close()
     again = make_app(tmp_path)
     try:
-        start(again)
+        lna_took_sirte(start(again))
         click(again, place_pos(again, "abu_grein"))
-        click(again, place_pos(again, "jufra"))
+        click(again, place_pos(again, "sirte"))
         assert isinstance(again.screen.top_dialog(), AttackDialog)
         assert again.screen.coach.tip is None and again.screen.coach.panel is None
     finally:
