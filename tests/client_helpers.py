@@ -149,4 +149,3 @@ def lna_took_sirte(session) -> None:
     capture(s, w.fidx["lna"], w.pidx["sirte"])
     s.flags.add("lna_held_sirte")
     session.version += 1
-

@@ -30,6 +30,25 @@ def siege_arena(rate: float = 0.2, locals_: float = 1000.0):
     return s
 
 
+def test_with_attacks_held_to_a_weeks_march_only_troops_who_could_attack_besiege():
+    """The march fixture: the road from the Front to the Open Target is longer than Blue's
+    infantry marches in a week, so they can neither attack the town nor stand at its
+    gates; contractors, who march twice as far, do both. The Urban Target, 70 km away, is
+    besieged by the infantry as it would be without the rule."""
+    spec = fixture_world("march").spec
+    combat = spec.rules.combat.model_copy(update={"siege_loss": 0.2})
+    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"combat": combat})})), 0)
+    target, near = P(s, "t_open"), P(s, "t_urban")
+    s.local_defence[target] = s.local_defence[near] = 1000.0
+    assert besiegers(s, target) == [] and siege_pressure(s, target) == 0.0
+    assert besiegers(s, near) == [BLUE]
+    end_round(s)
+    assert s.local_defence[target] == 1000.0
+    put(s, "contractor", "blue", "front")
+    assert besiegers(s, target) == [BLUE]
+    assert siege_pressure(s, target) == pytest.approx(0.2 * air_command(s, BLUE, target)) and air_command(s, BLUE, target) > 0
+
+
 def test_a_besieged_town_loses_armed_locals_under_the_besiegers_air():
     s = siege_arena()
     target = P(s, "t_open")

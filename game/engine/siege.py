@@ -29,13 +29,23 @@ def air_command(state: GameState, faction: int, place: int) -> float:
 
 
 def at_the_gates(state: GameState) -> np.ndarray:
-    """(faction, place) mask: the faction has ground forces on a place next to it."""
+    """(faction, place) mask: the faction has ground forces on a place next to it. With
+    `rules.movement.attack_within_march`, only those who could march the road to it in
+    a week: a stack that could not attack the town does not stand at its gates either."""
     w = state.world
     n = state.n_units
     ground = state.u_alive[:n] & w.t_ground[state.u_type[:n]]
-    present = np.zeros((w.F, w.P), dtype=bool)
-    present[state.u_owner[:n][ground], state.u_place[:n][ground]] = True
-    return present @ w.adjacent
+    owners, places = state.u_owner[:n][ground], state.u_place[:n][ground]
+    if not w.rules.movement.attack_within_march:
+        present = np.zeros((w.F, w.P), dtype=bool)
+        present[owners, places] = True
+        return present @ w.adjacent
+    speed = w.t_speed[state.u_type[:n][ground]]
+    reach = (speed[:, None] >= w.route_km[places]) & w.adjacent[places]  # (unit, place it could march to)
+    gates = np.zeros((w.F, w.P), dtype=bool)
+    for f in range(w.F):
+        gates[f] = reach[owners == f].any(axis=0)
+    return gates
 
 
 def besiegers(state: GameState, place: int, gates: np.ndarray | None = None) -> list[int]:
