@@ -560,6 +560,23 @@ def test_the_what_now_suggestions_are_links_that_act(app):
     assert screen.top_dialog() is None
 
 
+def test_what_now_offers_no_hopeless_attack(app):
+    """With every town the GNA does not hold behind a wall of armed locals, no attack is
+    offered as advice: the panel names the best one and says it has no fighting chance."""
+    from game.client.panels import FIGHTING_CHANCE
+
+    session = start(app)
+    s, w = session.state, session.world
+    s.local_defence[s.owner != w.fidx["gna"]] = 1e7
+    session.version += 1
+    advice = app.screen.side._advice_html()
+    assert "No attack has a fighting chance (best: " in advice
+    assert advice.count("<a href='attack:") == 1
+    link = next(part.split("'")[0] for part in advice.split("<a href='")[1:] if part.startswith("attack:"))
+    origin, target = (int(x) for x in link.split(":")[1:])
+    assert app.screen.orders.odds(origin, target) < FIGHTING_CHANCE
+
+
 @pytest.mark.parametrize("gauge", ["cohesion", "legitimacy", "harm", "funds", "manpower", "points", "victory"])
 def test_each_of_a_sides_numbers_explains_itself(app, gauge):
     import pygame_gui

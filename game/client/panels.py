@@ -20,6 +20,8 @@ SIDE_W = 400
 
 
 # The log's filters: what each toggle above it shows.
+# The least chance of winning for an attack to be offered under "What now?".
+FIGHTING_CHANCE = 0.1
 LOG_KINDS = (("mine", "Mine"), ("enemy", "Enemy"), ("backers", "Backers"), ("events", "Events"), ("reasons", "Why"))
 _LOG_TIPS = {"mine": "your side's orders and what they brought", "enemy": "the other sides' orders",
              "backers": "backers' deliveries, requests and red lines", "events": "the scenario's events and news",
@@ -357,11 +359,17 @@ class SidePanel:
         if units:
             lines.append(f"» {len(units)} of your units can still act — <a href='next'><b>Tab</b> selects the "
                          "next</a>, or pick one below")
-        best = sorted(((scr.orders.odds(o, t), o, t) for o, ts in idx.attacks.items() for t in ts), reverse=True)[:2]
-        for chance, o, t in best:
+        ranked = sorted(((scr.orders.odds(o, t), o, t) for o, ts in idx.attacks.items() for t in ts), reverse=True)
+        # A hopeless attack is no advice: it is named once, as the best there is, not offered.
+        for chance, o, t in [a for a in ranked if a[0] >= FIGHTING_CHANCE][:2]:
             col = D.GOOD if chance >= 0.6 else ("#ffb347" if chance >= 0.35 else D.BAD)
             lines.append(f"» <a href='attack:{o}:{t}'>Attack {D.esc(w.place_name(t))} from "
                          f"{D.esc(w.place_name(o))}</a>: <font color='{col}'>{chance:.0%}</font>")
+        if ranked and ranked[0][0] < FIGHTING_CHANCE:
+            chance, o, t = ranked[0]
+            lines.append(f"<font color='{D.MUTED}'>» No attack has a fighting chance (best: "
+                         f"<a href='attack:{o}:{t}'>{D.esc(w.place_name(t))} from {D.esc(w.place_name(o))}</a>, "
+                         f"{chance:.0%})</font>")
         truce = D.truce_hint(s, ses.human, keys.shown("break_truce"))
         if truce:
             lines.append(truce)
