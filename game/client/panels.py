@@ -19,9 +19,10 @@ TOP_H = 46
 SIDE_W = 400
 
 
-# The log's filters: what each toggle above it shows.
 # The least chance of winning for an attack to be offered under "What now?".
 FIGHTING_CHANCE = 0.1
+
+# The log's filters: what each toggle above it shows.
 LOG_KINDS = (("mine", "Mine"), ("enemy", "Enemy"), ("backers", "Backers"), ("events", "Events"), ("reasons", "Why"))
 _LOG_TIPS = {"mine": "your side's orders and what they brought", "enemy": "the other sides' orders",
              "backers": "backers' deliveries, requests and red lines", "events": "the scenario's events and news",
