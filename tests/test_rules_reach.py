@@ -13,7 +13,7 @@ from engine_helpers import SHIPPED, duel, load_world, put, random_actions, shipp
 from game.ai.utility import standing_lost
 from game.engine import DroneStrike, new_game, why_illegal
 from game.engine.politics import civilian_harm, harm_of, standing_cost
-from game.engine.reach import attackable, enemy_held, held_by_enemy, reaching, within_reach
+from game.engine.reach import attackable, enemy_held, held_by_enemy, marches, marching, reaching, within_reach
 
 
 def played(name: str, seed: int, orders: int = 150):
@@ -51,6 +51,24 @@ def test_reach_agrees_with_its_kernel_and_the_distance(name):
             assert hit == (w.air_km[base, place] <= w.t_range[t]) == within_reach(w.air_km, w.t_range, t, base, place)
     # A unit always reaches the place it stands on.
     assert all(within_reach(w.air_km, w.t_range, t, p, p) for t in range(len(w.types)) for p in range(w.P))
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_march_agrees_with_its_kernel_and_the_road(name):
+    """A unit marches to a place when a road joins them and its speed covers the road's
+    effective length, and to the place it stands on; never where no road goes."""
+    w = load_world(shipped_path(name))
+    rng = np.random.default_rng(7)
+    types = rng.integers(0, len(w.types), size=60)
+    origins = rng.integers(0, w.P, size=60)
+    mask = marching(w, types, origins)
+    assert mask.shape == (60, w.P)
+    for i, (t, origin) in enumerate(zip(types.tolist(), origins.tolist())):
+        for place in range(w.P):
+            road = w.route_km[origin, place]
+            by_hand = place == origin or (bool(np.isfinite(road)) and w.t_speed[t] >= road)
+            assert bool(mask[i, place]) == by_hand == bool(marches(w.t_speed, w.route_km, t, origin, place))
+    assert mask.any() and not mask.all()
 
 
 def test_the_harm_formula_is_the_one_a_strike_applies_and_the_ai_expects():

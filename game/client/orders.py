@@ -14,7 +14,7 @@ import numpy as np
 
 from ..engine import actions as A
 from ..engine import legal_actions, why_illegal
-from ..engine.combat import battle_terms, win_chance
+from ..engine.combat import battle_terms, marchers, win_chance
 from ..engine.fortifications import defence_factor
 from ..engine.preview import Preview, preview
 from . import describe as D
@@ -279,11 +279,7 @@ class Orders:
         """Forces on each side of a proposed attack, from the state arrays."""
         s, w = self.state, self.world
         f = s.active
-        n = s.n_units
-        atk = [u for u in range(n) if s.u_alive[u] and s.u_owner[u] == f and s.u_place[u] == origin
-               and s.u_ready[u] and w.t_ground[s.u_type[u]]]
-        if w.rules.movement.attack_within_march:  # those who cannot march the road stay behind
-            atk = [u for u in atk if w.t_speed[s.u_type[u]] >= w.route_km[origin, target]]
+        atk = [int(u) for u in marchers(s, f, origin, target)]  # those who cannot march the road stay behind
         owner = int(s.owner[target])
         dfd = [] if owner < 0 else [int(u) for u in s.units_at(target, owner)
                                     if w.t_ground[s.u_type[u]] or w.t_ad[s.u_type[u]]]

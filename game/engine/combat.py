@@ -20,7 +20,7 @@ from .reports import Report
 from .gauges import shift
 from .jit import kernel, np_sum
 from .politics import civilian_harm
-from .reach import within_reach
+from .reach import marches, marching, within_reach
 from .state import GameState, lose_share
 from .supply import supplied
 from .territory import capture
@@ -69,7 +69,7 @@ def marchers(state: GameState, faction: int, origin: int, target: int) -> np.nda
     ready = attackers_at(state, faction, origin)
     if not w.rules.movement.attack_within_march:
         return ready
-    return ready[w.t_speed[state.u_type[ready]] >= w.route_km[origin, target]]
+    return ready[marching(w, state.u_type[ready], state.u_place[ready])[:, target]]
 
 
 def defenders_at(state: GameState, place: int) -> np.ndarray:
@@ -202,7 +202,7 @@ def _pair_power(f, origin, target, ptr, idx, flyers, batteries, force, scratch, 
     for j in range(ptr[origin], ptr[origin + 1]):
         u = idx[j]
         if u_ready[u] and u_owner[u] == f and t_ground[u_type[u]] and (
-                params[5] == 0.0 or t_speed[u_type[u]] >= route_km[origin, target]):
+                params[5] == 0.0 or marches(t_speed, route_km, u_type[u], origin, target)):
             force[k] = u
             k += 1
     base, morale, supply, artillery = _power_terms(force, k, f, a_supplied, u_type, u_str, t_quality, t_artillery,

@@ -1,6 +1,6 @@
 """Questions half the rules ask: is this place held by an enemy of this side (or open
-to its attack), and can this drone, aircraft or air-defence battery reach that place
-from where it stands.
+to its attack), can this drone, aircraft or air-defence battery reach that place from
+where it stands, and can this ground unit march that road in a turn.
 
 Each is stated once here, in two forms that must agree: a scalar kernel for the
 compiled loops of the rules, the air war, the backers' policy and the AI, and a numpy
@@ -45,3 +45,17 @@ def within_reach(air_km, t_range, t, base, place):
 def reaching(world, types: np.ndarray, bases: np.ndarray, place: int) -> np.ndarray:
     """`within_reach` for units of `types` at `bases` at once (a mask over them)."""
     return world.air_km[bases, place] <= world.t_range[types]
+
+
+@kernel
+def marches(t_speed, route_km, t, origin, target):
+    """Whether a ground unit of type `t` covers the road from `origin` to `target` in a
+    turn's march: its speed, in effective km, is at least the road's (infinite where no
+    road joins them). `rules.movement.attack_within_march` holds attacks to it."""
+    return t_speed[t] >= route_km[origin, target]
+
+
+def marching(world, types: np.ndarray, origins: np.ndarray) -> np.ndarray:
+    """`marches` for units of `types` at `origins` to every place at once: a (unit,
+    place) mask, true only along a road or for the place a unit stands on."""
+    return world.t_speed[types][:, None] >= world.route_km[origins]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .air import air_units_in_range, intercept_chance
+from .reach import marching
 from .reports import Report
 from .state import GameState
 
@@ -40,8 +41,7 @@ def at_the_gates(state: GameState) -> np.ndarray:
         present = np.zeros((w.F, w.P), dtype=bool)
         present[owners, places] = True
         return present @ w.adjacent
-    speed = w.t_speed[state.u_type[:n][ground]]
-    reach = (speed[:, None] >= w.route_km[places]) & w.adjacent[places]  # (unit, place it could march to)
+    reach = marching(w, state.u_type[:n][ground], places) & w.adjacent[places]  # (unit, next place it could march to)
     gates = np.zeros((w.F, w.P), dtype=bool)
     for f in range(w.F):
         gates[f] = reach[owners == f].any(axis=0)
