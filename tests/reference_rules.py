@@ -313,6 +313,47 @@ def attrition(state: GameState, faction: int) -> list:
                   {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]
 
 
+# -- sieges -----------------------------------------------------------------------------------
+
+
+def air_command(state: GameState, faction: int, place: int) -> float:
+    """How freely the faction's drones work over a place: 0 if none of its air units in
+    reach (flown or not) is a drone, else 1 − the chance a strike there is brought down."""
+    flyers = air_units_in_range(state, faction, place, spent_too=True)
+    if not state.world.t_drone[state.u_type[flyers]].any():
+        return 0.0
+    return 1.0 - intercept_chance(state, faction, place)
+
+
+def besiegers(state: GameState, place: int) -> list[int]:
+    """The holder's enemies with ground forces that could march to the place (next to it,
+    within a week's march where `attack_within_march` asks for that)."""
+    w = state.world
+    owner = int(state.owner[place])
+    if owner < 0:
+        return []
+    out = []
+    for f in range(w.F):
+        if not w.enemies[owner, f]:
+            continue
+        for u in range(state.n_units):
+            if not (state.u_alive[u] and state.u_owner[u] == f and w.t_ground[state.u_type[u]]):
+                continue
+            origin = int(state.u_place[u])
+            if w.adjacent[origin, place] and (not w.rules.movement.attack_within_march
+                                               or w.t_speed[state.u_type[u]] >= w.route_km[origin, place]):
+                out.append(f)
+                break
+    return out
+
+
+def siege_pressure(state: GameState, place: int) -> float:
+    rate = state.world.rules.combat.siege_loss
+    if rate <= 0 or state.local_defence[place] <= 0 or state.truce > 0:
+        return 0.0
+    return rate * max((air_command(state, f, place) for f in besiegers(state, place)), default=0.0)
+
+
 # -- orders -----------------------------------------------------------------------------------
 
 

@@ -133,6 +133,16 @@ def test_air_defence_and_air_cover_match_the_rule(state):
             assert best == (int(units[np.argmax(state.u_sorties[units])]) if len(units) else -1)
 
 
+@given(states())
+@EXACT
+def test_siege_pressure_matches_the_rule(state):
+    from game.engine.siege import siege_pressures
+
+    got = siege_pressures(state)
+    for p in range(state.world.P):
+        assert got[p] == ref.siege_pressure(state, p)
+
+
 @given(states(), st.integers(0, 2**31))
 @EXACT
 def test_strikes_match_the_rule(state, seed):

@@ -11,7 +11,12 @@ import pytest
 
 from engine_helpers import BLUE, P, end_round, fixture_world, put, units_of
 from game.engine import new_game, World
-from game.engine.siege import air_command, besiegers, siege_pressure
+from game.engine.siege import siege_pressures
+from reference_rules import air_command, besiegers
+
+
+def siege_pressure(s, place):
+    return float(siege_pressures(s)[place])
 
 
 # =====================================================================================

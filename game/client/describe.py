@@ -16,7 +16,7 @@ from ..engine.fortifications import defence_factor
 from ..engine.occupation import garrison_needed
 from ..engine.peace import break_costs, why_not_break
 from ..engine.routes import closed as routes_closed
-from ..engine.siege import siege_pressure
+from ..engine.siege import siege_pressures
 from ..scenario import model as m
 
 KIND_NAMES = {
@@ -248,7 +248,7 @@ def unit_status(state, u: int) -> str:
 
 def siege_html(state, p: int) -> str:
     """A warning line for a besieged place, or "" if it is not besieged."""
-    drain = siege_pressure(state, p)
+    drain = float(siege_pressures(state)[p])
     if drain <= 0:
         return ""
     text = (f"Besieged (enemy troops at its gates, enemy drones over it): "

@@ -34,7 +34,7 @@ SAVE_FORMAT = 1
 MAX_SAVE_BYTES = 32 * 1024 * 1024
 MAX_UNITS = 100_000
 # `ground` is worked out from the works and the map (`fortifications.refresh_ground`).
-_SKIP = {"world", "rng", "_paths", "_supply", "opening_events", "ground"}
+_SKIP = {"world", "rng", "_paths", "_march", "_supply", "opening_events", "ground"}
 # Fields added since format 1 whose starting value is right for an older save: who each
 # town's people stand with (as at the start), the gauges' ledger (empty), the works
 # (none were dug before they existed), the recruits drawn at each place this round, and

@@ -14,19 +14,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .air import air_units_in_range, intercept_chance
+from .air import intercept_chances
 from .reach import marching
 from .reports import Report
 from .state import GameState
 
 
-def air_command(state: GameState, faction: int, place: int) -> float:
-    """How freely the faction's drones can work over a place (0..1), whether or not they
-    have flown this turn."""
-    flyers = air_units_in_range(state, faction, place, spent_too=True)
-    if not state.world.t_drone[state.u_type[flyers]].any():
-        return 0.0
-    return 1.0 - intercept_chance(state, faction, place)
+def drone_command(state: GameState, faction: int) -> np.ndarray:
+    """Per place, how freely the faction's drones can work over it (0..1), whether or
+    not they have flown this turn: 0 beyond every drone's reach (from a base the
+    faction holds), else 1 − the chance the defenders bring a strike down."""
+    w = state.world
+    n = state.n_units
+    drones = np.flatnonzero(state.u_alive[:n] & (state.u_owner[:n] == faction) & w.t_drone[state.u_type[:n]])
+    bases = state.u_place[drones]
+    drones, bases = drones[state.owner[bases] == faction], bases[state.owner[bases] == faction]
+    if len(drones) == 0:
+        return np.zeros(w.P)
+    covered = (w.air_km[bases] <= w.t_range[state.u_type[drones]][:, None]).any(axis=0)
+    return np.where(covered, 1.0 - intercept_chances(state, faction), 0.0)
 
 
 def at_the_gates(state: GameState) -> np.ndarray:
@@ -48,22 +54,23 @@ def at_the_gates(state: GameState) -> np.ndarray:
     return gates
 
 
-def besiegers(state: GameState, place: int, gates: np.ndarray | None = None) -> list[int]:
-    """The holder's enemies with ground forces next to the place."""
-    owner = int(state.owner[place])
-    if owner < 0:
-        return []
-    gates = at_the_gates(state) if gates is None else gates
-    return [f for f in range(state.world.F) if gates[f, place] and state.world.enemies[owner, f]]
-
-
-def siege_pressure(state: GameState, place: int, gates: np.ndarray | None = None) -> float:
-    """Share of the place's armed locals it will lose this round (0 if not besieged)."""
-    rate = state.world.rules.combat.siege_loss
-    if rate <= 0 or state.local_defence[place] <= 0 or state.truce > 0:
-        return 0.0
-    command = max((air_command(state, f, place) for f in besiegers(state, place, gates)), default=0.0)
-    return rate * command
+def siege_pressures(state: GameState) -> np.ndarray:
+    """Per place, the share of its armed locals it will lose this round (0 where not
+    besieged): the rate times the best command of the air among the holder's enemies
+    at its gates."""
+    w = state.world
+    pressure = np.zeros(w.P)
+    rate = w.rules.combat.siege_loss
+    if rate <= 0 or state.truce > 0:
+        return pressure
+    gates = at_the_gates(state)
+    holder = np.maximum(state.owner, 0)  # a valid index; unheld places are ruled out below
+    held = (state.owner >= 0) & (state.local_defence > 0)
+    for f in range(w.F):
+        besieged = held & gates[f] & w.enemies[holder, f]
+        if besieged.any():
+            pressure = np.maximum(pressure, np.where(besieged, drone_command(state, f), 0.0))
+    return rate * pressure
 
 
 def siege_phase(state: GameState) -> list[Report]:
@@ -71,13 +78,11 @@ def siege_phase(state: GameState) -> list[Report]:
     w = state.world
     if w.rules.combat.siege_loss <= 0 or state.truce > 0:
         return []
-    gates = at_the_gates(state)
+    pressure = siege_pressures(state)
     lost = np.zeros(w.F)
     places: list[list[int]] = [[] for _ in range(w.F)]
-    for p in np.flatnonzero((state.local_defence > 0) & (state.owner >= 0)).tolist():
-        share = siege_pressure(state, p, gates)
-        if share <= 0:
-            continue
+    for p in np.flatnonzero(pressure > 0).tolist():
+        share = float(pressure[p])
         owner = int(state.owner[p])
         drop = float(state.local_defence[p]) * share
         state.local_defence[p] -= drop

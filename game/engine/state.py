@@ -180,6 +180,7 @@ class GameState:
                 )
         self.u_ready[:] = True
         self._paths: dict[int, np.ndarray] = {}
+        self._march: dict[int, np.ndarray] = {}  # march_paths, kept while the faction's places stay the same
         self._supply: dict[int, np.ndarray] = {}
 
     # -- units ----------------------------------------------------------------------
@@ -235,6 +236,7 @@ class GameState:
     def invalidate(self) -> None:
         """Forget traced paths and supply (after loading, or any wholesale change)."""
         self._paths.clear()
+        self._march.clear()
         self._supply.clear()
 
     def set_owner(self, place: int, faction: int) -> None:
@@ -250,6 +252,8 @@ class GameState:
         else:
             self._supply.pop(old, None)  # only the two sides' supply lines change
             self._supply.pop(faction, None)
+        self._march.pop(old, None)
+        self._march.pop(faction, None)
         lost = self._paths.pop(old, None)
         if lost is not None:
             kept = _drop_place(lost, place)
@@ -273,13 +277,17 @@ class GameState:
     def march_paths(self, faction: int) -> np.ndarray:
         """`paths` as a march reads it: with `rules.movement.one_road_a_turn`, a place of
         the faction's at the end of one road is always within a turn's march."""
-        d = self.paths(faction)
         w = self.world
         if not w.rules.movement.one_road_a_turn:
-            return d
-        mine = self.owner == faction
-        direct = np.isfinite(w.route_km) & mine[:, None] & mine[None, :]
-        return np.where(direct, 0.0, d)
+            return self.paths(faction)
+        # Built once while the faction's places stay the same: the order lists ask for
+        # it thousands of times a game.
+        m = self._march.get(faction)
+        if m is None:
+            mine = self.owner == faction
+            direct = np.isfinite(w.route_km) & mine[:, None] & mine[None, :]
+            m = self._march[faction] = np.where(direct, 0.0, self.paths(faction))
+        return m
 
     @property
     def date(self):
@@ -311,5 +319,6 @@ class GameState:
         new.ledger = list(self.ledger)  # entries are never changed once written
         # Caches hold arrays that are never modified in place, so they can be shared.
         new._paths = dict(self._paths)
+        new._march = dict(self._march)
         new._supply = dict(self._supply)
         return new
