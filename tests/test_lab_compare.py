@@ -26,13 +26,15 @@ def runs(tmp_path_factory):
     (close to it), and a run of another scenario."""
     root = tmp_path_factory.mktemp("compare")
 
-    def run(name, path=DUEL, seed=2, games=40, **variant):
+    def run(name, path=DUEL, seed=2, games=40, seats=None, **variant):
         simulate(Variant(str(path), **variant), root / name, RunOptions(games=games, seed=seed, executor="serial",
-                                                                        jobs=1), random_levels(path), report=False)
+                                                                        jobs=1), random_levels(path) | (seats or {}),
+                 report=False)
         return root / name
 
     return {"base": run("base"), "gone": run("gone", without=("patron",)), "again": run("again", seed=3),
-            "half": run("half", sets=("backers.patron.commitment=40",)), "mini": run("mini", MINI, games=2)}
+            "half": run("half", sets=("backers.patron.commitment=40",)), "mini": run("mini", MINI, games=2),
+            "stays_out": run("stays_out", seats={"patron": "none"})}
 
 
 def _summary(path) -> dict:
@@ -71,6 +73,32 @@ def test_against_a_baseline(lab_cli, runs, tmp_path):
             assert row[9 + 2 * i] == f"{100 * (s['outcomes'][f]['rate'] - base['outcomes'][f]['rate']):+.1f}"
             assert row[10 + 2 * i] == apart
     assert [p.name for p in md.parent.iterdir()] == ["compare.md"]  # written in one go, no temporary left
+
+
+def test_a_seated_backers_score_is_compared_against_the_baseline(lab_cli, runs, tmp_path):
+    """A run that seats the patron (here: it stays out) gets a column for the patron's
+    score in every run, its change against the baseline, where the scenario's policy
+    decided, and whether the two intervals are apart."""
+    md = tmp_path / "c.md"
+    r = lab_cli("compare", runs["stays_out"], "--baseline", runs["base"], "--markdown", md)
+    assert r.code == 0, r.err
+    assert "backer score" in r.out
+    lines = md.read_text().splitlines()
+    header = _cells(lines[0])
+    assert header[9] == "patron score" and header[-2:] == ["Δ patron score", "patron score separated"]
+    rows = {c[0]: c for c in map(_cells, lines[2:])}
+    mine, theirs = (_summary(runs[k])["backers"]["patron"] for k in ("stays_out", "base"))
+    assert (mine["decided_by"], theirs["decided_by"]) == ("none", "policy")
+    assert mine["packages"] == 0 < theirs["packages"]
+    for name, s in (("base (baseline)", theirs["score"]), ("stays_out", mine["score"])):
+        assert rows[name][9] == f"{s['mean']:.1f} ({s['ci95'][0]:.1f} to {s['ci95'][1]:.1f})"
+    delta = mine["score"]["mean"] - theirs["score"]["mean"]
+    apart = mine["score"]["ci95"][1] < theirs["score"]["ci95"][0] or theirs["score"]["ci95"][1] < mine["score"]["ci95"][0]
+    assert rows["stays_out"][-2:] == [f"{delta:+.1f}", "yes" if apart else "no"]
+    assert rows["base (baseline)"][-2:] == ["–", "–"]
+    # Runs that seat no backer get no score column.
+    r = lab_cli("compare", runs["again"], "--baseline", runs["base"], "--markdown", md)
+    assert "score" not in md.read_text()
 
 
 def test_without_a_baseline_shows_momentum_and_no_changes(lab_cli, runs, tmp_path):

@@ -89,6 +89,26 @@ def test_each_game_is_seeded_by_spawn_and_can_be_rerun_alone(tmp_path):
         assert row["winner"] == world.faction_ids[alone.winner] and int(row["turns"]) == alone.turn
 
 
+def test_each_backers_score_is_the_one_its_game_ends_with_and_the_summary_holds_their_mean(tmp_path):
+    from game.engine.backer_score import backer_score, total
+
+    _run(tmp_path / "r", games=10, seed=11)
+    rows = _rows(tmp_path / "r" / "games.csv")
+    loaded = load_scenario(DUEL)
+    world = World(loaded.spec, loaded.sha256)
+    scores = []
+    for row in rows:
+        alone = run_game(world, np.random.SeedSequence(int(row["entropy"]), spawn_key=(int(row["spawn_key"]),)))
+        assert float(row["score_patron"]) == round(total(backer_score(alone, 0)), 3)
+        scores.append(float(row["score_patron"]))
+    figures = json.loads((tmp_path / "r" / "summary.json").read_text())["backers"]["patron"]
+    assert figures["decided_by"] == "policy"
+    assert figures["score"]["mean"] == pytest.approx(np.mean(scores), abs=1e-4)
+    half = 1.959963984540054 * np.std(scores, ddof=1) / np.sqrt(len(scores))
+    assert figures["score"]["ci95"] == pytest.approx([np.mean(scores) - half, np.mean(scores) + half], abs=1e-4)
+    assert len(set(scores)) > 1  # the games differ, so the interval has a width to check
+
+
 # -- the files -------------------------------------------------------------------------------------------
 
 

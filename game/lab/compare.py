@@ -209,6 +209,33 @@ def _changes_of_hands(summary: dict) -> float | None:
     return value if isinstance(value, (int, float)) else None
 
 
+def _seated_backers(runs: list[RunSummary]) -> list[str]:
+    """Backers some run seated at a level of its own (`--ai BACKER=LEVEL`): the ones
+    whose decisions the runs compare."""
+    factions = set(runs[0].factions)
+    seen: dict[str, None] = {}
+    for r in runs:
+        for seat in r.summary.get("agents") or {}:
+            if seat not in factions:
+                seen[seat] = None
+    return list(seen)
+
+
+def _backer_score(summary: dict, backer: str) -> dict | None:
+    """A backer's mean score a game with its interval (see `outputs.backer_figures`);
+    None for a run from before the scores were kept."""
+    score = ((summary.get("backers") or {}).get(backer) or {}).get("score")
+    ok = (isinstance(score, dict) and isinstance(score.get("mean"), (int, float))
+          and isinstance(score.get("ci95"), list) and len(score["ci95"]) == 2)
+    return score if ok else None
+
+
+def _score_change_cells(mine: dict | None, theirs: dict | None, is_base: bool) -> list[str]:
+    if is_base or mine is None or theirs is None:
+        return ["–", "–"]
+    return [f"{mine['mean'] - theirs['mean']:+.1f}", "yes" if separated(mine, theirs) else "no"]
+
+
 def _change_cells(mine: dict, theirs: dict, is_base: bool) -> list[str]:
     """The change in points against the baseline and whether the intervals are separated."""
     if is_base or mine["rate"] is None or theirs["rate"] is None:
@@ -229,6 +256,8 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
     header += ["mean turns"] + (["changes of hands"] if churned else [])
     header += [f"{f} low turn" for f in factions] + [f"{p}: {f}" for p, f in held]
     header += ["like the war"] if shaped else []
+    seated = _seated_backers(runs)
+    header += [f"{b} score" for b in seated]
     if base_row is not None:
         for f in factions:
             header += [f"Δ {f}", f"{f} separated"]
@@ -236,6 +265,8 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
             header += ["Δ like the war", "like the war separated"]
         for p, f in held:
             header += [f"Δ {p}: {f}", f"{p}: {f} separated"]
+        for b in seated:
+            header += [f"Δ {b} score", f"{b} score separated"]
     rows = []
     for i, (run, name) in enumerate(zip(runs, run_names(runs))):
         s = run.summary
@@ -252,6 +283,9 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
         like = _like_the_war(s)
         if shaped:
             row.append("–" if like is None else _rate_cell(like))
+        for b in seated:
+            score = _backer_score(s, b)
+            row.append("–" if score is None else f"{score['mean']:.1f} ({score['ci95'][0]:.1f} to {score['ci95'][1]:.1f})")
         if base_row is not None:
             for f in factions:
                 row += _change_cells(s["outcomes"][f], runs[base_row].summary["outcomes"][f], i == base_row)
@@ -261,6 +295,9 @@ def table(runs: list[RunSummary], base_row: int | None = None, shares: list[dict
                         else _change_cells(like, theirs, i == base_row))
             for p, f in held:
                 row += _change_cells(shares[i][p][f], shares[base_row][p][f], i == base_row)
+            for b in seated:
+                row += _score_change_cells(_backer_score(s, b), _backer_score(runs[base_row].summary, b),
+                                           i == base_row)
         rows.append(row)
     return header, rows
 
@@ -278,6 +315,8 @@ CAPTION = ("wins and draws: share of completed games (Wilson 95% interval); low 
 SHAPE_CAPTION = "; like the war: share of games inside every checkpoint of the scenario's targets file"
 CHURN_CAPTION = ("; changes of hands: places that changed hands a game, counted at the end of each turn (a run "
                  "from before the count shows –)")
+SCORE_CAPTION = ("; backer score: the mean score a game of a backer some run seated with --ai, as a person "
+                 "playing it would be scored (95% interval), whoever decided for it in that run")
 PLACE_CAPTION = "; place: side: share of completed games that side ended holding the place (Wilson 95% interval)"
 BASELINE_CAPTION = ("; Δ: change in win rate (or place share) against the baseline, in percentage points; "
                     "separated: the two intervals do not overlap")
@@ -315,5 +354,6 @@ def compare(paths: list[str | Path], baseline: str | Path | None = None, markdow
     print_table(header, rows, f"Runs of {runs[0].summary['scenario']} compared",
                 CAPTION + (CHURN_CAPTION if "changes of hands" in header else "")
                 + (SHAPE_CAPTION if "like the war" in header else "") + (PLACE_CAPTION if places else "")
+                + (SCORE_CAPTION if any(h.endswith(" score") for h in header) else "")
                 + (BASELINE_CAPTION if base_row is not None else ""))
     return header, rows

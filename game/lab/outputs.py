@@ -14,13 +14,15 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
+
 from .. import __version__
 from ..atomic import write_atomic, write_text_atomic
 from ..scenario.errors import display_path
 from .checkpoints import summary_block
 from .momentum import momentum
 from .play import CAUSES, TURN_STATS
-from .stats import rate, spread
+from .stats import mean_interval, rate, spread
 
 
 def key_places(spec) -> list[str]:
@@ -64,6 +66,7 @@ def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list], 
     header = (["index", "entropy", "spawn_key"] + [f"agent_{f}" for f in factions]
               + ["status", "winner", "reason", "turns"] + [f"owner_{p}" for p in keys]
               + ["harm"] + [f"harm_{f}" for f in factions] + [f"deliveries_{b}" for b in backers]
+              + [f"score_{b}" for b in backers]
               + [f"{h}_{f}" for h in HABITS for f in factions]
               + [f"{c}_{f}" for f in factions for c in ("low_turn", "low_places")]
               + [f"inside_{t.id}" for t in tests] + (["looks_like_the_war"] if tests else []) + ["error"])
@@ -76,8 +79,10 @@ def games_table(spec, entropy: int, results: list[dict], lows: dict[int, list], 
         if ok:
             row += [r["owners"][i] or "neutral" for i in kidx]
             row += [_num(r["harm"], 2)] + [_num(h, 2) for h in r["harm_by"]] + list(r["deliveries"])
+            # A game from before the scores were kept has none.
+            row += [_num(x, 3) for x in r["backer_scores"]] if r.get("backer_scores") else [""] * len(backers)
         else:
-            row += [""] * (len(keys) + 1 + len(factions) + len(backers))
+            row += [""] * (len(keys) + 1 + len(factions) + 2 * len(backers))
         low = lows.get(r["index"])  # none for a failed game
         for h in HABITS:
             row += r.get(h) or [""] * len(factions)
@@ -153,6 +158,20 @@ def outcome_counts(spec, results: list[dict]) -> dict:
     return out
 
 
+def backer_figures(spec, levels: dict, ok: list[dict]) -> dict:
+    """Per backer: who decided for it (its seat's level, or the scenario's own policy),
+    the packages it sent a game and its score a game as a seated player's would be
+    counted (see `engine.backer_score`), with the score's 95% interval: what its
+    decisions were worth to it, which the war's winner alone does not show."""
+    out = {}
+    scored = [r for r in ok if r.get("backer_scores")]
+    for i, b in enumerate(spec.backers):
+        out[b] = {"decided_by": levels.get(b, "policy"),
+                  "packages": round(float(np.mean([r["deliveries"][i] for r in ok])), 4) if ok else None,
+                  "score": mean_interval([r["backer_scores"][i] for r in scored])}
+    return out
+
+
 def reasons(results: list[dict]) -> list[dict]:
     """How games ended, counted by winner and reason. A trailing figure in brackets
     ("most victory points at the end (112)") is left out so that such games count together."""
@@ -191,6 +210,7 @@ def summarise(run) -> dict:
         "territory": run.territory(),
         "losses": losses(list(spec.factions), ok),
         "habits": habits(list(spec.factions), ok),
+        "backers": backer_figures(spec, run.levels, ok),
         "front": run.front(),
         "checkpoints": (summary_block(run.targets, run.checkpoint_tests(), run.misses(),
                                       display_path(run.targets.path)) if run.targets else None),

@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import __version__
 from ..engine import World, apply, new_game
+from ..engine.backer_score import backer_score, total
 from ..engine.peace import outcome
 from ..engine.persist import Recorder, state_from_json
 from ..scenario.loader import scenario_hash
@@ -200,6 +201,9 @@ def _final(world: World, state, tracker: TurnTracker) -> dict:
         "harm": float(state.harm.sum()),
         "harm_by": [float(x) for x in state.harm_by],
         "deliveries": [int(round(x)) for x in per_backer],
+        # Each backer's score as a seated player's would be counted: how its decisions
+        # paid off, which the war's winner alone does not show.
+        "backer_scores": [round(total(backer_score(state, b)), 3) for b in range(w.B)],
         "losses": {cause: [round(float(x), 1) for x in tracker.lost_total[i]] for i, cause in enumerate(CAUSES)},
         "returned_moves": tracker.returned.tolist(),
         "capital_emptied": tracker.capital_emptied.tolist(),
@@ -261,7 +265,7 @@ def failed_result(job: GameJob, exc: BaseException, trace: str = "", turns: int 
     return {"index": job.index, "spawn_key": list(job.spawn_key), "levels": dict(job.levels), "status": "failed",
             "error": f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500], "traceback": trace,
             "winner": None, "reason": "", "turns": turns, "owners": [], "harm": 0.0, "harm_by": [],
-            "deliveries": [], "losses": {cause: [] for cause in CAUSES}, "turn_rows": [], "held": [],
+            "deliveries": [], "backer_scores": [], "losses": {cause: [] for cause in CAUSES}, "turn_rows": [], "held": [],
             "returned_moves": [], "capital_emptied": []}
 
 

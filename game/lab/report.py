@@ -228,6 +228,17 @@ def _subtitle(summary: dict) -> str:
     return "; " + "; ".join(bits) if bits else ""
 
 
+def _decided_by(level: str) -> str:
+    return "the scenario's policy" if level == "policy" else f"a seat at `{level}`"
+
+
+def _score_cell(score: dict | None) -> str:
+    if not score or score.get("mean") is None:
+        return "–"
+    ci = score.get("ci95")
+    return f"{score['mean']:.1f}" + (f" ({ci[0]:.1f} to {ci[1]:.1f})" if ci else "")
+
+
 def _markdown(run, summary: dict, results: list[dict], command: str, has_backers: bool) -> str:
     spec = run.prepared.spec
     meta = spec.meta
@@ -323,12 +334,21 @@ def _markdown(run, summary: dict, results: list[dict], command: str, has_backers
         L.append("")
         L.append("![Packages sent by backer](charts/deliveries.png)")
         L.append("")
-        L.append("| backer | supports | packages sent per game (mean) | games with any |")
-        L.append("|---|---|---:|---:|")
+        L.append("| backer | supports | decided by | packages sent per game (mean) | games with any "
+                 "| score a game (95% interval) |")
+        L.append("|---|---|---|---:|---:|---:|")
+        figures = summary.get("backers") or {}
         for bi, b in enumerate(spec.backers):
             sent = [r["deliveries"][bi] for r in ok]
+            mine = figures.get(b, {})
             L.append(f"| {spec.backers[b].name} | {spec.factions[spec.backers[b].supports].short} | "
-                     f"{np.mean(sent):.2f} | {100 * np.mean([s > 0 for s in sent]):.0f}% |")
+                     f"{_decided_by(mine.get('decided_by', 'policy'))} | {np.mean(sent):.2f} | "
+                     f"{100 * np.mean([s > 0 for s in sent]):.0f}% | {_score_cell(mine.get('score'))} |")
+        L.append("")
+        L.append("A backer's score is counted as a person playing it would see it at the end (its client's "
+                 "outcome and ground, less the money it spent and the exposure it drew; the weights are the "
+                 "backer's `score` in the scenario). Run with `--ai BACKER=LEVEL` and `compare` the runs to see "
+                 "what its decisions are worth.")
         L.append("")
         harm = [r["harm"] for r in ok]
         L.append(f"Civilian harm per game: mean {np.mean(harm):.0f}, median {np.median(harm):.0f}; caused by "

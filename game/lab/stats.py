@@ -50,6 +50,21 @@ def spread(values: Sequence[float]) -> dict:
             "p10": round(float(p10), 4), "p90": round(float(p90), 4)}
 
 
+def mean_interval(values: Sequence[float]) -> dict:
+    """mean and its 95% interval by the normal approximation (mean ± 1.96 standard
+    errors), rounded for reports; with fewer than two values the spread, and so the
+    interval, is unknown (None)."""
+    n = len(values)
+    if n == 0:
+        return {"mean": None, "ci95": None}
+    a = np.asarray(values, dtype=float)
+    mean = float(a.mean())
+    if n < 2:
+        return {"mean": round(mean, 4), "ci95": None}
+    half = Z95 * float(a.std(ddof=1)) / math.sqrt(n)
+    return {"mean": round(mean, 4), "ci95": [round(mean - half, 4), round(mean + half, 4)]}
+
+
 def bradley_terry(scores: np.ndarray, prior: float = 1.0, iterations: int = 10_000,
                   tol: float = 1e-12) -> np.ndarray:
     """Bradley–Terry strengths from a matrix of scores: scores[i, j] is what i scored
