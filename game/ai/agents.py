@@ -110,11 +110,12 @@ def run_game(world: World, seed: np.random.SeedSequence | int, levels: dict[str,
     return play_out(state, make_agents(world, agent_seed, levels), backers=seats)
 
 
-def warm_up(world: World) -> None:
+def warm_up(world: World, mark: bool = True) -> None:
     """Load every compiled kernel of the engine and the AI, compiling any that this
     machine has not compiled before (`game.engine.jit`): a game of the normal AI
     against itself touches them all but the checks of a player's orders, which a few
-    rounds of random orders do."""
+    rounds of random orders do. `mark`: record that all are compiled (a caller that
+    compiles some of them elsewhere at the same time marks once those are done too)."""
     play_out(new_game(world, 0), make_agents(world, np.random.SeedSequence(0), {f: "normal" for f in world.faction_ids}))
     state = new_game(world, 1)
     agents = make_agents(world, np.random.SeedSequence(1))
@@ -122,4 +123,12 @@ def warm_up(world: World) -> None:
         if state.over or state.turn > 3:
             break
         apply(state, agents[state.active].act(state))
-    mark_ready()
+    if mark:
+        mark_ready()
+
+
+def warm_up_engine(world: World) -> None:
+    """Compile the engine's kernels alone, by a game of random orders (every order's
+    check, battles, strikes and the rounds); meant to run beside `warm_up` in a second
+    process, which then finds them compiled instead of compiling them itself."""
+    run_game(world, 1)
