@@ -1,4 +1,4 @@
-"""Whole games: 150 seeded random-vs-random games of each shipped scenario (and 500 of
+"""Whole games: 100 seeded random-vs-random games of each shipped scenario (and 500 of
 tests/data/mini.yaml), every one played to a verdict, with the state's invariants
 checked at every change of turn and every change of money accounted for.
 
@@ -23,7 +23,7 @@ from game.engine import EndTurn, legal_actions, new_game
 
 # The small world's games are short, and one side wins nearly all of them: it takes more
 # of them for a random player to win on the other side.
-GAMES = {"mini": 500, "dignity_2014": 150, "karabakh_2020": 150, "tripoli_2019": 150}
+GAMES = {"mini": 500, "dignity_2014": 100, "karabakh_2020": 100, "tripoli_2019": 100}
 SCENARIOS = {"mini": MINI, **{name: shipped_path(name) for name in ("dignity_2014", "karabakh_2020", "tripoli_2019")}}
 
 

@@ -74,7 +74,7 @@ def test_a_disk_that_fills_up_keeps_every_stored_game(capsys, tmp_path, monkeypa
 
     monkeypatch.setattr(ResultStore, "append", full_after_one)
     out = tmp_path / "run"
-    args = ("simulate", DUEL, "--games", 8, "--jobs", 1, *RANDOM_AI, "--no-progress", "--executor", "serial")
+    args = ("simulate", DUEL, "--games", 8, "--jobs", 1, *RANDOM_AI, "--no-progress", "--executor", "serial", "--no-report")
     r = run_cli(capsys, *args, "--out", out)
     assert r.code == 1, r.text
     assert "No space left on device" in r.err and "--resume" in r.err
@@ -88,7 +88,7 @@ def test_a_disk_that_fills_up_keeps_every_stored_game(capsys, tmp_path, monkeypa
 
 def test_a_replay_naming_a_foreign_file_never_shows_its_contents(capsys, tmp_path):
     out = tmp_path / "run"
-    assert run_cli(capsys, "simulate", DUEL, *COMMON, "--save-replays", 1, "--out", out).code == 0
+    assert run_cli(capsys, "simulate", DUEL, *COMMON, "--save-replays", 1, "--no-report", "--out", out).code == 0
     secret = tmp_path / "secret.txt"
     secret.write_text("root-password: hunter2-SECRET\nsecond line\n", encoding="utf-8")
     replay = json.loads((out / "replays" / "game-00000.json").read_text())

@@ -230,7 +230,7 @@ def test_a_seeded_run_counts_its_games_against_the_targets(capsys, tmp_path):
     # The same seeds give the same counts: nothing in the counting depends on how games were played.
     again = tmp_path / "again"
     run_cli(capsys, "simulate", MINI, "--games", 16, "--seed", 3, "--jobs", 2, "--ai", "blue=random,red=random",
-            "--targets", targets, "--out", again, "--no-progress")
+            "--targets", targets, "--out", again, "--no-progress", "--no-report")
     assert json.loads((again / "summary.json").read_text())["checkpoints"] == block
 
 
@@ -239,7 +239,7 @@ def test_the_scenarios_own_targets_are_found_and_can_be_left_out(capsys, tmp_pat
     scen.write_text(MINI.read_text(encoding="utf-8").replace("../../assets", str(MINI.parent.parent.parent / "assets")),
                     encoding="utf-8")
     (tmp_path / "mini.targets.yaml").write_text(MINI_TARGETS, encoding="utf-8")
-    common = ("--games", 4, "--jobs", 1, "--ai", "blue=random,red=random", "--no-progress")
+    common = ("--games", 4, "--jobs", 1, "--ai", "blue=random,red=random", "--no-progress", "--no-report")
     r = run_cli(capsys, "simulate", scen, *common, "--out", tmp_path / "a")
     assert r.code == 0 and "looks_like_the_war=" in r.out
     assert json.loads((tmp_path / "a" / "summary.json").read_text())["checkpoints"]["file"].endswith("mini.targets.yaml")

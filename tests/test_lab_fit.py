@@ -74,10 +74,10 @@ def test_trials_as_good_as_the_best_are_counted_with_the_span_of_their_values():
                                                             "rules.combat.noise": [0.15, 0.45]}}
 
 
-def _fit(capsys, tmp_path, out, trials: int, *extra):
+def _fit(capsys, tmp_path, out, trials: int, *extra, games: int = 40):
     targets = tmp_path / "duel.targets.yaml"
     targets.write_text(TARGETS, encoding="utf-8")
-    return run_cli(capsys, "fit", DUEL, targets, "--param", PARAM, "--trials", trials, "--games", 40,
+    return run_cli(capsys, "fit", DUEL, targets, "--param", PARAM, "--trials", trials, "--games", games,
                    "--jobs", 1, "--out", out, *extra)
 
 
@@ -97,11 +97,12 @@ def test_fit_finds_the_patrons_commitment_that_gives_the_targets_share(tmp_path,
 
 
 def test_a_study_resumed_goes_on_as_if_never_stopped(tmp_path, capsys):
-    _fit(capsys, tmp_path, tmp_path / "whole", 8)
-    _fit(capsys, tmp_path, tmp_path / "parts", 3)
-    again = _fit(capsys, tmp_path, tmp_path / "parts", 8)
+    # Fewer games a trial than the search above needs: only the two studies' sameness counts.
+    _fit(capsys, tmp_path, tmp_path / "whole", 8, games=16)
+    _fit(capsys, tmp_path, tmp_path / "parts", 3, games=16)
+    again = _fit(capsys, tmp_path, tmp_path / "parts", 8, games=16)
     assert again.code == 2 and "already holds a study" in again.err  # not without saying so
-    _fit(capsys, tmp_path, tmp_path / "parts", 8, "--resume")
+    _fit(capsys, tmp_path, tmp_path / "parts", 8, "--resume", games=16)
     whole, parts = (json.loads((tmp_path / d / "fit.json").read_text()) for d in ("whole", "parts"))
     assert (parts["set"], parts["best_loss"], parts["best_trial"]) == (whole["set"], whole["best_loss"],
                                                                          whole["best_trial"])
@@ -134,7 +135,7 @@ def test_fit_finds_the_2019_home_guard_again_after_it_is_knocked_out_of_place(tm
     targets.write_text(TRIPOLI_TARGETS, encoding="utf-8")
     out = tmp_path / "fit"
     r = run_cli(capsys, "fit", SCENARIOS / "tripoli_2019.yaml", targets, "--set", "rules.combat.home_guard=1",
-                "--param", "rules.combat.home_guard=0..12", "--trials", 6, "--games", 30, "--jobs", 2, "--out", out)
+                "--param", "rules.combat.home_guard=0..12", "--trials", 6, "--games", 16, "--jobs", 2, "--out", out)
     assert r.code == 0, r.err
     result = json.loads((out / "fit.json").read_text())
     value = int(result["set"][0].split("=")[1])
@@ -161,13 +162,13 @@ def test_a_study_interrupted_mid_trial_resumes_to_the_same_best_point(tmp_path, 
     targets = tmp_path / "duel.targets.yaml"
     targets.write_text(TARGETS, encoding="utf-8")
     argv = [sys.executable, "-m", "game", "fit", str(DUEL), str(targets), "--param", PARAM, "--trials", "6",
-            "--games", "100", "--executor", "serial", "--out"]
+            "--games", "40", "--executor", "serial", "--out"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(argv + [str(tmp_path / "cut")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     for line in proc.stdout:
         if line.startswith("trial 1:"):
-            break  # trial 2 is now playing its 100 games
+            break  # trial 2 is now playing its 40 games
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "Traceback" not in err and "interrupted" in err, err

@@ -200,6 +200,21 @@ def test_counterfactual_notes_are_in_the_summary(tmp_path):
     assert "deliveries_patron" not in (tmp_path / "w" / "games.csv").read_text()
 
 
+
+def test_no_report_leaves_only_the_numbers_and_no_stale_report(lab_cli, tmp_path):
+    """`--no-report` writes summary.json and the tables without report.md or charts, and
+    a run written over an earlier one's directory does not leave that run's report
+    behind to be read as this one's."""
+    out = tmp_path / "r"
+    args = ("simulate", DUEL, "--games", "2", *RANDOM_AI, "--executor", "serial", "--out", out)
+    assert lab_cli(*args).code == 0
+    assert (out / "report.md").is_file() and list((out / "charts").glob("*.png"))
+    r = lab_cli(*args, "--overwrite", "--no-report")
+    assert r.code == 0, r.text
+    assert not (out / "report.md").exists() and not list((out / "charts").glob("*.png"))
+    assert {"summary.json", "games.csv", "turns.csv"} <= {p.name for p in out.iterdir()}
+    assert json.loads((out / "summary.json").read_text())["completed"] == 2
+
 # -- failures ------------------------------------------------------------------------------------------------
 
 
@@ -222,7 +237,7 @@ def test_a_failing_game_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
 def test_cli_exits_nonzero_after_a_failed_game(lab_cli, tmp_path, monkeypatch):
     monkeypatch.setitem(agents_mod.AGENTS, "flaky", failing_agent(1))
     r = lab_cli("simulate", DUEL, "--games", "4", "--ai", "blue=flaky", "--ai", "red=random", "--executor", "serial",
-                "--out", tmp_path / "f")
+                "--no-report", "--out", tmp_path / "f")
     assert r.code == 1
     assert "failed=1" in r.out and "completed=3" in r.out
     assert "game 1 (seed 0, spawn key [1]) failed: ValueError: agent breaks down in game 1" in r.err
@@ -245,7 +260,8 @@ def test_a_chunk_that_dies_is_recorded_as_failed_games(tmp_path, monkeypatch):
 def test_factions_not_named_play_normal(lab_cli, tmp_path, monkeypatch):
     spec = load_scenario(DUEL).spec
     assert runs_mod.check_levels(spec, {"red": "easy"}) == {"blue": "normal", "red": "easy"}
-    r = lab_cli("simulate", DUEL, "--games", "1", "--ai", "red=random", "--executor", "serial", "--out", tmp_path / "n")
+    r = lab_cli("simulate", DUEL, "--games", "1", "--ai", "red=random", "--executor", "serial", "--no-report",
+                "--out", tmp_path / "n")
     assert r.code == 0, r.err
     summary = json.loads((tmp_path / "n" / "summary.json").read_text())
     assert summary["agents"] == {"blue": "normal", "red": "random"}
@@ -378,7 +394,7 @@ def test_a_directory_another_run_is_writing_is_refused(tmp_path, lab_cli):
     finally:
         holder.kill()
         holder.wait()
-    r = lab_cli("simulate", DUEL, "--games", "2", *RANDOM_AI, "--executor", "serial", "--out", out)
+    r = lab_cli("simulate", DUEL, "--games", "2", *RANDOM_AI, "--executor", "serial", "--no-report", "--out", out)
     assert r.code == 0, r.text
     assert (out / "results.jsonl").exists()
 

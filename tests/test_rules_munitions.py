@@ -98,7 +98,7 @@ def test_the_ai_never_fires_what_its_side_does_not_have():
 def test_the_lab_counts_each_sides_stocks_by_turn(tmp_path):
     out = tmp_path / "run"
     simulate(Variant(str(ENGINE_DATA / "munitions.yaml")), out, RunOptions(games=2, seed=1, executor="serial", jobs=1),
-             {"blue": "normal", "red": "normal"}, 0)
+             {"blue": "normal", "red": "normal"}, 0, report=False)
     header, *rows = (out / "turns.csv").read_text().splitlines()
     cols = header.split(",")
     assert cols[-2:] == ["stock_missiles_blue", "stock_missiles_red"]

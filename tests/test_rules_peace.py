@@ -159,7 +159,7 @@ def test_the_lab_counts_settlements_as_an_outcome_of_their_own(tmp_path):
     # A war that cannot settle keeps the outcomes it always had.
     plain = tmp_path / "arena"
     _, summary = simulate(Variant(str(ENGINE_DATA / "arena.yaml")), plain,
-                          RunOptions(games=2, seed=1, executor="serial", jobs=1), levels, 0)
+                          RunOptions(games=2, seed=1, executor="serial", jobs=1), levels, 0, report=False)
     assert list(summary["outcomes"]) == ["blue", "red", "draw"]
     header, rows = table([RunSummary(out, json.loads((out / "summary.json").read_text()))])
     assert header[header.index("settlements")] and rows[0][header.index("settlements")].startswith(

@@ -171,14 +171,16 @@ def test_a_game_with_a_seated_backer_replays_exactly(level):
 
 
 def test_seating_a_backer_with_its_own_policy_keeps_the_war_as_it_was():
-    """`normal` for a backer is the scenario's own policy from a seat: over 40 games its
-    client wins about as often as with no seat, while a seat that never sends loses more."""
+    """`normal` for a backer is the scenario's own policy from a seat: over 20 games its
+    client wins about as often as with no seat, while a seat that never sends loses more
+    (17, 17 and 9 of 20 when this was written)."""
     w = load_world(shipped_path("tripoli_2019"))
     base = {f: "normal" for f in w.faction_ids}
     wins = {}
-    for name, levels in (("policy", base), ("seat", base | {"turkey": "normal"})):
-        wins[name] = sum(run_game(w, i, levels).winner == w.fidx["gna"] for i in range(40))
-    assert abs(wins["policy"] - wins["seat"]) <= 8, wins
+    for name, levels in (("policy", base), ("seat", base | {"turkey": "normal"}), ("none", base | {"turkey": "none"})):
+        wins[name] = sum(run_game(w, i, levels).winner == w.fidx["gna"] for i in range(20))
+    assert abs(wins["policy"] - wins["seat"]) <= 4, wins
+    assert wins["none"] <= wins["policy"] - 5, wins
 
 
 def test_the_parts_of_a_backers_score_add_up_and_follow_the_outcome():

@@ -99,7 +99,7 @@ def _interrupted(out: Path) -> int:
     return 130
 
 
-def _finish(summary: dict, out: Path, tty: bool) -> int:
+def _finish(summary: dict, out: Path, tty: bool, report: bool = True) -> int:
     from .outputs import one_line
 
     if tty:
@@ -119,7 +119,7 @@ def _finish(summary: dict, out: Path, tty: bool) -> int:
                 o = cp["inside"]
                 c.print(f"    {cp['id']:<18} {cp['date']:<10} {100 * o['rate']:5.1f}% inside "
                         f"(95% CI {100 * o['ci95'][0]:.1f}–{100 * o['ci95'][1]:.1f}%)")
-        c.print(f"  report: {out / 'report.md'}")
+        c.print(f"  report: {out / 'report.md'}" if report else f"  results: {out / 'summary.json'}")
     else:
         print(one_line(summary, out))
     if summary["failed"]:
@@ -148,14 +148,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         variant = Variant(args.scenario, tuple(args.set or ()), tuple(_split(args.without, "--without")))
         targets = False if args.no_targets else args.targets
         return simulate(variant, out, _options(args), parse_ai(_split(args.ai, "--ai")), args.save_replays,
-                        progress=progress, command=_command_line(args, "simulate"), targets=targets,
-                        start=args.start)
+                        progress=progress, command=_command_line(args, "simulate"), report=not args.no_report,
+                        targets=targets, start=args.start)
 
     done, status = _guarded(out, work)
     if status is not None:
         return status
     _run, summary = done
-    return _finish(summary, out, progress is not None)
+    return _finish(summary, out, progress is not None, report=not args.no_report)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -424,6 +424,9 @@ def add_commands(subparsers) -> None:
                    help="count the games against this targets file's dated checkpoints (default: the scenario's "
                         "own NAME.targets.yaml beside it, if there is one)")
     p.add_argument("--no-targets", action="store_true", help="do not count games against any checkpoints")
+    p.add_argument("--no-report", action="store_true",
+                   help="write summary.json and the CSV files only, without report.md and its charts (which take "
+                        "about two seconds): for scripts that read the numbers")
     p.add_argument("--from", dest="start", metavar="SAVE",
                    help="play every game on from this saved position (`play --autoplay N --save SAVE`, or any "
                         "save of the scenario) with fresh dice, instead of from the scenario's start")

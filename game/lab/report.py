@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 
@@ -62,6 +63,14 @@ def _fmt_rate(o: dict) -> tuple[str, str]:
     if o["rate"] is None:
         return "–", "–"
     return f"{100 * o['rate']:.1f}%", f"{100 * o['ci95'][0]:.1f}% – {100 * o['ci95'][1]:.1f}%"
+
+
+def forget_report(out: Path) -> None:
+    """Remove the report and charts an earlier run left in `out`: a run that writes none
+    (`--no-report`) must not leave a report of fewer games beside its numbers."""
+    (out / "report.md").unlink(missing_ok=True)
+    for png in (out / "charts").glob("*.png"):
+        png.unlink()
 
 
 def write_report(run, summary: dict, command: str = "") -> None:

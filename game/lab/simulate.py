@@ -11,7 +11,7 @@ from . import lock
 from .errors import LabError
 from .executors import EXECUTORS, default_jobs
 from .outputs import summarise, write_summary, write_tables
-from .report import write_report
+from .report import forget_report, write_report
 from .runs import Run, check_levels, execute, simple_jobs
 from .variant import Variant, prepare
 
@@ -118,4 +118,6 @@ def simulate(variant: Variant, out: str | Path, options: RunOptions, levels: dic
         write_summary(run, summary)
         if report:
             write_report(run, summary, command)
+        else:
+            forget_report(run.out)
     return run, summary
