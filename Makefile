@@ -8,12 +8,16 @@ TESTSTAMP := $(VENV)/.installed-test
 # SDL's dummy drivers let the client run (and be tested) with no display or sound card.
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
+# Python keeps the bytecode it compiles even where the shell says not to: every test
+# worker and every process the lab starts would otherwise compile numba, matplotlib and
+# the rest from source again (about 4 s of CPU each).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: play test test-fast bench sim calibrate validate schema clean
 
 # uv installs the same packages from the same index as pip, in seconds instead of half a
-# minute (it fetches in parallel and leaves byte-compiling to first import); where uv
-# cannot be had or fails, pip does the install as before.
+# minute (it fetches in parallel and leaves byte-compiling to each module's first
+# import); where uv cannot be had or fails, pip does the install as before.
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python
 PIP     = $(BIN)/python -m pip install --quiet
 
