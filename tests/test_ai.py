@@ -104,6 +104,7 @@ def test_aggressive_personality_attacks_more_than_a_cautious_one():
     assert bold > careful, (bold, careful)
 
 
+@pytest.mark.slow
 def test_legitimacy_minded_faction_harms_fewer_civilians():
     def harm(weight: float) -> float:
         loaded = load_scenario(shipped_path("tripoli_2019"),
@@ -118,6 +119,7 @@ def test_legitimacy_minded_faction_harms_fewer_civilians():
     assert harm(5.0) < harm(0.0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("side", ["gna", "lna"])
 def test_normal_beats_random_on_either_side(side):
     world = load_world(shipped_path("tripoli_2019"))

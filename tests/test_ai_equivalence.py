@@ -61,6 +61,7 @@ def test_the_agents_agree_on_the_mechanics_other_wars_switch_on(fixture):
         assert _lockstep(world, seed, "normal", {}) > 10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_search_levels_variations_agree_too(variant):
     # A slice of the 2019 war (or the whole of it, if a bold variant ends it sooner) and

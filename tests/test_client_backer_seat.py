@@ -58,6 +58,7 @@ def _scroll_into_view(app, desk, button) -> None:
     raise AssertionError("the button never scrolled into view")
 
 
+@pytest.mark.slow
 def test_start_as_turkey_from_the_menu_and_send_a_package_that_arrives_after_its_delay(tmp_path):
     app = make_app(tmp_path)
     try:
@@ -248,6 +249,7 @@ def _finish_my_turn(app) -> None:
     raise AssertionError("the turn did not end")
 
 
+@pytest.mark.slow
 def test_two_turns_of_hotseat_from_the_menu_with_the_hand_over_screen(tmp_path):
     app = make_app(tmp_path)
     try:

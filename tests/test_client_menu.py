@@ -72,6 +72,7 @@ def test_start_a_game_from_the_menu(tmp_path):
         app.close()
 
 
+@pytest.mark.slow
 def test_spectate_from_the_menu_with_pause(tmp_path):
     app = make_app(tmp_path)
     try:

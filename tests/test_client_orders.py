@@ -6,6 +6,7 @@ beside the enemy. Seeded: the 2019 scenario as the GNA, seed 1."""
 from __future__ import annotations
 
 import pygame
+import pytest
 
 from client_helpers import click, click_element, dialog_text, frames, key, place_pos, start
 from game.client.dialogs import AttackDialog, ConfirmDialog, ReportDialog, SplitDialog
@@ -80,6 +81,7 @@ def test_undo_a_move_finds_the_unit_back_and_the_same_dice_after(app, tmp_path):
     assert [e.text for e in twin.last_events] == [e.text for e in session.last_events]
 
 
+@pytest.mark.slow
 def test_undo_stops_at_an_attack_and_says_why(app):
     session = start(app)
     screen = app.screen

@@ -190,6 +190,7 @@ def _shown_seconds_of_the_ai_turn(app, session, dt: float) -> float:
     raise AssertionError("the AI's turn never ended")
 
 
+@pytest.mark.slow
 def test_at_fast_speed_an_opponents_turn_plays_in_at_most_three_seconds(tmp_path):
     """The normal AI's turn, animated one order at a time, is cut short at the fast
     speed's cap; at slow speed the same turn (same seed, same orders) plays out whole."""

@@ -44,6 +44,7 @@ def replay_file(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_replay_plays_back_to_the_end_screen(replay_file, tmp_path, monkeypatch, capsys):
     data = json.loads(replay_file.read_text())
     seen = {}

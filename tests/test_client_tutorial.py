@@ -57,6 +57,7 @@ def panel_text(screen) -> str:
     return screen.coach.text_box.html_text
 
 
+@pytest.mark.slow
 def test_step_through_the_tutorial_by_doing_each_step(app):
     screen = start_from_menu(app)
     session = screen.session
@@ -165,6 +166,7 @@ def test_step_through_the_tutorial_by_doing_each_step(app):
     assert not screen.coach.running and screen.coach.panel is None
 
 
+@pytest.mark.slow
 def test_skip_with_the_key_or_the_button_and_replay_from_the_menu(app):
     screen = start_from_menu(app)
     key(app, pygame.K_F2)

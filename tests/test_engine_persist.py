@@ -173,6 +173,7 @@ print(state_hash(s))
 """
 
 
+@pytest.mark.slow
 def test_same_game_in_another_process_is_bit_identical():
     name = "dignity_2014"
     w = world(name)

@@ -180,6 +180,7 @@ def test_shipped_targets_load(name):
 # --------------------------------------------------------------------------- seeded runs
 
 
+@pytest.mark.slow
 def test_a_seeded_run_counts_its_games_against_the_targets(capsys, tmp_path):
     targets = tmp_path / "mini.targets.yaml"
     targets.write_text(MINI_TARGETS, encoding="utf-8")

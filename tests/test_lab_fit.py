@@ -81,6 +81,7 @@ def _fit(capsys, tmp_path, out, trials: int, *extra, games: int = 40):
                    "--jobs", 1, "--out", out, *extra)
 
 
+@pytest.mark.slow
 def test_fit_finds_the_patrons_commitment_that_gives_the_targets_share(tmp_path, capsys):
     out = tmp_path / "fit"
     r = _fit(capsys, tmp_path, out, 12, "--progress")
@@ -96,6 +97,7 @@ def test_fit_finds_the_patrons_commitment_that_gives_the_targets_share(tmp_path,
     assert f"--set {setting}" in r.out and "played again on fresh seeds" in r.out
 
 
+@pytest.mark.slow
 def test_a_study_resumed_goes_on_as_if_never_stopped(tmp_path, capsys):
     # Fewer games a trial than the search above needs: only the two studies' sameness counts.
     _fit(capsys, tmp_path, tmp_path / "whole", 8, games=16)

@@ -107,6 +107,7 @@ def _position(state) -> str:
     return json.dumps(state_to_json(state))
 
 
+@pytest.mark.slow
 def test_a_forecast_counts_what_simulate_gives_from_the_same_position_and_seed(tmp_path, midgame):
     """The war room and the lab are one runner: a forecast's continuations are the games
     of `simulate --from SAVE` with the same seed, game for game."""

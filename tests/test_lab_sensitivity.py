@@ -19,6 +19,7 @@ DECIDES = "backers.patron.commitment=0..100"
 INERT = "map.places.village.allegiance_cost=0..50"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method, samples, index", [("morris", 6, "mu_star"), ("sobol", 8, "ST")])
 def test_the_value_that_decides_the_war_ranks_first_and_the_inert_one_at_nothing(tmp_path, capsys, method, samples,
                                                                                   index):

@@ -59,6 +59,7 @@ def test_games_identical_for_serial_and_local_with_1_or_2_jobs(tmp_path):
     assert len(_rows(tmp_path / "serial" / "games.csv")) == 24
 
 
+@pytest.mark.slow
 def test_tripoli_games_identical_serial_and_two_local_jobs(tmp_path):
     v = Variant(str(TRIPOLI))
     _run(tmp_path / "a", v, games=6)
@@ -301,6 +302,7 @@ class Stop(Exception):
     pass
 
 
+@pytest.mark.slow
 def test_resume_plays_only_the_missing_games(tmp_path):
     _run(tmp_path / "whole", games=20, chunk=4, report=True)
 
@@ -401,6 +403,7 @@ def test_a_directory_another_run_is_writing_is_refused(tmp_path, lab_cli):
 
 @pytest.mark.parametrize("sets", [("rules.combat.siege_loss=0",), ("rules.combat.siege_loss=0.1",)],
                          ids=["no sieges", "sieges"])
+@pytest.mark.slow
 def test_losses_by_cause_add_up_from_turns_to_games_to_the_summary(tmp_path, sets):
     """turns.csv splits each side's losses per turn into battle, strikes and siege; the game
     totals are those turns added up, and summary.json and the report give the mean."""

@@ -192,6 +192,7 @@ TRACE_WORLDS = ([("mini", MINI), ("arena", None), ("mini, supply through neutral
                 + [(sid, shipped_path(sid)) for sid in SHIPPED])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, path", TRACE_WORLDS, ids=[n for n, _ in TRACE_WORLDS])
 def test_traced_roads_and_supply_match_a_fresh_trace(name, path):
     """The engine keeps road distances and supply incrementally as places change hands

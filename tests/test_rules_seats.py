@@ -170,6 +170,7 @@ def test_a_game_with_a_seated_backer_replays_exactly(level):
     assert (lab.turn, lab.winner, lab.owner.tolist()) == (state.turn, state.winner, state.owner.tolist())
 
 
+@pytest.mark.slow
 def test_seating_a_backer_with_its_own_policy_keeps_the_war_as_it_was():
     """`normal` for a backer is the scenario's own policy from a seat: over 20 games its
     client wins about as often as with no seat, while a seat that never sends loses more
