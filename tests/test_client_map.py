@@ -32,6 +32,7 @@ def _layout(view, session):
     return counters, [(c, e) for c, e, _ in view._grouped(counters, view._layout)]
 
 
+@pytest.mark.slow
 def test_counters_never_cover_each_other_and_count_every_fighter_once(app):
     session = start(app, level="normal", seed=7)
     state = session.state

@@ -496,6 +496,7 @@ def test_the_last_five_autosaves_are_kept_in_rotation(tmp_path):
         assert (saves / n.replace(".json", ".client.json")).exists()
 
 
+@pytest.mark.slow
 def test_save_under_a_name_then_find_it_in_the_load_list(app, tmp_path):
     from game.client.dialogs import ConfirmDialog, SaveDialog, save_name
     from game.client.session import list_saves
@@ -713,6 +714,7 @@ def test_the_selected_units_name_opens_its_type_in_the_encyclopedia(app):
     assert w.spec.unit_types[tid].name in window.page.html_text
 
 
+@pytest.mark.slow
 def test_the_encyclopedia_opens_at_a_unit_type_and_reads_it_from_the_scenario(app):
     """F1 opens the encyclopedia at how to play; choosing a unit type in its list shows
     that type's figures, as the scenario gives them; a link opens it at a page."""
@@ -751,6 +753,7 @@ def _type(app, text: str) -> None:
     frames(app, 2)
 
 
+@pytest.mark.slow
 def test_the_encyclopedia_search_keeps_the_pages_that_hold_every_word(app):
     """Typed into the search line, a word lists the pages that hold it, those with it in
     the title first, and shows the first; two words must both be there; nonsense lists

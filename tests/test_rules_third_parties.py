@@ -61,6 +61,7 @@ def test_attacking_the_observers_is_possible_for_a_side_that_counts_them_as_enem
     assert s.legitimacy[RED] <= legitimacy - 15 + 1e-9
 
 
+@pytest.mark.slow
 def test_whole_games_with_a_third_party_end_in_a_verdict_for_one_of_the_sides(tmp_path):
     """The AI plays the observers too (they have nothing to attack), and the lab counts
     only the sides that can win."""
