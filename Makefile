@@ -72,3 +72,4 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	find game tests scripts -name __pycache__ -prune -exec rm -rf {} +
