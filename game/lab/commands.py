@@ -425,8 +425,8 @@ def add_commands(subparsers) -> None:
                         "own NAME.targets.yaml beside it, if there is one)")
     p.add_argument("--no-targets", action="store_true", help="do not count games against any checkpoints")
     p.add_argument("--no-report", action="store_true",
-                   help="write summary.json and the CSV files only, without report.md and its charts (which take "
-                        "about two seconds): for scripts that read the numbers")
+                   help="write summary.json and the CSV files only, without report.md and its charts (a second or "
+                        "two of drawing): for scripts that read the numbers")
     p.add_argument("--from", dest="start", metavar="SAVE",
                    help="play every game on from this saved position (`play --autoplay N --save SAVE`, or any "
                         "save of the scenario) with fresh dice, instead of from the scenario's start")
