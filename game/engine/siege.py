@@ -14,63 +14,78 @@ from __future__ import annotations
 
 import numpy as np
 
-from .air import intercept_chances
-from .reach import marching
+from .air import _intercepts
+from .jit import kernel
 from .reports import Report
 from .state import GameState
 
 
-def drone_command(state: GameState, faction: int) -> np.ndarray:
-    """Per place, how freely the faction's drones can work over it (0..1), whether or
-    not they have flown this turn: 0 beyond every drone's reach (from a base the
-    faction holds), else 1 − the chance the defenders bring a strike down."""
-    w = state.world
-    n = state.n_units
-    drones = np.flatnonzero(state.u_alive[:n] & (state.u_owner[:n] == faction) & w.t_drone[state.u_type[:n]])
-    bases = state.u_place[drones]
-    drones, bases = drones[state.owner[bases] == faction], bases[state.owner[bases] == faction]
-    if len(drones) == 0:
-        return np.zeros(w.P)
-    covered = (w.air_km[bases] <= w.t_range[state.u_type[drones]][:, None]).any(axis=0)
-    return np.where(covered, 1.0 - intercept_chances(state, faction), 0.0)
+@kernel
+def _pressures(rate, within_march, n, u_alive, u_type, u_owner, u_place, u_str, owner, local_defence, enemies,
+               t_ground, t_drone, t_speed, route_km, adjacent, t_ad, t_intercept, t_strength, t_range, air_km, out):
+    """`siege_pressures` into `out`, in one pass over the units per step.
 
-
-def at_the_gates(state: GameState) -> np.ndarray:
-    """(faction, place) mask: the faction has ground forces on a place next to it. With
-    `rules.movement.attack_within_march`, only those who could march the road to it in
-    a week: a stack that could not attack the town does not stand at its gates either."""
-    w = state.world
-    n = state.n_units
-    ground = state.u_alive[:n] & w.t_ground[state.u_type[:n]]
-    owners, places = state.u_owner[:n][ground], state.u_place[:n][ground]
-    if not w.rules.movement.attack_within_march:
-        present = np.zeros((w.F, w.P), dtype=bool)
-        present[owners, places] = True
-        return present @ w.adjacent
-    reach = marching(w, state.u_type[:n][ground], places) & w.adjacent[places]  # (unit, next place it could march to)
-    gates = np.zeros((w.F, w.P), dtype=bool)
-    for f in range(w.F):
-        gates[f] = reach[owners == f].any(axis=0)
-    return gates
+    At the gates: a faction has ground forces on a place next to it (with
+    `within_march`, only those that could march the road in a week: a stack that could
+    not attack the town does not stand at its gates either). Command of the air: 0
+    beyond every drone's reach from a base the faction holds, whether or not the drones
+    have flown this turn, else 1 − the chance the defenders bring a strike down."""
+    F, P = enemies.shape[0], out.shape[0]
+    gates = np.zeros((F, P), dtype=np.bool_)
+    for u in range(n):
+        t = u_type[u]
+        if u_alive[u] and t_ground[t]:
+            q = u_place[u]
+            for p in range(P):
+                if adjacent[q, p] and (not within_march or t_speed[t] >= route_km[q, p]):
+                    gates[u_owner[u], p] = True
+    covered = np.empty(P, dtype=np.bool_)
+    shot_down = np.empty(P)
+    out[:] = 0.0
+    for f in range(F):
+        besieged = False
+        for p in range(P):
+            if owner[p] >= 0 and local_defence[p] > 0 and gates[f, p] and enemies[owner[p], f]:
+                besieged = True
+                break
+        if not besieged:
+            continue
+        covered[:] = False
+        drones = False
+        for u in range(n):
+            t = u_type[u]
+            if u_alive[u] and u_owner[u] == f and t_drone[t] and owner[u_place[u]] == f:
+                drones = True
+                for p in range(P):
+                    if air_km[u_place[u], p] <= t_range[t]:
+                        covered[p] = True
+        if not drones:
+            continue
+        _intercepts(f, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength, t_range,
+                    air_km, shot_down)
+        for p in range(P):
+            if covered[p] and owner[p] >= 0 and local_defence[p] > 0 and gates[f, p] and enemies[owner[p], f]:
+                command = 1.0 - shot_down[p]
+                if command > out[p]:
+                    out[p] = command
+    for p in range(P):
+        out[p] = rate * out[p]
 
 
 def siege_pressures(state: GameState) -> np.ndarray:
     """Per place, the share of its armed locals it will lose this round (0 where not
     besieged): the rate times the best command of the air among the holder's enemies
-    at its gates."""
+    at its gates (`_pressures`)."""
     w = state.world
     pressure = np.zeros(w.P)
     rate = w.rules.combat.siege_loss
     if rate <= 0 or state.truce > 0:
         return pressure
-    gates = at_the_gates(state)
-    holder = np.maximum(state.owner, 0)  # a valid index; unheld places are ruled out below
-    held = (state.owner >= 0) & (state.local_defence > 0)
-    for f in range(w.F):
-        besieged = held & gates[f] & w.enemies[holder, f]
-        if besieged.any():
-            pressure = np.maximum(pressure, np.where(besieged, drone_command(state, f), 0.0))
-    return rate * pressure
+    _pressures(float(rate), bool(w.rules.movement.attack_within_march), state.n_units, state.u_alive, state.u_type,
+               state.u_owner, state.u_place, state.u_str, state.owner, state.local_defence, w.enemies, w.t_ground,
+               w.t_drone, w.t_speed, w.route_km, w.adjacent, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
+               w.air_km, pressure)
+    return pressure
 
 
 def siege_phase(state: GameState) -> list[Report]:
