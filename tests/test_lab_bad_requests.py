@@ -74,7 +74,8 @@ def test_a_disk_that_fills_up_keeps_every_stored_game(capsys, tmp_path, monkeypa
 
     monkeypatch.setattr(ResultStore, "append", full_after_one)
     out = tmp_path / "run"
-    args = ("simulate", DUEL, "--games", 8, "--jobs", 1, *RANDOM_AI, "--no-progress", "--executor", "serial", "--no-report")
+    args = ("simulate", DUEL, "--games", 8, "--jobs", 1, *RANDOM_AI, "--no-progress", "--executor", "serial",
+            "--no-report")
     r = run_cli(capsys, *args, "--out", out)
     assert r.code == 1, r.text
     assert "No space left on device" in r.err and "--resume" in r.err

@@ -201,7 +201,6 @@ def test_counterfactual_notes_are_in_the_summary(tmp_path):
     assert "deliveries_patron" not in (tmp_path / "w" / "games.csv").read_text()
 
 
-
 def test_no_report_leaves_only_the_numbers_and_no_stale_report(lab_cli, tmp_path):
     """`--no-report` writes summary.json and the tables without report.md or charts, and
     a run written over an earlier one's directory does not leave that run's report
@@ -215,6 +214,7 @@ def test_no_report_leaves_only_the_numbers_and_no_stale_report(lab_cli, tmp_path
     assert not (out / "report.md").exists() and not list((out / "charts").glob("*.png"))
     assert {"summary.json", "games.csv", "turns.csv"} <= {p.name for p in out.iterdir()}
     assert json.loads((out / "summary.json").read_text())["completed"] == 2
+
 
 # -- failures ------------------------------------------------------------------------------------------------
 

@@ -21,6 +21,13 @@ from .state import GameState
 
 
 @kernel
+def _besieged(p, f, owner, local_defence, gates, enemies):
+    """Whether faction f besieges place p: it stands at the gates of a place its enemy
+    holds with armed locals left to wear down."""
+    return owner[p] >= 0 and local_defence[p] > 0 and gates[f, p] and enemies[owner[p], f]
+
+
+@kernel
 def _pressures(rate, within_march, n, u_alive, u_type, u_owner, u_place, u_str, owner, local_defence, enemies,
                t_ground, t_drone, t_speed, route_km, adjacent, t_ad, t_intercept, t_strength, t_range, air_km, out):
     """`siege_pressures` into `out`, in one pass over the units per step.
@@ -45,7 +52,7 @@ def _pressures(rate, within_march, n, u_alive, u_type, u_owner, u_place, u_str, 
     for f in range(F):
         besieged = False
         for p in range(P):
-            if owner[p] >= 0 and local_defence[p] > 0 and gates[f, p] and enemies[owner[p], f]:
+            if _besieged(p, f, owner, local_defence, gates, enemies):
                 besieged = True
                 break
         if not besieged:
@@ -64,7 +71,7 @@ def _pressures(rate, within_march, n, u_alive, u_type, u_owner, u_place, u_str, 
         _intercepts(f, n, u_alive, u_type, u_owner, u_place, u_str, enemies, t_ad, t_intercept, t_strength, t_range,
                     air_km, shot_down)
         for p in range(P):
-            if covered[p] and owner[p] >= 0 and local_defence[p] > 0 and gates[f, p] and enemies[owner[p], f]:
+            if covered[p] and _besieged(p, f, owner, local_defence, gates, enemies):
                 command = 1.0 - shot_down[p]
                 if command > out[p]:
                     out[p] = command
