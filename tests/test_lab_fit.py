@@ -81,6 +81,15 @@ def _fit(capsys, tmp_path, out, trials: int, *extra, games: int = 40):
                    "--jobs", 1, "--out", out, *extra)
 
 
+def test_a_range_past_what_the_format_allows_is_refused_before_any_trial(tmp_path, capsys):
+    """The top of a range is checked as well as the bottom: a trial may draw it."""
+    out = tmp_path / "fit"
+    r = _fit(capsys, tmp_path, out, 4, "--param", "rules.combat.noise=0.1..1.5")
+    assert r.code == 2 and "Traceback" not in r.err
+    assert "--param rules.combat.noise=0.1..1.5: " in r.err and "less than or equal to" in r.err
+    assert not (out / "study.db").exists()
+
+
 @pytest.mark.slow
 def test_fit_finds_the_patrons_commitment_that_gives_the_targets_share(tmp_path, capsys):
     out = tmp_path / "fit"

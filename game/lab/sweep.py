@@ -99,9 +99,22 @@ def parse_ranges(texts: list[str], flag: str = "--param") -> list[Axis]:
 
 
 def check_ranges(variant: Variant, axes: list[Axis]) -> None:
-    """A path that does not exist is a mistake, found before any game is played."""
+    """A path that does not exist, or a range that reaches past what the format allows
+    there, is a mistake found before any game is played. Both ends are tried, since a
+    search may draw either; the format's bounds are intervals, so what lies between the
+    two is allowed too."""
+    problems: list[str] = []
     for a in axes:
-        prepare(Variant(variant.path, variant.sets + (f"{a.path}={format_value(a.lo, a.integer)}",), variant.without))
+        for end in (a.lo, a.hi):
+            try:
+                prepare(Variant(variant.path, variant.sets + (f"{a.path}={format_value(end, a.integer)}",),
+                                variant.without))
+            except LabError as exc:
+                span = f"{format_value(a.lo, a.integer)}..{format_value(a.hi, a.integer)}"
+                problems += [f"--param {a.path}={span}: {p.split(': ', 1)[-1]}" for p in exc.problems]
+                break
+    if problems:
+        raise LabError(problems)
 
 
 def parse_axes(texts: list[str], sample: int | None) -> list[Axis]:
