@@ -93,14 +93,14 @@ def test_the_gna_never_falls_below_ten_places(historical):
     assert historical["summary"]["territory"]["gna"]["median_low"] >= 10, historical["summary"]["territory"]
 
 
-def test_gna_wins_take_back_the_lnas_western_bases(historical):
-    """The GNA's wins come with its counter-offensive: in many of them it ends holding
-    al-Watiya and Tarhuna, as it did by June 2020. The record's claim is "most"; the
-    full run gives 173 of 319 (54.2%), seed 4242 46.7% (see CALIBRATION.md), and these
-    24 give 8 of 21, so the bound here only catches a war where the comeback is gone."""
-    wins = [g for g in historical["games"] if g["winner"] == "gna"]
-    assert len(wins) >= GAMES // 2
-    assert _share(wins, lambda g: g["owner_al_watiya"] == "gna" and g["owner_tarhuna"] == "gna") >= 1 / 3
+def test_gna_wins_take_back_the_lnas_western_bases(russia_pair):
+    """The GNA's wins come with its counter-offensive: in most of them it ends holding
+    al-Watiya and Tarhuna, as it did by June 2020. The claim is near its bound (the
+    full run gives 173 of 319, 54.2%; seed 4242 46.7%, see CALIBRATION.md), so it is
+    checked on the 100 games of the run with Russia rather than on 24: 43 of 80."""
+    wins = [g for g in russia_pair["with"]["games"] if g["winner"] == "gna"]
+    assert len(wins) >= RUSSIA_GAMES // 2
+    assert _share(wins, lambda g: g["owner_al_watiya"] == "gna" and g["owner_tarhuna"] == "gna") >= 0.5
 
 
 def test_the_front_rarely_passes_sirte_and_jufra(historical):
