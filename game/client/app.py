@@ -22,10 +22,13 @@ import pygame_gui
 
 from ..engine.persist import SaveError
 from ..scenario import ScenarioError
+from . import gui_speed
 from .gfx import Fonts
 from .options import Options
 from .paths import SCENARIO_DIR, THEME, default_save_dir
 from .session import GameSession
+
+gui_speed.install()
 
 
 def _load_fonts(manager) -> None:

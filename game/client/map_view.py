@@ -268,11 +268,14 @@ class MapView:
         # Only places near the cached area can tint it: farther ones are past TINT_KM anyway.
         far = TINT_KM * 1.8
         near = np.flatnonzero((self.px > x0 - far) & (self.px < x1 + far) & (self.py > y0 - far) & (self.py < y1 + far))
+        d = np.empty_like(best)
+        closer = np.empty(best.shape, dtype=bool)
         for p in near.tolist():
-            d = (gy[:, None] - self.py[p]) ** 2 + (gx[None, :] - self.px[p]) ** 2
-            closer = d < best
-            best[closer] = d[closer]
-            nearest[closer] = p
+            # In place and without boolean indexing: this loop is most of a zoom's render.
+            np.add(((gy - self.py[p]) ** 2)[:, None], ((gx - self.px[p]) ** 2)[None, :], out=d)
+            np.less(d, best, out=closer)
+            np.copyto(nearest, p, where=closer)
+            np.minimum(best, d, out=best)
         dist = np.sqrt(best)
         reach = TINT_KM if z >= 1.5 else TINT_KM * 1.8  # zoomed out, tint wider so it can be seen
         fade = np.clip(1.0 - dist / reach, 0.0, 1.0) ** 0.3
@@ -282,7 +285,11 @@ class MapView:
         for role, pts in polys:
             if role == "country":
                 pygame.draw.polygon(mask, (255, 255, 255, 255), pts)
-        self._mask_alpha = pygame.surfarray.array_alpha(mask).astype(np.uint16)
+        # A view of the alpha plane, widened once: `array_alpha` would first copy it
+        # pixel by pixel, most of the time a zoom takes to render.
+        alpha = pygame.surfarray.pixels_alpha(mask)
+        self._mask_alpha = alpha.astype(np.uint16)
+        del alpha  # the surface stays locked while a view of its pixels lives
 
     def _to_cache(self, pts: np.ndarray) -> list:
         ox, oy = self._cache_origin
