@@ -38,6 +38,37 @@ def test_defaults_filled_in(mini_path):
     assert spec.rules.combat.loss_rate > 0
 
 
+def test_a_file_loaded_again_is_the_same_scenario_until_any_file_it_reads_changes(in_tmp):
+    """Loading is cached (`scenario.cache`), but never past a change: to the file, to
+    the file it extends, or to its map. A load with overrides is the caller's own."""
+    from conftest import GEOJSON, MINI_GEOJSON_REF, MINI
+
+    _write(in_tmp / "map.geojson", GEOJSON.read_text(encoding="utf-8"))
+    _write(in_tmp / "base.yaml", MINI.read_text(encoding="utf-8").replace(MINI_GEOJSON_REF, "map.geojson"))
+    _write(in_tmp / "child.yaml", "extends: base.yaml\nmeta: {id: variant}\n")
+    first = load_scenario("child.yaml")
+    assert load_scenario("child.yaml") is first
+    assert load_scenario(Path("child.yaml").resolve()) is not first  # named another way, it names itself so
+    # The file it extends changes: the title it inherits is the new one.
+    _write(in_tmp / "base.yaml", (in_tmp / "base.yaml").read_text(encoding="utf-8").replace(
+        "title: Mini war", "title: Mini war again"))
+    second = load_scenario("child.yaml")
+    assert second is not first and second.spec.meta.title == "Mini war again"
+    # The map changes.
+    data = (in_tmp / "map.geojson").read_text(encoding="utf-8")
+    _write(in_tmp / "map.geojson", data.replace('"FeatureCollection"', '"FeatureCollection", "name": "edited"', 1))
+    third = load_scenario("child.yaml")
+    assert third is not second and third.geojson.get("name") == "edited"
+    # The child itself changes, by a byte.
+    _write(in_tmp / "child.yaml", "extends: base.yaml\nmeta: {id: variant2}\n")
+    assert load_scenario("child.yaml").id == "variant2"
+    # Overrides give a scenario of the caller's own, and leave the plain one alone.
+    plain = load_scenario("child.yaml")
+    changed = load_scenario("child.yaml", {"meta": {"title": "Overridden"}})
+    assert changed is not plain and changed.spec.meta.title == "Overridden"
+    assert load_scenario("child.yaml") is plain and plain.spec.meta.title == "Mini war again"
+
+
 # --------------------------------------------------------------------------- extends
 
 

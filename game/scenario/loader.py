@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .cache import cached, file_digest, keep
 from .errors import Mark, Problem, ScenarioError, did_you_mean, display_path
 from .locate import describe_error
 from .model import Meta, Scenario
@@ -51,6 +52,9 @@ class _Merged:
         self.value_marks: dict = {}
         self.key_marks: dict = {}
         self.lines: dict[str, list[str]] = {}
+        # Every file read, with a digest of its bytes taken before reading it (so that a
+        # file changed meanwhile can only make a cached copy look stale, never fresh).
+        self.files: list[tuple[Path, str | None]] = []
 
 
 def _deep_merge(base: Any, child: Any) -> Any:
@@ -143,6 +147,7 @@ def _read_versioned(path: Path, merged: _Merged, stack: list[tuple[Path, Mark | 
             # Report it at every `extends:` in the loop, so each file shows its part.
             problems = [Problem(m, f"'extends' cycle: {cycle}") for _, m in stack[i:] if m]
             raise ScenarioError(problems or [Problem(Mark(file, 1, 1), f"'extends' cycle: {cycle}")], merged.lines)
+    merged.files.append((resolved, file_digest(resolved)))
     try:
         doc = load_document(path, file)
     except YamlProblems as exc:
@@ -221,6 +226,9 @@ def load_scenario(
     its old position.
     """
     path = Path(path)
+    plain = not overrides and transform is None
+    if plain and (hit := cached(path)) is not None:
+        return hit
     merged = _Merged()
     data = _read_chain(path, merged, [])
     if overrides:
@@ -245,7 +253,10 @@ def load_scenario(
     problems, geojson = check_semantics(spec, path, merged, file)
     if problems:
         raise ScenarioError(problems, merged.lines)
-    return LoadedScenario(spec=spec, path=path, sha256=scenario_hash(spec), geojson=geojson)
+    loaded = LoadedScenario(spec=spec, path=path, sha256=scenario_hash(spec), geojson=geojson)
+    if plain:
+        keep(path, merged.files, loaded)
+    return loaded
 
 
 def scenario_hash(spec: Scenario) -> str:

@@ -11,6 +11,7 @@ import os
 from collections import deque
 from pathlib import Path
 
+from .cache import file_digest
 from .errors import Problem, did_you_mean
 from .locate import mark_for
 from .map_layers import LAYERS, feature_layer, layer_dates
@@ -198,6 +199,7 @@ class _Checker:
         if not target.is_file():
             self.error(at, f"map file not found: {self.spec.map.geojson} (looked for {os.path.abspath(target)})")
             return {}
+        self.merged.files.append((target.resolve(), file_digest(target)))
         try:
             with open(target, encoding="utf-8") as fh:
                 data = json.load(fh)
