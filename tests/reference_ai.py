@@ -240,8 +240,12 @@ class UtilityAgent:
             if p < need:
                 continue
             gain = p * values[target] * (0.5 + 0.5 * pers.aggression)
-            if w.population[target] > 0:
-                gain -= pers.legitimacy * _standing_lost(state, target, w.spec.rules.combat.battle_harm) * 8.0
+            # The standing the battle costs: the harm to the town's people, and (the
+            # rule's price of widening the war) attacking a place that sides with nobody.
+            neutral = w.spec.rules.politics.neutral_attack_legitimacy if state.owner[target] < 0 else 0.0
+            if w.population[target] > 0 or neutral:
+                gain -= pers.legitimacy * (_standing_lost(state, target, w.spec.rules.combat.battle_harm)
+                                           + neutral) * 8.0
             # A place taken only to be lost next week is worth little, and the week's
             # losses weaken the coalition: weigh whether the force can hold it.
             going = _power_of(state, np.asarray(going_units, dtype=np.int64))

@@ -61,6 +61,20 @@ def test_the_agents_agree_on_the_mechanics_other_wars_switch_on(fixture):
         assert _lockstep(world, seed, "normal", {}) > 10
 
 
+def test_the_agents_agree_where_attacking_a_place_that_sides_with_nobody_costs_standing():
+    """The 2014 war has neutral towns and an empty neutral air base; with the rule's
+    price on attacking them, both agents weigh it the same, order by order. (In both
+    games Dawn weighs storming al-Watiya in July: an agent blind to the price for a
+    place with nobody living there storms it, and one that sees it does not.)"""
+    from game.engine import World
+    from game.scenario import load_scenario
+
+    loaded = load_scenario(shipped_path("dignity_2014"), {"rules": {"politics": {"neutral_attack_legitimacy": 0.5}}})
+    world = World(loaded.spec, loaded.sha256)
+    for seed in (0, 1):
+        assert _lockstep(world, seed, "normal", {}) > 300
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_search_levels_variations_agree_too(variant):

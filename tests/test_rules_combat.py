@@ -280,13 +280,19 @@ def test_an_attacks_breakdown_names_each_factor_and_multiplies_to_its_power():
 # =====================================================================================
 
 
-def neutral_front(cost: float):
+def neutral_front(cost: float, people: bool = True):
     """The arena with `rules.politics.neutral_attack_legitimacy` at `cost`: Blue's two
     companies at the front (one more at the base), the Open Target siding with nobody
-    and 300 armed locals, and Red's four companies in the Urban Target."""
+    and 300 armed locals (and, unless `people` is False, its 40,000 people), and Red's
+    four companies in the Urban Target."""
     spec = arena().world.spec
     politics = spec.rules.politics.model_copy(update={"neutral_attack_legitimacy": cost})
-    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": politics})})), 0)
+    spec = spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": politics})})
+    if not people:  # an empty base, say: no civilians to harm, and the same price for widening the war
+        places = dict(spec.map.places)
+        places["t_open"] = places["t_open"].model_copy(update={"population": 0})
+        spec = spec.model_copy(update={"map": spec.map.model_copy(update={"places": places})})
+    s = new_game(World(spec), 0)
     clear_units(s)
     put(s, "inf", "blue", "front")
     put(s, "inf", "blue", "front")
@@ -317,9 +323,12 @@ def test_attacking_a_neutral_place_costs_the_attacker_standing_and_an_enemy_one_
     assert not any(why.startswith("attacked neutral") for why in blue_standing_moves(s, "t_urban"))  # Red's
 
 
-def test_the_normal_ai_leaves_a_neutral_town_alone_when_attacking_it_costs_standing():
+@pytest.mark.parametrize("people", [True, False])
+def test_the_normal_ai_leaves_a_neutral_place_alone_when_attacking_it_costs_standing(people):
+    """A town, or a place with nobody living there: the rule charges both alike, and
+    the AI weighs what the rule charges."""
     def attacks(cost):
-        s = neutral_front(cost)
+        s = neutral_front(cost, people)
         agent = make_agent("normal", 0)
         given = []
         while s.turn == 1 and s.active == BLUE:

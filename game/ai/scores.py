@@ -123,7 +123,7 @@ def best_strike(flyers, reach, enemy, front_near, intercept, values, strike_cost
 
 
 @kernel
-def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
+def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values,
                  battle_cost, terrain, local_defence, garrison, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx,
                  u_ready, u_type, u_owner, u_str, t_ground, t_quality, chance, gain):
     """For each attack, its chance of taking the place, and (where that chance is at
@@ -139,9 +139,9 @@ def attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression,
         if p < need:
             gain[i] = np.nan
             continue
-        g = p * values[target] * (0.5 + 0.5 * aggression)
-        if population[target] > 0:
-            g -= battle_cost[target]
+        # The standing a battle costs: harm to the town's people, and for a place that
+        # sides with nobody the rule's price of widening the war, which an empty base pays too.
+        g = p * values[target] * (0.5 + 0.5 * aggression) - battle_cost[target]
         k = 0
         for j in range(ptr[origin], ptr[origin + 1]):
             u = idx[j]
@@ -340,7 +340,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
                             route_km)
         chance = np.empty(k)
         gain = np.empty(k)
-        attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values, population,
+        attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values,
                      battle_cost, terrain, local_defence, garrison, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx,
                      u_ready, u_type, u_owner, u_str, t_ground, t_quality, chance, gain)
         best, best_score = -1, 0.0
