@@ -293,7 +293,7 @@ class UtilityAgent:
         # A capital at risk with no troops of its own needs them first.
         bare_capital = self._at_risk & (own <= 0)
         defend = np.where(bare_capital, np.maximum(defend, pers.caution * values), defend)
-        need = defend + self.boldness * pers.aggression * staging / (1.0 + own / 2000.0) * scale
+        need = defend + self.boldness * pers.aggression * staging / (1.0 + own / pers.massing) * scale
         # Every legal move is scored at once; the first best one wins, as in a loop.
         units, to = options.unit_place_pairs(Move)
         t = state.u_type[units]

@@ -125,6 +125,10 @@ def resolve_attack(state: GameState, faction: int, origin: int, target: int) -> 
     rules = w.spec.rules.combat
     atk = going(state, faction, origin, target)
     owner = int(state.owner[target])
+    cost = w.spec.rules.politics.neutral_attack_legitimacy
+    if owner < 0 and cost > 0:
+        # Attacking a place that sides with nobody costs standing, before a shot is fired.
+        state.legitimacy[faction] = min(100.0, max(0.0, float(state.legitimacy[faction]) - cost))
     dfd = defenders_at(state, target) if owner >= 0 else np.zeros(0, dtype=np.int64)
     a_power, d_power = battle_power(state, faction, origin, target)
     spend_support_sortie(state, faction, target)

@@ -251,16 +251,34 @@ def test_normal_ai_holds_a_threatened_place_and_sends_on_what_it_can_spare():
         assert stands >= HOLD_MARGIN * threat[p], place
 
 
-def _one_unit_move(at: int, threat, local, power, capital=(0.0, 0.0)):
+def _one_unit_move(at: int, threat, local, power, capital=(0.0, 0.0), staging=(0.0, 0.0), drive=0.0,
+                   massing=2000.0):
     """`scores.best_move` for one 1,000-strong unit at place `at` of two places, which it
-    may leave for the other; every place worth 1, caution 1, no staging drive."""
+    may leave for the other; every place worth 1, caution 1, and unless given, no
+    staging drive."""
     from game.ai.scores import best_move
 
     one, zero = np.ones(2), np.zeros(2)
     return best_move(0, np.array([0]), np.array([0, 1]), np.array([1 - at]), np.array([True]), np.array([True]),
                      np.array([0]), np.array([at]), np.array([1000.0]), np.array([True]), np.array([1.0]),
-                     np.array([power]), np.array(threat), np.array(local), zero, one, np.array(capital), one, zero,
-                     np.ones(2, dtype=bool), 1.0, 0.0, np.zeros(2, dtype=bool))
+                     np.array([power]), np.array(threat), np.array(local), zero, one, np.array(capital), one,
+                     np.array(staging), np.ones(2, dtype=bool), 1.0, drive, massing, np.zeros(2, dtype=bool))
+
+
+@pytest.mark.parametrize("massing, goes", [(2000.0, False), (20000.0, True)])
+def test_a_side_that_masses_sends_troops_to_the_assault_already_gathering(massing, goes):
+    """The unit stands alone at a staging post for a lesser prize (worth 1 to take); 6,000
+    of its side already stand at the staging post for a bigger one (worth 2). A side that
+    spreads its troops (massing 2,000) sees enough at the big one and keeps the unit
+    where it is; a side that masses (20,000) sends it to join the assault."""
+    unit, place, score = _one_unit_move(0, [0.0, 0.0], [0.0, 0.0], [1000.0, 6000.0], staging=[1.0, 2.0],
+                                        drive=1.0, massing=massing)
+    # The pull of each post: drive × prize / (1 + what stands there / massing).
+    pull_here, pull_there = 1.0 / (1.0 + 1000.0 / massing), 2.0 / (1.0 + 6000.0 / massing)
+    assert (pull_there - pull_here - 0.05 > 0) == goes
+    assert (unit, place) == ((0, 1) if goes else (-1, -1))
+    if goes:
+        assert score == pytest.approx(pull_there - pull_here - 0.05)
 
 
 @pytest.mark.parametrize("enemy, locals_there, goes", [(3000.0, 2000.0, True), (2000.0, 0.0, False)])

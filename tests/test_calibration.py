@@ -178,21 +178,27 @@ def test_only_with_turkey_does_the_2020_war_follow_the_record(historical, withou
 # -- the 2014 scenario: Operation Dignity (scenarios/dignity_2014.targets.yaml) ----------------------------
 
 
+DIGNITY_GAMES = 100  # its games are short: 100 cost about what 24 of the 2019 war do
+
+
 @pytest.fixture(scope="module")
 def dignity_2014(tmp_path_factory):
     out = tmp_path_factory.mktemp("calibration") / "dignity-2014"
     path = TRIPOLI.parent / "dignity_2014.yaml"
-    simulate(Variant(str(path)), out, RunOptions(games=GAMES, seed=0, executor="local", jobs=2), None, report=False)
+    simulate(Variant(str(path)), out, RunOptions(games=DIGNITY_GAMES, seed=0, executor="local", jobs=2), None,
+             report=False)
     return {"games": list(csv.DictReader((out / "games.csv").open())),
             "summary": json.loads((out / "summary.json").read_text())}
 
 
 def test_2014_zintan_holds_and_the_war_goes_the_distance(dignity_2014):
     """Zintan never fell, and no side had won by December 2014. Before issue 20 Libya Dawn
-    took Zintan and won in six turns in every game; the full run (`make calibrate`, 200
-    games) now gives Zintan to Dawn in 1.0% and a median game of 30 turns, these 24 in none
-    and 30."""
-    assert _share(dignity_2014["games"], lambda g: g["owner_zintan"] == "dawn") <= 0.1
+    took Zintan and won in six turns in every game. Since Dawn masses for its assault
+    (CALIBRATION.md, "Massing"), the full run (`make calibrate`, 200 games) gives Zintan
+    to Dawn in 8.0%, under the record's bar of one game in ten, and a median game of 30
+    turns; these 100, the first of that run, give it in 11 (before massing: 1) and 30. The
+    bound leaves room for 100 games' noise and still fails a return to the early collapse."""
+    assert _share(dignity_2014["games"], lambda g: g["owner_zintan"] == "dawn") <= 0.15
     assert dignity_2014["summary"]["turns"]["median"] >= 25
     # Every side wins some games: the outcome is not settled in the first weeks.
     outcomes = dignity_2014["summary"]["outcomes"]
@@ -201,11 +207,15 @@ def test_2014_zintan_holds_and_the_war_goes_the_distance(dignity_2014):
 
 def test_2014_games_follow_the_record_more_often_than_not_at_each_end(dignity_2014):
     """The airport still Zintani on 1 August and the war undecided in December hold in
-    most games (the full run: 78% and 72%); the fall of the airport in the six weeks the
-    record gives it is the hard one (15.5%)."""
-    assert _inside(dignity_2014, "airport_fight") >= GAMES // 2
-    assert _inside(dignity_2014, "end") >= GAMES // 2
-    assert _inside(dignity_2014, "airport_falls") >= 3
+    most games (the full run: 77.5% and 74.5%). The fall of the airport in the six weeks
+    the record gives it is the hard one: 38.5% since Dawn masses for it and neither side
+    storms a place that sides with nobody, 19.5% before; inside every checkpoint, 23.0%
+    against 9.5%. These 100 games give 74, 69, 37 and 21; the file before gave 21 and 11
+    for the last two, so it fails here."""
+    assert _inside(dignity_2014, "airport_fight") >= DIGNITY_GAMES // 2
+    assert _inside(dignity_2014, "end") >= DIGNITY_GAMES // 2
+    assert _inside(dignity_2014, "airport_falls") >= 30
+    assert dignity_2014["summary"]["checkpoints"]["every"]["count"] >= 16
 
 
 # -- the 2020 Karabakh scenario (scenarios/karabakh_2020.targets.yaml) ------------------------------------

@@ -194,12 +194,13 @@ def reach_lists(reach):
 
 @kernel
 def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
-              local_defence, garrison, terrain, capital, values, staging, supplied, caution, drive, vacated):
+              local_defence, garrison, terrain, capital, values, staging, supplied, caution, drive, massing, vacated):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
     A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
     times its threat, and (at `drive` = boldness × aggression) as a staging post next
-    to places worth taking; a unit leaves a place only for one that needs it more than
+    to places worth taking, a pull that halves once `massing` (the faction's
+    personality) stands there already; a unit leaves a place only for one that needs it more than
     its own place does. It never bares a threatened place, nor leaves a capital at risk
     (`capital` marks them: see `utility.capitals_at_risk`) without troops of its own,
     and a capital at risk left so is the first place to need them. A threatened place
@@ -224,7 +225,7 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
             # A seat of government left to its armed locals with the enemy at the gates
             # is a signal to every wavering ally: it gets troops of its own first.
             defend[p] = max(defend[p], caution * values[p])
-        need[p] = defend[p] + drive * staging[p] / (1.0 + own / 2000.0) * scale
+        need[p] = defend[p] + drive * staging[p] / (1.0 + own / massing) * scale
     best_u, best_p, best = -1, -1, 0.0
     for i in range(movers.shape[0]):
         u = movers[i]
@@ -278,7 +279,7 @@ GROUND, FORCES, OWN, NO_STRIKE, AIR_DEFENCE, THREAT = 0, 1, 2, 3, 4, 5
 
 
 @kernel
-def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise,
+def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise, massing,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
            owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
@@ -366,7 +367,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
     if stages & MOVE and movers.shape[0]:
         unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
                                        t_quality, power, threat, local_defence, garrison, terrain, capital, values,
-                                       staging, supply[f], caution, drive, left)
+                                       staging, supply[f], caution, drive, massing, left)
         if unit >= 0:
             out_i[0], out_i[1] = unit, place
             out_f[0] = score
@@ -377,7 +378,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 # The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
 VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE, GARRISON = range(9)
 HOSTILE, FRONT_NEAR, ONLY, BORDER, LEFT = range(5)
-NEED, AGGRESSION, CAUTION, DRIVE, NOISE = range(5)
+NEED, AGGRESSION, CAUTION, DRIVE, NOISE, MASSING = range(6)
 
 
 @kernel
@@ -414,7 +415,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     k = 0
     while True:
         found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
-                       params[CAUTION], params[DRIVE], params[NOISE],
+                       params[CAUTION], params[DRIVE], params[NOISE], params[MASSING],
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,

@@ -653,6 +653,13 @@ class Personality(Strict):
     economy: float = Field(1.0, ge=0.0, le=5.0, description="Weight on oil, money and the central bank.")
     legitimacy: float = Field(1.0, ge=0.0, le=5.0, description="Weight on avoiding civilian harm.")
     foreign_help: float = Field(1.0, ge=0.0, le=5.0, description="Eagerness to ask backers for support.")
+    massing: float = Field(
+        2000.0, ge=100.0, le=1_000_000.0,
+        description="Fighting strength (strength × quality) a side gathers at a staging post next to a place it "
+        "means to take before the pull to send more there halves. Small: it spreads its troops along the front and "
+        "attacks with what is at hand; large: it masses them for one assault on the prize, leaving quieter places "
+        "thinner.",
+    )
 
 
 class VictoryKind(str, Enum):
