@@ -61,6 +61,7 @@ def test_the_agents_agree_on_the_mechanics_other_wars_switch_on(fixture):
         assert _lockstep(world, seed, "normal", {}) > 10
 
 
+@pytest.mark.slow
 def test_the_agents_agree_where_attacking_a_place_that_sides_with_nobody_costs_standing():
     """The 2014 war has neutral towns and an empty neutral air base; with the rule's
     price on attacking them, both agents weigh it the same, order by order. (In both

@@ -32,6 +32,7 @@ def test_the_theme_lookup_cache_gives_the_librarys_own_answers(tmp_path, ids):
         app.close()
 
 
+@pytest.mark.slow
 def test_the_territory_grid_holds_each_cells_nearest_place(tmp_path):
     """The map's tint grid, worked out in place for speed, against a plain search: for
     each cell the first of the places nearest to it."""
