@@ -74,6 +74,33 @@ CACHE = cache_dir()
 numba.config.CACHE_DIR = str(CACHE)
 _READY = CACHE / "ready"
 
+_caching = numba.core.caching
+_UserLocator = getattr(_caching, "UserProvidedCacheLocator", None) or getattr(_caching, "_UserProvidedCacheLocator", None)
+_Impl = getattr(_caching, "CacheImpl", None) or getattr(_caching, "_CacheImpl", None)
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+if _UserLocator is not None and _Impl is not None:
+    class ProjectCacheLocator(_UserLocator):
+        """Keeps a kernel under its package's name in CACHE, where numba would file it
+        under a hash of its folder's absolute path. CACHE is already named for the
+        kernels' sources, so another clone or checkout of the same sources finds the
+        machine code this one made, instead of spending half a minute making it again."""
+
+        def __init__(self, py_func, py_file):
+            super().__init__(py_func, py_file)
+            self._cache_path = os.path.join(numba.config.CACHE_DIR, Path(py_file).resolve().parent.name)
+
+        @classmethod
+        def from_function(cls, py_func, py_file):
+            try:
+                ours = Path(py_file).resolve().parent.parent == _PACKAGE_ROOT
+            except (OSError, ValueError):
+                ours = False
+            return super().from_function(py_func, py_file) if ours else None
+
+    if ProjectCacheLocator.__name__ not in {c.__name__ for c in _Impl._locator_classes}:
+        _Impl._locator_classes.insert(0, ProjectCacheLocator)
+
 
 def kernels_ready() -> bool:
     """Whether this version's kernels have all been compiled on this machine."""
