@@ -480,3 +480,25 @@ def test_the_invariants_compiled_pass_agrees_with_their_plain_statement(name):
                 assert numbers_sound(s) == (number_violations(s) == []), (field, where, value, number_violations(s))
                 checked += 1
     assert checked > 150
+
+
+def test_compiled_kernels_are_kept_under_their_package_not_their_clones_path(tmp_path):
+    """numba files a cached kernel under a hash of its folder's absolute path, so every
+    clone compiled everything again; the project's locator files it under the package's
+    name in the folder named for the kernels' sources, which any clone of them finds."""
+    import inspect
+
+    from game.engine import jit
+
+    np_sum(np.zeros(3), 3)  # compiled, or loaded from the cache, and so filed
+    here = jit.CACHE / "engine"
+    assert any(p.name.startswith("jit.np_sum-") and p.suffix == ".nbi" for p in here.iterdir())
+    locator = jit.ProjectCacheLocator.from_function(np_sum.py_func, inspect.getfile(np_sum.py_func))
+    assert locator.get_cache_path() == str(here)
+    # A function from outside the package is left to numba's own locators.
+    outside = tmp_path / "engine" / "elsewhere.py"
+    outside.parent.mkdir()
+    outside.write_text("def f():\n    return 1\n", encoding="utf-8")
+    namespace: dict = {}
+    exec(compile(outside.read_text(encoding="utf-8"), str(outside), "exec"), namespace)
+    assert jit.ProjectCacheLocator.from_function(namespace["f"], str(outside)) is None
