@@ -69,6 +69,23 @@ def test_a_file_loaded_again_is_the_same_scenario_until_any_file_it_reads_change
     assert load_scenario("child.yaml") is plain and plain.spec.meta.title == "Mini war again"
 
 
+def test_the_bench_times_a_load_from_the_files_not_the_kept_copy(mini_path, monkeypatch):
+    """`sandtable bench`'s load_ms is what reading a scenario costs: each of its loads
+    parses the file again, though a plain load would hand back the kept one."""
+    from game import bench
+    from game.scenario import loader
+
+    read = []
+    real = loader.load_document
+    monkeypatch.setattr(loader, "load_document", lambda *a, **k: read.append(a[0]) or real(*a, **k))
+    load_scenario(mini_path)
+    load_scenario(mini_path)
+    assert len(read) <= 1  # the second plain load is the kept one
+    read.clear()
+    bench.bench_load(mini_path, repeats=3)
+    assert len(read) == 3
+
+
 # --------------------------------------------------------------------------- extends
 
 

@@ -57,3 +57,9 @@ def keep(path: Path, files: list[tuple[Path, str | None]], loaded: LoadedScenari
     _LOADED.move_to_end(_cache_key(path))
     while len(_LOADED) > _KEEP:
         _LOADED.popitem(last=False)
+
+
+def forget() -> None:
+    """Drop every kept scenario: the next load of each reads its files again (for
+    measuring what a load costs)."""
+    _LOADED.clear()
