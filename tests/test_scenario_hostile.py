@@ -326,10 +326,11 @@ def fifo(name: str):
     """A named pipe, like /dev/zero a file that is not a file; unlike it, harmless if read.
 
     Opening it for reading waits for a writer, so should the loader ever open it, a
-    writer turns up after a few seconds: the test then fails instead of hanging.
+    writer turns up after a few seconds, and the test fails instead of hanging.
     """
     os.mkfifo(name)
     done = threading.Event()
+    rescued = []
 
     def unblock():
         deadline = time.monotonic() + 5
@@ -337,6 +338,7 @@ def fifo(name: str):
             if time.monotonic() > deadline:
                 try:
                     os.close(os.open(name, os.O_WRONLY | os.O_NONBLOCK))
+                    rescued.append(True)
                 except OSError:  # no reader yet
                     continue
 
@@ -347,6 +349,7 @@ def fifo(name: str):
     finally:
         done.set()
         thread.join()
+    assert not rescued, f"{name} was opened for reading: the loader waited for a writer"
 
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

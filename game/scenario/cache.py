@@ -22,8 +22,12 @@ _KEEP = 8
 
 
 def file_digest(path: Path) -> str | None:
-    """The SHA-256 of the file's bytes, or None if it cannot be read."""
+    """The SHA-256 of the file's bytes, or None if it is not a regular file or cannot be
+    read. Only a regular file is opened: a named pipe would wait for a writer, a device
+    might never end, and the loader turns both away with an error of its own."""
     try:
+        if not path.is_file():
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except (OSError, ValueError):  # ValueError: a path with a NUL byte
         return None
