@@ -57,8 +57,9 @@ def cached(path: Path) -> LoadedScenario | None:
 def keep(path: Path, files: list[tuple[Path, str | None]], loaded: LoadedScenario) -> None:
     if any(d is None for _, d in files):
         return
-    _LOADED[_cache_key(path)] = (files, loaded)
-    _LOADED.move_to_end(_cache_key(path))
+    key = _cache_key(path)
+    _LOADED[key] = (files, loaded)
+    _LOADED.move_to_end(key)
     while len(_LOADED) > _KEEP:
         _LOADED.popitem(last=False)
 
