@@ -56,6 +56,14 @@ def key(app, k: int, steps: int = 2, unicode: str = "", mod: int = 0) -> None:
     frames(app, steps)
 
 
+def type_text(app, text: str) -> None:
+    """Type into the focused text line as SDL would: a TEXTINPUT event per character."""
+    for ch in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+        frames(app, 1)
+    frames(app, 2)
+
+
 def click_element(app, element, steps: int = 2) -> None:
     assert element.visible and element.alive(), f"{element} is not on screen"
     click(app, element.rect.center, steps=steps)

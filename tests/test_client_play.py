@@ -10,7 +10,7 @@ import pygame
 import pytest
 
 from client_helpers import (TRIPOLI, click, click_element, dialog_text, frames, key, lna_took_sirte, make_app, move_mouse,
-                            place_pos, start)
+                            place_pos, start, type_text)
 from game.client import describe as D
 from game.client.dialogs import AttackDialog, EventDialog, MessageDialog, NewsDialog, ReportDialog
 from game.client.game_screen import GameScreen
@@ -745,14 +745,6 @@ def test_the_encyclopedia_opens_at_a_unit_type_and_reads_it_from_the_scenario(ap
     assert f"rules.combat.loss_rate</b> = {combat.loss_rate:g}" in window.page.html_text
 
 
-def _type(app, text: str) -> None:
-    """Type into the focused text line as SDL would: a TEXTINPUT event per character."""
-    for ch in text:
-        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
-        frames(app, 1)
-    frames(app, 2)
-
-
 @pytest.mark.slow
 def test_the_encyclopedia_search_keeps_the_pages_that_hold_every_word(app):
     """Typed into the search line, a word lists the pages that hold it, those with it in
@@ -769,7 +761,7 @@ def test_the_encyclopedia_search_keeps_the_pages_that_hold_every_word(app):
     everything = len(window.pages)
     click_element(app, window.search)
     assert window.search.is_focused
-    _type(app, "sirte")
+    type_text(app, "sirte")
     listed = [item["text"] for item in window.listing.item_list]
     sirte = spec.map.places["sirte"].name
     assert listed[0] == f"Place: {sirte}" and window.shown == "place:sirte", listed[:5]
@@ -781,13 +773,13 @@ def test_the_encyclopedia_search_keeps_the_pages_that_hold_every_word(app):
     key(app, pygame.K_DOWN)
     assert window.shown != "place:sirte" and any(e.key == window.shown and e.title in listed for e in window.pages)
     # A second word narrows the list: both must be on a page.
-    _type(app, " brigade")
+    type_text(app, " brigade")
     narrowed = [item["text"] for item in window.listing.item_list]
     assert narrowed and set(narrowed) <= set(listed) and len(narrowed) < len(listed)
     for title in narrowed:
         e = pages.get(title)
         assert e is None or all(w in (e.title + e.html).lower() for w in ("sirte", "brigade"))
-    _type(app, "zzqx")
+    type_text(app, "zzqx")
     assert [item["text"] for item in window.listing.item_list] == ["(no page holds those words)"]
     key(app, pygame.K_DOWN)  # nothing to step through: nothing happens
     key(app, pygame.K_ESCAPE)
