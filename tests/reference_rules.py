@@ -351,11 +351,45 @@ def besiegers(state: GameState, place: int) -> list[int]:
     return out
 
 
+def at_the_gates(state: GameState, faction: int, place: int) -> float:
+    """The strength of the faction's ground forces that stand at the place's gates (as
+    `besiegers` counts them), summed in unit order."""
+    w = state.world
+    total = 0.0
+    for u in range(state.n_units):
+        if not (state.u_alive[u] and state.u_owner[u] == faction and w.t_ground[state.u_type[u]]):
+            continue
+        origin = int(state.u_place[u])
+        if w.adjacent[origin, place] and (not w.rules.movement.attack_within_march
+                                           or w.t_speed[state.u_type[u]] >= w.route_km[origin, place]):
+            total += float(state.u_str[u])
+    return total
+
+
+def defenders_of(state: GameState, place: int) -> float:
+    """A place's armed locals and its holder's ground forces in it, summed in unit order."""
+    w = state.world
+    inside = 0.0
+    for u in range(state.n_units):
+        if (state.u_alive[u] and w.t_ground[state.u_type[u]] and state.u_place[u] == place
+                and state.u_owner[u] == state.owner[place]):
+            inside += float(state.u_str[u])
+    return float(state.local_defence[place]) + inside
+
+
 def siege_pressure(state: GameState, place: int) -> float:
-    rate = state.world.rules.combat.siege_loss
+    rules = state.world.rules.combat
+    rate = rules.siege_loss
     if rate <= 0 or state.local_defence[place] <= 0 or state.truce > 0:
         return 0.0
-    return rate * max((air_command(state, f, place) for f in besiegers(state, place)), default=0.0)
+
+    def hold(f: int) -> float:
+        command = air_command(state, f, place)
+        if rules.siege_numbers:
+            command *= min(1.0, at_the_gates(state, f, place) / defenders_of(state, place))
+        return command
+
+    return rate * max((hold(f) for f in besiegers(state, place)), default=0.0)
 
 
 # -- orders -----------------------------------------------------------------------------------

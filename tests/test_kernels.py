@@ -41,12 +41,22 @@ def _arena_where_strikes_fray() -> World:
     return World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"politics": pol})}))
 
 
+@functools.cache
+def _tripoli_sieges_by_numbers() -> World:
+    """The 2019 war with `siege_numbers`, off by default, switched on, so the siege
+    kernel is checked against that rule on a real map."""
+    spec = load_world(shipped_path("tripoli_2019")).spec
+    combat = spec.rules.combat.model_copy(update={"siege_numbers": True})
+    return World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"combat": combat})}))
+
+
 WORLDS = {"mini": lambda: load_world(MINI), "arena": lambda: fixture_world("arena"),
           "economies": lambda: fixture_world("economies"), "passes": lambda: fixture_world("passes"),
           "arena, strikes fray": _arena_where_strikes_fray, "arena, long roads": lambda: fixture_world("march"),
           "tripoli_2019": lambda: load_world(shipped_path("tripoli_2019")),
           "dignity_2014": lambda: load_world(shipped_path("dignity_2014")),
-          "karabakh_2020": lambda: load_world(shipped_path("karabakh_2020"))}
+          "karabakh_2020": lambda: load_world(shipped_path("karabakh_2020")),
+          "tripoli_2019, sieges by numbers": _tripoli_sieges_by_numbers}
 
 
 @st.composite

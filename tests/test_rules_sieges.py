@@ -24,11 +24,12 @@ def siege_pressure(s, place):
 # =====================================================================================
 
 
-def siege_arena(rate: float = 0.2, locals_: float = 1000.0):
-    """The arena with `siege_loss` set: Blue's infantry at the front, next to Red's Open
-    Target, whose armed locals are `locals_`; Blue's drone at its base reaches the target."""
+def siege_arena(rate: float = 0.2, locals_: float = 1000.0, numbers: bool = False):
+    """The arena with `siege_loss` set (and `siege_numbers` if asked): Blue's infantry at
+    the front, next to Red's Open Target, whose armed locals are `locals_`; Blue's drone
+    at its base reaches the target."""
     spec = fixture_world("arena").spec
-    combat = spec.rules.combat.model_copy(update={"siege_loss": rate})
+    combat = spec.rules.combat.model_copy(update={"siege_loss": rate, "siege_numbers": numbers})
     spec = spec.model_copy(update={"rules": spec.rules.model_copy(update={"combat": combat})})
     s = new_game(World(spec), 0)
     s.local_defence[P(s, "t_open")] = locals_
@@ -77,6 +78,46 @@ def test_air_defence_over_the_town_slows_the_drain():
     assert siege_pressure(s, target) == pytest.approx(s.world.spec.rules.combat.siege_loss * (1 - intercept))
     end_round(s)
     assert s.local_defence[target] == pytest.approx(1000.0 * (1 - s.world.spec.rules.combat.siege_loss * (1 - intercept)))
+
+
+def _ground_strength(s, faction, place) -> float:
+    return sum(float(s.u_str[u]) for u in units_of(s, faction, P(s, place)) if s.world.t_ground[s.u_type[u]])
+
+
+def test_with_siege_numbers_a_force_too_small_to_hem_a_town_in_drains_it_in_proportion():
+    """`siege_numbers`: the drain is scaled by the besiegers' strength at the gates over
+    the town's defenders, the armed locals and the holder's troops inside, at most 1."""
+    probe = siege_arena(numbers=True)
+    red = probe.owner[P(probe, "t_open")]
+    gates, inside = _ground_strength(probe, BLUE, "front"), _ground_strength(probe, red, "t_open")
+    assert gates > 0 and inside > 0
+    rate = probe.world.spec.rules.combat.siege_loss
+    # Defenders four times the besiegers: a quarter of the drain.
+    s = siege_arena(locals_=4 * gates - inside, numbers=True)
+    target = P(s, "t_open")
+    assert siege_pressure(s, target) == pytest.approx(rate * 0.25)
+    end_round(s)
+    assert s.local_defence[target] == pytest.approx((4 * gates - inside) * (1 - rate * 0.25))
+    # The holder's troops inside count as defenders as the armed locals do.
+    s = siege_arena(locals_=2 * gates - inside, numbers=True)
+    assert siege_pressure(s, target) == pytest.approx(rate * 0.5)
+    put(s, "inf", "red", "t_open", strength=2 * gates)
+    assert siege_pressure(s, target) == pytest.approx(rate * 0.25)
+    # As many besiegers as defenders, or more: the whole drain, as without the rule.
+    s = siege_arena(locals_=1000.0, numbers=True)
+    put(s, "inf", "blue", "front", strength=inside + 1000.0 - gates)
+    assert siege_pressure(s, target) == pytest.approx(rate)
+    put(s, "inf", "blue", "front")
+    assert siege_pressure(s, target) == pytest.approx(rate)
+    # Off (the default), numbers do not matter.
+    off = siege_arena(locals_=4 * gates - inside)
+    assert siege_pressure(off, target) == pytest.approx(rate)
+    # The place panel says why a town drains slowly.
+    from game.client.describe import place_html  # plain text functions, no pygame
+
+    slow = siege_arena(locals_=4 * gates - inside, numbers=True)
+    assert "the fewer the besiegers against its defenders, the slower" in place_html(slow, target)
+    assert "the fewer the besiegers" not in place_html(off, target)
 
 
 def test_drones_that_have_flown_still_command_the_air():

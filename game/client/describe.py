@@ -253,6 +253,8 @@ def siege_html(state, p: int) -> str:
         return ""
     text = (f"Besieged (enemy troops at its gates, enemy drones over it): "
             f"loses {drain:.0%} of its {state.local_defence[p]:,.0f} armed locals a turn")
+    if state.world.rules.combat.siege_numbers:
+        text += "; the fewer the besiegers against its defenders, the slower"
     return f"<font color='{BAD}'>{esc(text)}</font>"
 
 

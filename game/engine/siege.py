@@ -8,6 +8,11 @@ Each round, a place's armed locals lose `rules.combat.siege_loss` × the besiege
 command of the air over it: 1 − the chance the defenders' air defence brings a strike
 down, or 0 if none of the besieger's drones can reach the place. Only drones count:
 they stay over a town for a day at a time, where jets and old bombers come and go.
+
+With `rules.combat.siege_numbers`, the drain is also scaled by the besiegers' numbers:
+their ground strength at the gates over the defenders' (the armed locals and the
+holder's troops inside), at most 1. A brigade camped outside a city of ten thousand
+armed men cannot stop them coming and going, so it wears them down only slowly.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ def _besieged(p, f, owner, local_defence, gates, enemies):
 
 
 @kernel
-def _pressures(rate, within_march, n, u_alive, u_type, u_owner, u_place, u_str, owner, local_defence, enemies,
+def _pressures(rate, within_march, numbers, n, u_alive, u_type, u_owner, u_place, u_str, owner, local_defence, enemies,
                t_ground, t_drone, t_speed, route_km, adjacent, t_ad, t_intercept, t_strength, t_range, air_km, out):
     """`siege_pressures` into `out`, in one pass over the units per step.
 
@@ -36,16 +41,23 @@ def _pressures(rate, within_march, n, u_alive, u_type, u_owner, u_place, u_str, 
     `within_march`, only those that could march the road in a week: a stack that could
     not attack the town does not stand at its gates either). Command of the air: 0
     beyond every drone's reach from a base the faction holds, whether or not the drones
-    have flown this turn, else 1 − the chance the defenders bring a strike down."""
+    have flown this turn, else 1 − the chance the defenders bring a strike down. With
+    `numbers`, scaled by the besieger's strength at the gates over the defenders' (the
+    armed locals and the holder's ground forces in the place), at most 1."""
     F, P = enemies.shape[0], out.shape[0]
     gates = np.zeros((F, P), dtype=np.bool_)
+    at_gates = np.zeros((F, P))
+    inside = np.zeros(P)
     for u in range(n):
         t = u_type[u]
         if u_alive[u] and t_ground[t]:
             q = u_place[u]
+            if owner[q] == u_owner[u]:
+                inside[q] += u_str[u]
             for p in range(P):
                 if adjacent[q, p] and (not within_march or t_speed[t] >= route_km[q, p]):
                     gates[u_owner[u], p] = True
+                    at_gates[u_owner[u], p] += u_str[u]
     covered = np.empty(P, dtype=np.bool_)
     shot_down = np.empty(P)
     out[:] = 0.0
@@ -73,6 +85,8 @@ def _pressures(rate, within_march, n, u_alive, u_type, u_owner, u_place, u_str, 
         for p in range(P):
             if covered[p] and _besieged(p, f, owner, local_defence, gates, enemies):
                 command = 1.0 - shot_down[p]
+                if numbers:
+                    command *= min(1.0, at_gates[f, p] / (local_defence[p] + inside[p]))
                 if command > out[p]:
                     out[p] = command
     for p in range(P):
@@ -88,7 +102,8 @@ def siege_pressures(state: GameState) -> np.ndarray:
     rate = w.rules.combat.siege_loss
     if rate <= 0 or state.truce > 0:
         return pressure
-    _pressures(float(rate), bool(w.rules.movement.attack_within_march), state.n_units, state.u_alive, state.u_type,
+    _pressures(float(rate), bool(w.rules.movement.attack_within_march), bool(w.rules.combat.siege_numbers),
+               state.n_units, state.u_alive, state.u_type,
                state.u_owner, state.u_place, state.u_str, state.owner, state.local_defence, w.enemies, w.t_ground,
                w.t_drone, w.t_speed, w.route_km, w.adjacent, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
                w.air_km, pressure)

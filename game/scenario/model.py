@@ -901,6 +901,13 @@ class CombatRules(Strict):
         "scaled by the besieger's command of the air over it (1 - the defenders' chance to intercept a strike; "
         "0 if none of the besieger's drones can reach it).",
     )
+    siege_numbers: bool = Field(
+        False,
+        description="A siege wears a place down only as far as the besiegers' numbers reach: `siege_loss` is "
+        "scaled by the besieging side's ground strength at the gates over the defenders' (the place's armed "
+        "locals and its holder's ground forces there), at most 1. A few hundred men next to a city of thousands "
+        "under arms cannot cut it off.",
+    )
 
 
 class SupplyRules(Strict):
