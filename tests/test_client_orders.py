@@ -100,7 +100,12 @@ def test_undo_stops_at_an_attack_and_says_why(app):
     assert state_hash(s) == after_attack and int(s.u_place[first.unit]) == session.world.pidx[first.to]
     # A new turn: the last one's orders all stand.
     key(app, pygame.K_RETURN)
-    frames(app, 400)
+    # Up to 400 frames for the AI's turn, stopping once it is ours again: frames drawn
+    # after that (at instant speed, all but one or two) would change nothing here.
+    for _ in range(400):
+        if session.is_human_turn():
+            break
+        frames(app, 1)
     assert session.is_human_turn() and s.turn == 2
     while screen.top_dialog() is not None:  # the news of the turn
         key(app, pygame.K_ESCAPE)
