@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +29,19 @@ measures:
   - {id: blue_wins, name: Blue wins about three games in five, source: t1, wins: blue, min: 0.55, max: 0.65}
 """
 PARAM = "backers.patron.commitment=0..100"
+
+
+@pytest.fixture
+def tmp_path(tmp_path):
+    """The tests' files on a RAM disk where there is one, else pytest's own tmp_path. A fit
+    keeps its study in SQLite, which waits for the disk at every commit, several times a
+    trial: some seconds a test spent idle, for nothing these tests look at."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(dir=shm, prefix="sandtable-fit-") as here:
+        yield Path(here)
 
 
 def test_params_are_read_with_their_ranges_and_mistakes_refused():
