@@ -1,6 +1,7 @@
 """The shipped JSON Schema and format reference are generated, current and complete."""
 
 import datetime as dt
+import functools
 import json
 
 import pytest
@@ -93,7 +94,11 @@ def _read(path):
     return _jsonable(load_document(path, path.name).data)
 
 
+@functools.cache
 def _validator():
+    # Made once per process: checking the schema against the metaschema takes a fifth of
+    # a second, and a validator only reads the schema it holds, so every test that asks
+    # for one gets the same (the schema is generated from the same models every time).
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(schema_text())
     cls = jsonschema.validators.validator_for(schema)
