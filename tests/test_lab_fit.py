@@ -170,7 +170,7 @@ def test_fit_finds_the_2019_home_guard_again_after_it_is_knocked_out_of_place(tm
     # lands, not where its games run (the fit above plays on a pool, and simulate's tests
     # show a game's result never depends on its executor).
     r = run_cli(capsys, "fit", SCENARIOS / "tripoli_2019.yaml", targets, "--set", "rules.combat.home_guard=1",
-                "--param", "rules.combat.home_guard=0..12", "--trials", 6, "--games", 16, "--executor", "serial",
+                "--param", "rules.combat.home_guard=0..12", "--trials", 6, "--games", 10, "--executor", "serial",
                 "--out", out)
     assert r.code == 0, r.err
     result = json.loads((out / "fit.json").read_text())
