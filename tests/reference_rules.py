@@ -329,6 +329,19 @@ def air_command(state: GameState, faction: int, place: int) -> float:
     return 1.0 - intercept_chance(state, faction, place)
 
 
+def _at_gates(state: GameState, faction: int, place: int):
+    """The faction's ground units, in unit order, that stand at the place's gates: next
+    to it, and within a week's march where `attack_within_march` asks for that."""
+    w = state.world
+    for u in range(state.n_units):
+        if not (state.u_alive[u] and state.u_owner[u] == faction and w.t_ground[state.u_type[u]]):
+            continue
+        origin = int(state.u_place[u])
+        if w.adjacent[origin, place] and (not w.rules.movement.attack_within_march
+                                           or w.t_speed[state.u_type[u]] >= w.route_km[origin, place]):
+            yield u
+
+
 def besiegers(state: GameState, place: int) -> list[int]:
     """The holder's enemies with ground forces that could march to the place (next to it,
     within a week's march where `attack_within_march` asks for that)."""
@@ -336,33 +349,15 @@ def besiegers(state: GameState, place: int) -> list[int]:
     owner = int(state.owner[place])
     if owner < 0:
         return []
-    out = []
-    for f in range(w.F):
-        if not w.enemies[owner, f]:
-            continue
-        for u in range(state.n_units):
-            if not (state.u_alive[u] and state.u_owner[u] == f and w.t_ground[state.u_type[u]]):
-                continue
-            origin = int(state.u_place[u])
-            if w.adjacent[origin, place] and (not w.rules.movement.attack_within_march
-                                               or w.t_speed[state.u_type[u]] >= w.route_km[origin, place]):
-                out.append(f)
-                break
-    return out
+    return [f for f in range(w.F) if w.enemies[owner, f] and next(_at_gates(state, f, place), None) is not None]
 
 
 def at_the_gates(state: GameState, faction: int, place: int) -> float:
     """The strength of the faction's ground forces that stand at the place's gates (as
     `besiegers` counts them), summed in unit order."""
-    w = state.world
     total = 0.0
-    for u in range(state.n_units):
-        if not (state.u_alive[u] and state.u_owner[u] == faction and w.t_ground[state.u_type[u]]):
-            continue
-        origin = int(state.u_place[u])
-        if w.adjacent[origin, place] and (not w.rules.movement.attack_within_march
-                                           or w.t_speed[state.u_type[u]] >= w.route_km[origin, place]):
-            total += float(state.u_str[u])
+    for u in _at_gates(state, faction, place):
+        total += float(state.u_str[u])
     return total
 
 
