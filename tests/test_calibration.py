@@ -59,11 +59,6 @@ def without_turkey(tmp_path_factory):
     return _run(tmp_path_factory, "without-turkey", ("turkey",))
 
 
-@pytest.fixture(scope="module")
-def without_russia(tmp_path_factory):
-    return _run(tmp_path_factory, "without-russia", ("russia",))
-
-
 def _lna_rate(run: dict) -> float:
     return run["summary"]["outcomes"]["lna"]["rate"]
 
