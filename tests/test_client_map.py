@@ -86,3 +86,49 @@ def test_a_shared_counter_explains_itself_and_a_click_opens_it_up(app):
     assert view.camera.zoom > before
     after = [c for _, c in view.counter_rects if set(c.members) == set(group.members)]
     assert not after
+
+
+def _front_roads(view, state) -> set[tuple]:
+    """The front as a plain count would give it: the open roads between enemy holders,
+    as their two ends on screen."""
+    sx, sy = view.camera.to_screen(view.px, view.py)
+    w = view.world
+    out = set()
+    for a, b, _ in view.routes:
+        oa, ob = int(state.owner[a]), int(state.owner[b])
+        if oa >= 0 and ob >= 0 and w.enemies[oa, ob]:
+            out.add(((sx[a], sy[a]), (sx[b], sy[b])))
+    return out
+
+
+def test_the_front_drawn_follows_the_holders_and_the_camera(tmp_path):
+    """The front's lines are worked out once and kept: a place changing hands or the
+    camera moving must show at once, and each road's dashes run its whole length."""
+    app = make_app(tmp_path)
+    try:
+        session = start(app, human=0, seed=3)
+        view, state = app.screen.view, session.state
+        frames(app, 2)
+
+        def drawn():
+            return {(pa, pb) for pa, pb, _ in view._front}
+
+        assert drawn() == _front_roads(view, state) and drawn()
+        # A place on the front goes over to the other side: its roads join or leave the front.
+        w = session.world
+        a, b, _ = next(r for r in view.routes if state.owner[r[0]] >= 0 and state.owner[r[1]] >= 0
+                       and w.enemies[state.owner[r[0]], state.owner[r[1]]])
+        before = drawn()
+        state.owner[b] = state.owner[a]
+        frames(app, 1)
+        assert drawn() == _front_roads(view, state) != before
+        # The camera moves: every line moves with it.
+        view.camera.set_zoom(view.camera.zoom * 2)
+        frames(app, 1)
+        assert drawn() == _front_roads(view, state)
+        for pa, pb, dashes in view._front:
+            if dashes:  # a road shorter than a pixel on screen has none
+                assert dashes[0][0] == pa
+                assert abs(dashes[-1][1][0] - pb[0]) + abs(dashes[-1][1][1] - pb[1]) <= 5 + 1e-6  # within a gap
+    finally:
+        app.close()

@@ -82,18 +82,26 @@ class Fonts:
         return surf
 
 
-def dashed_line(surface, colour, a, b, width: int = 1, dash: float = 8.0, gap: float = 6.0) -> None:
+def dash_segments(a, b, dash: float = 8.0, gap: float = 6.0) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The (start, end) points of the dashes `dashed_line` draws from a to b."""
     ax, ay = a
     bx, by = b
     length = math.hypot(bx - ax, by - ay)
     if length < 1:
-        return
+        return []
     ux, uy = (bx - ax) / length, (by - ay) / length
+    out = []
     t = 0.0
     while t < length:
         e = min(t + dash, length)
-        pygame.draw.line(surface, colour, (ax + ux * t, ay + uy * t), (ax + ux * e, ay + uy * e), width)
+        out.append(((ax + ux * t, ay + uy * t), (ax + ux * e, ay + uy * e)))
         t = e + gap
+    return out
+
+
+def dashed_line(surface, colour, a, b, width: int = 1, dash: float = 8.0, gap: float = 6.0) -> None:
+    for start, end in dash_segments(a, b, dash, gap):
+        pygame.draw.line(surface, colour, start, end, width)
 
 
 def dashed_circle(surface, colour, centre, radius: float, width: int = 1, segments: int = 48) -> None:

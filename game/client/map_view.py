@@ -111,6 +111,8 @@ class MapView:
         self._labels_zoom = None
         self._labels: list = []
         self._air_key = None
+        self._front_key: tuple | None = None  # what `_front_lines` was worked out for
+        self._front: list = []
         self._air_layer: pygame.Surface | None = None
         self._mini_key = None
         self._mini: pygame.Surface | None = None
@@ -496,14 +498,10 @@ class MapView:
                 pygame.draw.line(surface, gfx.CLOSED, (mx - nx, my - ny), (mx + nx, my + ny), 5)
         # The front: every road between places held by enemies (that is open)
         if self.show_front:
-            for i, (a, b, _) in enumerate(self.routes):
-                if shut is not None and shut[i]:
-                    continue
-                oa, ob = int(state.owner[a]), int(state.owner[b])
-                if oa >= 0 and ob >= 0 and w.enemies[oa, ob]:
-                    pa, pb = (sx[a], sy[a]), (sx[b], sy[b])
-                    pygame.draw.line(surface, (70, 15, 8), pa, pb, 6)
-                    gfx.dashed_line(surface, gfx.FRONT, pa, pb, 4, 10, 5)
+            for pa, pb, dashes in self._front_lines(state, shut, sx, sy):
+                pygame.draw.line(surface, (70, 15, 8), pa, pb, 6)
+                for start, end in dashes:
+                    pygame.draw.line(surface, gfx.FRONT, start, end, 4)
         if self.show_air:
             surface.blit(self._air_overlay(state, version), v.topleft)
         for p, km, col in marks.range_rings:
@@ -558,6 +556,24 @@ class MapView:
             txt = self.fonts.text(f"{chance:.0%}", 15, col, bold=True, halo=gfx.HALO)
             surface.blit(txt, (sx[p] - txt.get_width() / 2, sy[p] + self.radius(p) + 4))
         surface.set_clip(clip)
+
+    def _front_lines(self, state, shut, sx, sy) -> list:
+        """The front's open roads, each as its two screen ends and the dashes along it,
+        kept until the holders, the closed roads or the camera change: worked out every
+        frame, the dashes were a quarter of an idle frame's time."""
+        key = (state.owner.tobytes(), None if shut is None else shut.tobytes(), sx.tobytes(), sy.tobytes())
+        if key != self._front_key:
+            lines = []
+            enemies = self.world.enemies
+            for i, (a, b, _) in enumerate(self.routes):
+                if shut is not None and shut[i]:
+                    continue
+                oa, ob = int(state.owner[a]), int(state.owner[b])
+                if oa >= 0 and ob >= 0 and enemies[oa, ob]:
+                    pa, pb = (sx[a], sy[a]), (sx[b], sy[b])
+                    lines.append((pa, pb, gfx.dash_segments(pa, pb, 10, 5)))
+            self._front_key, self._front = key, lines
+        return self._front
 
     def draw_backdrop(self, surface: pygame.Surface, owner: np.ndarray, labels: bool = True) -> None:
         """The map as a scenario starts (for the menu): holders, front and names, no units."""
