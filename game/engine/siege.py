@@ -52,12 +52,13 @@ def _pressures(rate, within_march, numbers, n, u_alive, u_type, u_owner, u_place
         t = u_type[u]
         if u_alive[u] and t_ground[t]:
             q = u_place[u]
-            if owner[q] == u_owner[u]:
+            if numbers and owner[q] == u_owner[u]:
                 inside[q] += u_str[u]
             for p in range(P):
                 if adjacent[q, p] and (not within_march or t_speed[t] >= route_km[q, p]):
                     gates[u_owner[u], p] = True
-                    at_gates[u_owner[u], p] += u_str[u]
+                    if numbers:
+                        at_gates[u_owner[u], p] += u_str[u]
     covered = np.empty(P, dtype=np.bool_)
     shot_down = np.empty(P)
     out[:] = 0.0
