@@ -14,6 +14,7 @@ from client_helpers import click_element, frames, key, make_app, type_text
 from test_client_cli import run
 from game.client.session import GameSession
 from game.client.war_room import WarRoom
+from game.lab.executors import default_jobs
 from game.lab.stats import wilson
 
 pytestmark = pytest.mark.slow  # dozens of continuations
@@ -66,7 +67,9 @@ def test_a_forecast_from_a_saved_position_and_a_second_one_cancelled(tmp_path):
         assert f"the GNA win: <b>{gna['rate']:.0%}</b>" in text and f"({lo:.0%}–{hi:.0%})" in text
         assert room.chart.visible and f"Done: {GAMES} continuations" in room.status.html_text
         assert app.frames - drawn > 30  # frames were drawn all the while
-        # A second forecast, cancelled as soon as it has begun.
+        # A second forecast, on the workers the first one started, cancelled as soon as it has begun.
+        workers = {p.pid for p in multiprocessing.active_children()}
+        assert workers and len(workers) <= default_jobs()
         done = room.job
         click_element(app, room.run_button)
         assert room.job is not done and not room.job.finished
@@ -75,6 +78,14 @@ def test_a_forecast_from_a_saved_position_and_a_second_one_cancelled(tmp_path):
         assert room.job.cancelled and room.job.base.done < GAMES
         assert re.search(rf"Cancelled after \d+ of {GAMES}", room.status.html_text)
         room.job.thread.join(timeout=60)
-        assert not room.job.thread.is_alive() and not multiprocessing.active_children()
+        assert not room.job.thread.is_alive()
+        assert {p.pid for p in multiprocessing.active_children()} == workers
+        # Closing the window ends its workers.
+        key(app, pygame.K_ESCAPE)
+        assert app.screen.top_dialog() is not room
+        start = time.monotonic()
+        while multiprocessing.active_children():
+            assert time.monotonic() - start < 60, "the war room's workers outlived its window"
+            time.sleep(0.05)
     finally:
         app.close()

@@ -147,3 +147,30 @@ def test_a_seated_backer_can_be_kept_out_of_the_continuations():
     on = run_forecast(w, s, 6, seed=2, executor="serial")
     assert [r["deliveries"][b] for r in out.results] == [before] * 6
     assert max(r["deliveries"][b] for r in on.results) > before
+
+
+def test_the_war_rooms_forecast_and_what_if_share_one_pool_and_give_the_runners_figures():
+    """The war room plays its forecast and then its what-if on the pool it keeps open (a
+    thread pool here, since any executor gives the same games): each is what the lab's
+    runner gives alone, and the pool is still open for the next forecast."""
+    import concurrent.futures as cf
+
+    from game.client.war_room import ForecastJob
+
+    ses = GameSession.new(loaded(), 0, "random", 5, None, autosave=False)
+    autoplay(ses, 45)
+    assert not ses.state.over
+    s = ses.state
+    while s.active != 0 or s.backer_step >= 0:  # the GNA's own orders
+        ses.ai_apply(*ses.ai_choose())
+    change = next(a for a in legal_actions(s) if isinstance(a, A.RequestSupport))
+    with cf.ThreadPoolExecutor(2) as pool:
+        job = ForecastJob(ses, 4, 4, change, pool=pool).start()
+        job.thread.join(timeout=120)
+        assert job.finished and job.error is None and not job.cancelled
+        figures = lambda f: [(r["index"], r["winner"], r["turns"], r["turn_rows"]) for r in f.results]  # noqa: E731
+        assert figures(job.base) == figures(run_forecast(ses.world, job.state, 4, seed=4, executor="serial"))
+        assert figures(job.what_if) == figures(run_forecast(ses.world, job.state, 4, seed=4, change=change,
+                                                            executor="serial"))
+        assert figures(job.what_if) != figures(job.base)
+        assert pool.submit(int, "7").result() == 7

@@ -11,8 +11,10 @@ live while the forecast runs, and Cancel (or closing it) stops it.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import multiprocessing
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import pygame
@@ -20,7 +22,7 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UIImage, UILabel, UITe
 
 from ..engine import actions as A
 from ..engine import legal_actions
-from ..lab.executors import default_jobs
+from ..lab.executors import default_jobs, on_pool, open_executor
 from ..lab.compare import separated
 from ..lab.forecast import Forecast, run_forecast
 from ..lab.stats import rate
@@ -33,6 +35,8 @@ MAX_GAMES = 5000
 # The orders a "what if" can be: those whose effect lasts and that a player weighs.
 CHANGES = (A.SendPackage, A.RequestSupport, A.BuyAllegiance, A.ChooseOption, A.SetBlockade, A.BreakTruce)
 NOTHING = "__nothing__"
+# Worker processes are started fresh, not forked from a process with a window and threads.
+SPAWN = multiprocessing.get_context("spawn")
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,9 @@ class ForecastJob:
     """A forecast and, if asked, its what-if, one after the other on a background thread;
     the window reads its progress each frame."""
 
-    def __init__(self, session, games: int, seed: int, change=None, jobs: int | None = None):
+    def __init__(self, session, games: int, seed: int, change=None, jobs: int | None = None, pool=None):
         self.world = session.world
+        self.pool = pool  # the window's workers, kept between forecasts; None: a pool of this job's own
         self.state = session.state.clone()  # the position as it is now, whatever happens on the map
         self.games, self.seed, self.change = games, seed, change
         self.jobs = jobs or default_jobs()
@@ -87,23 +92,25 @@ class ForecastJob:
         return self
 
     def _run(self) -> None:
-        # Worker processes are started fresh, not forked from a process with a window and threads.
-        context = multiprocessing.get_context("spawn")
+        # The what-if plays on the pool the forecast used: its workers have imported the
+        # engine and built the map already, which costs each new one a second or two.
         try:
-            for label, change in [("now", None)] + ([("what if", self.change)] if self.change is not None else []):
-                self.running, self.progress = label, 0
-                seats = {change.backer: "none"} if isinstance(change, StaysOut) else None
-                order = None if isinstance(change, StaysOut) else change
-                result = run_forecast(self.world, self.state, self.games, self.seed, change=order, jobs=self.jobs,
-                                      cancel=self.cancel, on_result=self._seen, mp_context=context, seats=seats)
-                if label == "now":
-                    self.base = result
-                else:
-                    self.what_if = result
-                if result.error:
-                    self.error = result.error
-                if result.cancelled or result.error:
-                    break
+            with nullcontext(on_pool(self.pool)) if self.pool is not None else open_executor(
+                    "local", self.jobs, mp_context=SPAWN) as run:
+                for label, change in [("now", None)] + ([("what if", self.change)] if self.change is not None else []):
+                    self.running, self.progress = label, 0
+                    seats = {change.backer: "none"} if isinstance(change, StaysOut) else None
+                    order = None if isinstance(change, StaysOut) else change
+                    result = run_forecast(self.world, self.state, self.games, self.seed, change=order,
+                                          cancel=self.cancel, on_result=self._seen, seats=seats, run=run)
+                    if label == "now":
+                        self.base = result
+                    else:
+                        self.what_if = result
+                    if result.error:
+                        self.error = result.error
+                    if result.cancelled or result.error:
+                        break
         except Exception as exc:  # a forecast that cannot run must say so, not end the game
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -196,6 +203,9 @@ class WarRoom(Dialog):
         super().__init__(screen, f"War room — a forecast from turn {ses.state.turn}", width, H - 80, blocking=False)
         self.session = ses
         self.job: ForecastJob | None = None
+        # Started with the first forecast and kept until the window closes, so that the
+        # next forecast begins at once instead of waiting for new workers to start.
+        self.pool: cf.ProcessPoolExecutor | None = None
         self._shown = None
         self.text(f"Plays the war on from here many times — normal AI against normal AI, backers by their own "
                   f"policy, fresh dice each time — on {default_jobs()} worker process{'es' if default_jobs() > 1 else ''}, and "
@@ -251,7 +261,11 @@ class WarRoom(Dialog):
         change = None if pick == NOTHING else self.options[int(pick)][1]
         # A seed of the game's own and the turn's: the same question asked twice gets the same answer.
         seed = self.session.seed * 1000 + self.session.state.turn
-        self.job = ForecastJob(self.session, games, seed, change).start()
+        if self.job is not None and self.job.error:
+            self._close_pool()  # a pool whose worker died takes no more work
+        if self.pool is None:
+            self.pool = cf.ProcessPoolExecutor(default_jobs(), mp_context=SPAWN)
+        self.job = ForecastJob(self.session, games, seed, change, pool=self.pool).start()
         self._shown = None
         self.run_button.disable()
         self.cancel_button.enable()
@@ -266,7 +280,15 @@ class WarRoom(Dialog):
         # thread and its workers wind down on their own.
         if self.job is not None:
             self.job.stop()
+        self._close_pool()
         super().kill()
+
+    def _close_pool(self) -> None:
+        # Without waiting: the window closes at once, and each worker ends after the
+        # games it is playing.
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     # -- each frame ----------------------------------------------------------------------------
     def poll(self) -> None:

@@ -45,6 +45,11 @@ def _futures(executor: cf.Executor, fn: Callable, chunks: list) -> Iterator[tupl
             fut.cancel()
 
 
+def on_pool(pool: cf.Executor) -> Callable:
+    """The run function of `open_executor` on a pool its caller keeps open (and shuts)."""
+    return lambda fn, chunks: _futures(pool, fn, chunks)
+
+
 def _quiet_worker() -> None:
     """In each worker of a local cluster: leave Ctrl-C to the lab, and Dask's chatter unsaid."""
     import logging
@@ -110,7 +115,7 @@ def open_executor(kind: str, jobs: int, scheduler: str | None = None, mp_context
     elif kind == "local":
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp_context)
         try:
-            yield lambda fn, chunks: _futures(pool, fn, chunks)
+            yield on_pool(pool)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,13 +98,14 @@ class Forecast:
 
 def run_forecast(world, state, games: int, seed: int, change=None, executor: str = "local", jobs: int = 2,
                  cancel: threading.Event | None = None, on_result: Callable[[Forecast], None] | None = None,
-                 mp_context=None, seats: dict[str, str] | None = None) -> Forecast:
+                 mp_context=None, seats: dict[str, str] | None = None, run=None) -> Forecast:
     """Play `games` continuations of `state` (left untouched) and return the forecast.
     `cancel`, when set, stops it after the chunks under way; `on_result` sees the
     forecast after each chunk. `mp_context`: the process start method for the local
     pool (a windowed program should not fork its threads). `seats`: a level for a
     backer seated in the position, by id (`none`: it sends nothing more), instead of
-    `normal`."""
+    `normal`. `run`: an executor already open (`open_executor`), for forecasts that
+    share one pool; `executor`, `jobs` and `mp_context` are then not used."""
     forecast = Forecast(list(world.faction_ids), int(games), int(state.turn))
     position = json.dumps(state_to_json(state))
     levels = _normal(world) + tuple((seats or {}).items())
@@ -112,7 +114,7 @@ def run_forecast(world, state, games: int, seed: int, change=None, executor: str
                                                               for i in range(k, min(k + CHUNK, games))),
                     position=position, change=change)
               for k in range(0, games, CHUNK)]
-    with open_executor(executor, jobs, mp_context=mp_context) as run:
+    with nullcontext(run) if run is not None else open_executor(executor, jobs, mp_context=mp_context) as run:
         for _chunk, result in run(run_chunk, chunks):
             if isinstance(result, Exception):
                 forecast.error = f"{type(result).__name__}: {result}"
