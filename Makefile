@@ -21,9 +21,13 @@ unexport PYTHONDONTWRITEBYTECODE
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python
 PIP     = $(BIN)/python -m pip install --quiet
 
+# The venv starts without pip, which `venv` would copy in by running ensurepip (about
+# three seconds); the system's pip puts uv and pip in at once. Where it cannot, ensurepip
+# does it the usual way.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) uv || true
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet uv pip 2>/dev/null \
+		|| { $(BIN)/python -m ensurepip --default-pip --upgrade >/dev/null && { $(PIP) uv || true; }; }
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(INSTALL) -e . || $(PIP) -e .

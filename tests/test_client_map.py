@@ -132,3 +132,41 @@ def test_the_front_drawn_follows_the_holders_and_the_camera(tmp_path):
                 assert abs(dashes[-1][1][0] - pb[0]) + abs(dashes[-1][1][1] - pb[1]) <= 5 + 1e-6  # within a gap
     finally:
         app.close()
+
+
+def test_a_new_view_of_the_same_map_reuses_its_pixels_and_they_are_the_ones_a_fresh_render_makes(tmp_path):
+    """The land and the composed base are kept for the next view of the same map (a new
+    game, a loaded save): that view shows exactly what rendering from nothing shows, and a
+    change of holder is never hidden by a kept base."""
+    from game.client import map_view as mv
+
+    def base_pixels(app) -> bytes:
+        return pygame.image.tobytes(app.screen.view._base, "RGB")
+
+    app = make_app(tmp_path)
+    try:
+        mv._LANDS.clear()
+        mv._BASES.clear()
+        first = start(app, human=0, seed=3)
+        fresh = base_pixels(app)
+        kept = app.screen.view._base
+        second = start(app, human=0, seed=4)  # another game of the same war, from the same start
+        assert app.screen.view is not None and app.screen.view._base is kept
+        # A place changes hands: the base is composed anew, not taken from the store.
+        w, state = second.world, second.state
+        a, b, _ = next(r for r in app.screen.view.routes if state.owner[r[0]] >= 0 and state.owner[r[1]] >= 0
+                       and w.enemies[state.owner[r[0]], state.owner[r[1]]])
+        state.owner[b] = state.owner[a]
+        frames(app, 1)
+        changed = base_pixels(app)
+        assert changed != fresh
+        # The same holders drawn from nothing give the very pixels kept and shown.
+        mv._LANDS.clear()
+        mv._BASES.clear()
+        third = start(app, human=0, seed=4)
+        third.state.owner[b] = third.state.owner[a]
+        frames(app, 1)
+        assert base_pixels(app) == changed
+        assert first.world.hash == third.world.hash
+    finally:
+        app.close()

@@ -11,7 +11,9 @@ drawn over it each frame from cached text.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +34,28 @@ CELL_PX = 4  # territory tint is computed on a grid of this many pixels, then sm
 TINT_KM = 75.0  # how far from a place its holder's tint reaches
 TINT_ALPHA = 215
 ZOOM_SETTLE_S = 0.15  # after the last wheel notch, re-render the base at the new zoom
+
+# Rendered land and composed bases, shared by every view in the process, so that a new
+# game, a loaded save or a return to the same map starts from pixels already made instead
+# of spending a tenth of a second or more on them again. Each is a few megabytes, so only
+# the last few are kept; they are never drawn on once made.
+_LANDS: OrderedDict = OrderedDict()
+_BASES: OrderedDict = OrderedDict()
+_KEEP = 2
+
+
+def _remember(cache: OrderedDict, key, value):
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > _KEEP:
+        cache.popitem(last=False)
+    return value
+
+
+def _display_format():
+    """The display's pixel format, which a converted surface is made for (None: no display)."""
+    screen = pygame.display.get_surface()
+    return (screen.get_bitsize(), screen.get_masks()) if screen is not None else None
 
 
 @dataclass
@@ -94,6 +118,16 @@ class MapView:
         self.order = sorted(range(world.P), key=lambda i: (-self.importance[i], -int(world.vp[i]), -pop[i], i))
         self.routes = [(world.pidx[r.a], world.pidx[r.b], r.kind.value) for r in spec.map.routes]
         self.neighbour_labels = self._neighbour_labels()
+        # What the base's pixels are made of besides the camera and the holders: the
+        # coast, the places, the roads, the sides' colours and the neighbours' names.
+        geo = hashlib.blake2b(repr((self.routes, self.colours, self.neighbour_labels)).encode(), digest_size=16)
+        for role, _, pts in self.rings:
+            geo.update(role.encode())
+            geo.update(np.ascontiguousarray(pts).tobytes())
+        geo.update(self.px.tobytes())
+        geo.update(self.py.tobytes())
+        self._geo = geo.hexdigest()
+        self._land_key = None
         # toggles
         self.show_front = True
         self.show_air = False
@@ -249,6 +283,11 @@ class MapView:
         W, H = int((x1 - x0) * z) + 2, int((y1 - y0) * z) + 2
         self._cache_zoom = z
         self._cache_origin = (x0, y0)
+        self._land_key = key = (self._geo, z, x0, y0, W, H, _display_format())
+        if key in _LANDS:
+            _LANDS.move_to_end(key)
+            self._land, self._polys, self._cell, self._grid, self._mask_alpha = _LANDS[key]
+            return
         land = pygame.Surface((W, H)).convert() if pygame.display.get_surface() else pygame.Surface((W, H))
         land.fill(gfx.SEA)
         shore_w = max(3, int(6 * min(1.5, 0.5 + z / 3)))
@@ -292,6 +331,7 @@ class MapView:
         alpha = pygame.surfarray.pixels_alpha(mask)
         self._mask_alpha = alpha.astype(np.uint16)
         del alpha  # the surface stays locked while a view of its pixels lives
+        _remember(_LANDS, key, (self._land, self._polys, self._cell, self._grid, self._mask_alpha))
 
     def _to_cache(self, pts: np.ndarray) -> list:
         ox, oy = self._cache_origin
@@ -299,6 +339,11 @@ class MapView:
         return [(float(x), float(y)) for x, y in zip((pts[:, 0] - ox) * z, (pts[:, 1] - oy) * z)]
 
     def _compose(self, state) -> None:
+        key = (self._land_key, state.owner.tobytes())
+        if key in _BASES:
+            _BASES.move_to_end(key)
+            self._base = _BASES[key]
+            return
         nearest, fade = self._grid
         owner = state.owner[nearest]
         # pastel versions of the sides' colours, laid almost opaque: land that reads as
@@ -356,7 +401,7 @@ class MapView:
         for name, x, y in self.neighbour_labels:
             t = self.fonts.text(name.upper(), 14 if z < 2 else 18, (120, 114, 100), bold=True)
             base.blit(t, ((x - ox) * z - t.get_width() / 2, (y - oy) * z - t.get_height() / 2))
-        self._base = base
+        self._base = _remember(_BASES, key, base)
 
     # -- overlays that change with the game -------------------------------------------------
     def counters(self, state, version) -> list[Counter]:
