@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 from statistics import mean
 
 import pytest
@@ -37,7 +38,7 @@ def _run(tmp_path_factory, name: str, without: tuple[str, ...] = ()) -> dict:
     turns = list(csv.DictReader((out / "turns.csv").open()))
     summary = json.loads((out / "summary.json").read_text())
     assert len(games) == GAMES and all(g["status"] == "ok" for g in games)
-    return {"games": games, "turns": turns, "summary": summary}
+    return {"games": games, "turns": turns, "summary": summary, "out": out}
 
 
 def _share(games: list[dict], test) -> float:
@@ -113,12 +114,17 @@ def test_without_turkey_tripoli_falls(historical, without_turkey):
 
 
 @pytest.fixture(scope="module")
-def russia_pair(tmp_path_factory):
-    """Russia's part is smaller than the noise of 24 games: these runs play 100 each."""
+def russia_pair(tmp_path_factory, historical):
+    """Russia's part is smaller than the noise of 24 games: these runs play 100 each. The
+    run with Russia goes on from the 24 historical games, which are its first 24 (a
+    resumed run plays only the games it lacks)."""
     runs = {}
     for name, without in (("with", ()), ("without", ("russia",))):
         out = tmp_path_factory.mktemp("calibration") / f"russia-{name}"
-        simulate(Variant(str(TRIPOLI), without=without), out, RunOptions(games=RUSSIA_GAMES, seed=0, executor="local", jobs=2),
+        if not without:
+            shutil.copytree(historical["out"], out)
+        simulate(Variant(str(TRIPOLI), without=without), out,
+                 RunOptions(games=RUSSIA_GAMES, seed=0, executor="local", jobs=2, resume=not without),
                  NORMAL, report=False)
         runs[name] = {"games": list(csv.DictReader((out / "games.csv").open())),
                       "summary": json.loads((out / "summary.json").read_text())}
