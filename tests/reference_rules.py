@@ -331,20 +331,22 @@ def air_command(state: GameState, faction: int, place: int) -> float:
 
 def _at_gates(state: GameState, faction: int, place: int):
     """The faction's ground units, in unit order, that stand at the place's gates: next
-    to it, and within a week's march where `attack_within_march` asks for that."""
+    to it, by a road no longer than `siege_km` where one is set, and within a week's
+    march where `attack_within_march` asks for that."""
     w = state.world
     for u in range(state.n_units):
         if not (state.u_alive[u] and state.u_owner[u] == faction and w.t_ground[state.u_type[u]]):
             continue
         origin = int(state.u_place[u])
+        if w.rules.combat.siege_km and w.route_km[origin, place] > w.rules.combat.siege_km:
+            continue
         if w.adjacent[origin, place] and (not w.rules.movement.attack_within_march
                                            or w.t_speed[state.u_type[u]] >= w.route_km[origin, place]):
             yield u
 
 
 def besiegers(state: GameState, place: int) -> list[int]:
-    """The holder's enemies with ground forces that could march to the place (next to it,
-    within a week's march where `attack_within_march` asks for that)."""
+    """The holder's enemies with ground forces at the place's gates (`_at_gates`)."""
     w = state.world
     owner = int(state.owner[place])
     if owner < 0:

@@ -853,6 +853,27 @@ def test_the_movement_page_states_the_long_road_rules_only_when_they_are_on():
         assert ("an attack goes only along a road the attackers could march" in page) is shown
 
 
+def test_the_combat_page_states_the_siege_rule_as_this_war_sets_it():
+    """Sieges are stated on the combat page only in a war that has them, with the
+    distance within which troops besiege a town when the war sets one."""
+    from conftest import SCENARIOS
+    from client_helpers import loaded
+    from game.client.encyclopedia import entries
+
+    spec = loaded(SCENARIOS / "tripoli_2019.yaml").spec  # sieges within 100 km of road
+    c = spec.rules.combat
+    assert c.siege_loss > 0 and c.siege_km > 0
+
+    def page(combat):
+        s = spec.model_copy(update={"rules": spec.rules.model_copy(update={"combat": combat})})
+        return next(e.html for e in entries(s, "") if e.key == "rules:combat")
+
+    shipped = page(c)
+    assert f"(within {c.siege_km:g} km of road) and enemy drones over it is besieged: it loses {c.siege_loss:.0%}" in shipped
+    assert "km of road" not in page(c.model_copy(update={"siege_km": 0.0}))
+    assert "is besieged" not in page(c.model_copy(update={"siege_loss": 0.0}))
+
+
 def test_the_side_panel_keeps_each_sides_nearest_win_in_view(app):
     """Without opening anything, the side panel says how the player's side is nearest to
     winning and how the enemy is, with the progress; it follows the game as it moves."""

@@ -55,6 +55,35 @@ def test_with_attacks_held_to_a_weeks_march_only_troops_who_could_attack_besiege
     assert siege_pressure(s, target) == pytest.approx(0.2 * air_command(s, BLUE, target)) and air_command(s, BLUE, target) > 0
 
 
+def test_with_siege_km_only_troops_that_near_besiege():
+    """`siege_km`: forces stand at a town's gates only within that many road km of it.
+    On the march fixture, with the limit set between the Urban Target's road and the
+    Open Target's longer one, contractors at the Front (who could march either road in a
+    week) besiege the near town and not the far one, which drains no more; the far one
+    is besieged again when the limit is lifted."""
+    spec = fixture_world("march").spec
+    w0 = World(spec)
+    front, target, near = (w0.pidx[p] for p in ("front", "t_open", "t_urban"))
+    short, long_ = float(w0.route_km[front, near]), float(w0.route_km[front, target])
+    assert short < long_
+    limit = (short + long_) / 2
+
+    def game(siege_km):
+        combat = spec.rules.combat.model_copy(update={"siege_loss": 0.2, "siege_km": siege_km})
+        s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"combat": combat})})), 0)
+        s.local_defence[target] = s.local_defence[near] = 1000.0
+        put(s, "contractor", "blue", "front")
+        return s
+
+    s = game(limit)
+    assert besiegers(s, target) == [] and siege_pressure(s, target) == 0.0
+    assert besiegers(s, near) == [BLUE] and siege_pressure(s, near) > 0
+    end_round(s)
+    assert s.local_defence[target] == 1000.0 and s.local_defence[near] < 1000.0
+    lifted = game(0.0)
+    assert besiegers(lifted, target) == [BLUE] and siege_pressure(lifted, target) > 0
+
+
 def test_a_besieged_town_loses_armed_locals_under_the_besiegers_air():
     s = siege_arena()
     target = P(s, "t_open")

@@ -68,7 +68,12 @@ def _rule_pages(spec) -> list[Entry]:
             f"• Every town has its own armed men, {c.home_guard:g} per 1,000 people"
             + (f" (at most {c.home_guard_max:,} in any one place)" if c.home_guard_max else "")
             + ", for the side it chose at the start; they are gone once it is taken.",
-        ]),
+        ] + ([f"• A town with enemy troops at its gates"
+              + (f" (within {c.siege_km:g} km of road)" if c.siege_km else "")
+              + f" and enemy drones over it is besieged: it loses {c.siege_loss:.0%} of its armed locals a turn, "
+              "less the more often its air defence brings the drones down"
+              + ("; the fewer the besiegers against its defenders, the slower" if c.siege_numbers else "")
+              + ". The place panel says when one of yours is."] if c.siege_loss else [])),
         ("supply", "Supply", [
             "A place is in supply if a road through its side's own places leads, within the supply range, to a "
             "port, an airbase or a place in the side's home regions"

@@ -9,6 +9,9 @@ command of the air over it: 1 − the chance the defenders' air defence brings a
 down, or 0 if none of the besieger's drones can reach the place. Only drones count:
 they stay over a town for a day at a time, where jets and old bombers come and go.
 
+With `rules.combat.siege_km`, only forces within that many road km of the place stand
+at its gates: a town is not besieged from the far end of a desert highway.
+
 With `rules.combat.siege_numbers`, the drain is also scaled by the besiegers' numbers:
 their ground strength at the gates over the defenders' (the armed locals and the
 holder's troops inside), at most 1. A brigade camped outside a city of ten thousand
@@ -33,13 +36,13 @@ def _besieged(p, f, owner, local_defence, gates, enemies):
 
 
 @kernel
-def _pressures(rate, within_march, numbers, n, u_alive, u_type, u_owner, u_place, u_str, owner, local_defence, enemies,
+def _pressures(rate, within_march, numbers, max_km, n, u_alive, u_type, u_owner, u_place, u_str, owner, local_defence, enemies,
                t_ground, t_drone, t_speed, route_km, adjacent, t_ad, t_intercept, t_strength, t_range, air_km, out):
     """`siege_pressures` into `out`, in one pass over the units per step.
 
-    At the gates: a faction has ground forces on a place next to it (with
-    `within_march`, only those that could march the road in a week: a stack that could
-    not attack the town does not stand at its gates either). Command of the air: 0
+    At the gates: a faction has ground forces on a place next to it, by a road of at
+    most `max_km` (with `within_march`, only those that could march the road in a week:
+    a stack that could not attack the town does not stand at its gates either). Command of the air: 0
     beyond every drone's reach from a base the faction holds, whether or not the drones
     have flown this turn, else 1 − the chance the defenders bring a strike down. With
     `numbers`, scaled by the besieger's strength at the gates over the defenders' (the
@@ -55,7 +58,7 @@ def _pressures(rate, within_march, numbers, n, u_alive, u_type, u_owner, u_place
             if numbers and owner[q] == u_owner[u]:
                 inside[q] += u_str[u]
             for p in range(P):
-                if adjacent[q, p] and (not within_march or t_speed[t] >= route_km[q, p]):
+                if adjacent[q, p] and route_km[q, p] <= max_km and (not within_march or t_speed[t] >= route_km[q, p]):
                     gates[u_owner[u], p] = True
                     if numbers:
                         at_gates[u_owner[u], p] += u_str[u]
@@ -104,7 +107,7 @@ def siege_pressures(state: GameState) -> np.ndarray:
     if rate <= 0 or state.truce > 0:
         return pressure
     _pressures(float(rate), bool(w.rules.movement.attack_within_march), bool(w.rules.combat.siege_numbers),
-               state.n_units, state.u_alive, state.u_type,
+               float(w.rules.combat.siege_km or np.inf), state.n_units, state.u_alive, state.u_type,
                state.u_owner, state.u_place, state.u_str, state.owner, state.local_defence, w.enemies, w.t_ground,
                w.t_drone, w.t_speed, w.route_km, w.adjacent, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
                w.air_km, pressure)

@@ -908,6 +908,12 @@ class CombatRules(Strict):
         "locals and its holder's ground forces there), at most 1. A few hundred men next to a city of thousands "
         "under arms cannot cut it off.",
     )
+    siege_km: float = Field(
+        0.0, ge=0, le=10_000,
+        description="Road km (after `route_factor`) within which ground forces stand at a place's gates and so "
+        "can besiege it; 0 sets no limit beyond the road's being next to it (and, with `attack_within_march`, "
+        "a week's march). A brigade camped a long day's drive away cannot keep a town's men from coming and going.",
+    )
 
 
 class SupplyRules(Strict):
