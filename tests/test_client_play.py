@@ -869,7 +869,8 @@ def test_the_combat_page_states_the_siege_rule_as_this_war_sets_it():
         return next(e.html for e in entries(s, "") if e.key == "rules:combat")
 
     shipped = page(c)
-    assert f"(within {c.siege_km:g} km of road) and enemy drones over it is besieged: it loses {c.siege_loss:.0%}" in shipped
+    assert (f"(within {c.siege_km:g} km of road) and enemy drones over it is besieged: "
+            f"it loses {c.siege_loss:.0%}") in shipped
     assert "km of road" not in page(c.model_copy(update={"siege_km": 0.0}))
     assert "is besieged" not in page(c.model_copy(update={"siege_loss": 0.0}))
 

@@ -36,17 +36,19 @@ def _besieged(p, f, owner, local_defence, gates, enemies):
 
 
 @kernel
-def _pressures(rate, within_march, numbers, max_km, n, u_alive, u_type, u_owner, u_place, u_str, owner, local_defence, enemies,
-               t_ground, t_drone, t_speed, route_km, adjacent, t_ad, t_intercept, t_strength, t_range, air_km, out):
+def _pressures(rate, within_march, numbers, max_km, n, u_alive, u_type, u_owner, u_place, u_str, owner,
+               local_defence, enemies, t_ground, t_drone, t_speed, route_km, adjacent, t_ad, t_intercept,
+               t_strength, t_range, air_km, out):
     """`siege_pressures` into `out`, in one pass over the units per step.
 
     At the gates: a faction has ground forces on a place next to it, by a road of at
     most `max_km` (with `within_march`, only those that could march the road in a week:
-    a stack that could not attack the town does not stand at its gates either). Command of the air: 0
-    beyond every drone's reach from a base the faction holds, whether or not the drones
-    have flown this turn, else 1 − the chance the defenders bring a strike down. With
-    `numbers`, scaled by the besieger's strength at the gates over the defenders' (the
-    armed locals and the holder's ground forces in the place), at most 1."""
+    a stack that could not attack the town does not stand at its gates either).
+    Command of the air: 0 beyond every drone's reach from a base the faction holds,
+    whether or not the drones have flown this turn, else 1 − the chance the defenders
+    bring a strike down. With `numbers`, scaled by the besieger's strength at the gates
+    over the defenders' (the armed locals and the holder's ground forces in the place),
+    at most 1."""
     F, P = enemies.shape[0], out.shape[0]
     gates = np.zeros((F, P), dtype=np.bool_)
     at_gates = np.zeros((F, P))
