@@ -261,8 +261,11 @@ class WarRoom(Dialog):
         change = None if pick == NOTHING else self.options[int(pick)][1]
         # A seed of the game's own and the turn's: the same question asked twice gets the same answer.
         seed = self.session.seed * 1000 + self.session.state.turn
-        if self.job is not None and self.job.error:
-            self._close_pool()  # a pool whose worker died takes no more work
+        # A pool whose worker died takes no more work, whether it died in a forecast or
+        # while the pool stood idle.
+        failed = self.job is not None and self.job.error
+        if self.pool is not None and (failed or getattr(self.pool, "_broken", False)):
+            self._close_pool()
         if self.pool is None:
             self.pool = cf.ProcessPoolExecutor(default_jobs(), mp_context=SPAWN)
         self.job = ForecastJob(self.session, games, seed, change, pool=self.pool).start()
