@@ -165,7 +165,7 @@ def test_the_war_rooms_forecast_and_what_if_share_one_pool_and_give_the_runners_
         ses.ai_apply(*ses.ai_choose())
     change = next(a for a in legal_actions(s) if isinstance(a, A.RequestSupport))
     with cf.ThreadPoolExecutor(2) as pool:
-        job = ForecastJob(ses, 4, 4, change, pool=pool).start()
+        job = ForecastJob(ses, 4, 4, pool, change).start()
         job.thread.join(timeout=120)
         assert job.finished and job.error is None and not job.cancelled
         figures = lambda f: [(r["index"], r["winner"], r["turns"], r["turn_rows"]) for r in f.results]  # noqa: E731

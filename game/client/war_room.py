@@ -14,7 +14,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import threading
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import pygame
@@ -22,7 +21,7 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UIImage, UILabel, UITe
 
 from ..engine import actions as A
 from ..engine import legal_actions
-from ..lab.executors import default_jobs, on_pool, open_executor
+from ..lab.executors import default_jobs, on_pool
 from ..lab.compare import separated
 from ..lab.forecast import Forecast, run_forecast
 from ..lab.stats import rate
@@ -72,12 +71,11 @@ class ForecastJob:
     """A forecast and, if asked, its what-if, one after the other on a background thread;
     the window reads its progress each frame."""
 
-    def __init__(self, session, games: int, seed: int, change=None, jobs: int | None = None, pool=None):
+    def __init__(self, session, games: int, seed: int, pool, change=None):
         self.world = session.world
-        self.pool = pool  # the window's workers, kept between forecasts; None: a pool of this job's own
+        self.pool = pool  # the window's workers, kept between its forecasts
         self.state = session.state.clone()  # the position as it is now, whatever happens on the map
         self.games, self.seed, self.change = games, seed, change
-        self.jobs = jobs or default_jobs()
         self.cancel = threading.Event()
         self.base: Forecast | None = None
         self.what_if: Forecast | None = None
@@ -95,22 +93,21 @@ class ForecastJob:
         # The what-if plays on the pool the forecast used: its workers have imported the
         # engine and built the map already, which costs each new one a second or two.
         try:
-            with nullcontext(on_pool(self.pool)) if self.pool is not None else open_executor(
-                    "local", self.jobs, mp_context=SPAWN) as run:
-                for label, change in [("now", None)] + ([("what if", self.change)] if self.change is not None else []):
-                    self.running, self.progress = label, 0
-                    seats = {change.backer: "none"} if isinstance(change, StaysOut) else None
-                    order = None if isinstance(change, StaysOut) else change
-                    result = run_forecast(self.world, self.state, self.games, self.seed, change=order,
-                                          cancel=self.cancel, on_result=self._seen, seats=seats, run=run)
-                    if label == "now":
-                        self.base = result
-                    else:
-                        self.what_if = result
-                    if result.error:
-                        self.error = result.error
-                    if result.cancelled or result.error:
-                        break
+            run = on_pool(self.pool)
+            for label, change in [("now", None)] + ([("what if", self.change)] if self.change is not None else []):
+                self.running, self.progress = label, 0
+                seats = {change.backer: "none"} if isinstance(change, StaysOut) else None
+                order = None if isinstance(change, StaysOut) else change
+                result = run_forecast(self.world, self.state, self.games, self.seed, change=order,
+                                      cancel=self.cancel, on_result=self._seen, seats=seats, run=run)
+                if label == "now":
+                    self.base = result
+                else:
+                    self.what_if = result
+                if result.error:
+                    self.error = result.error
+                if result.cancelled or result.error:
+                    break
         except Exception as exc:  # a forecast that cannot run must say so, not end the game
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -268,7 +265,7 @@ class WarRoom(Dialog):
             self._close_pool()
         if self.pool is None:
             self.pool = cf.ProcessPoolExecutor(default_jobs(), mp_context=SPAWN)
-        self.job = ForecastJob(self.session, games, seed, change, pool=self.pool).start()
+        self.job = ForecastJob(self.session, games, seed, self.pool, change).start()
         self._shown = None
         self.run_button.disable()
         self.cancel_button.enable()
