@@ -450,3 +450,36 @@ def test_results_with_other_turn_columns_are_not_resumed(tmp_path):
     path.write_text("\n".join([json.dumps(header, sort_keys=True)] + lines[1:]) + "\n")
     with pytest.raises(LabError, match="different run.*turn_stats: None there"):
         _run(tmp_path / "old", games=2, resume=True)
+
+
+def test_a_garrison_routed_by_an_event_counts_among_its_sides_battle_losses():
+    """An event that takes a town by surprise (`set_owner` with `rout`, here a raid on the
+    LNA's base at Gharyan on the 2019 map) costs the garrison that share; turns.csv counts
+    what it lost with the losses in battle, as the raid is a fight."""
+    from game.engine import new_game
+    from game.engine.scenario_events import apply_effects
+    from game.lab.play import TurnTracker
+    from game.scenario.model import SetOwnerEffect
+
+    loaded = load_scenario(TRIPOLI)
+    world = World(loaded.spec, loaded.sha256)
+    state = new_game(world, 0)
+    gharyan, lna = world.pidx["gharyan"], world.fidx["lna"]
+
+    def lna_strength():
+        n = state.n_units
+        return float(state.u_str[:n][state.u_alive[:n] & (state.u_owner[:n] == lna)].sum())
+
+    at_gharyan = float(state.u_str[state.units_at(gharyan, lna)].sum())
+    assert at_gharyan > 0
+    total = lna_strength()
+    tracker = TurnTracker(world, state)
+    raid = SetOwnerEffect(effect="set_owner", place="gharyan", faction="gna", rout=0.5)
+    reports = apply_effects(state, [raid], "a raid")
+    tracker.see(reports, state)
+    (control,) = reports
+    assert state.owner[gharyan] == world.fidx["gna"] and len(state.units_at(gharyan, lna)) == 0
+    # Half of what stood there (the units are well above the floor at which one is lost).
+    assert control.data["lost"]["lna"] == pytest.approx(at_gharyan / 2, abs=0.1)
+    assert lna_strength() == pytest.approx(total - at_gharyan / 2, abs=0.1)
+    assert tracker.lost[0, lna] == pytest.approx(control.data["lost"]["lna"])

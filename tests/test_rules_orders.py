@@ -320,6 +320,43 @@ def test_a_place_handed_over_keeps_its_armed_locals_only_if_the_event_says_so(ke
     assert check_invariants(s) == []
 
 
+
+@pytest.mark.parametrize("rout", [0.0, 0.4, 1.0])
+def test_a_place_taken_by_surprise_loses_the_routed_share_of_its_garrison(rout):
+    from game.scenario.model import SetOwnerEffect
+    from game.engine.scenario_events import apply_effect
+
+    s = arena()
+    p = P(s, "front")
+    garrison = units_of(s, BLUE, p)
+    before = {int(u): float(s.u_str[u]) for u in garrison}
+    floor = s.world.rules.supply.unit_floor
+    (report,) = apply_effect(s, SetOwnerEffect(effect="set_owner", place="front", faction="red", rout=rout), "test")
+    assert s.owner[p] == F(s, "red")
+    lost = 0.0
+    for u, strength in before.items():
+        kept = strength * (1.0 - rout)
+        if kept < floor * s.world.t_strength[s.u_type[u]]:
+            # Worn below the floor, a unit is gone, as in battle.
+            assert not s.u_alive[u]
+            lost += strength
+        else:
+            # The rest fall back, as from any place that changes hands, smaller by the share.
+            assert s.u_alive[u] and s.u_place[u] == P(s, "link")
+            assert s.u_str[u] == pytest.approx(kept)
+            lost += strength - kept
+    # What an event's card tells the player before it fires (plain text, no pygame).
+    from game.client.describe import effect_text
+
+    told = effect_text(s.world, SetOwnerEffect(effect="set_owner", place="front", faction="red", rout=rout))
+    assert (f"lose {rout:.0%} as they fall back" in told) == (rout > 0)
+    if rout == 0.0:
+        assert "lost" not in report.data and "falls back" not in report.text
+    else:
+        assert report.data["lost"] == {"blue": pytest.approx(round(lost, 1))}
+        assert f"BLU loses {lost:,.0f} as it falls back" in report.text
+    assert check_invariants(s) == []
+
 def test_only_the_holders_units_defend_a_place():
     s = duel()
     own = put(s, "inf", "blue", "t_open")  # as a defected unit would be

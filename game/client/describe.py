@@ -560,6 +560,8 @@ def effect_text(world, eff) -> str | None:
     bname = lambda b: spec.backers[b].name if b in spec.backers else b  # noqa: E731
     if isinstance(eff, m.SetOwnerEffect):
         kept = ", its armed locals with it" if eff.keep_locals else ""
+        if eff.rout:
+            kept += f"; other sides' troops there lose {eff.rout:.0%} as they fall back"
         return f"{pname(eff.place)} passes to {fname(eff.faction)}{kept}"
     if isinstance(eff, m.StatEffect):
         unit = "M" if eff.effect == "treasury" else ""

@@ -11,7 +11,7 @@ from . import fortifications, peace, politics, routes
 from .conditions import holds
 from .reports import Report
 from .gauges import shift
-from .state import GameState
+from .state import GameState, lose_share
 from .territory import capture
 
 
@@ -25,6 +25,24 @@ def _cause(w, source: str) -> str:
     return source
 
 
+def _rout(state: GameState, place: int, winner: int, share: float) -> dict[int, float]:
+    """Every side but `winner` loses `share` of its units' strength at `place`, before they
+    fall back (`territory.capture`): a garrison scattered by surprise. Returns the
+    strength each side lost, by faction index."""
+    w = state.world
+    out: dict[int, float] = {}
+    for f in range(w.F):
+        if f == winner:
+            continue
+        units = state.units_at(place, f)
+        if len(units):
+            lost = lose_share(units, share, w.rules.supply.unit_floor, state.u_alive, state.u_type, state.u_str,
+                              w.t_strength)
+            if lost > 0:
+                out[f] = float(lost)
+    return out
+
+
 def apply_effect(state: GameState, eff, source: str) -> list[Report]:
     w = state.world
     t = state.turn
@@ -32,13 +50,19 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
         place = w.pidx[eff.place]
         who = w.fidx[eff.faction] if eff.faction else -1
         locals_ = float(state.local_defence[place])
+        routed = _rout(state, place, who, eff.rout) if eff.rout > 0 else {}
         capture(state, who, place)
         kept = ""
         if eff.keep_locals and locals_ > 0:
             state.local_defence[place] = locals_
             kept = f", with its {locals_:,.0f} armed locals"
+        if routed:
+            kept += "; " + ", ".join(f"{w.faction_short(f)} loses {lost:,.0f} as it falls back" for f, lost in routed.items())
+        data = {"place": eff.place}
+        if routed:
+            data["lost"] = {w.faction_ids[f]: round(lost, 1) for f, lost in routed.items()}
         return [Report("control", f"{w.place_name(place)} passes to {w.faction_short(who)}{kept}", t, eff.faction,
-                       {"place": eff.place})]
+                       data)]
     if isinstance(eff, m.StatEffect):
         f = w.fidx[eff.faction]
         arr = getattr(state, eff.effect)

@@ -95,8 +95,8 @@ def turn_column(faction: int, stat: str) -> int:
 class TurnTracker:
     """Per-turn figures for turns.csv: at the start (turn 0) and at the end of every
     round, each faction's places, ground strength, funds, legitimacy and cohesion, its
-    drone strikes in the round, the fighters it lost in the round in battle, to the
-    enemy's strikes (its armed locals included) and under siege (armed locals only), and
+    drone strikes in the round, the fighters it lost in the round in battle (a garrison
+    routed by an event's `set_owner` included), to the enemy's strikes (its armed locals included) and under siege (armed locals only), and
     each backer's deliveries (packages sent) in it, then the munitions each side holds."""
 
     def __init__(self, world: World, state):
@@ -174,6 +174,10 @@ class TurnTracker:
                 victim = int(state.owner[w.pidx[e.data["place"]]])
                 if e.data.get("damage") and victim >= 0:
                     self.lost[1, victim] += e.data["damage"]
+            elif e.kind == "control" and e.data and "lost" in e.data:
+                # A garrison routed as its place was taken by surprise (an event's `rout`).
+                for fid, lost in e.data["lost"].items():
+                    self.lost[0, fidx[fid]] += lost
             elif e.kind == "battle" and e.faction in fidx:
                 self.lost[0, fidx[e.faction]] += e.data["attacker_lost"]
                 if e.data["defender"] in fidx:

@@ -440,6 +440,14 @@ class SetOwnerEffect(_Effect):
         description="The place's armed locals go over with it and defend it for the new owner: a handover or an "
         "occupation by agreement, not a conquest. By default they are gone, as after a battle.",
     )
+    rout: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Share of the strength of every other side's units there that is lost as they fall back: a "
+        "surprise attack or a rising that scatters a garrison. By default (0) they withdraw whole, as from a "
+        "handover; units worn below the rules' `supply.unit_floor` are lost altogether.",
+    )
 
 
 class StatEffect(_Effect):
