@@ -331,6 +331,7 @@ def test_a_place_taken_by_surprise_loses_the_routed_share_of_its_garrison(rout):
     garrison = units_of(s, BLUE, p)
     before = {int(u): float(s.u_str[u]) for u in garrison}
     floor = s.world.rules.supply.unit_floor
+    counted = float(s.losses[BLUE])
     (report,) = apply_effect(s, SetOwnerEffect(effect="set_owner", place="front", faction="red", rout=rout), "test")
     assert s.owner[p] == F(s, "red")
     lost = 0.0
@@ -350,6 +351,8 @@ def test_a_place_taken_by_surprise_loses_the_routed_share_of_its_garrison(rout):
 
     told = effect_text(s.world, SetOwnerEffect(effect="set_owner", place="front", faction="red", rout=rout))
     assert (f"lose {rout:.0%} as they fall back" in told) == (rout > 0)
+    # The side's count of losses (which events can test) takes them in, as a battle's.
+    assert s.losses[BLUE] == pytest.approx(counted + lost)
     if rout == 0.0:
         assert "lost" not in report.data and "falls back" not in report.text
     else:

@@ -27,8 +27,9 @@ def _cause(w, source: str) -> str:
 
 def _rout(state: GameState, place: int, winner: int, share: float) -> dict[int, float]:
     """Every side but `winner` loses `share` of its units' strength at `place`, before they
-    fall back (`territory.capture`): a garrison scattered by surprise. Returns the
-    strength each side lost, by faction index."""
+    fall back (`territory.capture`): a garrison scattered by surprise. It counts among
+    the side's losses, as a battle's do. Returns the strength each side lost, by faction
+    index."""
     w = state.world
     out: dict[int, float] = {}
     for f in range(w.F):
@@ -40,6 +41,7 @@ def _rout(state: GameState, place: int, winner: int, share: float) -> dict[int, 
                               w.t_strength)
             if lost > 0:
                 out[f] = float(lost)
+                state.count_loss(f, float(lost))
     return out
 
 
@@ -57,7 +59,8 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
             state.local_defence[place] = locals_
             kept = f", with its {locals_:,.0f} armed locals"
         if routed:
-            kept += "; " + ", ".join(f"{w.faction_short(f)} loses {lost:,.0f} as it falls back" for f, lost in routed.items())
+            kept += "; " + ", ".join(f"{w.faction_short(f)} loses {lost:,.0f} as it falls back"
+                                     for f, lost in routed.items())
         data = {"place": eff.place}
         if routed:
             data["lost"] = {w.faction_ids[f]: round(lost, 1) for f, lost in routed.items()}

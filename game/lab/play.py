@@ -96,8 +96,9 @@ class TurnTracker:
     """Per-turn figures for turns.csv: at the start (turn 0) and at the end of every
     round, each faction's places, ground strength, funds, legitimacy and cohesion, its
     drone strikes in the round, the fighters it lost in the round in battle (a garrison
-    routed by an event's `set_owner` included), to the enemy's strikes (its armed locals included) and under siege (armed locals only), and
-    each backer's deliveries (packages sent) in it, then the munitions each side holds."""
+    routed by an event's `set_owner` included), to the enemy's strikes (its armed locals
+    included) and under siege (armed locals only), and each backer's deliveries
+    (packages sent) in it, then the munitions each side holds."""
 
     def __init__(self, world: World, state):
         self.world = world
