@@ -208,6 +208,9 @@ class UtilityAgent:
                 near_front = any(own_front[n] for n in w.neighbours[p]) or own_front[p]
                 if kind == "units":
                     gain = enemy_power[p] / 1000.0 * (2.0 if near_front else 0.7) * (1.0 + 0.2 * values[p])
+                    if w.spec.rules.air.cover:
+                        # Troops behind good ground are worth less to strike (`rules.air.cover`).
+                        gain /= state.ground[p] ** w.spec.rules.air.cover
                     gain -= pers.legitimacy * _standing_lost(state, p, 1.0) * 8.0
                 else:
                     gain = 3.0 * risk + (1.5 if near_front else 0.3)

@@ -200,6 +200,9 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> float | None:
         power *= w.spec.rules.air.hunt_bonus
     else:
         targets = targets[w.t_ground[state.u_type[targets]]]
+        if w.spec.rules.air.cover:
+            # Troops shelter behind their ground: the place's defence, terrain and works.
+            power /= state.ground[target] ** w.spec.rules.air.cover
     damage = 0.0
     if len(targets):
         locals_ = float(state.local_defence[target]) if kind == "units" else 0.0

@@ -77,6 +77,18 @@ def test_the_agents_agree_where_attacking_a_place_that_sides_with_nobody_costs_s
 
 
 @pytest.mark.slow
+def test_the_agents_agree_where_troops_shelter_from_strikes_behind_their_ground():
+    """With `rules.air.cover` on, both agents value a strike on troops by the ground that
+    shelters them, order by order, over a slice of the 2019 war."""
+    from game.engine import World
+    from game.scenario import load_scenario
+
+    loaded = load_scenario(shipped_path("tripoli_2019"), {"rules": {"air": {"cover": 1.0}}})
+    world = World(loaded.spec, loaded.sha256)
+    assert _lockstep(world, 3, "normal", {}, 1500) >= 1000
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_search_levels_variations_agree_too(variant):
     # A slice of the 2019 war (or the whole of it, if a bold variant ends it sooner) and

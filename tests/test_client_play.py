@@ -875,6 +875,24 @@ def test_the_combat_page_states_the_siege_rule_as_this_war_sets_it():
     assert "is besieged" not in page(c.model_copy(update={"siege_loss": 0.0}))
 
 
+def test_the_air_page_states_cover_from_strikes_only_in_a_war_that_sets_it():
+    """How far troops shelter from strikes behind their ground is said in words on the
+    air page only where the war sets `rules.air.cover`, with the power it sets."""
+    from conftest import SCENARIOS
+    from client_helpers import loaded
+    from game.client.encyclopedia import entries
+
+    spec = loaded(SCENARIOS / "tripoli_2019.yaml").spec
+
+    def page(cover):
+        air = spec.rules.air.model_copy(update={"cover": cover})
+        s = spec.model_copy(update={"rules": spec.rules.model_copy(update={"air": air})})
+        return next(e.html for e in entries(s, "") if e.key == "rules:air")
+
+    assert "In this war troops shelter" not in page(0.0)  # the rule table lists it still, at 0
+    assert "to the power 0.8, so men in a city" in page(0.8)
+
+
 def test_the_side_panel_keeps_each_sides_nearest_win_in_view(app):
     """Without opening anything, the side panel says how the player's side is nearest to
     winning and how the enemy is, with the progress; it follows the game as it moves."""

@@ -50,13 +50,23 @@ def _tripoli_sieges_by_numbers() -> World:
     return World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"combat": combat})}))
 
 
+@functools.cache
+def _tripoli_under_cover() -> World:
+    """The 2019 war with `rules.air.cover`, off by default, switched on, so the strike
+    kernel is checked against that rule on a map of cities, mountains and desert."""
+    spec = load_world(shipped_path("tripoli_2019")).spec
+    air = spec.rules.air.model_copy(update={"cover": 1.0})
+    return World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"air": air})}))
+
+
 WORLDS = {"mini": lambda: load_world(MINI), "arena": lambda: fixture_world("arena"),
           "economies": lambda: fixture_world("economies"), "passes": lambda: fixture_world("passes"),
           "arena, strikes fray": _arena_where_strikes_fray, "arena, long roads": lambda: fixture_world("march"),
           "tripoli_2019": lambda: load_world(shipped_path("tripoli_2019")),
           "dignity_2014": lambda: load_world(shipped_path("dignity_2014")),
           "karabakh_2020": lambda: load_world(shipped_path("karabakh_2020")),
-          "tripoli_2019, sieges by numbers": _tripoli_sieges_by_numbers}
+          "tripoli_2019, sieges by numbers": _tripoli_sieges_by_numbers,
+          "tripoli_2019, cover from the air": _tripoli_under_cover}
 
 
 @st.composite

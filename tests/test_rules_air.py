@@ -198,3 +198,35 @@ def test_unanswered_strikes_leave_cohesion_alone_by_default():
     end_turn(s)
     assert not [e for e in s.ledger if e[4].endswith("got through than its own")]
     assert s.cohesion[RED] >= red  # only the quiet week's mending moved it
+
+
+def _under_cover(cover: float):
+    """Red infantry in the open and in a town, and Blue drones no air defence can reach,
+    with `rules.air.cover` at `cover`."""
+    spec = fixture_world("arena").spec
+    air = spec.rules.air.model_copy(update={"cover": cover})
+    s = new_game(World(spec.model_copy(update={"rules": spec.rules.model_copy(update={"air": air})})), 0)
+    clear_units(s)
+    put(s, "inf", "red", "t_open")
+    put(s, "inf", "red", "t_urban")
+    return s, put(s, "drone", "blue", "base")
+
+
+@pytest.mark.parametrize("cover", [0.5, 1.0, 2.0])
+def test_troops_shelter_from_strikes_behind_their_ground_only_as_far_as_the_rule_says(cover):
+    """A strike on troops does its damage divided by the place's defence to the power
+    `cover`; by default (0) the ground makes no difference."""
+    hits = {}
+    for k in (0.0, cover):
+        for place in ("t_open", "t_urban"):
+            s, drone = _under_cover(k)
+            (ev,) = apply(s, DroneStrike(drone, place, "units"))
+            assert not ev.data["intercepted"]
+            hits[k, place] = ev.data["damage"]
+    ground = s.ground
+    assert ground[P(s, "t_urban")] > 1.0 == ground[P(s, "t_open")]
+    # Below the most one strike can destroy, the strength lost is the strike's power.
+    assert max(hits.values()) < s.world.spec.rules.air.max_strike_share * 1000.0
+    assert hits[0.0, "t_open"] == pytest.approx(hits[0.0, "t_urban"], abs=0.2)
+    assert hits[cover, "t_open"] == pytest.approx(hits[0.0, "t_open"], abs=0.2)
+    assert hits[cover, "t_urban"] == pytest.approx(hits[0.0, "t_urban"] / ground[P(s, "t_urban")] ** cover, abs=0.2)

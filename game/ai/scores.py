@@ -96,10 +96,12 @@ def fronts_into(f, owner, enemies, values, nbr_ptr, nbr_idx, hostile, front_near
 
 
 @kernel
-def best_strike(flyers, reach, enemy, front_near, intercept, values, strike_cost):
+def best_strike(flyers, reach, enemy, front_near, intercept, values, strike_cost, ground, cover):
     """The strike worth most: (unit, place, kind, score), kind 0 for troops and 1 for air
     defence, unit −1 if none scores above 0. Each target is scored once, for the first
-    squadron that can reach it; the first best wins."""
+    squadron that can reach it; the first best wins. Troops are worth less to strike where
+    their ground shelters them (`ground`, each place's defence, to the power `cover`:
+    `rules.air.cover`)."""
     P = values.shape[0]
     best_u, best_p, best_k, best = -1, -1, -1, 0.0
     seen = np.zeros(P, dtype=np.bool_)
@@ -113,6 +115,8 @@ def best_strike(flyers, reach, enemy, front_near, intercept, values, strike_cost
                 risk = intercept[p]
                 if kind == 0:
                     gain = enemy[p] / 1000.0 * (2.0 if front_near[p] else 0.7) * (1.0 + 0.2 * values[p])
+                    if cover != 0.0:
+                        gain /= ground[p] ** cover
                     gain -= strike_cost[p]
                 else:
                     gain = 3.0 * risk + (1.5 if front_near[p] else 0.3)
@@ -279,7 +283,7 @@ GROUND, FORCES, OWN, NO_STRIKE, AIR_DEFENCE, THREAT = 0, 1, 2, 3, 4, 5
 
 
 @kernel
-def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise, massing,
+def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise, massing, cover,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
            owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
@@ -314,7 +318,8 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
     if stages & STRIKE and not stale[NO_STRIKE]:
         own_flyers, strikes = _strike_reach(f, truce, n, u_alive, u_owner, u_backer, u_type, u_place, u_sorties, owner,
                                         enemies, t_air, t_strike, t_ground, t_ad, t_range, air_km)
-        unit, place, kind, score = best_strike(own_flyers, strikes, enemy, front_near, intercept, values, strike_cost)
+        unit, place, kind, score = best_strike(own_flyers, strikes, enemy, front_near, intercept, values, strike_cost,
+                                               terrain, cover)
         if unit >= 0:
             out_i[0], out_i[1], out_i[2] = unit, place, kind
             out_f[0] = score
@@ -378,7 +383,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 # The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
 VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE, GARRISON = range(9)
 HOSTILE, FRONT_NEAR, ONLY, BORDER, LEFT = range(5)
-NEED, AGGRESSION, CAUTION, DRIVE, NOISE, MASSING = range(6)
+NEED, AGGRESSION, CAUTION, DRIVE, NOISE, MASSING, COVER = range(7)
 
 
 @kernel
@@ -415,7 +420,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     k = 0
     while True:
         found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
-                       params[CAUTION], params[DRIVE], params[NOISE], params[MASSING],
+                       params[CAUTION], params[DRIVE], params[NOISE], params[MASSING], params[COVER],
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,

@@ -195,7 +195,8 @@ class TurnView:
         self.hostile, self.front_near, self.only, self.border, self.left = self.marks
         self.params = np.array([agent.level.attack_odds + agent.odds_shift - 0.05 * (pers.aggression - 1.0)
                                 + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
-                                agent.boldness * pers.aggression, w.spec.rules.combat.noise, pers.massing])
+                                agent.boldness * pers.aggression, w.spec.rules.combat.noise, pers.massing,
+                                w.spec.rules.air.cover])
         self.power = np.empty((w.F, w.P))
         self.place_figures = w.place_figures.copy()
         self.stale = np.zeros(6, dtype=np.int64)

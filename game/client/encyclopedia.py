@@ -98,7 +98,9 @@ def _rule_pages(spec) -> list[Entry]:
             f"most {a.max_strike_share:.0%} of the forces at a place.",
             f"• Strikes harm civilians where people live (a strike on air defence or roads "
             f"{a.strike_harm:g} of one on troops), and each civilian harmed costs the striker legitimacy.",
-        ]),
+        ] + ([f"• In this war troops shelter from strikes behind their ground: a strike on troops does its damage "
+              f"divided by the place's defence (its ground and works, as in battle) to the power {a.cover:g}, "
+              f"so men in a city or the mountains lose less than men in the open."] if a.cover else [])),
         ("backers", "Backers", [
             "Foreign backers send packages (drones, air defence, fighters, money, advisers) when their "
             "<b>commitment</b> is high enough and they can pay. A client may ask; the chance is the backer's "

@@ -196,12 +196,14 @@ def best_placed(state: GameState, faction: int, place: int) -> int:
 
 @kernel
 def _strike(unit, target, draw, kind, air_rules, n, u_alive, u_type, u_owner, u_place, u_str, u_sorties, enemies,
-            type_figures, type_kinds, air_km, local_defence):
+            type_figures, type_kinds, air_km, local_defence, ground):
     """One sortie of `unit` on `target`, `kind` an index into STRIKE_KINDS and `draw`
     the uniform draw that decides whether the air defence brings it down. Returns the
     strength the strike destroyed, or −1 if it was brought down. `air_rules` is
-    `World.air_rules`; the type tables are `World.type_figures` and `type_kinds`."""
-    hunt_bonus, max_share, loss_on_intercept, floor = air_rules[0], air_rules[1], air_rules[2], air_rules[3]
+    `World.air_rules`; the type tables are `World.type_figures` and `type_kinds`;
+    `ground` is each place's defence (`GameState.ground`)."""
+    hunt_bonus, max_share, loss_on_intercept, floor, cover = (air_rules[0], air_rules[1], air_rules[2],
+                                                               air_rules[3], air_rules[4])
     t_quality, t_strength, t_range, t_intercept, t_strike = (type_figures[0], type_figures[1], type_figures[2],
                                                              type_figures[3], type_figures[4])
     t_ground, t_ad = type_kinds[0], type_kinds[2]
@@ -214,6 +216,10 @@ def _strike(unit, target, draw, kind, air_rules, n, u_alive, u_type, u_owner, u_
     power = t_strike[t] * t_quality[t] * u_str[unit] / t_strength[t]
     if kind == 1:
         power *= hunt_bonus
+    elif cover != 0.0:
+        # Men in a city's streets or dug into a mountain are harder to find and hit from
+        # the air than men in the open (`rules.air.cover`).
+        power /= ground[target] ** cover
     # A strike on troops in a town also hits the armed locals fighting beside them.
     return _hit(u_owner[unit], target, kind == 1, power, max_share, kind == 0, floor, n, u_alive, u_type, u_owner,
                 u_place, u_str, enemies, t_ground, t_ad, t_strength, local_defence)
@@ -227,7 +233,7 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> list[Report]:
         spend(state, unit)
     damage = _strike(unit, target, state.rng.random(), _KIND[kind], w.air_rules, state.n_units, state.u_alive,
                      state.u_type, state.u_owner, state.u_place, state.u_str, state.u_sorties, w.enemies,
-                     w.type_figures, w.type_kinds, w.air_km, state.local_defence)
+                     w.type_figures, w.type_kinds, w.air_km, state.local_defence, state.ground)
     what = f"{w.faction_short(faction)} {w.type_names[state.u_type[unit]]}"
     fid = w.faction_ids[faction]
     if damage < 0:

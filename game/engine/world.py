@@ -89,7 +89,7 @@ class World:
         self.combat_params = np.array([c.morale_floor, c.out_of_supply, c.artillery_support, c.artillery_full_share,
                                        c.air_support, float(rules.movement.attack_within_march)], dtype=np.float64)
         self.air_rules = np.array([rules.air.hunt_bonus, rules.air.max_strike_share, rules.air.drone_loss_on_intercept,
-                                   rules.supply.unit_floor], dtype=np.float64)
+                                   rules.supply.unit_floor, rules.air.cover], dtype=np.float64)
         feats = [set(p.features) for p in places]
         self.is_airbase = np.array([Feature.airbase in f for f in feats])
         self.is_port = np.array([Feature.port in f for f in feats])

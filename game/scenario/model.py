@@ -1019,6 +1019,15 @@ class AirRules(Strict):
     drone_loss_on_intercept: Fraction = Field(0.25, description="Share of a drone unit lost per interception.")
     hunt_bonus: float = Field(1.5, ge=0, le=10, description="Strike multiplier against air defence.")
     max_strike_share: Fraction = Field(0.5, description="Most of the forces at a place one strike can destroy.")
+    cover: float = Field(
+        0.0,
+        ge=0,
+        le=3,
+        description="How far troops shelter from strikes behind their ground: a strike on troops does its damage "
+        "divided by the place's defence (its terrain's `combat.terrain_defence`, lifted by its works) to this power. "
+        "0 (the default): the ground makes no difference; at 1, troops in a city (2.2) lose under half what they "
+        "would in the open, and troops in the desert (0.9) a little more.",
+    )
     strike_harm: float = Field(
         0.3, ge=0, le=10, description="Civilian harm of a strike on air defence or roads, relative to one on troops."
     )
