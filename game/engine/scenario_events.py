@@ -58,11 +58,10 @@ def apply_effect(state: GameState, eff, source: str) -> list[Report]:
         if eff.keep_locals and locals_ > 0:
             state.local_defence[place] = locals_
             kept = f", with its {locals_:,.0f} armed locals"
+        data = {"place": eff.place}
         if routed:
             kept += "; " + ", ".join(f"{w.faction_short(f)} loses {lost:,.0f} as it falls back"
                                      for f, lost in routed.items())
-        data = {"place": eff.place}
-        if routed:
             data["lost"] = {w.faction_ids[f]: round(lost, 1) for f, lost in routed.items()}
         return [Report("control", f"{w.place_name(place)} passes to {w.faction_short(who)}{kept}", t, eff.faction,
                        data)]
