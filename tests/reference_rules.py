@@ -60,7 +60,8 @@ def battle_power(state: GameState, faction: int, origin: int, target: int, units
         d_power += power(state, dfd, owner, bool(supplied(state, owner)[target]))
         d_power *= 1.0 + rules.air_support * air_cover(state, owner, target)
     works = 1.0 + w.spec.rules.fortification.defence_per_level * float(state.works[target])
-    return a_power, d_power * w.terrain_defence[target] * works * chokepoint(w, origin, target)
+    # The place's defence is its ground's and its works' together, as one factor.
+    return a_power, d_power * (w.terrain_defence[target] * works) * chokepoint(w, origin, target)
 
 
 def wear_works(state: GameState, place: int, levels: float) -> None:
@@ -185,6 +186,9 @@ def strike(state: GameState, unit: int, target: int, kind: str) -> float | None:
     w = state.world
     faction = int(state.u_owner[unit])
     t = state.u_type[unit]
+    m = int(w.t_munition[t])
+    if m >= 0:
+        state.stocks[faction, m] -= 1  # a counted munition is used whether the strike gets through or not
     if not fly(state, unit, target):
         return None
     state.struck[faction, target] += 1  # every strike that got through counts, on roads too
