@@ -374,7 +374,7 @@ def backers_phase(state: GameState) -> list[Report]:
         # The week's drift is one change (bounded once), with its parts named: the
         # client's danger, the waning interest, and a discredited client's cost, added
         # in that order.
-        c = float(state.commitment[b])
+        now = c = float(state.commitment[b])
         gain = rules.danger_gain * backer.responsiveness if danger[client] else None
         if gain is not None:
             c += gain
@@ -387,7 +387,7 @@ def backers_phase(state: GameState) -> list[Report]:
         # The ledger's wording is only needed when the gauge moves, and its fixed parts
         # repeat every round, so they are worded once.
         why = ""
-        if bounded(c) != state.commitment[b]:
+        if bounded(c) != now:
             why = _drift_words(gain, decay)
             if discredit is not None:
                 why += f", a discredited client {discredit:+.1f}"

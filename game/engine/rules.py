@@ -628,9 +628,14 @@ def open_requests(state: GameState, faction: int) -> list[int]:
     return [k for k in open_packages(state, ks, float(state.treasury[faction])) if k not in state.requested]
 
 
+def request_order(world, k: int) -> A.RequestSupport:
+    """The order asking for package `k`."""
+    return A.RequestSupport(world.backer_ids[world.packages[k].backer], world.packages[k].id)
+
+
 def request_options(state: GameState, faction: int) -> list:
     w = state.world
-    return [A.RequestSupport(w.backer_ids[w.packages[k].backer], w.packages[k].id) for k in open_requests(state, faction)]
+    return [request_order(w, k) for k in open_requests(state, faction)]
 
 
 @kernel
@@ -783,7 +788,11 @@ def legal_actions(state: GameState) -> ActionList:
         tids = [w.type_ids[t] for t in types]
         out.add_lazy(len(types) * len(towns), lambda i: A.Recruit(tids[i // len(towns)], pids[towns[i % len(towns)]]),
                      A.Recruit)
-    out.extend(request_options(state, f))
+    # Built when looked at, as the unit orders are: a side is offered a dozen packages
+    # a turn and an agent looks at few of them.
+    asks = open_requests(state, f)
+    if asks:
+        out.add_lazy(len(asks), lambda i: request_order(w, asks[i]), A.RequestSupport)
     out.extend(politics_options(state, f))
     out.extend(works_options(state, f))
     if state.truce > 0:

@@ -152,10 +152,8 @@ def events_phase(state: GameState) -> list[Report]:
     turn = state.turn
     fired = state.fired
     out: list[Report] = []
-    for i, (lo, hi) in enumerate(w.event_turns):
-        # A turn spans several days; an event whose window touches any of them may fire.
-        if turn < lo or turn > hi:
-            continue
+    # A turn spans several days; an event whose window touches any of them may fire.
+    for i in w.events_in_turn(turn):
         ev = w.events[i]
         if i in fired and not ev.repeat:
             continue

@@ -37,8 +37,8 @@ def _besieged(p, f, owner, local_defence, gates, enemies):
 
 @kernel
 def _pressures(rate, within_march, numbers, max_km, n, u_alive, u_type, u_owner, u_place, u_str, owner,
-               local_defence, enemies, t_ground, t_drone, t_speed, route_km, adjacent, t_ad, t_intercept,
-               t_strength, t_range, air_km, out):
+               local_defence, enemies, t_ground, t_drone, t_speed, route_km, adjacent, nbr_ptr, nbr_idx, t_ad,
+               t_intercept, t_strength, t_range, air_km, out):
     """`siege_pressures` into `out`, in one pass over the units per step.
 
     At the gates: a faction has ground forces on a place next to it, by a road of at
@@ -59,7 +59,11 @@ def _pressures(rate, within_march, numbers, max_km, n, u_alive, u_type, u_owner,
             q = u_place[u]
             if numbers and owner[q] == u_owner[u]:
                 inside[q] += u_str[u]
-            for p in range(P):
+            # Along the place's roads rather than over every place: the same places, each
+            # once (`adjacent` leaves out a road back to the place itself), and each
+            # place's sum still taken in unit order.
+            for j in range(nbr_ptr[q], nbr_ptr[q + 1]):
+                p = nbr_idx[j]
                 if adjacent[q, p] and route_km[q, p] <= max_km and (not within_march or t_speed[t] >= route_km[q, p]):
                     gates[u_owner[u], p] = True
                     if numbers:
@@ -111,7 +115,7 @@ def siege_pressures(state: GameState) -> np.ndarray:
     _pressures(float(rate), bool(w.rules.movement.attack_within_march), bool(w.rules.combat.siege_numbers),
                float(w.rules.combat.siege_km or np.inf), state.n_units, state.u_alive, state.u_type,
                state.u_owner, state.u_place, state.u_str, state.owner, state.local_defence, w.enemies, w.t_ground,
-               w.t_drone, w.t_speed, w.route_km, w.adjacent, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
+               w.t_drone, w.t_speed, w.route_km, w.adjacent, w.nbr_ptr, w.nbr_idx, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
                w.air_km, pressure)
     return pressure
 

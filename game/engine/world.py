@@ -237,6 +237,7 @@ class World:
         self.vidx = {v: i for i, v in enumerate(self.variable_ids)}
         self.events = list(spec.events.values())
         self.event_turns = [self.turns_touching(e.date_from, e.date_to) for e in self.events]
+        self._events_in_turn: dict[int, list[int]] = {}
         self._dates: list[dt.date] = []
         self._dates = [self.date_of(t) for t in range(self.last_turn + 2)]
         self.pk_from_turn = np.array([self.first_turn_from(pk.available_from) for pk in pks], dtype=np.int64)
@@ -301,6 +302,14 @@ class World:
         lo = (first - self.start_date).days // self.days_per_turn + 1 if first is not None else -np.inf
         hi = (last - self.start_date).days // self.days_per_turn + 1 if last is not None else np.inf
         return lo, hi
+
+    def events_in_turn(self, turn: int) -> list[int]:
+        """The events (indices, in file order) whose window touches `turn`: asked every
+        round, and a scenario has dozens of events of which a turn touches a few."""
+        out = self._events_in_turn.get(turn)
+        if out is None:
+            out = self._events_in_turn[turn] = [i for i, (lo, hi) in enumerate(self.event_turns) if lo <= turn <= hi]
+        return out
 
     def first_turn_from(self, day: dt.date | None) -> int:
         """The first turn whose first day is on or after `day` (0 for no date)."""
