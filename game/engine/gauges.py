@@ -30,10 +30,9 @@ def move_to(state, gauge: str, i: int, value: float, why: str, top: float = HIGH
     """`shift` to a value worked out by the caller (kept within LOW..top)."""
     values: np.ndarray = getattr(state, gauge)
     old = float(values[i])
-    # `bounded` written out, and the new value read as the float it is rather than
-    # back from the array (a float64 holds it exactly): the round's drift calls this
-    # for every backer, every round.
-    new = float(min(top, max(LOW, value)))
+    # The new value is kept as the float it is rather than read back from the array (a
+    # float64 holds it exactly): the round's drift calls this for every backer, every round.
+    new = float(bounded(value, top))
     values[i] = new
     moved = new - old
     if moved:
