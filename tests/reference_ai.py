@@ -25,7 +25,7 @@ from game.engine import (
     SetBlockade,
     legal_actions,
 )
-from game.engine.air import intercept_chance
+from game.engine.air import air_power_share, intercept_chance
 from game.engine.backers import red_lines_crossed
 from game.engine.combat import attackers_at
 from game.engine.economy import oil_revenue, revenue_share, upkeep
@@ -115,6 +115,10 @@ class UtilityAgent:
             self._key, self._given = key, 0
             self._asked = set()
             self._left: set[int] = set()  # places a unit was moved out of this turn
+            # The side's daring this turn: its aggression times (2 × its share of the
+            # war's air power) to the power of its air confidence, as the turn begins.
+            pers = w.factions[f].personality
+            self.aggression = pers.aggression * (2.0 * air_power_share(state, f)) ** pers.air_confidence
         options = legal_actions(state)
         if options and isinstance(options[0], ChooseOption):
             return self._choose(state, options)
@@ -224,7 +228,7 @@ class UtilityAgent:
     def _attack(self, state, f, options, pers, values, power, hostile, threat):
         w = state.world
         best, best_score, best_p = None, 0.0, 0.0
-        need = self.level.attack_odds + self.odds_shift - 0.05 * (pers.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
+        need = self.level.attack_odds + self.odds_shift - 0.05 * (self.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
         enemy = power[w.enemies[f]].sum(axis=0)
         garrison = garrison_for(state, f)
         for a in options.of_type(Attack):
@@ -242,7 +246,7 @@ class UtilityAgent:
             p = win_chance(state, f, origin, target, a.units)
             if p < need:
                 continue
-            gain = p * values[target] * (0.5 + 0.5 * pers.aggression)
+            gain = p * values[target] * (0.5 + 0.5 * self.aggression)
             # The standing the battle costs: the harm to the town's people, and (the
             # rule's price of widening the war) attacking a place that sides with nobody.
             neutral = w.spec.rules.politics.neutral_attack_legitimacy if state.owner[target] < 0 else 0.0
@@ -296,7 +300,7 @@ class UtilityAgent:
         # A capital at risk with no troops of its own needs them first.
         bare_capital = self._at_risk & (own <= 0)
         defend = np.where(bare_capital, np.maximum(defend, pers.caution * values), defend)
-        need = defend + self.boldness * pers.aggression * staging / (1.0 + own / pers.massing) * scale
+        need = defend + self.boldness * self.aggression * staging / (1.0 + own / pers.massing) * scale
         # Every legal move is scored at once; the first best one wins, as in a loop.
         units, to = options.unit_place_pairs(Move)
         t = state.u_type[units]

@@ -6,13 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine_helpers import ENGINE_DATA, MINI, P, check_invariants, clear_units, load_world, shipped_path
+from engine_helpers import BLUE, ENGINE_DATA, MINI, P, check_invariants, clear_units, load_world, shipped_path
 from game.engine import Attack, EndTurn, World, apply, new_game, why_illegal
+from game.engine.air import air_power_share
+from game.engine.combat import win_chance
 from game.engine.persist import state_hash
 from game.ai.agents import AGENTS, make_agents, play_out
 from game.ai.search import SearchAgent
 from game.ai.scores import HOLD_MARGIN
-from game.ai.utility import UtilityAgent, ground_power
+from game.ai.utility import UtilityAgent, ground_power, turn_aggression
 from game.ai.utility import threat as place_threat
 from game.scenario import load_scenario
 
@@ -210,6 +212,35 @@ def _blue_turn(state, agent) -> list:
         orders.append(action)
         apply(state, action)
     raise AssertionError("the agent never ended its turn")
+
+
+def _even_fight_with_a_grounded_flight(owner: str, confidence: float):
+    """Blue's infantry at even odds (one half) against Red's in the open, and one side's
+    drone flight on the ground with no sortie left, so that it weighs in the balance of
+    the air but lends no cover to the battle; Blue's `air_confidence` at `confidence`."""
+    s, put = _arena({"factions": {"blue": {"personality": {"aggression": 2.0, "air_confidence": confidence}}}})
+    put("inf", "blue", "front")
+    put("inf", "blue", "base")
+    put("inf", "red", "t_open")
+    put("inf", "red", "t_urban", 2)
+    put("drone", owner, "base" if owner == "blue" else "redbase")
+    s.u_sorties[s.n_units - 1] = 0
+    assert win_chance(s, BLUE, P(s, "front"), P(s, "t_open")) == 0.5
+    return s
+
+
+@pytest.mark.parametrize("confidence", [0.0, 1.0])
+def test_a_side_that_commands_the_air_dares_an_even_fight_and_one_under_the_enemys_drones_does_not(confidence):
+    """With `air_confidence`, a side's aggression each turn is its personality's times
+    (2 × its share of the air power) to that power; at 0 the air makes no difference."""
+    attacks = {}
+    for owner in ("blue", "red"):
+        s = _even_fight_with_a_grounded_flight(owner, confidence)
+        share = air_power_share(s, BLUE)
+        assert turn_aggression(s, BLUE) == pytest.approx(2.0 * (2.0 * share) ** confidence)
+        attacks[owner] = [o.target for o in _blue_turn(s, UtilityAgent(0, "normal")) if isinstance(o, Attack)]
+    assert attacks["blue"] == ["t_open"]
+    assert attacks["red"] == ([] if confidence else ["t_open"])
 
 
 @pytest.mark.parametrize("red_line", [False, True])

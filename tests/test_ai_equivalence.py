@@ -89,6 +89,21 @@ def test_the_agents_agree_where_troops_shelter_from_strikes_behind_their_ground(
 
 
 @pytest.mark.slow
+def test_the_agents_agree_where_a_sides_daring_follows_the_balance_in_the_air():
+    """With `air_confidence` on both sides, both agents work out each side's aggression
+    at the start of its turn from the air power in the war, over a slice of the 2019 war
+    long enough for Turkey's drones to come (the GNA's share rises from under a tenth)."""
+    from game.engine import World
+    from game.scenario import load_scenario
+
+    confident = {"factions": {"gna": {"personality": {"air_confidence": 1.0}},
+                              "lna": {"personality": {"air_confidence": 0.5}}}}
+    loaded = load_scenario(shipped_path("tripoli_2019"), confident)
+    world = World(loaded.spec, loaded.sha256)
+    assert _lockstep(world, 3, "normal", {}, 1500) >= 1000
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_search_levels_variations_agree_too(variant):
     # A slice of the 2019 war (or the whole of it, if a bold variant ends it sooner) and

@@ -12,7 +12,7 @@ import pytest
 from engine_helpers import (BLUE, MINI, P, RED, T, clear_units, duel, end_turn, fixture_world, load_world, put, units_of,
                             with_rng)
 from game.engine import World, apply, Attack, DroneStrike, new_game
-from game.engine.air import intercept_chance
+from game.engine.air import air_power_share, intercept_chance
 from game.engine.combat import battle_power, win_chance
 from game.engine.supply import supplied
 
@@ -230,3 +230,22 @@ def test_troops_shelter_from_strikes_behind_their_ground_only_as_far_as_the_rule
     assert hits[0.0, "t_open"] == pytest.approx(hits[0.0, "t_urban"], abs=0.2)
     assert hits[cover, "t_open"] == pytest.approx(hits[0.0, "t_open"], abs=0.2)
     assert hits[cover, "t_urban"] == pytest.approx(hits[0.0, "t_urban"] / ground[P(s, "t_urban")] ** cover, abs=0.2)
+
+
+def test_a_sides_share_of_the_air_power_weighs_each_flyers_strike_sorties_and_airframes_left():
+    """The balance in the air (`air.air_power_share`): drones and aircraft count by their
+    type's strike times its sorties, by the share of their airframes left; ground units
+    and air defence do not count; where nobody flies, each side has half."""
+    s = new_game(fixture_world("arena"), 0)
+    clear_units(s)
+    put(s, "inf", "red", "t_open")
+    put(s, "sam", "red", "redbase")
+    assert air_power_share(s, BLUE) == air_power_share(s, RED) == 0.5
+    blue = put(s, "drone", "blue", "base")
+    assert air_power_share(s, BLUE) == 1.0 and air_power_share(s, RED) == 0.0
+    put(s, "drone", "red", "redbase")
+    assert air_power_share(s, BLUE) == 0.5
+    # Blue's flight down to a quarter of its airframes: 1 part against Red's 4.
+    s.u_str[blue] = s.world.spec.unit_types["drone"].strength / 4
+    assert air_power_share(s, BLUE) == pytest.approx(0.2)
+    assert air_power_share(s, RED) == pytest.approx(0.8)

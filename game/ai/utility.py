@@ -34,6 +34,7 @@ from ..engine import (
     legal_actions,
 )
 from ..engine import peace
+from ..engine.air import air_power_share
 from ..engine.backers import red_lines_crossed, red_lines_in_reach
 from ..engine.combat import attackers_at, marchers, supply_table
 from ..engine.economy import oil_revenue, revenue_share, upkeep
@@ -97,6 +98,16 @@ def threat(state: GameState, f: int) -> np.ndarray:
     scores.enemy_into(f, w.enemies, ground_power(state), enemy)
     scores.threat_into(enemy, hostile, state.owner, w.nbr_ptr, w.nbr_idx, out)
     return out
+
+
+def turn_aggression(state: GameState, f: int) -> float:
+    """The side's aggression this turn: its personality's, moved by the balance in the air
+    as far as its `air_confidence` says (a side that commands the air dares more, one under
+    the enemy's drones less). Worked out once, at the start of the side's turn."""
+    pers = state.world.factions[f].personality
+    if not pers.air_confidence:
+        return pers.aggression
+    return pers.aggression * (2.0 * air_power_share(state, f)) ** pers.air_confidence
 
 
 def capitals_at_risk(state: GameState, f: int) -> np.ndarray:
@@ -193,9 +204,7 @@ class TurnView:
         # the faction can attack at all; `left`: those it has moved a unit out of this
         # turn, where no unit of its goes back (kept by the agent, not by `look`).
         self.hostile, self.front_near, self.only, self.border, self.left = self.marks
-        self.params = np.array([agent.level.attack_odds + agent.odds_shift - 0.05 * (pers.aggression - 1.0)
-                                + 0.04 * (pers.caution - 1.0), pers.aggression, pers.caution,
-                                agent.boldness * pers.aggression, w.spec.rules.combat.noise, pers.massing,
+        self.params = np.array([0.0, 0.0, pers.caution, 0.0, w.spec.rules.combat.noise, pers.massing,
                                 w.spec.rules.air.cover])
         self.power = np.empty((w.F, w.P))
         self.place_figures = w.place_figures.copy()
@@ -203,10 +212,20 @@ class TurnView:
         # What each unit type's strength is worth for its price, to a recruiter.
         self.worth = np.array([w.t_strength[t] * w.t_quality[t] / max(w.types[t].cost, 0.5) for t in range(len(w.types))])
 
+    def dare(self, agent: "UtilityAgent", aggression: float) -> None:
+        """Set what follows from the side's aggression this turn (`turn_aggression`): the
+        odds it needs to attack, the weight of what it takes, and its drive to the front."""
+        pers = self.pers
+        self.params[scores.NEED] = (agent.level.attack_odds + agent.odds_shift - 0.05 * (aggression - 1.0)
+                                    + 0.04 * (pers.caution - 1.0))
+        self.params[scores.AGGRESSION] = aggression
+        self.params[scores.DRIVE] = agent.boldness * aggression
+
     def look(self, agent: "UtilityAgent", state: GameState) -> "TurnView":
         """Work everything out afresh, as at the start of a turn."""
         w = state.world
         f = self.f
+        self.dare(agent, agent.aggression)
         self.values[:], self.strike_cost[:], self.battle_cost[:] = _place_terms(agent, state, f)
         # The garrison each place would need if the faction took it (`engine.occupation`):
         # which side a town's people stand with can change in a game.
@@ -325,6 +344,7 @@ class UtilityAgent:
         key = (state.turn, f)
         if key != self._key:
             self._key, self._given = key, 0
+            self.aggression = turn_aggression(state, f)
             self._asked = set()
             self._dug = False
             self._view = None
@@ -445,9 +465,9 @@ class UtilityAgent:
         legitimacy, moves = peace.break_costs(state, f)
         cost = 0.3 * pers.legitimacy * legitimacy - sum(0.2 * pers.foreign_help * d for b, d in moves
                                                         if state.world.client_of[b] == f)
-        if 2.0 * pers.aggression <= cost:
+        if 2.0 * self.aggression <= cost:
             return None
-        self.why = f"break the truce: ahead, and the fight is worth {2.0 * pers.aggression:.1f} against {cost:.1f}"
+        self.why = f"break the truce: ahead, and the fight is worth {2.0 * self.aggression:.1f} against {cost:.1f}"
         return BreakTruce()
 
     # -- answers to the scenario's questions ------------------------------------------

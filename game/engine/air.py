@@ -44,6 +44,23 @@ def air_units_in_range(state: GameState, faction: int, place: int, commanded_onl
     return idx[ok]
 
 
+def air_power_share(state: GameState, faction: int) -> float:
+    """The faction's share of the air power of its war: the strike power of its drones and
+    aircraft (each type's strike times its sorties, by the share of its airframes left)
+    over that of its own and its enemies' together; one half where none of them flies."""
+    w = state.world
+    n = state.n_units
+    alive = np.flatnonzero(state.u_alive[:n] & w.t_air[state.u_type[:n]])
+    power = w.t_strike[state.u_type[alive]] * w.t_sorties[state.u_type[alive]] * (
+        state.u_str[alive] / w.t_strength[state.u_type[alive]])
+    owners = state.u_owner[alive]
+    own = float(power[owners == faction].sum())
+    theirs = float(power[w.enemies[faction, owners]].sum())
+    if own + theirs <= 0.0:
+        return 0.5
+    return own / (own + theirs)
+
+
 def covering_batteries(state: GameState, faction: int, place: int) -> np.ndarray:
     """Enemy air-defence units whose radius covers `place`."""
     w = state.world

@@ -661,6 +661,14 @@ class Personality(Strict):
     economy: float = Field(1.0, ge=0.0, le=5.0, description="Weight on oil, money and the central bank.")
     legitimacy: float = Field(1.0, ge=0.0, le=5.0, description="Weight on avoiding civilian harm.")
     foreign_help: float = Field(1.0, ge=0.0, le=5.0, description="Eagerness to ask backers for support.")
+    air_confidence: float = Field(
+        0.0, ge=0.0, le=3.0,
+        description="How far the side's daring follows the balance in the air: each turn its aggression is "
+        "multiplied by (2 × its share of the war's air power) to this power, its share being the strike power of its "
+        "drones and aircraft over that of its own and its enemies' together. At 1, a side with a quarter of the air "
+        "power attacks with half its aggression and one with three quarters with one and a half times it; 0 (the "
+        "default): the balance in the air does not move it.",
+    )
     massing: float = Field(
         2000.0, ge=100.0, le=1_000_000.0,
         description="Fighting strength (strength × quality) a side gathers at a staging post next to a place it "
