@@ -163,6 +163,20 @@ def test_siege_pressure_matches_the_rule(state):
         assert got[p] == ref.siege_pressure(state, p)
 
 
+
+@given(states())
+@EXACT
+def test_a_round_of_sieges_matches_the_rule(state):
+    from game.engine.siege import siege_phase
+
+    fast, slow = state.clone(), state.clone()
+    events = siege_phase(fast)
+    expected = ref.siege_round(slow)
+    assert _same_state(fast, slow) == []
+    w = state.world
+    assert [(e.faction, e.data["lost"], e.data["places"]) for e in events] == \
+        [(w.faction_ids[f], round(lost, 1), [w.place_ids[p] for p in places]) for f, lost, places in expected]
+
 @given(states(), st.integers(0, 2**31))
 @EXACT
 def test_strikes_match_the_rule(state, seed):
