@@ -324,6 +324,15 @@ def attrition(state: GameState, faction: int) -> list:
                   {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]
 
 
+
+def lift_cuts(state: GameState, faction: int) -> None:
+    """The cut roads through the faction's places open at the end of its turn; its supply
+    is traced again if any did."""
+    cut = state.interdicted & (state.owner == faction)
+    if cut.any():
+        state.interdicted[cut] = False
+        state._supply.pop(faction, None)
+
 # -- sieges -----------------------------------------------------------------------------------
 
 

@@ -164,6 +164,22 @@ def test_siege_pressure_matches_the_rule(state):
 
 
 
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_cut_roads_open_as_the_rule_says(state, seed):
+    w = state.world
+    state.interdicted[:] = np.random.default_rng(seed).random(w.P) < 0.3
+    for f in range(w.F):
+        fast, slow = state.clone(), state.clone()
+        for s in (fast, slow):
+            for g in range(w.F):
+                supply.supplied(s, g)  # traced, so that dropping a trace shows
+        turn.lift_cuts(fast, f)
+        ref.lift_cuts(slow, f)
+        assert _same_state(fast, slow) == []
+        assert sorted(fast._supply) == sorted(slow._supply)
+
 @given(states())
 @EXACT
 def test_a_round_of_sieges_matches_the_rule(state):
