@@ -151,7 +151,7 @@ def _check_attack(state: GameState, f: int, action) -> str | None:
         if len(set(action.units)) != len(action.units):
             return "a unit is named twice"
         ready = np.asarray(action.units, dtype=np.int64)
-    if not np.any(state.u_backer[ready] < 0):
+    if not (state.u_backer[ready] < 0).any():
         return f"you have no ready ground units at {w.place_name(origin)}"
     return None
 
