@@ -354,6 +354,21 @@ def test_money_matches_the_rule(state, seed):
         assert economy.income(state, f) == ref.income(state, f)
 
 
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_the_units_backers_command_are_picked_out_as_the_rule_says(state, seed):
+    w = state.world
+    n = state.n_units
+    if w.B and seed % 2:
+        state.u_backer[:n] = np.random.default_rng(seed).integers(-1, w.B, n)
+    table = backers._commanded(n, state.u_alive, state.u_backer, state.u_type, state.u_owner, w.t_air, w.t_ground,
+                               w.t_speed)
+    units = np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0))
+    types = state.u_type[units]
+    assert table.tolist() == [units.tolist(), w.t_air[types].astype(int).tolist(), state.u_owner[units].tolist(),
+                              (w.t_ground[types] & (w.t_speed[types] > 0)).astype(int).tolist()]
+
 @given(states())
 @EXACT
 def test_backers_read_the_map_as_the_rule_does(state):
