@@ -324,6 +324,15 @@ def attrition(state: GameState, faction: int) -> list:
                   {"lost": round(lost), "places": [w.place_ids[int(p)] for p in set(state.u_place[idx])]})]
 
 
+
+def lift_cuts(state: GameState, faction: int) -> None:
+    """The cut roads through the faction's places open at the end of its turn; its supply
+    is traced again if any did."""
+    cut = state.interdicted & (state.owner == faction)
+    if cut.any():
+        state.interdicted[cut] = False
+        state._supply.pop(faction, None)
+
 # -- sieges -----------------------------------------------------------------------------------
 
 
@@ -395,6 +404,25 @@ def siege_pressure(state: GameState, place: int) -> float:
 
     return rate * max((hold(f) for f in besiegers(state, place)), default=0.0)
 
+
+
+def siege_round(state: GameState) -> list[tuple[int, float, list[int]]]:
+    """The round's siege losses: each besieged place, in place order, loses its
+    `siege_pressure` share of its armed locals, counted among its holder's losses.
+    Returns (side, fighters lost, places) for each side that lost any, in side order."""
+    w = state.world
+    pressure = [siege_pressure(state, p) for p in range(w.P)]
+    lost = np.zeros(w.F)
+    places: list[list[int]] = [[] for _ in range(w.F)]
+    for p in range(w.P):
+        if pressure[p] > 0:
+            owner = int(state.owner[p])
+            drop = float(state.local_defence[p]) * pressure[p]
+            state.local_defence[p] -= drop
+            lost[owner] += drop
+            state.count_loss(owner, drop)
+            places[owner].append(p)
+    return [(f, float(lost[f]), places[f]) for f in range(w.F) if places[f]]
 
 # -- orders -----------------------------------------------------------------------------------
 

@@ -163,6 +163,36 @@ def test_siege_pressure_matches_the_rule(state):
         assert got[p] == ref.siege_pressure(state, p)
 
 
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_cut_roads_open_as_the_rule_says(state, seed):
+    w = state.world
+    state.interdicted[:] = np.random.default_rng(seed).random(w.P) < 0.3
+    for f in range(w.F):
+        fast, slow = state.clone(), state.clone()
+        for s in (fast, slow):
+            for g in range(w.F):
+                supply.supplied(s, g)  # traced, so that dropping a trace shows
+        turn.lift_cuts(fast, f)
+        ref.lift_cuts(slow, f)
+        assert _same_state(fast, slow) == []
+        assert sorted(fast._supply) == sorted(slow._supply)
+
+@given(states())
+@EXACT
+def test_a_round_of_sieges_matches_the_rule(state):
+    from game.engine.siege import siege_phase
+
+    fast, slow = state.clone(), state.clone()
+    events = siege_phase(fast)
+    expected = ref.siege_round(slow)
+    assert _same_state(fast, slow) == []
+    w = state.world
+    assert [(e.faction, e.data["lost"], e.data["places"]) for e in events] == \
+        [(w.faction_ids[f], round(lost, 1), [w.place_ids[p] for p in places]) for f, lost, places in expected]
+
 @given(states(), st.integers(0, 2**31))
 @EXACT
 def test_strikes_match_the_rule(state, seed):
@@ -323,6 +353,21 @@ def test_money_matches_the_rule(state, seed):
         assert economy.upkeep(state, f) == ref.upkeep(state, f)
         assert economy.income(state, f) == ref.income(state, f)
 
+
+
+@given(states(), st.integers(0, 2**31))
+@EXACT
+def test_the_units_backers_command_are_picked_out_as_the_rule_says(state, seed):
+    w = state.world
+    n = state.n_units
+    if w.B and seed % 2:
+        state.u_backer[:n] = np.random.default_rng(seed).integers(-1, w.B, n)
+    table = backers._commanded(n, state.u_alive, state.u_backer, state.u_type, state.u_owner, w.t_air, w.t_ground,
+                               w.t_speed)
+    units = np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0))
+    types = state.u_type[units]
+    assert table.tolist() == [units.tolist(), w.t_air[types].astype(int).tolist(), state.u_owner[units].tolist(),
+                              (w.t_ground[types] & (w.t_speed[types] > 0)).astype(int).tolist()]
 
 @given(states())
 @EXACT

@@ -69,6 +69,8 @@ def test_a_march_agrees_with_its_kernel_and_the_road(name):
             by_hand = place == origin or (bool(np.isfinite(road)) and w.t_speed[t] >= road)
             assert bool(mask[i, place]) == by_hand == bool(marches(w.t_speed, w.route_km, t, origin, place))
     assert mask.any() and not mask.all()
+    for place in range(w.P):  # the same, asked of one place
+        assert np.array_equal(marching(w, types, origins, place), mask[:, place])
 
 
 def test_the_harm_formula_is_the_one_a_strike_applies_and_the_ai_expects():

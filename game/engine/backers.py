@@ -430,18 +430,15 @@ def backer_units_act(state: GameState) -> list[Report]:
     in reach; its ground units move up to the client's most threatened front place."""
     w = state.world
     out: list[Report] = []
-    n = state.n_units
-    units = np.flatnonzero(state.u_alive[:n] & (state.u_backer[:n] >= 0))
+    table = _commanded(state.n_units, state.u_alive, state.u_backer, state.u_type, state.u_owner, w.t_air,
+                       w.t_ground, w.t_speed)
+    units = table[0]
     if len(units) == 0:
         return out
     # Runs of one side's ground units march in one kernel call, in unit order as one by
     # one: a call per unit cost more than the march itself. Only an air unit's strikes,
     # between runs, can change what a later unit marches against.
-    types = state.u_type[units]
-    air = w.t_air[types].tolist()
-    owners = state.u_owner[units].tolist()
-    marching = (w.t_ground[types] & (w.t_speed[types] > 0)).tolist()
-    ids = units.tolist()
+    ids, air, owners, marching = table.tolist()
     lo, count = 0, len(ids)
     while lo < count:
         u, f = ids[lo], owners[lo]
@@ -467,6 +464,25 @@ def backer_units_act(state: GameState) -> list[Report]:
                 break
             out += strike(state, u, target, "units")
     return out
+
+
+@kernel
+def _commanded(n, u_alive, u_backer, u_type, u_owner, t_air, t_ground, t_speed):
+    """The living units a backer commands, in unit order, as the rows of a table: the
+    unit, whether it flies (1) or not (0), its side, and whether it marches (a ground
+    unit with a speed). One call, where picking them out with numpy's masks took
+    several microseconds every round."""
+    out = np.empty((4, n), dtype=np.int64)
+    k = 0
+    for u in range(n):
+        if u_alive[u] and u_backer[u] >= 0:
+            t = u_type[u]
+            out[0, k] = u
+            out[1, k] = t_air[t]
+            out[2, k] = u_owner[u]
+            out[3, k] = t_ground[t] and t_speed[t] > 0
+            k += 1
+    return out[:, :k].copy()
 
 
 @kernel

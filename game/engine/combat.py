@@ -69,7 +69,7 @@ def marchers(state: GameState, faction: int, origin: int, target: int) -> np.nda
     ready = attackers_at(state, faction, origin)
     if not w.rules.movement.attack_within_march:
         return ready
-    return ready[marching(w, state.u_type[ready], state.u_place[ready])[:, target]]
+    return ready[marching(w, state.u_type[ready], state.u_place[ready], target)]
 
 
 def defenders_at(state: GameState, place: int) -> np.ndarray:
@@ -412,7 +412,7 @@ def only(state: GameState, faction: int, origin: int, target: int, units: tuple[
     # Those who stay are the ready ones left out, in unit order: picked out directly,
     # since `np.isin` on a handful of units cost more than the rest of a battle.
     if units is None:
-        stay = ready[~marching(state.world, state.u_type[ready], state.u_place[ready])[:, target]]
+        stay = ready[~marching(state.world, state.u_type[ready], state.u_place[ready], target)]
     else:
         named = set(units)
         stay = np.array([u for u in ready.tolist() if u not in named], dtype=np.int64)

@@ -55,7 +55,11 @@ def marches(t_speed, route_km, t, origin, target):
     return t_speed[t] >= route_km[origin, target]
 
 
-def marching(world, types: np.ndarray, origins: np.ndarray) -> np.ndarray:
+def marching(world, types: np.ndarray, origins: np.ndarray, target: int | None = None) -> np.ndarray:
     """`marches` for units of `types` at `origins` to every place at once: a (unit,
-    place) mask, true only along a road or for the place a unit stands on."""
+    place) mask, true only along a road or for the place a unit stands on. Given
+    `target`, to that place alone (a mask over the units): an attack asks about one
+    place, and the whole table cost more than the rest of its check."""
+    if target is not None:
+        return world.t_speed[types] >= world.route_km[origins, target]
     return world.t_speed[types][:, None] >= world.route_km[origins]

@@ -151,7 +151,7 @@ def _check_attack(state: GameState, f: int, action) -> str | None:
         if len(set(action.units)) != len(action.units):
             return "a unit is named twice"
         ready = np.asarray(action.units, dtype=np.int64)
-    if not np.any(state.u_backer[ready] < 0):
+    if not (state.u_backer[ready] < 0).any():
         return f"you have no ready ground units at {w.place_name(origin)}"
     return None
 
@@ -175,10 +175,10 @@ def _check_strike(state: GameState, f: int, action) -> str | None:
         return "that squadron has flown all its sorties this turn"
     if w.M and (unarmed := why_unarmed(state, action.unit)) is not None:
         return unarmed
-    base = state.u_place[action.unit]
+    base = int(state.u_place[action.unit])
     if state.owner[base] != f:
         return "that squadron has lost its base"
-    if not within_reach(w.air_km, w.t_range, t, base, target):
+    if not within_reach(w.air_km, w.t_range, int(t), base, target):  # plain ints: numba takes them faster
         return f"{w.place_name(target)} is {w.air_km[base, target]:.0f} km away; the range is {w.t_range[t]:.0f} km"
     if action.kind != "supply":
         ground, air_defence = _enemy_at(f, target, state.n_units, state.u_alive, state.u_owner, state.u_type,
@@ -584,7 +584,7 @@ def attack_options(state: GameState, faction: int, only: np.ndarray | None = Non
     w = state.world
     return _attack_pairs(faction, state.n_units, state.u_alive, state.u_ready, state.u_owner, state.u_backer,
                          state.u_type, state.u_place, state.owner, w.enemies, w.t_ground, w.nbr_ptr, w.nbr_idx,
-                         w.every_place if only is None else only, w.t_speed, w.route_km, w.combat_params[5])
+                         w.every_place if only is None else only, w.t_speed, w.route_km, w.within_march)
 
 
 @kernel
@@ -772,7 +772,7 @@ def legal_actions(state: GameState) -> ActionList:
         f, state.truce > 0, state.n_units, state.u_alive, state.u_owner, state.u_backer, state.u_type, state.u_ready,
         state.u_place, state.u_sorties, state.owner, w.enemies, w.is_airbase, w.t_air, w.t_speed,
         armed_strike(state, f) if w.M else w.t_strike, w.t_ground, w.t_ad, w.t_range, w.t_sorties, w.air_km,
-        state.march_paths(f), w.nbr_ptr, w.nbr_idx, w.every_place, w.route_km, w.combat_params[5])
+        state.march_paths(f), w.nbr_ptr, w.nbr_idx, w.every_place, w.route_km, w.within_march)
     e = ends.tolist()
     if e[0]:
         out.add_lazy(e[0], _Maker(A.Move, who, where, 0, e[0], pids))

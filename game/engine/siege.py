@@ -120,6 +120,19 @@ def siege_pressures(state: GameState) -> np.ndarray:
     return pressure
 
 
+@kernel
+def _wear_down(pressure, owner, local_defence, losses, lost):
+    """Each besieged place (pressure > 0), in place order, loses that share of its armed
+    locals; the holder counts them among its losses (a besieged place always has one)
+    and in `lost`, the round's total by side."""
+    for p in range(pressure.shape[0]):
+        if pressure[p] > 0:
+            drop = local_defence[p] * pressure[p]
+            local_defence[p] -= drop
+            lost[owner[p]] += drop
+            losses[owner[p]] += drop
+
+
 def siege_phase(state: GameState) -> list[Report]:
     """Wear down the armed locals of every besieged place; one event per side that lost any."""
     w = state.world
@@ -127,21 +140,19 @@ def siege_phase(state: GameState) -> list[Report]:
         return []
     pressure = siege_pressures(state)
     lost = np.zeros(w.F)
-    places: list[list[int]] = [[] for _ in range(w.F)]
-    for p in np.flatnonzero(pressure > 0).tolist():
-        share = float(pressure[p])
-        owner = int(state.owner[p])
-        drop = float(state.local_defence[p]) * share
-        state.local_defence[p] -= drop
-        lost[owner] += drop
-        state.count_loss(owner, drop)
-        places[owner].append(p)
+    # Read before the kernel: the places that lose are those under pressure, whatever is left.
+    hit = np.flatnonzero(pressure > 0).tolist()
+    if not hit:
+        return []
+    _wear_down(pressure, state.owner, state.local_defence, state.losses, lost)
+    owners = state.owner.tolist()
     events = []
     for f in range(w.F):
-        if not places[f]:
+        places = [p for p in hit if owners[p] == f]
+        if not places:
             continue
-        names = ", ".join(w.place_name(p) for p in places[f])
+        names = ", ".join(w.place_name(p) for p in places)
         events.append(Report("siege", f"{w.faction_short(f)} armed locals under siege at {names} lose {lost[f]:.0f}",
                             state.turn, w.faction_ids[f],
-                            {"lost": round(float(lost[f]), 1), "places": [w.place_ids[p] for p in places[f]]}))
+                            {"lost": round(float(lost[f]), 1), "places": [w.place_ids[p] for p in places]}))
     return events
