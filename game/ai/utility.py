@@ -465,9 +465,11 @@ class UtilityAgent:
         legitimacy, moves = peace.break_costs(state, f)
         cost = 0.3 * pers.legitimacy * legitimacy - sum(0.2 * pers.foreign_help * d for b, d in moves
                                                         if state.world.client_of[b] == f)
-        if 2.0 * self.aggression <= cost:
+        # Under a truce nothing is struck, so the balance in the air is as at the turn's start.
+        appetite = 2.0 * turn_aggression(state, f)
+        if appetite <= cost:
             return None
-        self.why = f"break the truce: ahead, and the fight is worth {2.0 * self.aggression:.1f} against {cost:.1f}"
+        self.why = f"break the truce: ahead, and the fight is worth {appetite:.1f} against {cost:.1f}"
         return BreakTruce()
 
     # -- answers to the scenario's questions ------------------------------------------
