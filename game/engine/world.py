@@ -86,11 +86,11 @@ class World:
         # The combat rules the power kernel reads, in the order it reads them (combat._power),
         # then whether attacks are held to a week's march (rules._attack_pairs, which the AI's
         # kernels call too); and the air rules the strike kernel reads (air._strike).
+        # The march rule also as a plain float of its own, for calls from Python: numba
+        # takes a numpy scalar argument several times more slowly.
+        self.within_march = float(rules.movement.attack_within_march)
         self.combat_params = np.array([c.morale_floor, c.out_of_supply, c.artillery_support, c.artillery_full_share,
-                                       c.air_support, float(rules.movement.attack_within_march)], dtype=np.float64)
-        # The last of them again as a plain float, for calls from Python: numba takes a
-        # numpy scalar argument several times more slowly.
-        self.within_march = float(self.combat_params[5])
+                                       c.air_support, self.within_march], dtype=np.float64)
         self.air_rules = np.array([rules.air.hunt_bonus, rules.air.max_strike_share, rules.air.drone_loss_on_intercept,
                                    rules.supply.unit_floor, rules.air.cover], dtype=np.float64)
         feats = [set(p.features) for p in places]
