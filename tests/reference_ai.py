@@ -231,6 +231,18 @@ class UtilityAgent:
         need = self.level.attack_odds + self.odds_shift - 0.05 * (self.aggression - 1.0) + 0.04 * (pers.caution - 1.0)
         enemy = power[w.enemies[f]].sum(axis=0)
         garrison = garrison_for(state, f)
+        # A side that holds its forces for the defence weighs what an attack's units
+        # leave undone: the greatest need of troops, as its moves weigh it, among the
+        # other places its ready units at the origin could move to instead.
+        held_back = np.zeros(w.P)
+        if pers.concentration > 0:
+            defend = self._defend(state, f, pers, values, power, threat, garrison)
+            kept = set(self._kept.values())
+            units, to = options.unit_place_pairs(Move)
+            for u, p in zip(units.tolist(), to.tolist()):
+                here = int(state.u_place[u])
+                if u not in kept and p != here and p not in self._left:
+                    held_back[here] = max(held_back[here], defend[p])
         for a in options.of_type(Attack):
             origin, target = w.pidx[a.origin], w.pidx[a.target]
             going_units = attackers_at(state, f, origin)
@@ -270,6 +282,7 @@ class UtilityAgent:
             if garrison[origin] > 0:
                 # ... and a town whose people chose the enemy rises behind a garrison that leaves it.
                 gain -= values[origin] * max(0.0, 1.0 - (power[f][origin] - going) / garrison[origin])
+            gain -= pers.concentration * held_back[origin]
             # A backer's red line deters: taking the place would bring its forces in.
             crossed = red_lines_crossed(state, f, target) if gain > 0 else []
             gain -= pers.caution * sum(line.commitment for _, line in crossed) / 10.0
@@ -279,6 +292,19 @@ class UtilityAgent:
             self.why = (f"attack {w.place_name(w.pidx[best.target])} from {w.place_name(w.pidx[best.origin])}: "
                         f"odds {best_p:.2f}, worth {values[w.pidx[best.target]]:.1f}")
         return best
+
+    def _defend(self, state, f, pers, values, power, threat, garrison):
+        """What troops are worth at each place for holding it: its shortfall against
+        twice the threat to it (or, in a town whose people chose the enemy, against its
+        garrison), times its value and the side's caution, a third of that where it is
+        cut off from supply; a capital at risk with no troops of its own needs them first."""
+        own = power[f]
+        stands = (own + state.local_defence) * state.ground
+        shortfall = np.maximum(np.maximum(HOLD_MARGIN * threat - stands, garrison - own), 0.0)
+        scale = np.where(supplied(state, f), 1.0, 0.3)
+        defend = pers.caution * shortfall * values / 1000.0 * scale
+        bare_capital = self._at_risk & (own <= 0)
+        return np.where(bare_capital, np.maximum(defend, pers.caution * values), defend)
 
     def _move(self, state, f, options, pers, values, power, hostile, threat):
         """Send ready units where they are needed: threatened places worth holding,
@@ -293,13 +319,8 @@ class UtilityAgent:
         own = power[f]
         stands = (own + state.local_defence) * state.ground
         garrison = garrison_for(state, f)
-        # ... or, in a town whose people chose the enemy, for want of its garrison.
-        shortfall = np.maximum(np.maximum(HOLD_MARGIN * threat - stands, garrison - own), 0.0)
+        defend = self._defend(state, f, pers, values, power, threat, garrison)
         scale = np.where(sup, 1.0, 0.3)
-        defend = pers.caution * shortfall * values / 1000.0 * scale
-        # A capital at risk with no troops of its own needs them first.
-        bare_capital = self._at_risk & (own <= 0)
-        defend = np.where(bare_capital, np.maximum(defend, pers.caution * values), defend)
         need = defend + self.boldness * self.aggression * staging / (1.0 + own / pers.massing) * scale
         # Every legal move is scored at once; the first best one wins, as in a loop.
         units, to = options.unit_place_pairs(Move)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine_helpers import BLUE, ENGINE_DATA, MINI, P, check_invariants, clear_units, load_world, shipped_path
-from game.engine import Attack, EndTurn, World, apply, new_game, why_illegal
+from game.engine import Attack, EndTurn, Move, World, apply, new_game, why_illegal
 from game.engine.air import air_power_share
 from game.engine.combat import win_chance
 from game.engine.persist import state_hash
@@ -431,3 +431,34 @@ def test_the_threat_counts_an_enemy_that_can_march_through_a_town_nobody_holds()
     assert seen[1][front] == pytest.approx(0.5 * red)
     assert seen[-1][front] == pytest.approx(0.5 * red)
     assert seen[0][front] == 0.0 and seen[0][t_open] == pytest.approx(red)
+
+
+def _a_raid_or_the_line(concentration: float):
+    """Blue's three battalions at the front can take Red's bare town at good odds, while
+    Blue's own city beside Red's base stands empty in front of Red's three battalions
+    there."""
+    s, put = _arena({"factions": {"blue": {"personality": {"concentration": concentration}}}})
+    s.set_owner(P(s, "t_urban"), BLUE)
+    s.treasury[BLUE] = 0  # no recruits: only the troops on the map
+    put("inf", "blue", "front", 3)
+    put("inf", "red", "redbase", 3)
+    return s
+
+
+@pytest.mark.parametrize("concentration", [0.0, 1.0])
+def test_a_side_that_holds_its_forces_for_the_defence_mans_its_line_before_it_raids(concentration):
+    """With `concentration` at 0 Blue takes the bare town with all three battalions at
+    once, since an attack is weighed on its own, and leaves its city bare; at 1 it weighs
+    what its battalions would leave undone, sends two of them to the city first, and
+    raids only with what the city does not need."""
+    s = _a_raid_or_the_line(concentration)
+    assert win_chance(s, BLUE, P(s, "front"), P(s, "t_open")) > 0.8
+    orders = _blue_turn(s, UtilityAgent(0, "normal"))
+    city = P(s, "t_urban")
+    in_city = int(((s.u_place[:s.n_units] == city) & (s.u_owner[:s.n_units] == BLUE) & s.u_alive[:s.n_units]).sum())
+    if concentration:
+        assert [type(o) for o in orders[:2]] == [Move, Move] and {o.to for o in orders[:2]} == {"t_urban"}
+        assert in_city == 2
+    else:
+        assert isinstance(orders[0], Attack) and orders[0].target == "t_open"
+        assert in_city == 0

@@ -197,17 +197,53 @@ def reach_lists(reach):
 
 
 @kernel
+def defence_into(f, power, threat, local_defence, garrison, terrain, capital, values, supplied, caution, stand,
+                 defend):
+    """Per place, what stands in it with its terrain (`stand`), and what troops are
+    worth there for holding it (`defend`): the shortfall between `stand` and HOLD_MARGIN
+    times its threat, or (in a town whose people chose the enemy) the want of its
+    garrison, times its value and the side's caution; a third of that where the place
+    is cut off from supply. A seat of government at risk (`capital` marks them: see
+    `utility.capitals_at_risk`) left to its armed locals with the enemy at the gates is a
+    signal to every wavering ally: it needs troops of its own first."""
+    P = values.shape[0]
+    for p in range(P):
+        own = power[f, p]
+        stand[p] = (own + local_defence[p]) * terrain[p]
+        shortfall = max(HOLD_MARGIN * threat[p] - stand[p], garrison[p] - own, 0.0)
+        scale = 1.0 if supplied[p] else 0.3
+        defend[p] = caution * shortfall * values[p] / 1000.0 * scale
+        if capital[p] > 0 and own <= 0:
+            defend[p] = max(defend[p], caution * values[p])
+
+
+@kernel
+def held_back_into(movers, reach_ptr, reach_idx, u_alive, u_ready, u_place, defend, vacated, held_back):
+    """Per place, the greatest defence need (`defend`) among the other places that one
+    of the side's ready units there could move to this turn: what an attack from the
+    place leaves undone (`Personality.concentration`)."""
+    held_back[:] = 0.0
+    for i in range(movers.shape[0]):
+        u = movers[i]
+        if not (u_alive[u] and u_ready[u]):
+            continue
+        here = u_place[u]
+        for j in range(reach_ptr[i], reach_ptr[i + 1]):
+            p = reach_idx[j]
+            if p != here and not vacated[p] and defend[p] > held_back[here]:
+                held_back[here] = defend[p]
+
+
+@kernel
 def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
               local_defence, garrison, terrain, capital, values, staging, supplied, caution, drive, massing, vacated):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
-    A place needs troops for the shortfall between what stands in it and HOLD_MARGIN
-    times its threat, and (at `drive` = boldness × aggression) as a staging post next
-    to places worth taking, a pull that halves once `massing` (the faction's
-    personality) stands there already; a unit leaves a place only for one that needs it more than
-    its own place does. It never bares a threatened place, nor leaves a capital at risk
-    (`capital` marks them: see `utility.capitals_at_risk`) without troops of its own,
-    and a capital at risk left so is the first place to need them. A threatened place
+    A place needs troops for holding it (`defence_into`), and (at `drive` = boldness ×
+    aggression) as a staging post next to places worth taking, a pull that halves once
+    `massing` (the faction's personality) stands there already; a unit leaves a place
+    only for one that needs it more than its own place does. It never bares a threatened
+    place, nor leaves a capital at risk without troops of its own. A threatened place
     is worth less to a unit that could not, with what already stands there, match the
     enemy that threatens it. No unit goes where
     `vacated` marks that its side moved a unit out of this turn: scored one at a time,
@@ -216,20 +252,12 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
     reach_idx[reach_ptr[i]:reach_ptr[i + 1]], in place order."""
     P = values.shape[0]
     need = np.empty(P)
-    defend = np.empty(P)  # the part of `need` that is for holding the place
+    defend = np.empty(P)
     stand = np.empty(P)
+    defence_into(f, power, threat, local_defence, garrison, terrain, capital, values, supplied, caution, stand, defend)
     for p in range(P):
-        own = power[f, p]
-        stand[p] = (own + local_defence[p]) * terrain[p]
-        # ... or, in a town whose people chose the enemy, for want of its garrison.
-        shortfall = max(HOLD_MARGIN * threat[p] - stand[p], garrison[p] - own, 0.0)
         scale = 1.0 if supplied[p] else 0.3
-        defend[p] = caution * shortfall * values[p] / 1000.0 * scale
-        if capital[p] > 0 and own <= 0:
-            # A seat of government left to its armed locals with the enemy at the gates
-            # is a signal to every wavering ally: it gets troops of its own first.
-            defend[p] = max(defend[p], caution * values[p])
-        need[p] = defend[p] + drive * staging[p] / (1.0 + own / massing) * scale
+        need[p] = defend[p] + drive * staging[p] / (1.0 + power[f, p] / massing) * scale
     best_u, best_p, best = -1, -1, 0.0
     for i in range(movers.shape[0]):
         u = movers[i]
@@ -284,6 +312,7 @@ GROUND, FORCES, OWN, NO_STRIKE, AIR_DEFENCE, THREAT = 0, 1, 2, 3, 4, 5
 
 @kernel
 def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise, massing, cover,
+           concentration,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
            owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
@@ -349,6 +378,20 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         attack_gains(f, origins, targets, a_power, d_power, noise, need, aggression, caution, values,
                      battle_cost, terrain, local_defence, garrison, power, enemy, hostile, nbr_ptr, nbr_idx, ptr, idx,
                      u_ready, u_type, u_owner, u_str, t_ground, t_quality, chance, gain)
+        if concentration > 0:
+            # What the attacking units leave undone: the most pressing defence of a place
+            # of the side that they could reach by a move instead.
+            if stale[THREAT]:
+                threat_into(enemy, hostile, owner, nbr_ptr, nbr_idx, threat)
+                stale[THREAT] = 0
+            P = owner.shape[0]
+            defend = np.empty(P)
+            held_back = np.empty(P)
+            defence_into(f, power, threat, local_defence, garrison, terrain, capital, values, supply[f], caution,
+                         np.empty(P), defend)
+            held_back_into(movers, reach_ptr, reach_idx, u_alive, u_ready, u_place, defend, left, held_back)
+            for i in range(k):
+                gain[i] -= concentration * held_back[origins[i]]
         best, best_score = -1, 0.0
         for i in range(k):
             # Only an attack worth something before any red line can be the best.
@@ -383,7 +426,7 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 # The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
 VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE, GARRISON = range(9)
 HOSTILE, FRONT_NEAR, ONLY, BORDER, LEFT = range(5)
-NEED, AGGRESSION, CAUTION, DRIVE, NOISE, MASSING, COVER = range(7)
+NEED, AGGRESSION, CAUTION, DRIVE, NOISE, MASSING, COVER, CONCENTRATION = range(8)
 
 
 @kernel
@@ -421,6 +464,7 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     while True:
         found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
                        params[CAUTION], params[DRIVE], params[NOISE], params[MASSING], params[COVER],
+                       params[CONCENTRATION],
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
                        owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
@@ -439,6 +483,11 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
         # launched from there at all.
         only[place[unit]] |= marks[BORDER, place[unit]]
         only[to] |= marks[BORDER, to]
+        if params[CONCENTRATION] > 0:
+            # ... and, for a side that holds its forces for the defence, every attack
+            # whose units could have gone to either place instead.
+            for p in range(owner.shape[0]):
+                only[p] |= marks[BORDER, p]
         stale[OWN] = 1
         left[place[unit]] = True
         place[unit] = to

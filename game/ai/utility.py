@@ -205,7 +205,7 @@ class TurnView:
         # turn, where no unit of its goes back (kept by the agent, not by `look`).
         self.hostile, self.front_near, self.only, self.border, self.left = self.marks
         self.params = np.array([0.0, 0.0, pers.caution, 0.0, w.spec.rules.combat.noise, pers.massing,
-                                w.spec.rules.air.cover])
+                                w.spec.rules.air.cover, pers.concentration])
         self.power = np.empty((w.F, w.P))
         self.place_figures = w.place_figures.copy()
         self.stale = np.zeros(6, dtype=np.int64)
@@ -290,8 +290,13 @@ class TurnView:
 
     def changed_own(self, places: tuple[int, ...] = ()) -> None:
         """Only the faction's own ground forces changed, at `places`: attacks from there
-        are in question, and no other."""
+        are in question, and no other; but for a side that holds its forces for the
+        defence (`Personality.concentration`), every attack is, since what its units
+        would leave undone has changed."""
         self.stale[scores.OWN] = 1
+        if self.pers.concentration > 0:
+            self.only |= self.border
+            return
         for p in places:
             self.only[p] |= self.border[p]
 

@@ -669,6 +669,16 @@ class Personality(Strict):
         "power attacks with half its aggression and one with three quarters with one and a half times it; 0 (the "
         "default): the balance in the air does not move it.",
     )
+    concentration: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="How firmly the side keeps its forces for its own threatened places before it attacks "
+        "elsewhere. An attack is worth less by this times the most pressing defence need among the places of the "
+        "side that the attacking units could reach by a move instead (the need the AI's moves answer: each place's "
+        "shortfall of troops against the threat to it, times its worth and the side's caution). A side at 0 (the "
+        "default) attacks wherever the odds and the prize are good, and leaves its threatened places to its moves "
+        "afterwards; at 1, a side under pressure raids nothing until its front is held, as a government besieged "
+        "in its capital calls every brigade to the city.",
+    )
     massing: float = Field(
         2000.0, ge=100.0, le=1_000_000.0,
         description="Fighting strength (strength × quality) a side gathers at a staging post next to a place it "
