@@ -115,8 +115,8 @@ def siege_pressures(state: GameState) -> np.ndarray:
     _pressures(float(rate), bool(w.rules.movement.attack_within_march), bool(w.rules.combat.siege_numbers),
                float(w.rules.combat.siege_km or np.inf), state.n_units, state.u_alive, state.u_type,
                state.u_owner, state.u_place, state.u_str, state.owner, state.local_defence, w.enemies, w.t_ground,
-               w.t_drone, w.t_speed, w.route_km, w.adjacent, w.nbr_ptr, w.nbr_idx, w.t_ad, w.t_intercept, w.t_strength, w.t_range,
-               w.air_km, pressure)
+               w.t_drone, w.t_speed, w.route_km, w.adjacent, w.nbr_ptr, w.nbr_idx, w.t_ad, w.t_intercept,
+               w.t_strength, w.t_range, w.air_km, pressure)
     return pressure
 
 
