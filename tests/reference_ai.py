@@ -334,13 +334,21 @@ class UtilityAgent:
         stays = (left + state.local_defence[here]) * state.ground[here]
         keep = pers.caution * values[here] / 1000.0 * np.maximum(
             np.maximum(HOLD_MARGIN * threat[here] - stays, garrison[here] - left), 0.0)
-        score = need[to] - np.maximum(need[here], keep) - 0.05
+        # A militia's fighters weigh their own town's need (1 + home_ties) times: both
+        # what they would leave undone there and what they would find there.
+        militia = state.u_militia[units]
+        home = np.where(militia >= 0, w.militia_home[state.u_owner[units], np.maximum(militia, 0)], -1)
+        ties = np.where(here == home, 1.0 + pers.home_ties, 1.0)
+        score = need[to] - np.maximum(need[here], keep) * ties - 0.05
         # A unit that could not bring a threatened place up to the enemy's strength
         # against it is worth less there: by the square root of the share it would make up.
         threatened = threat[to] > 0
         hope = np.minimum(1.0, (stands[to] + state.u_str[units] * w.t_quality[t] * state.ground[to])
                           / np.where(threatened, threat[to], 1.0))
-        score -= np.where(threatened, defend[to] * (1.0 - np.sqrt(hope)), 0.0)
+        failing = np.where(threatened, defend[to] * (1.0 - np.sqrt(hope)), 0.0)
+        score -= failing
+        if pers.home_ties > 0:
+            score += np.where(to == home, pers.home_ties * (need[to] - failing), 0.0)
         # No unit goes back into a place its side moved a unit out of this turn.
         went = np.isin(to, list(self._left))
         score[~w.t_ground[t] | bared | went | kept] = -np.inf

@@ -283,14 +283,15 @@ def test_normal_ai_holds_a_threatened_place_and_sends_on_what_it_can_spare():
 
 
 def _one_unit_move(at: int, threat, local, power, capital=(0.0, 0.0), staging=(0.0, 0.0), drive=0.0,
-                   massing=2000.0):
+                   massing=2000.0, home=-1, home_ties=0.0):
     """`scores.best_move` for one 1,000-strong unit at place `at` of two places, which it
     may leave for the other; every place worth 1, caution 1, and unless given, no
-    staging drive."""
+    staging drive and no home town."""
     from game.ai.scores import best_move
 
     one, zero = np.ones(2), np.zeros(2)
-    return best_move(0, np.array([0]), np.array([0, 1]), np.array([1 - at]), np.array([True]), np.array([True]),
+    return best_move(0, np.array([0]), np.array([0, 1]), np.array([1 - at]), np.array([home]), home_ties,
+                     np.array([True]), np.array([True]),
                      np.array([0]), np.array([at]), np.array([1000.0]), np.array([True]), np.array([1.0]),
                      np.array([power]), np.array(threat), np.array(local), zero, one, np.array(capital), one,
                      np.array(staging), np.ones(2, dtype=bool), 1.0, drive, massing, np.zeros(2, dtype=bool))
@@ -327,6 +328,41 @@ def test_a_unit_is_not_sent_to_die_in_a_place_it_cannot_save(enemy, locals_there
     assert (unit, place) == ((0, 1) if goes else (-1, -1))
     if goes:
         assert score == pytest.approx(4.0 - 2.9 - 0.05)
+
+
+@pytest.mark.parametrize("home, ties, score", [(-1, 0.5, 1.05), (0, 0.0, 1.05), (0, 0.5, None), (1, 0.5, 3.05)])
+def test_a_militia_keeps_to_its_own_town_and_comes_back_to_it(home, ties, score):
+    """As above, the unit's own place would be 2.9 short without it and the other place
+    is 4 short, which the unit can save: a unit of no militia goes (4 − 2.9 − 0.05). A
+    militia whose home is the place it stands in weighs what it leaves there 1.5 times
+    (`home_ties` 0.5: 4.35, more than the 4 it would find) and stays; one whose home is
+    the other place weighs what it finds there 1.5 times and goes all the more. At 0 a
+    home changes nothing."""
+    found = _one_unit_move(0, [1500.0, 3000.0], [100.0, 2000.0], [1000.0, 0.0], home=home, home_ties=ties)
+    if score is None:
+        assert found[:2] == (-1, -1)
+    else:
+        assert found[:2] == (0, 1)
+        assert found[2] == pytest.approx(score)
+
+
+def test_each_mover_is_tied_to_its_militias_home_town():
+    """The homes `home_ties` weighs: the town of each unit's militia, as the scenario
+    names it, and none for a unit of no militia."""
+    from game.ai.utility import mover_homes
+
+    w = load_world(shipped_path("tripoli_2019"))
+    s = new_game(w, 0)
+    units = np.flatnonzero(s.u_alive[:s.n_units])
+    homes = mover_homes(s, units)
+    for u, home in zip(units.tolist(), homes.tolist()):
+        faction = w.factions[s.u_owner[u]]
+        m = int(s.u_militia[u])
+        militia = faction.militias[w.militia_ids[s.u_owner[u]][m]] if m >= 0 else None
+        expected = w.pidx[militia.home] if militia is not None and militia.home else -1
+        assert home == expected, s.u_names[u]
+    assert {w.place_ids[h] for h in homes.tolist() if h >= 0} >= {"zintan", "zuwara", "zawiya", "sabratha"}
+    assert (homes < 0).any()
 
 
 @pytest.mark.parametrize("is_capital", [False, True])

@@ -123,6 +123,21 @@ def test_the_agents_agree_where_a_side_holds_its_forces_for_the_defence(gna, lna
 
 
 @pytest.mark.slow
+def test_the_agents_agree_where_militias_keep_to_their_towns():
+    """With `home_ties` on both sides, both agents weigh a militia's own town more, for
+    its units alone, both as a place to leave and as one to go to, order by order over a
+    slice of the 2019 war (where the Zintani, Zawiya and Amazigh brigades of the GNA and
+    the LNA's allies in Sabratha and Ajaylat each have a home)."""
+    from game.engine import World
+    from game.scenario import load_scenario
+
+    tied = {"factions": {"gna": {"personality": {"home_ties": 2.0}}, "lna": {"personality": {"home_ties": 1.0}}}}
+    loaded = load_scenario(shipped_path("tripoli_2019"), tied)
+    world = World(loaded.spec, loaded.sha256)
+    assert _lockstep(world, 5, "normal", {}, 1500) >= 1000
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_search_levels_variations_agree_too(variant):
     # A slice of the 2019 war (or the whole of it, if a bold variant ends it sooner) and

@@ -235,8 +235,9 @@ def held_back_into(movers, reach_ptr, reach_idx, u_alive, u_ready, u_place, defe
 
 
 @kernel
-def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground, t_quality, power, threat,
-              local_defence, garrison, terrain, capital, values, staging, supplied, caution, drive, massing, vacated):
+def best_move(f, movers, reach_ptr, reach_idx, mover_home, home_ties, u_alive, u_ready, u_type, u_place, u_str,
+              t_ground, t_quality, power, threat, local_defence, garrison, terrain, capital, values, staging, supplied,
+              caution, drive, massing, vacated):
     """The move worth most: (unit, place, score), unit −1 if none scores above 0.
 
     A place needs troops for holding it (`defence_into`), and (at `drive` = boldness ×
@@ -245,10 +246,11 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
     only for one that needs it more than its own place does. It never bares a threatened
     place, nor leaves a capital at risk without troops of its own. A threatened place
     is worth less to a unit that could not, with what already stands there, match the
-    enemy that threatens it. No unit goes where
-    `vacated` marks that its side moved a unit out of this turn: scored one at a time,
-    moves would otherwise trade units back and forth between two places that each need
-    a little more than the other. The places mover i can reach are
+    enemy that threatens it. For a unit of a militia, the need and the cost of leaving
+    at the militia's home town (`mover_home`) count (1 + `home_ties`) times. No unit
+    goes where `vacated` marks that its side moved a unit out of this turn: scored one
+    at a time, moves would otherwise trade units back and forth between two places that
+    each need a little more than the other. The places mover i can reach are
     reach_idx[reach_ptr[i]:reach_ptr[i + 1]], in place order."""
     P = values.shape[0]
     need = np.empty(P)
@@ -271,18 +273,23 @@ def best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place
             continue
         stays = (left + local_defence[here]) * terrain[here]
         keep = caution * values[here] / 1000.0 * max(HOLD_MARGIN * threat[here] - stays, garrison[here] - left, 0.0)
-        floor = max(need[here], keep)
+        home = mover_home[i]
+        floor = max(need[here], keep) * (1.0 + home_ties if here == home else 1.0)
         for j in range(reach_ptr[i], reach_ptr[i + 1]):
             p = reach_idx[j]
             if vacated[p]:
                 continue
             score = need[p] - floor - 0.05
+            failing = 0.0
             if threat[p] > 0:
                 # Do not reinforce failure: a unit that would not bring the place up to
                 # the enemy's strength against it is lost with it. Its worth there is
                 # cut by the square root of the share it would make up.
                 hope = min(1.0, (stand[p] + u_str[u] * t_quality[t] * terrain[p]) / threat[p])
-                score -= defend[p] * (1.0 - hope ** 0.5)
+                failing = defend[p] * (1.0 - hope ** 0.5)
+                score -= failing
+            if p == home and home_ties > 0:
+                score += home_ties * (need[p] - failing)
             if score > best:
                 best_u, best_p, best = u, p, score
     return best_u, best_p, best
@@ -312,9 +319,9 @@ GROUND, FORCES, OWN, NO_STRIKE, AIR_DEFENCE, THREAT = 0, 1, 2, 3, 4, 5
 
 @kernel
 def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution, drive, noise, massing, cover,
-           concentration,
+           concentration, home_ties,
            n, u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
-           owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
+           owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx, mover_home,
            enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality, t_artillery, air_km,
            terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx, route_km, t_speed,
            values, strike_cost, battle_cost, hostile, front_near, border, staging, power, enemy, threat, intercept,
@@ -413,9 +420,10 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
         threat_into(enemy, hostile, owner, nbr_ptr, nbr_idx, threat)
         stale[THREAT] = 0
     if stages & MOVE and movers.shape[0]:
-        unit, place, score = best_move(f, movers, reach_ptr, reach_idx, u_alive, u_ready, u_type, u_place, u_str, t_ground,
-                                       t_quality, power, threat, local_defence, garrison, terrain, capital, values,
-                                       staging, supply[f], caution, drive, massing, left)
+        unit, place, score = best_move(f, movers, reach_ptr, reach_idx, mover_home, home_ties, u_alive, u_ready,
+                                       u_type, u_place, u_str, t_ground, t_quality, power, threat, local_defence,
+                                       garrison, terrain, capital, values, staging, supply[f], caution, drive, massing,
+                                       left)
         if unit >= 0:
             out_i[0], out_i[1] = unit, place
             out_f[0] = score
@@ -426,11 +434,12 @@ def decide(stages, stale, only, deterrence, f, truce, need, aggression, caution,
 # The rows of a view's tables (`plan`'s `figures` and `marks`) and of its `params`.
 VALUES, STRIKE_COST, BATTLE_COST, STAGING, ENEMY, THREAT, INTERCEPT, DETERRENCE, GARRISON = range(9)
 HOSTILE, FRONT_NEAR, ONLY, BORDER, LEFT = range(5)
-NEED, AGGRESSION, CAUTION, DRIVE, NOISE, MASSING, COVER, CONCENTRATION = range(8)
+NEED, AGGRESSION, CAUTION, DRIVE, NOISE, MASSING, COVER, CONCENTRATION, HOME_TIES = range(9)
 
 
 @kernel
 def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supply, movers, reach_ptr, reach_idx,
+         mover_home,
          u_alive, u_ready, u_owner, u_backer, u_type, u_place, u_str, u_sorties,
          owner, local_defence, cohesion, quality_bonus,
          type_figures, type_kinds, enemies, air_km, place_figures, edge, combat_params, nbr_ptr, nbr_idx, route_km,
@@ -464,9 +473,9 @@ def plan(budget, stages, f, truce, n, params, stale, figures, marks, power, supp
     while True:
         found = decide(stages, stale, only, figures[DETERRENCE], f, truce, params[NEED], params[AGGRESSION],
                        params[CAUTION], params[DRIVE], params[NOISE], params[MASSING], params[COVER],
-                       params[CONCENTRATION],
+                       params[CONCENTRATION], params[HOME_TIES],
                        n, u_alive, ready, u_owner, u_backer, u_type, place, u_str, u_sorties,
-                       owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx,
+                       owner, local_defence, cohesion, quality_bonus, supply, movers, reach_ptr, reach_idx, mover_home,
                        enemies, t_air, t_strike, t_ground, t_ad, t_intercept, t_strength, t_range, t_quality,
                        t_artillery, air_km, terrain, edge, population, capital, combat_params, nbr_ptr, nbr_idx,
                        route_km, type_figures[5],

@@ -183,6 +183,12 @@ def _place_terms(agent: "UtilityAgent", state: GameState, f: int) -> tuple[np.nd
     return terms
 
 
+def mover_homes(state: GameState, movers: np.ndarray) -> np.ndarray:
+    """Each mover's militia's home town, −1 where it has none (`Personality.home_ties`)."""
+    m = state.u_militia[movers]
+    return np.where(m >= 0, state.world.militia_home[state.u_owner[movers], np.maximum(m, 0)], -1)
+
+
 class TurnView:
     """What the agent works out about the map for one faction's turn. Parts go stale
     as orders change the game and are worked out again only when next needed: the
@@ -205,7 +211,7 @@ class TurnView:
         # turn, where no unit of its goes back (kept by the agent, not by `look`).
         self.hostile, self.front_near, self.only, self.border, self.left = self.marks
         self.params = np.array([0.0, 0.0, pers.caution, 0.0, w.spec.rules.combat.noise, pers.massing,
-                                w.spec.rules.air.cover, pers.concentration])
+                                w.spec.rules.air.cover, pers.concentration, pers.home_ties])
         self.power = np.empty((w.F, w.P))
         self.place_figures = w.place_figures.copy()
         self.stale = np.zeros(6, dtype=np.int64)
@@ -258,6 +264,7 @@ class TurnView:
         self._kept_units = np.array(list(self.kept.values()), dtype=np.int64)
         self.movers, reach = move_options(state, self.f)
         self.reach_ptr, self.reach_idx = scores.reach_lists(reach)
+        self.mover_home = mover_homes(state, self.movers)
         self.supply = supply_table(state)
         self.towns: np.ndarray | None = None  # where to recruit, worked out when first needed
         self.changed_forces()
@@ -549,7 +556,7 @@ class UtilityAgent:
         while True:
             moves, found = scores.plan(
                 budget, stages, view.f, state.truce > 0, state.n_units, view.params, view.stale, view.figures,
-                view.marks, view.power, view.supply, view.movers, view.reach_ptr, view.reach_idx,
+                view.marks, view.power, view.supply, view.movers, view.reach_ptr, view.reach_idx, view.mover_home,
                 state.u_alive, view.ready(state), state.u_owner, state.u_backer, state.u_type, state.u_place,
                 state.u_str, state.u_sorties, state.owner, state.local_defence, state.cohesion, state.quality_bonus,
                 armed_figures(state, view.f), w.type_kinds, w.enemies, w.air_km, view.place_figures,

@@ -160,6 +160,12 @@ class World:
             for e in f.enemies:
                 self.enemies[i, self.fidx[e]] = self.enemies[self.fidx[e], i] = True
         self.militia_ids = [list(f.militias) for f in self.factions]
+        # Each militia's home town (−1: none), by faction and the militia's index in it.
+        self.militia_home = np.full((F, max([len(m) for m in self.militia_ids] + [1])), -1, dtype=np.int64)
+        for i, f in enumerate(self.factions):
+            for j, m in enumerate(f.militias.values()):
+                if m.home is not None:
+                    self.militia_home[i, j] = self.pidx[m.home]
         self.home_region_mask = np.zeros((F, P), dtype=bool)
         for i, f in enumerate(self.factions):
             for r in f.home_regions:

@@ -679,6 +679,15 @@ class Personality(Strict):
         "afterwards; at 1, a side under pressure raids nothing until its front is held, as a government besieged "
         "in its capital calls every brigade to the city.",
     )
+    home_ties: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="How much more a militia's fighters weigh the needs of their own home town (the militia's "
+        "`home`) than those of any other place, when the side moves its troops: there the need for troops, and "
+        "what it would cost to leave, count (1 + this) times for the militia's units. Local forces keep to their "
+        "town while an enemy could reach it and come back to it when one can, and go where the side needs them "
+        "when it is safe. At 0 (the default) every unit goes wherever the side's need is greatest; units of no "
+        "militia, or of one with no home, are not moved by it.",
+    )
     massing: float = Field(
         2000.0, ge=100.0, le=1_000_000.0,
         description="Fighting strength (strength × quality) a side gathers at a staging post next to a place it "
