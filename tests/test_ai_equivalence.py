@@ -126,8 +126,8 @@ def test_the_agents_agree_where_a_side_holds_its_forces_for_the_defence(gna, lna
 def test_the_agents_agree_where_militias_keep_to_their_towns():
     """With `home_ties` on both sides, both agents weigh a militia's own town more, for
     its units alone, both as a place to leave and as one to go to, order by order over a
-    slice of the 2019 war (where the Zintani, Zawiya and Amazigh brigades of the GNA and
-    the LNA's allies in Sabratha and Ajaylat each have a home)."""
+    slice of the 2019 war (where the GNA's Zintani, Zawiya and Amazigh brigades have
+    homes, and so do the LNA's western allies, whose home is Sabratha)."""
     from game.engine import World
     from game.scenario import load_scenario
 
